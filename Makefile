@@ -1,0 +1,50 @@
+# Traguardi. `make demo` installs everything and serves the demo; `make test` runs the whole test suite.
+SHELL := /bin/bash
+VENV := .venv
+BIN := $(VENV)/bin
+# Django 6 needs Python 3.12 or newer: the first one found on PATH or under pyenv.
+PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $$(pyenv root 2>/dev/null)/versions/3.1[2-9]*/bin/python 2>/dev/null); do \
+	command -v $$p >/dev/null 2>&1 && $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' 2>/dev/null && { command -v $$p; break; }; done)
+TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/traguardi
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: install demo test lint typecheck pytest clean
+
+$(BIN)/.installed: pyproject.toml
+	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer not found: install it (e.g. pyenv install 3.12) and retry."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@
+
+install: $(BIN)/.installed
+
+# The whole application on embedded defaults: SQLite, Celery on a file-system broker, mail written to var/mail.
+demo: install
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(BIN)/python manage.py migrate --no-input -v0
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(BIN)/python manage.py load_demo
+	@echo
+	@echo "Traguardi: http://$(HOST):$(PORT)/   (amministrazione: http://$(HOST):$(PORT)/admin/)"
+	@echo "Utenti demo, password «$${DEMO_PASSWORD:-demo}»: direttore, oiv, resp-<area>, staff-<area>-1/-2"
+	@echo "  ad esempio resp-area-finanziaria, staff-area-direzione-1. Posta scritta in var/mail/."
+	@echo
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL bash -c '\
+		$(BIN)/celery -A config worker -B --loglevel=warning --concurrency=1 --schedule=var/celerybeat-schedule & \
+		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
+		$(BIN)/python manage.py runserver $(HOST):$(PORT)'
+
+lint: install
+	$(BIN)/ruff check .
+
+typecheck: install
+	$(BIN)/mypy .
+
+pytest: install
+	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/pytest
+
+# The whole test suite, on PostgreSQL.
+test: lint typecheck pytest
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

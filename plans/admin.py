@@ -1,0 +1,180 @@
+"""Admin for every plan model. The state is read-only here: it changes only through the workflow's
+transitions. Raw texts are editable and their parsed meaning, shown beside them, is recomputed on save."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from plans.models import (
+    ActionSheet,
+    ActionSheetIndicator,
+    Activity,
+    Area,
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    ObjectiveReport,
+    Organization,
+    OrganizationRole,
+    Plan,
+)
+from plans.models.activity import time_columns
+from plans.models.indicator import ParsedValue
+from plans.parsing import parse_time, parse_value
+
+PARSED_TIME = ("kind", "start", "end", "checkpoints", "hint", "remark", "parsed")
+PARSED_VALUE = ("kind", "operator", "value", "numerator", "denominator", "date_value", "boolean", "parsed")
+
+
+@admin.register(Organization)
+class OrganizationAdmin(admin.ModelAdmin[Organization]):
+    list_display = ("name", "slug", "kind", "patron_saint_day")
+    search_fields = ("name", "slug")
+    prepopulated_fields = {"slug": ("name",)}
+
+
+@admin.register(OrganizationRole)
+class OrganizationRoleAdmin(admin.ModelAdmin[OrganizationRole]):
+    list_display = ("user", "role", "organization")
+    list_filter = ("organization", "role")
+    search_fields = ("user__username", "user__last_name")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(Area)
+class AreaAdmin(admin.ModelAdmin[Area]):
+    list_display = ("code", "name", "organization", "head", "head_name", "parent")
+    list_filter = ("organization",)
+    search_fields = ("code", "name", "head_name", "head__username")
+    filter_horizontal = ("members",)
+    autocomplete_fields = ("head", "parent")
+
+
+@admin.register(Plan)
+class PlanAdmin(admin.ModelAdmin[Plan]):
+    list_display = ("code", "title", "kind", "organization", "year_start", "year_end")
+    list_filter = ("organization", "kind", "year_start")
+    search_fields = ("code", "title")
+
+
+class ReportInline(admin.StackedInline[ObjectiveReport, Objective]):
+    model = ObjectiveReport
+    extra = 0
+
+
+@admin.register(Objective)
+class ObjectiveAdmin(admin.ModelAdmin[Objective]):
+    list_display = ("code", "short_title", "plan", "programme", "number", "state", "planned_end", "owner")
+    list_filter = ("plan", "areas", "state", "typology")
+    search_fields = ("code", "title", "description")
+    readonly_fields = ("state",)
+    autocomplete_fields = ("parent", "owner", "areas")
+    inlines = (ReportInline,)
+
+    @admin.display(description="titolo")
+    def short_title(self, objective: Objective) -> str:
+        return objective.title[:90]
+
+
+@admin.register(Activity)
+class ActivityAdmin(admin.ModelAdmin[Activity]):
+    list_display = (
+        "objective",
+        "position",
+        "short_description",
+        "planned_raw",
+        "planned_end",
+        "actual_raw",
+        "actual_end",
+        "state",
+        "owner",
+    )
+    list_filter = ("objective__plan", "objective__areas", "state", "planned_parsed", "actual_parsed")
+    search_fields = ("description", "objective__code", "planned_raw", "actual_raw")
+    list_select_related = ("objective",)
+    autocomplete_fields = ("objective", "owner")
+    readonly_fields = (
+        "state",
+        *(f"planned_{name}" for name in PARSED_TIME),
+        *(f"actual_{name}" for name in PARSED_TIME),
+    )
+    fieldsets = (
+        (None, {"fields": ("objective", "position", "description", "owner", "state")}),
+        ("Tempi", {"fields": ("planned_raw", *(f"planned_{name}" for name in PARSED_TIME))}),
+        ("Consuntivo", {"fields": ("actual_raw", *(f"actual_{name}" for name in PARSED_TIME))}),
+    )
+
+    @admin.display(description="attività")
+    def short_description(self, activity: Activity) -> str:
+        return activity.description[:90]
+
+    def save_model(self, request: HttpRequest, obj: Activity, form: Any, change: bool) -> None:
+        year = obj.objective.plan.year_start
+        for prefix in ("planned", "actual"):
+            for field, value in time_columns(prefix, parse_time(getattr(obj, f"{prefix}_raw"), year=year)).items():
+                setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
+
+
+class ParsedValueAdmin[M: ParsedValue](admin.ModelAdmin[M]):
+    readonly_fields = PARSED_VALUE
+    list_filter = ("indicator__objective__plan", "kind", "parsed")
+    search_fields = ("raw", "indicator__name", "indicator__objective__code")
+    autocomplete_fields = ("indicator",)
+
+    def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
+        for field, value in ParsedValue.spec_values(parse_value(obj.raw)).items():
+            setattr(obj, field, value)
+        super().save_model(request, obj, form, change)
+
+
+class TargetInline(admin.TabularInline[IndicatorTarget, Indicator]):
+    model = IndicatorTarget
+    fields = ("year", "raw", *PARSED_VALUE)
+    readonly_fields = PARSED_VALUE
+    extra = 0
+
+
+@admin.register(Indicator)
+class IndicatorAdmin(admin.ModelAdmin[Indicator]):
+    list_display = ("objective", "position", "name", "unit", "indicator_type")
+    list_filter = ("objective__plan", "objective__areas", "indicator_type")
+    search_fields = ("name", "description", "objective__code")
+    autocomplete_fields = ("objective",)
+    inlines = (TargetInline,)
+
+
+@admin.register(IndicatorTarget)
+class IndicatorTargetAdmin(ParsedValueAdmin[IndicatorTarget]):
+    list_display = ("indicator", "year", "raw", "kind", "value", "numerator", "denominator", "parsed")
+
+
+@admin.register(Measurement)
+class MeasurementAdmin(ParsedValueAdmin[Measurement]):
+    list_display = ("indicator", "year", "measured_on", "raw", "kind", "value", "parsed", "recorded_by", "recorded_at")
+    readonly_fields = (*PARSED_VALUE, "recorded_at")  # type: ignore[assignment]
+
+
+@admin.register(ObjectiveReport)
+class ObjectiveReportAdmin(admin.ModelAdmin[ObjectiveReport]):
+    list_display = ("objective", "date")
+    list_filter = ("objective__plan", "objective__areas")
+    search_fields = ("text", "objective__code")
+    autocomplete_fields = ("objective",)
+
+
+class SheetIndicatorInline(admin.TabularInline[ActionSheetIndicator, ActionSheet]):
+    model = ActionSheetIndicator
+    extra = 0
+
+
+@admin.register(ActionSheet)
+class ActionSheetAdmin(admin.ModelAdmin[ActionSheet]):
+    list_display = ("code", "title", "plan", "area", "level")
+    list_filter = ("plan", "area")
+    search_fields = ("code", "title", "objectives")
+    inlines = (SheetIndicatorInline,)

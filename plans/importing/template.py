@@ -1,0 +1,59 @@
+"""The downloadable XLSX template: every sheet with its headers and one example row."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from plans.importing.workbook import write_workbook
+
+EXAMPLE: dict[str, Any] = {
+    "format": "traguardi-plan/1",
+    "organization": {
+        "slug": "comune-esempio",
+        "name": "Comune di Esempio",
+        "kind": "comune",
+        "patron_saint_day": "06-24",
+    },
+    "plan": {
+        "code": "PEG-2026",
+        "kind": "peg",
+        "title": "Piano esecutivo di gestione 2026",
+        "year_start": 2026,
+        "year_end": 2026,
+        "adoption_act": "Delibera di Giunta n. 1 del 15/01/2026",
+    },
+    "areas": [{"code": "SOC", "name": "Area Servizi Sociali", "kind": "Area", "head_name": "Maria Rossi"}],
+    "objectives": [
+        {
+            "code": "PEG26-SOC-1",
+            "areas": ["SOC"],
+            "number": 1,
+            "title": "Cartella sociale informatizzata",
+            "description": "Completare l'informatizzazione delle cartelle sociali.",
+            "peg_project": "Servizio sociale",
+            "budget_income": "0,00",
+            "budget_expense": "12.500,00",
+            "activities": [
+                {"description": "Analisi delle procedure", "planned": "Marzo", "actual": ""},
+                {"description": "Formazione degli operatori", "planned": "Maggio-Settembre", "actual": ""},
+            ],
+            "indicators": [
+                {
+                    "name": "Cartelle aggiornate",
+                    "description": "cartelle aggiornate / cartelle in carico",
+                    "unit": "%",
+                    "targets": [{"year": 2026, "value": "75%"}],
+                    "measurements": [
+                        {"year": 2026, "value": "40%", "date": "2026-06-30", "note": "monitoraggio intermedio"}
+                    ],
+                }
+            ],
+            "reports": [{"date": "2026-06-30", "text": "Avviata l'analisi delle procedure."}],
+        }
+    ],
+    "action_sheets": [],
+}
+
+
+def template_workbook() -> bytes:
+    return write_workbook(EXAMPLE)

@@ -1,0 +1,331 @@
+"""Read a plan from the XLSX workbook (a sheet per entity) and write one, for the template and exports."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import zipfile
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from plans.importing.errors import DocPath, PlanImportError, Problem, format_path
+from plans.importing.workbook_layout import (
+    ACTIVITIES,
+    AREAS,
+    INDICATORS,
+    LAYOUTS,
+    MEASUREMENT_ROLE,
+    OBJECTIVES,
+    ORGANIZATION,
+    PLAN,
+    REPORTS,
+    SHEET_INDICATORS,
+    SHEETS,
+    TARGET_ROLE,
+    VALUES,
+    Column,
+    SheetLayout,
+    normalise_header,
+)
+
+Row = tuple[int, dict[str, Any]]
+_ITALIAN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
+
+
+def _cell_value(value: object, column: Column) -> Any:
+    if isinstance(value, dt.datetime | dt.date):
+        return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if column.kind == "int":
+        return int(value) if isinstance(value, str) and value.strip().isdigit() else value
+    if isinstance(value, int | float):
+        return value if column.kind == "int" else str(value)
+    text = str(value).strip()
+    if column.kind == "list":
+        return [part.strip() for part in text.split(",") if part.strip()]
+    if column.kind == "date" and (match := _ITALIAN_DATE.match(text)):
+        day, month, year = (int(part) for part in match.groups())
+        return f"{year:04d}-{month:02d}-{day:02d}"
+    return text
+
+
+class WorkbookReader:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.cells: dict[DocPath, str] = {}
+        self.problems: list[Problem] = []
+
+    def locate(self, doc_path: DocPath) -> str:
+        probe = doc_path
+        while probe and probe not in self.cells:
+            probe = probe[:-1]
+        where = self.cells.get(probe, self.path.name)
+        return f"{where} ({format_path(doc_path)})" if doc_path else where
+
+    def _where(self, layout: SheetLayout, row: int, column: Column | None = None, letter: str = "") -> str:
+        where = f"{self.path.name}, foglio «{layout.name}», riga {row}"
+        return f"{where}, colonna {letter} «{column.header}»" if column else where
+
+    def read_sheet(self, book: Any, layout: SheetLayout) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+        if layout.name not in book.sheetnames:
+            if layout.required:
+                self.problems.append(
+                    Problem(
+                        self.path.name,
+                        f"manca il foglio «{layout.name}»",
+                        "Parti dal modello scaricabile, che ha tutti i fogli.",
+                    )
+                )
+            return []
+        rows = book[layout.name].iter_rows(values_only=True)
+        header = next(rows, None) or ()
+        known = layout.by_header()
+        columns: list[tuple[int, Column]] = []
+        for index, title in enumerate(header):
+            if title is None or not str(title).strip():
+                continue
+            column = known.get(normalise_header(str(title)))
+            if column is None:
+                self.problems.append(
+                    Problem(
+                        f"{self.path.name}, foglio «{layout.name}», riga 1, colonna {get_column_letter(index + 1)}",
+                        f"colonna sconosciuta «{title}»",
+                        f"Le colonne ammesse sono: {', '.join(c.header for c in layout.columns)}.",
+                    )
+                )
+            else:
+                columns.append((index, column))
+        present = {column.key for _, column in columns}
+        for column in layout.columns:
+            if column.required and column.key not in present:
+                self.problems.append(
+                    Problem(
+                        f"{self.path.name}, foglio «{layout.name}», riga 1",
+                        f"manca la colonna «{column.header}»",
+                        "Aggiungi la colonna con questa intestazione, come nel modello.",
+                    )
+                )
+        result = []
+        for number, values in enumerate(rows, start=2):
+            if all(value is None or str(value).strip() == "" for value in values):
+                continue
+            data: dict[str, Any] = {}
+            where: dict[str, str] = {"": self._where(layout, number)}
+            for index, column in columns:
+                value = values[index] if index < len(values) else None
+                if value is None or (isinstance(value, str) and not value.strip()):
+                    continue
+                data[column.key] = _cell_value(value, column)
+                where[column.key] = self._where(layout, number, column, get_column_letter(index + 1))
+            result.append((number, data, where))
+        return result
+
+    def record(self, base: DocPath, where: dict[str, str], skip: tuple[str, ...] = ()) -> None:
+        self.cells[base] = where[""]
+        for key, location in where.items():
+            if key and key not in skip:
+                self.cells[(*base, key)] = location
+
+
+def load_workbook_document(path: Path) -> tuple[dict[str, Any], Any]:
+    reader = WorkbookReader(path)
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except FileNotFoundError:
+        raise PlanImportError([Problem(str(path), "il file non esiste", "Controlla il percorso.")]) from None
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
+        raise PlanImportError(
+            [
+                Problem(
+                    path.name,
+                    f"il file XLSX è danneggiato o troncato ({error})",
+                    "Salvalo di nuovo da Excel o LibreOffice come .xlsx e riprova.",
+                )
+            ]
+        ) from None
+    try:
+        sheets = {layout.name: reader.read_sheet(book, layout) for layout in LAYOUTS}
+    finally:
+        book.close()
+    document = _assemble(reader, sheets)
+    if reader.problems:
+        raise PlanImportError(reader.problems)
+    return document, reader.locate
+
+
+def _assemble(
+    reader: WorkbookReader, sheets: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]]
+) -> dict[str, Any]:
+    document: dict[str, Any] = {"format": "traguardi-plan/1"}
+    for layout, key in ((ORGANIZATION, "organization"), (PLAN, "plan")):
+        rows = sheets[layout.name]
+        if rows:
+            document[key] = rows[0][1]
+            reader.record((key,), rows[0][2])
+        elif layout.name in sheets and not reader.problems:
+            reader.problems.append(
+                Problem(
+                    f"{reader.path.name}, foglio «{layout.name}»",
+                    "il foglio è vuoto",
+                    "Compila la riga 2 sotto le intestazioni.",
+                )
+            )
+    for layout, key in ((AREAS, "areas"), (OBJECTIVES, "objectives"), (SHEETS, "action_sheets")):
+        document[key] = []
+        for _, data, where in sheets[layout.name]:
+            reader.record((key, len(document[key])), where)
+            document[key].append(data)
+    objectives = {item.get("code"): index for index, item in reversed(list(enumerate(document["objectives"])))}
+
+    def owner(data: dict[str, Any], where: dict[str, str], layout: SheetLayout) -> int | None:
+        index = objectives.get(data.pop("objective", None))
+        if index is None:
+            reader.problems.append(
+                Problem(
+                    where.get("objective", where[""]),
+                    "obiettivo sconosciuto",
+                    f"Usa un codice presente nel foglio «{OBJECTIVES.name}».",
+                )
+            )
+        return index
+
+    for _, data, where in sheets[ACTIVITIES.name]:
+        if (index := owner(data, where, ACTIVITIES)) is not None:
+            items = document["objectives"][index].setdefault("activities", [])
+            reader.record(("objectives", index, "activities", len(items)), where)
+            items.append(data)
+    numbers: dict[tuple[int, Any], int] = {}
+    for _, data, where in sheets[INDICATORS.name]:
+        if (index := owner(data, where, INDICATORS)) is not None:
+            items = document["objectives"][index].setdefault("indicators", [])
+            number_key = (index, data.pop("number", None))
+            if number_key in numbers:
+                reader.problems.append(
+                    Problem(
+                        where.get("number", where[""]),
+                        f"indicatore N. {number_key[1]} ripetuto",
+                        "Numera gli indicatori di un obiettivo senza ripetizioni.",
+                    )
+                )
+            numbers[number_key] = len(items)
+            reader.record(("objectives", index, "indicators", len(items)), where, skip=("number",))
+            items.append(data)
+    for _, data, where in sheets[VALUES.name]:
+        _add_value(reader, document, objectives, numbers, data, where)
+    for _, data, where in sheets[REPORTS.name]:
+        if (index := owner(data, where, REPORTS)) is not None:
+            items = document["objectives"][index].setdefault("reports", [])
+            reader.record(("objectives", index, "reports", len(items)), where)
+            items.append(data)
+    sheet_codes = {item.get("code"): index for index, item in enumerate(document["action_sheets"])}
+    for _, data, where in sheets[SHEET_INDICATORS.name]:
+        index = sheet_codes.get(data.get("sheet"))
+        if index is None:
+            reader.problems.append(
+                Problem(
+                    where.get("sheet", where[""]),
+                    "scheda sconosciuta",
+                    f"Usa un codice presente nel foglio «{SHEETS.name}».",
+                )
+            )
+            continue
+        items = document["action_sheets"][index].setdefault("indicators", [])
+        reader.cells[("action_sheets", index, "indicators", len(items))] = where.get("text", where[""])
+        items.append(data.get("text", ""))
+    return document
+
+
+def _add_value(
+    reader: WorkbookReader,
+    document: dict[str, Any],
+    objectives: dict[Any, int],
+    numbers: dict[tuple[int, Any], int],
+    data: dict[str, Any],
+    where: dict[str, str],
+) -> None:
+    objective = objectives.get(data.pop("objective", None))
+    position = numbers.get((objective, data.pop("indicator", None))) if objective is not None else None
+    if objective is None or position is None:
+        reader.problems.append(
+            Problem(
+                where[""], "indicatore sconosciuto", f"Usa Obiettivo e N. di una riga del foglio «{INDICATORS.name}»."
+            )
+        )
+        return
+    role = str(data.pop("role", "")).strip().lower()
+    if role not in {TARGET_ROLE, MEASUREMENT_ROLE}:
+        reader.problems.append(
+            Problem(
+                where.get("role", where[""]),
+                f"valore «{role}» non ammesso",
+                f"Scrivi «{TARGET_ROLE}» o «{MEASUREMENT_ROLE}».",
+            )
+        )
+        return
+    key = "targets" if role == TARGET_ROLE else "measurements"
+    if key == "targets":
+        data = {name: data[name] for name in ("year", "value") if name in data}
+    items = document["objectives"][objective]["indicators"][position].setdefault(key, [])
+    reader.record(("objectives", objective, "indicators", position, key, len(items)), where)
+    items.append(data)
+
+
+def write_workbook(document: dict[str, Any]) -> bytes:
+    """The document as an XLSX workbook in the layout above (used for the template and for exports)."""
+    book = Workbook()
+    for default_sheet in list(book.worksheets):
+        book.remove(default_sheet)
+    rows = _rows_by_sheet(document)
+    for layout in LAYOUTS:
+        sheet = book.create_sheet(layout.name)
+        sheet.append([column.header for column in layout.columns])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows.get(layout.name, []):
+            sheet.append([_to_cell(row.get(column.key), column) for column in layout.columns])
+        for index, column in enumerate(layout.columns, start=1):
+            sheet.column_dimensions[get_column_letter(index)].width = 14 if column.kind in {"int", "date"} else 28
+            if column.kind == "raw":  # stored as text so that "1,00" or "150/1600" stay as written
+                for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                    cell.number_format = "@"
+    buffer = BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _to_cell(value: Any, column: Column) -> Any:
+    if value is None:
+        return None
+    if column.kind == "list":
+        return ", ".join(value)
+    return str(value) if column.kind == "raw" else value
+
+
+def _rows_by_sheet(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    rows: dict[str, list[dict[str, Any]]] = {layout.name: [] for layout in LAYOUTS}
+    rows[ORGANIZATION.name].append(document["organization"])
+    rows[PLAN.name].append(document["plan"])
+    rows[AREAS.name].extend(document.get("areas", []))
+    for objective in document.get("objectives", []):
+        code = objective["code"]
+        rows[OBJECTIVES.name].append(objective)
+        rows[ACTIVITIES.name].extend({"objective": code} | item for item in objective.get("activities", []))
+        rows[REPORTS.name].extend({"objective": code} | item for item in objective.get("reports", []))
+        for number, indicator in enumerate(objective.get("indicators", []), start=1):
+            rows[INDICATORS.name].append({"objective": code, "number": number} | indicator)
+            for role, key in ((TARGET_ROLE, "targets"), (MEASUREMENT_ROLE, "measurements")):
+                rows[VALUES.name].extend(
+                    {"objective": code, "indicator": number, "role": role} | value for value in indicator.get(key, [])
+                )
+    for sheet in document.get("action_sheets", []):
+        rows[SHEETS.name].append(sheet)
+        rows[SHEET_INDICATORS.name].extend(
+            {"sheet": sheet["code"], "text": text} for text in sheet.get("indicators", [])
+        )
+    return rows

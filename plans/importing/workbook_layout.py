@@ -1,0 +1,169 @@
+"""The XLSX workbook layout: one sheet per entity, Italian headers, each mapped to a key of the plan format."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+from typing import Literal
+
+CellKind = Literal["text", "int", "date", "raw", "list"]
+
+
+@dataclass(frozen=True)
+class Column:
+    header: str
+    key: str
+    kind: CellKind = "text"
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SheetLayout:
+    name: str
+    columns: tuple[Column, ...]
+    required: bool = False
+
+    def by_header(self) -> dict[str, Column]:
+        return {normalise_header(column.header): column for column in self.columns}
+
+
+def normalise_header(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return " ".join(plain.lower().replace("*", " ").replace(".", " ").split())
+
+
+ORGANIZATION = SheetLayout(
+    "Ente",
+    (
+        Column("Identificativo", "slug", required=True),
+        Column("Nome", "name", required=True),
+        Column("Tipo", "kind"),
+        Column("Santo patrono", "patron_saint_day"),
+    ),
+    required=True,
+)
+PLAN = SheetLayout(
+    "Piano",
+    (
+        Column("Codice", "code", required=True),
+        Column("Tipo", "kind", required=True),
+        Column("Titolo", "title", required=True),
+        Column("Anno inizio", "year_start", "int", required=True),
+        Column("Anno fine", "year_end", "int", required=True),
+        Column("Atto di adozione", "adoption_act"),
+        Column("Fonte", "source"),
+    ),
+    required=True,
+)
+AREAS = SheetLayout(
+    "Aree",
+    (
+        Column("Codice", "code", required=True),
+        Column("Nome", "name", required=True),
+        Column("Tipo", "kind"),
+        Column("Area madre", "parent"),
+        Column("Responsabile nel documento", "head_name"),
+    ),
+)
+OBJECTIVES = SheetLayout(
+    "Obiettivi",
+    (
+        Column("Codice", "code", required=True),
+        Column("Collegato a", "parent"),
+        Column("Aree", "areas", "list", required=True),
+        Column("Programma", "programme"),
+        Column("Numero", "number", "int"),
+        Column("Titolo", "title", required=True),
+        Column("Tipologia", "typology"),
+        Column("Classificazione", "classification"),
+        Column("Descrizione", "description"),
+        Column("Area strategica", "strategic_area"),
+        Column("Obiettivo operativo", "operational_objective"),
+        Column("Progetto PEG", "peg_project"),
+        Column("Servizi interessati", "services"),
+        Column("Utenti finali", "end_users"),
+        Column("Reti di collaborazione", "networks"),
+        Column("Peso", "weight", "raw"),
+        Column("Entrata", "budget_income", "raw"),
+        Column("Spesa", "budget_expense", "raw"),
+        Column("Inizio previsto", "planned_start", "date"),
+        Column("Scadenza prevista", "planned_end", "date"),
+        Column("Referente", "owner"),
+    ),
+)
+ACTIVITIES = SheetLayout(
+    "Attività",
+    (
+        Column("Obiettivo", "objective", required=True),
+        Column("Attività", "description", required=True),
+        Column("Tempi", "planned", "raw"),
+        Column("Consuntivo", "actual", "raw"),
+        Column("Referente", "owner"),
+    ),
+)
+INDICATORS = SheetLayout(
+    "Indicatori",
+    (
+        Column("Obiettivo", "objective", required=True),
+        Column("N.", "number", "int", required=True),
+        Column("Indicatore", "name", required=True),
+        Column("Descrizione", "description"),
+        Column("Tipo", "type"),
+        Column("Unità di misura", "unit", "raw"),
+        Column("Verso", "direction"),
+        Column("Note", "note"),
+    ),
+)
+VALUES = SheetLayout(
+    "Valori",
+    (
+        Column("Obiettivo", "objective", required=True),
+        Column("Indicatore N.", "indicator", "int", required=True),
+        Column("Valore", "role", required=True),
+        Column("Anno", "year", "int", required=True),
+        Column("Dato", "value", "raw", required=True),
+        Column("Data", "date", "date"),
+        Column("Note", "note"),
+    ),
+)
+REPORTS = SheetLayout(
+    "Relazioni",
+    (
+        Column("Obiettivo", "objective", required=True),
+        Column("Data", "date", "date", required=True),
+        Column("Testo", "text", required=True),
+    ),
+)
+SHEETS = SheetLayout(
+    "Schede",
+    (
+        Column("Codice", "code", required=True),
+        Column("Numero", "number", "int"),
+        Column("Livello", "level"),
+        Column("Area", "area"),
+        Column("Obiettivo", "goal"),
+        Column("Titolo azione", "title", required=True),
+        Column("Obiettivi", "objectives"),
+        Column("Strategia", "strategy"),
+        Column("Attività previste", "planned_activities"),
+        Column("Tempistica", "timing"),
+        Column("Strutture organizzative", "organisation"),
+        Column("Partecipazione e comunicazione", "participation"),
+        Column("Azioni sussidiarie", "subsidiary_actions"),
+        Column("Metodologie di valutazione", "evaluation_methods"),
+        Column("Rischi e criticità", "risks"),
+        Column("Modalità di gestione", "management_mode"),
+        Column("Costo", "cost"),
+    ),
+)
+SHEET_INDICATORS = SheetLayout(
+    "Indicatori schede",
+    (
+        Column("Scheda", "sheet", required=True),
+        Column("Indicatore", "text", required=True),
+    ),
+)
+
+LAYOUTS = (ORGANIZATION, PLAN, AREAS, OBJECTIVES, ACTIVITIES, INDICATORS, VALUES, REPORTS, SHEETS, SHEET_INDICATORS)
+TARGET_ROLE, MEASUREMENT_ROLE = "atteso", "consuntivo"

@@ -1,0 +1,264 @@
+"""Write a validated plan document to the database. Callers wrap it in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Callable
+from decimal import Decimal
+from typing import Any
+
+from django.contrib.auth import get_user_model
+from django.utils.text import slugify
+
+from plans.importing.details import DetailWriter
+from plans.importing.errors import Locator, PlanImportError, Problem
+from plans.importing.states import initial_activity_state, initial_objective_state
+from plans.importing.sync import Counts, sync_rows
+from plans.models import Activity, Area, Objective, Organization, Plan, WorkState
+from plans.models.activity import time_columns
+from plans.parsing import TimeSpec, parse_italian_decimal, parse_time
+
+Progress = Callable[[int, int], None]
+ActivityKey = tuple[int, int]
+
+
+def _amount(value: object) -> Decimal | None:
+    return None if value is None else parse_italian_decimal(str(value))
+
+
+def _date(value: str | None) -> dt.date | None:
+    return None if value is None else dt.date.fromisoformat(value)
+
+
+class PlanWriter:
+    def __init__(
+        self,
+        document: dict[str, Any],
+        locate: Locator,
+        *,
+        organization_slug: str | None,
+        reference_date: dt.date,
+        progress: Progress | None = None,
+    ) -> None:
+        self.document = document
+        self.locate = locate
+        self.organization_slug = organization_slug
+        self.reference_date = reference_date
+        self.progress = progress or (lambda done, total: None)
+        self.counts: dict[str, Counts] = defaultdict(Counts)
+
+    def write(self) -> Plan:
+        users = self._resolve_users()
+        organization = self._organization()
+        areas = self._areas(organization)
+        plan = self._plan(organization)
+        objectives = self._objectives(plan, areas, users)
+        details = DetailWriter(self.document, plan, self.counts, self.progress)
+        details.write_indicators_and_reports(objectives)
+        details.write_action_sheets(areas)
+        return plan
+
+    def _resolve_users(self) -> dict[str, int]:
+        wanted: dict[str, tuple[str | int, ...]] = {}
+        for index, objective in enumerate(self.document.get("objectives", [])):
+            if "owner" in objective:
+                wanted.setdefault(objective["owner"], ("objectives", index, "owner"))
+            for position, activity in enumerate(objective.get("activities", [])):
+                if "owner" in activity:
+                    wanted.setdefault(activity["owner"], ("objectives", index, "activities", position, "owner"))
+        found = dict(get_user_model().objects.filter(username__in=wanted).values_list("username", "pk"))
+        missing = [
+            Problem(self.locate(path), f"utente «{name}» inesistente", "Crea l'utente prima o correggi il nome.")
+            for name, path in wanted.items()
+            if name not in found
+        ]
+        if missing:
+            raise PlanImportError(missing)
+        return found
+
+    def _organization(self) -> Organization:
+        data = self.document["organization"]
+        if self.organization_slug:
+            organization = Organization.objects.filter(slug=self.organization_slug).first()
+            if organization is None:
+                raise PlanImportError(
+                    [
+                        Problem(
+                            "--organization",
+                            f"l'ente «{self.organization_slug}» non esiste",
+                            "Ometti --organization per usare l'ente indicato nel file, o crea l'ente.",
+                        )
+                    ]
+                )
+            return organization
+        values = {
+            "name": data["name"],
+            "kind": data.get("kind", Organization.Kind.ALTRO),
+            "patron_saint_day": data.get("patron_saint_day", ""),
+        }
+        existing = {org.slug: org for org in Organization.objects.filter(slug=data["slug"])}
+        rows = sync_rows(
+            Organization,
+            existing,
+            {data["slug"]: values},
+            lambda slug, fields: Organization(slug=slug, **fields),
+            self.counts["organization"],
+        )
+        return rows[data["slug"]]
+
+    def _areas(self, organization: Organization) -> dict[str, Area]:
+        items = self.document.get("areas", [])
+        existing = {area.code: area for area in organization.areas.all()}
+        wanted = {
+            item["code"]: {"name": item["name"], "kind": item.get("kind", ""), "head_name": item.get("head_name", "")}
+            for item in items
+        }
+
+        def build(code: str, fields: dict[str, Any]) -> Area:
+            return Area(
+                organization=organization, code=code, slug=slugify(fields["name"])[:80] or code.lower(), **fields
+            )
+
+        areas = sync_rows(Area, existing, wanted, build, self.counts["areas"])
+        for area in organization.areas.exclude(code__in=wanted):
+            areas.setdefault(area.code, area)
+        parents = {
+            item["code"]: {"parent_id": areas[item["parent"]].pk if "parent" in item else None} for item in items
+        }
+        sync_rows(Area, areas, parents, lambda code, fields: areas[code], Counts())
+        return areas
+
+    def _plan(self, organization: Organization) -> Plan:
+        data = self.document["plan"]
+        values = {key: data.get(key, "") for key in ("kind", "title", "adoption_act", "source")}
+        values |= {"year_start": data["year_start"], "year_end": data["year_end"]}
+        existing = {plan.code: plan for plan in organization.plans.filter(code=data["code"])}
+        rows = sync_rows(
+            Plan,
+            existing,
+            {data["code"]: values},
+            lambda code, fields: Plan(organization=organization, code=code, **fields),
+            self.counts["plan"],
+        )
+        return rows[data["code"]]
+
+    def _objectives(self, plan: Plan, areas: dict[str, Area], users: dict[str, int]) -> dict[str, Objective]:
+        items = self.document.get("objectives", [])
+        year = plan.year_start
+        specs = {
+            item["code"]: [
+                (parse_time(activity.get("planned", ""), year=year), parse_time(activity.get("actual", ""), year=year))
+                for activity in item.get("activities", [])
+            ]
+            for item in items
+        }
+        wanted = {item["code"]: self._objective_values(item, specs[item["code"]], users) for item in items}
+
+        def build(code: str, fields: dict[str, Any]) -> Objective:
+            states = [initial_activity_state(planned, actual, self.reference_date) for planned, actual in specs[code]]
+            state = initial_objective_state(states)
+            actual_end = max((actual.end for _, actual in specs[code] if actual.end), default=None)
+            return Objective(
+                plan=plan,
+                code=code,
+                state=state,
+                actual_end=actual_end if state == WorkState.CONCLUSO else None,
+                **fields,
+            )
+
+        existing = {objective.code: objective for objective in plan.objectives.all()}
+        objectives = sync_rows(Objective, existing, wanted, build, self.counts["objectives"])
+        parents = {
+            item["code"]: {"parent_id": objectives[item["parent"]].pk if "parent" in item else None} for item in items
+        }
+        sync_rows(Objective, objectives, parents, lambda code, fields: objectives[code], Counts())
+        self._objective_areas(items, objectives, areas)
+        self._activities(items, objectives, specs, users)
+        return objectives
+
+    def _objective_values(
+        self, item: dict[str, Any], specs: list[tuple[TimeSpec, TimeSpec]], users: dict[str, int]
+    ) -> dict[str, Any]:
+        texts = (
+            "programme",
+            "typology",
+            "classification",
+            "description",
+            "strategic_area",
+            "operational_objective",
+            "peg_project",
+            "services",
+            "end_users",
+            "networks",
+        )
+        values: dict[str, Any] = {field: item.get(field, "") for field in texts}
+        values |= {
+            "title": item["title"],
+            "number": item.get("number"),
+            "weight": _amount(item.get("weight")),
+            "budget_income": _amount(item.get("budget_income")),
+            "budget_expense": _amount(item.get("budget_expense")),
+            # Without explicit dates, the objective spans its activities.
+            "planned_start": _date(item.get("planned_start"))
+            or min((planned.start for planned, _ in specs if planned.start), default=None),
+            "planned_end": _date(item.get("planned_end"))
+            or max((planned.end for planned, _ in specs if planned.end), default=None),
+        }
+        if "owner" in item:
+            values["owner_id"] = users[item["owner"]]
+        return values
+
+    def _objective_areas(
+        self, items: list[dict[str, Any]], objectives: dict[str, Objective], areas: dict[str, Area]
+    ) -> None:
+        through = Objective.areas.through
+        ids = [objective.pk for objective in objectives.values()]
+        existing = set(through.objects.filter(objective_id__in=ids).values_list("objective_id", "area_id"))
+        wanted = {(objectives[item["code"]].pk, areas[code].pk) for item in items for code in item["areas"]}
+        through.objects.bulk_create([through(objective_id=o, area_id=a) for o, a in wanted - existing])
+        for objective_id, area_id in existing - wanted:
+            through.objects.filter(objective_id=objective_id, area_id=area_id).delete()
+
+    def _activities(
+        self,
+        items: list[dict[str, Any]],
+        objectives: dict[str, Objective],
+        specs: dict[str, list[tuple[TimeSpec, TimeSpec]]],
+        users: dict[str, int],
+    ) -> None:
+        existing = (
+            {
+                (activity.objective_id, activity.position): activity
+                for activity in Activity.objects.filter(objective__plan_id=next(iter(objectives.values())).plan_id)
+            }
+            if objectives
+            else {}
+        )
+        wanted: dict[ActivityKey, dict[str, Any]] = {}
+        for done, item in enumerate(items, start=1):
+            objective = objectives[item["code"]]
+            for position, (activity, (planned, actual)) in enumerate(
+                zip(item.get("activities", []), specs[item["code"]], strict=True), start=1
+            ):
+                values = {"description": activity["description"]}
+                values |= time_columns("planned", planned) | time_columns("actual", actual)
+                if "owner" in activity:
+                    values["owner_id"] = users[activity["owner"]]
+                wanted[(objective.pk, position)] = values
+            self.progress(done, len(items))
+        parsed = {key: spec for item in items for key, spec in self._keyed_specs(item, objectives, specs)}
+
+        def build(key: ActivityKey, fields: dict[str, Any]) -> Activity:
+            planned, actual = parsed[key]
+            state = initial_activity_state(planned, actual, self.reference_date)
+            return Activity(objective_id=key[0], position=key[1], state=state, **fields)
+
+        sync_rows(Activity, existing, wanted, build, self.counts["activities"])
+
+    @staticmethod
+    def _keyed_specs(
+        item: dict[str, Any], objectives: dict[str, Objective], specs: dict[str, list[tuple[TimeSpec, TimeSpec]]]
+    ) -> list[tuple[ActivityKey, tuple[TimeSpec, TimeSpec]]]:
+        objective_id = objectives[item["code"]].pk
+        return [((objective_id, position), pair) for position, pair in enumerate(specs[item["code"]], start=1)]

@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from typing import Any
+
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from plans.importing import PlanImportError, import_plan_file
+
+PROGRESS_THRESHOLD = 200  # objectives: below this a file imports in a blink and needs no bar
+
+
+class ProgressBar:
+    """A one-line progress bar on standard error, drawn only for large files."""
+
+    def __init__(self, stream: Any, width: int = 30) -> None:
+        self.stream = stream
+        self.width = width
+        self.last = -1
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < PROGRESS_THRESHOLD:
+            return
+        percent = done * 100 // total
+        if percent == self.last:
+            return
+        self.last = percent
+        filled = self.width * done // total
+        bar = "#" * filled + "." * (self.width - filled)
+        self.stream.write(f"\rImportazione [{bar}] {percent:3d}% ({done}/{total} obiettivi)")
+        if done == total:
+            self.stream.write("\n")
+        self.stream.flush()
+
+
+class Command(BaseCommand):
+    help = "Importa un piano da un file YAML, JSON o XLSX (formato traguardi-plan/1), tutto o niente."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("path", help="Il file da importare (.yaml, .yml, .json, .xlsx).")
+        parser.add_argument(
+            "--organization", metavar="SLUG", help="Importa nell'ente indicato invece che in quello del file."
+        )
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Controlla e mostra cosa cambierebbe, senza scrivere."
+        )
+        parser.add_argument(
+            "--reference-date",
+            metavar="AAAA-MM-GG",
+            type=dt.date.fromisoformat,
+            help="La data a cui leggere il consuntivo per lo stato iniziale delle nuove attività (predefinita: oggi).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        try:
+            result = import_plan_file(
+                options["path"],
+                organization_slug=options["organization"],
+                dry_run=options["dry_run"],
+                reference_date=options["reference_date"],
+                progress=ProgressBar(sys.stderr),
+            )
+        except PlanImportError as error:
+            lines = [f"Il file non è stato importato: {len(error.problems)} problema/i, nulla è stato scritto."]
+            lines += [f"- {problem}" for problem in error.problems]
+            raise CommandError("\n".join(lines)) from None
+        self.stdout.write(result.summary())

@@ -1,0 +1,35 @@
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from plans.demo import load_demo
+from plans.importing import PlanImportError
+
+
+class Command(BaseCommand):
+    help = "Carica i piani dimostrativi (i tre documenti di esempio) e gli utenti demo. Si può ripetere."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument(
+            "--reference-date",
+            metavar="AAAA-MM-GG",
+            type=dt.date.fromisoformat,
+            default=None,
+            help="La data a cui gli stati seguono il consuntivo dei documenti (predefinita: DEMO_REFERENCE_DATE).",
+        )
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        reference_date = options["reference_date"] or dt.date.fromisoformat(settings.DEMO_REFERENCE_DATE)
+        try:
+            result = load_demo(reference_date=reference_date)
+        except PlanImportError as error:
+            raise CommandError(f"I dati demo non sono stati caricati:\n{error}") from None
+        for imported in result.imports:
+            self.stdout.write(imported.summary())
+        created = ", ".join(result.users_created) or "nessuno (esistevano già)"
+        self.stdout.write(f"Utenti demo creati: {created}")
+        self.stdout.write("Password degli utenti demo: quella di DEMO_PASSWORD (predefinita «demo»).")

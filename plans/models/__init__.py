@@ -1,0 +1,25 @@
+from __future__ import annotations
+
+from plans.models.action_sheet import ActionSheet, ActionSheetIndicator
+from plans.models.activity import Activity
+from plans.models.indicator import Indicator, IndicatorTarget, Measurement
+from plans.models.organization import Area, Organization, OrganizationRole
+from plans.models.plan import Objective, ObjectiveReport, Plan
+from plans.models.states import OPEN_STATES, WorkState
+
+__all__ = [
+    "OPEN_STATES",
+    "ActionSheet",
+    "ActionSheetIndicator",
+    "Activity",
+    "Area",
+    "Indicator",
+    "IndicatorTarget",
+    "Measurement",
+    "Objective",
+    "ObjectiveReport",
+    "Organization",
+    "OrganizationRole",
+    "Plan",
+    "WorkState",
+]

@@ -1,0 +1,113 @@
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plans.models.plan import Objective
+from plans.parsing import ValueKind, ValueSpec
+
+VALUE_KIND_CHOICES = [
+    (ValueKind.EMPTY.value, _("vuoto")),
+    (ValueKind.NUMBER.value, _("numero")),
+    (ValueKind.PERCENT.value, _("percentuale")),
+    (ValueKind.RATIO.value, _("rapporto")),
+    (ValueKind.THRESHOLD.value, _("soglia")),
+    (ValueKind.DATE.value, _("data")),
+    (ValueKind.BOOLEAN.value, _("sì/no")),
+    (ValueKind.TEXT.value, _("testo")),
+]
+
+
+class Indicator(models.Model):
+    class Direction(models.TextChoices):
+        INCREASE = "increase", _("più è alto, meglio è")
+        DECREASE = "decrease", _("più è basso, meglio è")
+        TARGET = "target", _("valore obiettivo")
+
+    objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="indicators")
+    position = models.PositiveIntegerField(_("posizione"))
+    name = models.TextField(_("indicatore"))
+    description = models.TextField(_("descrizione"), blank=True)
+    indicator_type = models.CharField(_("tipo"), max_length=60, blank=True)
+    unit = models.CharField(_("unità di misura"), max_length=30, blank=True)
+    direction = models.CharField(_("verso"), max_length=10, choices=Direction.choices, default=Direction.TARGET)
+    note = models.TextField(_("note"), blank=True)
+
+    class Meta:
+        verbose_name = _("indicatore")
+        verbose_name_plural = _("indicatori")
+        ordering = ["objective", "position"]
+        constraints = [models.UniqueConstraint(fields=["objective", "position"], name="unique_indicator_position")]
+
+    def __str__(self) -> str:
+        return self.name[:80]
+
+
+class ParsedValue(models.Model):
+    """A value kept exactly as written (`raw`) and as parsed meaning; `parsed` False flags free text."""
+
+    raw = models.TextField(_("valore (testo originale)"), blank=True)
+    kind = models.CharField(_("forma"), max_length=10, choices=VALUE_KIND_CHOICES, default=ValueKind.EMPTY.value)
+    operator = models.CharField(_("operatore"), max_length=2, blank=True)
+    value = models.DecimalField(_("valore"), max_digits=20, decimal_places=6, null=True, blank=True)
+    numerator = models.DecimalField(_("numeratore"), max_digits=20, decimal_places=6, null=True, blank=True)
+    denominator = models.DecimalField(_("denominatore"), max_digits=20, decimal_places=6, null=True, blank=True)
+    date_value = models.DateField(_("data"), null=True, blank=True)
+    boolean = models.BooleanField(_("sì/no"), null=True, blank=True)
+    parsed = models.BooleanField(_("interpretato"), default=True)
+
+    class Meta:
+        abstract = True
+
+    @staticmethod
+    def spec_values(spec: ValueSpec) -> dict[str, object]:
+        return {
+            "raw": spec.raw,
+            "kind": spec.kind.value,
+            "operator": spec.operator,
+            "value": spec.value,
+            "numerator": spec.numerator,
+            "denominator": spec.denominator,
+            "date_value": spec.date,
+            "boolean": spec.boolean,
+            "parsed": spec.parsed,
+        }
+
+
+class IndicatorTarget(ParsedValue):
+    """The expected value (valore atteso) of an indicator for one year."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
+    year = models.PositiveSmallIntegerField(_("anno"))
+
+    class Meta:
+        verbose_name = _("valore atteso")
+        verbose_name_plural = _("valori attesi")
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_target_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.raw}"
+
+
+class Measurement(ParsedValue):
+    """An actual value (valore consuntivo) of an indicator. Every measurement is kept: the latest of a
+    year is the current one, the earlier ones are its history."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="measurements")
+    year = models.PositiveSmallIntegerField(_("anno"))
+    measured_on = models.DateField(_("rilevato il"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("registrato da")
+    )
+    recorded_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("valore consuntivo")
+        verbose_name_plural = _("valori consuntivi")
+        ordering = ["indicator", "year", "measured_on", "recorded_at"]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.raw}"

@@ -1,0 +1,187 @@
+"""Parse an indicator value: expected ("Valore atteso") or actual ("Valore consuntivo")."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from decimal import Decimal
+from enum import StrEnum
+
+from plans.parsing.dates import looks_like_numeric_date, parse_numeric_date
+from plans.parsing.numbers import try_parse_italian_decimal
+from plans.parsing.text import clean, fold, strip_prefix
+
+__all__ = ["ValueKind", "ValueSpec", "parse_value"]
+
+
+class ValueKind(StrEnum):
+    """What shape an indicator value has."""
+
+    EMPTY = "empty"  # nothing written
+    NUMBER = "number"  # "12", "1,00", "6.195.143,71"
+    PERCENT = "percent"  # "75%": value 75 (not 0.75)
+    RATIO = "ratio"  # "150/1600": numerator and denominator, value None
+    THRESHOLD = "threshold"  # "=>4": operator and value
+    DATE = "date"  # "31/12/2019" (a deadline)
+    BOOLEAN = "boolean"  # "si" / "no"
+    TEXT = "text"  # qualitative text, not understood (parsed=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ValueSpec:
+    """A parsed indicator value. ``raw`` is always the input, untouched."""
+
+    raw: str
+    kind: ValueKind
+    operator: str  # "" or one of ">=", "<=", ">", "<", "="
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    date: dt.date | None
+    boolean: bool | None
+    parsed: bool
+
+    @property
+    def ratio(self) -> Decimal | None:
+        """``numerator / denominator`` when both are known and the denominator is not zero."""
+        if self.numerator is None or self.denominator is None or self.denominator == 0:
+            return None
+        return self.numerator / self.denominator
+
+
+_BOOLEANS: dict[str, bool] = {"si": True, "sì": True, "sí": True, "si'": True, "no": False}
+# Longest symbols first, so that ">=" is not read as ">" followed by "=".
+_SYMBOL_OPERATOR = re.compile(r"(>=|=>|≥|⩾|<=|=<|≤|⩽|>|<|=)\s*(.*)")
+_SYMBOLS: dict[str, str] = {"=>": ">=", "≥": ">=", "⩾": ">=", "=<": "<=", "≤": "<=", "⩽": "<="}
+_WORD_OPERATORS: dict[str, str] = {
+    "almeno": ">=",
+    "minimo": ">=",
+    "min.": ">=",
+    "non meno di": ">=",
+    "non inferiore a": ">=",
+    "massimo": "<=",
+    "al massimo": "<=",
+    "max": "<=",
+    "max.": "<=",
+    "non più di": "<=",
+    "non superiore a": "<=",
+    "fino a": "<=",
+    "più di": ">",
+    "oltre": ">",
+    "maggiore di": ">",
+    "superiore a": ">",
+    "meno di": "<",
+    "minore di": "<",
+    "inferiore a": "<",
+}
+_DEADLINE_PREFIXES = ("entro", "entro il", "entro la data del", "non oltre il")
+_CURRENCY = re.compile(r"(?:€|euro)\s*(.+)|(.+?)\s*(?:€|euro)")
+
+
+def parse_value(raw: str) -> ValueSpec:
+    """Parse an indicator value. Never raises on any text.
+
+    ``"12"`` → NUMBER; ``"150/1600"`` → RATIO; ``"=>4"`` → THRESHOLD ``>=`` 4; ``"75%"`` →
+    PERCENT 75; ``"31/12/2019"`` → DATE; ``"si"``/``"no"`` → BOOLEAN; ``""`` → EMPTY;
+    anything else → TEXT with ``parsed=False``.
+    """
+    cleaned = clean(raw)
+    if not cleaned:
+        return _spec(raw, ValueKind.EMPTY)
+    folded = fold(cleaned)
+    boolean = _BOOLEANS.get(folded.rstrip("."))
+    if boolean is not None:
+        return _spec(raw, ValueKind.BOOLEAN, boolean=boolean)
+    spec = _date(raw, folded) or _threshold(raw, folded) or _quantity(raw, folded)
+    return spec if spec is not None else _spec(raw, ValueKind.TEXT, parsed=False)
+
+
+def _date(raw: str, folded: str) -> ValueSpec | None:
+    operator, text = "", folded
+    rest = strip_prefix(folded, _DEADLINE_PREFIXES)
+    if rest and looks_like_numeric_date(rest):
+        operator, text = "<=", rest  # "entro il 31/12/2019": on or before that day
+    if not looks_like_numeric_date(text):
+        return None
+    day = parse_numeric_date(text)
+    if day is None:  # shaped like a date but impossible: "31/02/2021"
+        return _spec(raw, ValueKind.TEXT, parsed=False)
+    return _spec(raw, ValueKind.DATE, operator=operator, day=day)
+
+
+def _threshold(raw: str, folded: str) -> ValueSpec | None:
+    match = _SYMBOL_OPERATOR.fullmatch(folded)
+    if match is not None:
+        operator, rest = _SYMBOLS.get(match[1], match[1]), match[2]
+    else:
+        operator = ""
+        for words in sorted(_WORD_OPERATORS, key=len, reverse=True):
+            found = strip_prefix(folded, (words,))
+            if found:
+                operator, rest = _WORD_OPERATORS[words], found
+                break
+        if not operator:
+            return None
+    amount = _amount(rest)
+    if amount is None:
+        return None
+    return _spec(raw, ValueKind.THRESHOLD, operator=operator, value=amount[0])
+
+
+def _quantity(raw: str, folded: str) -> ValueSpec | None:
+    if folded.count("/") == 1:
+        left, right = folded.split("/")
+        numerator = _number(left)
+        denominator = _number(right)
+        if numerator is None or denominator is None:
+            return None
+        return _spec(raw, ValueKind.RATIO, numerator=numerator, denominator=denominator)
+    amount = _amount(folded)
+    if amount is None:
+        return None
+    value, percent = amount
+    return _spec(raw, ValueKind.PERCENT if percent else ValueKind.NUMBER, value=value)
+
+
+def _amount(text: str) -> tuple[Decimal, bool] | None:
+    """A number, possibly followed by ``%`` (then the flag is True)."""
+    text = text.strip()
+    if text.endswith("%"):
+        number = _number(text[:-1])
+        return None if number is None else (number, True)
+    number = _number(text)
+    return None if number is None else (number, False)
+
+
+def _number(text: str) -> Decimal | None:
+    text = text.strip()
+    currency = _CURRENCY.fullmatch(text)
+    if currency is not None:
+        text = currency[1] or currency[2]
+    return try_parse_italian_decimal(text) if text else None
+
+
+def _spec(
+    raw: str,
+    kind: ValueKind,
+    *,
+    operator: str = "",
+    value: Decimal | None = None,
+    numerator: Decimal | None = None,
+    denominator: Decimal | None = None,
+    day: dt.date | None = None,
+    boolean: bool | None = None,
+    parsed: bool = True,
+) -> ValueSpec:
+    return ValueSpec(
+        raw=raw,
+        kind=kind,
+        operator=operator,
+        value=value,
+        numerator=numerator,
+        denominator=denominator,
+        date=day,
+        boolean=boolean,
+        parsed=parsed,
+    )

@@ -1,0 +1,167 @@
+"""Indicator values ("Valore atteso" / "Valore consuntivo"): examples."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from plans.parsing import ValueKind, ValueSpec, parse_value
+
+
+def test_integer_is_a_number() -> None:
+    spec = parse_value("12")
+    assert (spec.kind, spec.value, spec.operator, spec.parsed) == (ValueKind.NUMBER, Decimal("12"), "", True)
+
+
+def test_large_integer_without_grouping_is_a_number() -> None:
+    assert parse_value("24000").value == Decimal("24000")
+
+
+def test_decimal_comma_number_keeps_its_scale() -> None:
+    spec = parse_value("1,00")
+    assert spec.kind is ValueKind.NUMBER
+    assert spec.value is not None
+    assert spec.value.as_tuple() == Decimal("1.00").as_tuple()
+
+
+def test_money_in_italian_format_is_a_number() -> None:
+    spec = parse_value("6.195.143,71")
+    assert (spec.kind, spec.value) == (ValueKind.NUMBER, Decimal("6195143.71"))
+
+
+@pytest.mark.parametrize("raw", ["€ 1.000,00", "1.000,00 €", "1.000,00 euro"])
+def test_currency_sign_or_word_is_ignored(raw: str) -> None:
+    assert (parse_value(raw).kind, parse_value(raw).value) == (ValueKind.NUMBER, Decimal("1000.00"))
+
+
+def test_slash_between_two_numbers_is_a_ratio() -> None:
+    spec = parse_value("150/1600")
+    assert spec.kind is ValueKind.RATIO
+    assert (spec.numerator, spec.denominator) == (Decimal("150"), Decimal("1600"))
+    assert spec.value is None
+    assert spec.ratio == Decimal("0.09375")
+
+
+def test_done_over_planned_is_a_ratio_of_one() -> None:
+    spec = parse_value("6/6")
+    assert (spec.kind, spec.numerator, spec.denominator, spec.ratio) == (
+        ValueKind.RATIO,
+        Decimal(6),
+        Decimal(6),
+        Decimal(1),
+    )
+
+
+def test_ratio_with_spaces_and_grouping() -> None:
+    spec = parse_value("1.000 / 2.000")
+    assert (spec.kind, spec.numerator, spec.denominator) == (ValueKind.RATIO, Decimal(1000), Decimal(2000))
+
+
+def test_ratio_with_zero_denominator_has_no_ratio_value() -> None:
+    spec = parse_value("0/0")
+    assert spec.kind is ValueKind.RATIO
+    assert spec.ratio is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "operator", "value"),
+    [
+        ("=>4", ">=", Decimal(4)),
+        ("=> 4", ">=", Decimal(4)),
+        (">=4", ">=", Decimal(4)),
+        ("≥4", ">=", Decimal(4)),
+        ("=<4", "<=", Decimal(4)),
+        ("≤ 4", "<=", Decimal(4)),
+        ("<=4", "<=", Decimal(4)),
+        (">3", ">", Decimal(3)),
+        ("<3", "<", Decimal(3)),
+        ("=3", "=", Decimal(3)),
+        (">= 1.000", ">=", Decimal(1000)),
+        ("=>8", ">=", Decimal(8)),
+        ("almeno 4", ">=", Decimal(4)),
+        ("non meno di 4", ">=", Decimal(4)),
+        ("massimo 10", "<=", Decimal(10)),
+        ("non più di 10", "<=", Decimal(10)),
+    ],
+)
+def test_comparison_before_a_number_is_a_threshold_with_a_normalised_operator(
+    raw: str, operator: str, value: Decimal
+) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.operator, spec.value, spec.parsed) == (ValueKind.THRESHOLD, operator, value, True)
+
+
+def test_threshold_on_a_percentage_keeps_the_number() -> None:
+    spec = parse_value("=>75%")
+    assert (spec.kind, spec.operator, spec.value) == (ValueKind.THRESHOLD, ">=", Decimal(75))
+
+
+@pytest.mark.parametrize("raw", ["75%", "75 %", " 75% "])
+def test_number_with_percent_sign_is_a_percentage_of_that_number(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.value) == (ValueKind.PERCENT, Decimal(75))
+
+
+def test_percentage_with_decimal_comma() -> None:
+    assert parse_value("12,5%").value == Decimal("12.5")
+
+
+def test_full_date_is_a_date() -> None:
+    spec = parse_value("31/12/2019")
+    assert (spec.kind, spec.date, spec.operator) == (ValueKind.DATE, date(2019, 12, 31), "")
+    assert (spec.numerator, spec.denominator) == (None, None)
+
+
+def test_entro_a_date_is_a_deadline_on_or_before_that_day() -> None:
+    spec = parse_value("entro il 31/12/2019")
+    assert (spec.kind, spec.date, spec.operator) == (ValueKind.DATE, date(2019, 12, 31), "<=")
+
+
+def test_impossible_date_is_text_not_a_ratio_and_not_an_exception() -> None:
+    spec = parse_value("31/02/2021")
+    assert (spec.kind, spec.parsed, spec.raw) == (ValueKind.TEXT, False, "31/02/2021")
+
+
+@pytest.mark.parametrize("raw", ["si", "sì", "Si", "SI", "Sì", "si'"])
+def test_si_in_any_spelling_is_true(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.boolean, spec.value) == (ValueKind.BOOLEAN, True, None)
+
+
+@pytest.mark.parametrize("raw", ["no", "No", "NO"])
+def test_no_is_false(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.boolean) == (ValueKind.BOOLEAN, False)
+
+
+def test_qualitative_text_is_text_not_understood() -> None:
+    spec = parse_value("tutti i progetti attivi")
+    assert spec == ValueSpec(
+        raw="tutti i progetti attivi",
+        kind=ValueKind.TEXT,
+        operator="",
+        value=None,
+        numerator=None,
+        denominator=None,
+        date=None,
+        boolean=None,
+        parsed=False,
+    )
+
+
+@pytest.mark.parametrize("raw", ["", "  ", "\t"])
+def test_empty_is_empty_and_understood(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.parsed, spec.raw) == (ValueKind.EMPTY, True, raw)
+
+
+@pytest.mark.parametrize("raw", [">=", "=> molti", "12,3,4", "1.00.0", "si/no", "a/b", "1/2/3/4"])
+def test_malformed_values_are_text(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.parsed, spec.raw) == (ValueKind.TEXT, False, raw)
+
+
+def test_ratio_property_is_none_for_non_ratios() -> None:
+    assert parse_value("12").ratio is None
