@@ -95,7 +95,7 @@ STATIC_URL = "static/"
 STATIC_ROOT = VAR_DIR / "static"
 
 # Mail: MAILERS is Django 6.1's replacement for the EMAIL_* settings.
-MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", "file://var/mail"), BASE_DIR)}
+MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"), BASE_DIR)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Traguardi <noreply@traguardi.localhost>")
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport, which needs no server.

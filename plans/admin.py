@@ -178,3 +178,10 @@ class ActionSheetAdmin(admin.ModelAdmin[ActionSheet]):
     list_filter = ("plan", "area")
     search_fields = ("code", "title", "objectives")
     inlines = (SheetIndicatorInline,)
+
+
+@admin.register(ActionSheetIndicator)
+class ActionSheetIndicatorAdmin(admin.ModelAdmin[ActionSheetIndicator]):
+    list_display = ("sheet", "position", "text")
+    list_filter = ("sheet__plan",)
+    search_fields = ("text", "sheet__code")

@@ -83,6 +83,19 @@ def read_text(path: Path) -> str:
 
 def load_yaml(path: Path) -> tuple[Any, SourceMap]:
     text = read_text(path)
+    if text and not text.endswith("\n"):
+        # YAML has no closing bracket: a file cut short can still parse. Editors and YAML writers always end
+        # the last line, so a file that stops mid-line was most likely cut (an interrupted copy or upload).
+        lines = text.count("\n") + 1
+        raise PlanImportError(
+            [
+                Problem(
+                    f"{path.name}, riga {lines}",
+                    "il file finisce a metà riga: sembra troncato",
+                    "Copia di nuovo il file completo; se è già completo, aggiungi un a capo dopo l'ultima riga.",
+                )
+            ]
+        )
     try:
         data = yaml.load(text, Loader=PlanYamlLoader)
     except yaml.MarkedYAMLError as error:

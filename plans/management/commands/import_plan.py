@@ -1,10 +1,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from plans.importing import PlanImportError, import_plan_file
 
@@ -14,7 +13,7 @@ PROGRESS_THRESHOLD = 200  # objectives: below this a file imports in a blink and
 class ProgressBar:
     """A one-line progress bar on standard error, drawn only for large files."""
 
-    def __init__(self, stream: Any, width: int = 30) -> None:
+    def __init__(self, stream: OutputWrapper, width: int = 30) -> None:
         self.stream = stream
         self.width = width
         self.last = -1
@@ -28,9 +27,8 @@ class ProgressBar:
         self.last = percent
         filled = self.width * done // total
         bar = "#" * filled + "." * (self.width - filled)
-        self.stream.write(f"\rImportazione [{bar}] {percent:3d}% ({done}/{total} obiettivi)")
-        if done == total:
-            self.stream.write("\n")
+        ending = "\n" if done == total else ""
+        self.stream.write(f"\rImportazione [{bar}] {percent:3d}% ({done}/{total} obiettivi)", ending=ending)
         self.stream.flush()
 
 
@@ -59,7 +57,7 @@ class Command(BaseCommand):
                 organization_slug=options["organization"],
                 dry_run=options["dry_run"],
                 reference_date=options["reference_date"],
-                progress=ProgressBar(sys.stderr),
+                progress=ProgressBar(self.stderr),
             )
         except PlanImportError as error:
             lines = [f"Il file non è stato importato: {len(error.problems)} problema/i, nulla è stato scritto."]

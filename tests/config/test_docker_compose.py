@@ -1,0 +1,55 @@
+"""docker-compose.yml describes production: Docker does not run here, so the file itself is checked."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+COMPOSE = Path(__file__).resolve().parents[2] / "docker-compose.yml"
+
+
+@pytest.fixture(scope="module")
+def services() -> dict[str, Any]:
+    document = yaml.safe_load(COMPOSE.read_text(encoding="utf-8"))
+    services: dict[str, Any] = document["services"]
+    return services
+
+
+def _command(service: dict[str, Any]) -> str:
+    command = service["command"]
+    return command if isinstance(command, str) else " ".join(command)
+
+
+def test_every_production_service_is_there_with_a_health_check(services: dict[str, Any]) -> None:
+    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "mail"}
+    for name, service in services.items():
+        assert service["healthcheck"]["test"], f"{name} has no health check"
+
+
+def test_redis_keeps_its_data_and_never_evicts(services: dict[str, Any]) -> None:
+    command = _command(services["redis"])
+    assert "--appendonly yes" in command and "--maxmemory-policy noeviction" in command
+    assert services["redis"]["volumes"]
+
+
+def test_web_worker_and_beat_run_the_app_on_postgres_and_redis(services: dict[str, Any]) -> None:
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://")
+        assert environment["REDIS_URL"] == "redis://redis:6379/0"
+        assert environment["DEBUG"] == "false"
+        assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+    assert "gunicorn config.wsgi:application" in _command(services["web"])
+    assert "migrate" in _command(services["web"])
+
+
+def test_exactly_one_beat_using_redbeat_and_no_embedded_beat(services: dict[str, Any]) -> None:
+    assert "beat --scheduler redbeat.RedBeatScheduler" in _command(services["beat"])
+    assert services["beat"]["deploy"]["replicas"] == 1
+    assert "worker" in _command(services["worker"])
+    for name, service in services.items():
+        if "command" in service:
+            assert " -B" not in _command(service) and "--beat" not in _command(service), name

@@ -1,0 +1,66 @@
+"""The README's first command runs on embedded defaults: SQLite, a server-less broker, mail to files.
+This runs its steps in fresh processes with none of the production variables set."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _manage(env: dict[str, str], *args: str) -> str:
+    done = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port: int = probe.getsockname()[1]
+        return port
+
+
+@pytest.mark.slow
+def test_embedded_defaults_serve_the_demo(tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}}
+    env["TRAGUARDI_VAR_DIR"] = str(tmp_path)
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    _manage(env, "migrate", "--no-input", "-v0")
+    assert (tmp_path / "traguardi.sqlite3").is_file()
+    assert "Utenti demo creati: direttore, oiv" in _manage(env, "load_demo")
+    settings = _manage(env, "shell", "-c", "from django.conf import settings as s; print(s.CELERY_BROKER_URL)")
+    assert settings.strip().splitlines()[-1] == "filesystem://"
+    _manage(env, "sendtestemail", "direttore@demo.traguardi.localhost")
+    assert len(list((tmp_path / "mail").glob("*.log"))) == 1
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        body = ""
+        for _ in range(100):
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/admin/login/", timeout=2) as response:
+                    body = response.read().decode()
+                break
+            except OSError:
+                time.sleep(0.2)
+        assert 'name="username"' in body
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
