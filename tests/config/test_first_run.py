@@ -31,6 +31,39 @@ def _free_port() -> int:
         return port
 
 
+def _worker_starts(env: dict[str, str]) -> None:
+    """The worker, with its embedded beat, comes up on the file-system broker."""
+    worker = subprocess.Popen(
+        [
+            str(Path(sys.executable).parent / "celery"),
+            "-A",
+            "config",
+            "worker",
+            "-B",
+            "--loglevel=info",
+            "--concurrency=1",
+            f"--schedule={env['TRAGUARDI_VAR_DIR']}/celerybeat-schedule",
+        ],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        seen = []
+        deadline = time.monotonic() + 60
+        assert worker.stdout is not None
+        for line in worker.stdout:
+            seen.append(line)
+            if " ready." in line or time.monotonic() > deadline:
+                break
+        assert any(" ready." in line for line in seen), "".join(seen[-30:])
+    finally:
+        worker.terminate()
+        worker.wait(timeout=20)
+
+
 @pytest.mark.slow
 def test_embedded_defaults_serve_the_demo(tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_URL"}}
@@ -43,6 +76,7 @@ def test_embedded_defaults_serve_the_demo(tmp_path: Path) -> None:
     assert settings.strip().splitlines()[-1] == "filesystem://"
     _manage(env, "sendtestemail", "direttore@demo.traguardi.localhost")
     assert len(list((tmp_path / "mail").glob("*.log"))) == 1
+    _worker_starts(env)
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"],
