@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,12 +37,6 @@ class ImportResult:
     plan: Plan
     counts: dict[str, Counts]
     dry_run: bool
-    activity_total: int = 0
-    notes: list[str] = field(default_factory=list)
-
-    @property
-    def changed(self) -> bool:
-        return any(counts.changed for counts in self.counts.values())
 
     def summary(self) -> str:
         lines = [
@@ -111,5 +105,4 @@ def import_plan_file(
         plan = writer.write()
         if dry_run:
             transaction.set_rollback(True)
-    activity_total = sum(len(item.get("activities", [])) for item in document.get("objectives", []))
-    return ImportResult(plan=plan, counts=dict(writer.counts), dry_run=dry_run, activity_total=activity_total)
+    return ImportResult(plan=plan, counts=dict(writer.counts), dry_run=dry_run)

@@ -18,10 +18,6 @@ class Counts:
     unchanged: int = 0
     not_in_file: int = 0
 
-    @property
-    def changed(self) -> bool:
-        return bool(self.created or self.updated)
-
 
 def sync_rows[K: Hashable, M: models.Model](
     model: type[M],

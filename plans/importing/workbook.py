@@ -183,7 +183,7 @@ def _assemble(
             document[key].append(data)
     objectives = {item.get("code"): index for index, item in reversed(list(enumerate(document["objectives"])))}
 
-    def owner(data: dict[str, Any], where: dict[str, str], layout: SheetLayout) -> int | None:
+    def owner(data: dict[str, Any], where: dict[str, str]) -> int | None:
         index = objectives.get(data.pop("objective", None))
         if index is None:
             reader.problems.append(
@@ -196,13 +196,13 @@ def _assemble(
         return index
 
     for _, data, where in sheets[ACTIVITIES.name]:
-        if (index := owner(data, where, ACTIVITIES)) is not None:
+        if (index := owner(data, where)) is not None:
             items = document["objectives"][index].setdefault("activities", [])
             reader.record(("objectives", index, "activities", len(items)), where)
             items.append(data)
     numbers: dict[tuple[int, Any], int] = {}
     for _, data, where in sheets[INDICATORS.name]:
-        if (index := owner(data, where, INDICATORS)) is not None:
+        if (index := owner(data, where)) is not None:
             items = document["objectives"][index].setdefault("indicators", [])
             number_key = (index, data.pop("number", None))
             if number_key in numbers:
@@ -219,7 +219,7 @@ def _assemble(
     for _, data, where in sheets[VALUES.name]:
         _add_value(reader, document, objectives, numbers, data, where)
     for _, data, where in sheets[REPORTS.name]:
-        if (index := owner(data, where, REPORTS)) is not None:
+        if (index := owner(data, where)) is not None:
             items = document["objectives"][index].setdefault("reports", [])
             reader.record(("objectives", index, "reports", len(items)), where)
             items.append(data)

@@ -174,7 +174,7 @@ class PlanWriter:
         }
         sync_rows(Objective, objectives, parents, lambda code, fields: objectives[code], Counts())
         self._objective_areas(items, objectives, areas)
-        self._activities(items, objectives, specs, users)
+        self._activities(plan, items, objectives, specs, users)
         return objectives
 
     def _objective_values(
@@ -222,20 +222,15 @@ class PlanWriter:
 
     def _activities(
         self,
+        plan: Plan,
         items: list[dict[str, Any]],
         objectives: dict[str, Objective],
         specs: dict[str, list[tuple[TimeSpec, TimeSpec]]],
         users: dict[str, int],
     ) -> None:
-        existing = (
-            {
-                (activity.objective_id, activity.position): activity
-                for activity in Activity.objects.filter(objective__plan_id=next(iter(objectives.values())).plan_id)
-            }
-            if objectives
-            else {}
-        )
+        existing = {(row.objective_id, row.position): row for row in Activity.objects.filter(objective__plan=plan)}
         wanted: dict[ActivityKey, dict[str, Any]] = {}
+        parsed: dict[ActivityKey, tuple[TimeSpec, TimeSpec]] = {}
         for done, item in enumerate(items, start=1):
             objective = objectives[item["code"]]
             for position, (activity, (planned, actual)) in enumerate(
@@ -246,8 +241,8 @@ class PlanWriter:
                 if "owner" in activity:
                     values["owner_id"] = users[activity["owner"]]
                 wanted[(objective.pk, position)] = values
+                parsed[(objective.pk, position)] = (planned, actual)
             self.progress(done, len(items))
-        parsed = {key: spec for item in items for key, spec in self._keyed_specs(item, objectives, specs)}
 
         def build(key: ActivityKey, fields: dict[str, Any]) -> Activity:
             planned, actual = parsed[key]
@@ -255,10 +250,3 @@ class PlanWriter:
             return Activity(objective_id=key[0], position=key[1], state=state, **fields)
 
         sync_rows(Activity, existing, wanted, build, self.counts["activities"])
-
-    @staticmethod
-    def _keyed_specs(
-        item: dict[str, Any], objectives: dict[str, Objective], specs: dict[str, list[tuple[TimeSpec, TimeSpec]]]
-    ) -> list[tuple[ActivityKey, tuple[TimeSpec, TimeSpec]]]:
-        objective_id = objectives[item["code"]].pk
-        return [((objective_id, position), pair) for position, pair in enumerate(specs[item["code"]], start=1)]

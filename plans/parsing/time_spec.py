@@ -41,12 +41,12 @@ class TimeSpec:
 
     raw: str
     kind: TimeKind
-    start: date | None
-    end: date | None
-    checkpoints: tuple[date, ...]
-    hint: TimeHint
-    remark: str
-    parsed: bool
+    start: date | None = None
+    end: date | None = None
+    checkpoints: tuple[date, ...] = ()
+    hint: TimeHint = TimeHint.NONE
+    remark: str = ""
+    parsed: bool = True
 
     def spills_over(self, year: int) -> bool:
         """True when the time reaches past ``year`` (the plan's year).

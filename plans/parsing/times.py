@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from datetime import date
 from itertools import product
 
 from plans.parsing.periods import Period, parse_period
@@ -88,7 +87,7 @@ def parse_time(raw: str, *, year: int) -> TimeSpec:
     """
     cleaned = clean(raw)
     if not cleaned:
-        return _spec(raw, TimeKind.EMPTY)
+        return TimeSpec(raw, TimeKind.EMPTY)
     core, remark = cleaned, ""
     match = _REMARK.fullmatch(cleaned)
     if match is not None and match["core"]:
@@ -98,8 +97,8 @@ def parse_time(raw: str, *, year: int) -> TimeSpec:
     except (ValueError, OverflowError):  # e.g. a plan year at the edge of the calendar
         spec = None
     if spec is None:
-        return _spec(raw, TimeKind.TEXT, parsed=False)
-    return _spec(
+        return TimeSpec(raw, TimeKind.TEXT, parsed=False)
+    return TimeSpec(
         raw,
         spec.kind,
         start=spec.start,
@@ -114,16 +113,16 @@ def _parse_core(raw: str, core: str, year: int) -> TimeSpec | None:
     if not core:
         return None
     if core in _NOT_DONE:
-        return _spec(raw, TimeKind.EMPTY, hint=TimeHint.NOT_DONE)
+        return TimeSpec(raw, TimeKind.EMPTY, hint=TimeHint.NOT_DONE)
     rest = strip_prefix(core, _STARTED_PREFIXES)
     if rest is not None:
         if not rest:
-            return _spec(raw, TimeKind.EMPTY, hint=TimeHint.STARTED)
+            return TimeSpec(raw, TimeKind.EMPTY, hint=TimeHint.STARTED)
         period = _parse_when(rest, year)
         if period is None:
             return None
         # Started, not finished: there is no end yet.
-        return _spec(
+        return TimeSpec(
             raw,
             period.kind,
             start=period.start,
@@ -133,7 +132,7 @@ def _parse_core(raw: str, core: str, year: int) -> TimeSpec | None:
     period = _parse_when(core, year)
     if period is None:
         return None
-    return _spec(raw, period.kind, start=period.start, end=period.end, checkpoints=period.checkpoints)
+    return TimeSpec(raw, period.kind, start=period.start, end=period.end, checkpoints=period.checkpoints)
 
 
 def _parse_when(text: str, year: int) -> Period | None:
@@ -147,26 +146,3 @@ def _parse_when(text: str, year: int) -> Period | None:
     if rest in _END_OF_YEAR:
         return parse_period("dicembre", year)
     return parse_period(rest, year)
-
-
-def _spec(
-    raw: str,
-    kind: TimeKind,
-    *,
-    start: date | None = None,
-    end: date | None = None,
-    checkpoints: tuple[date, ...] = (),
-    hint: TimeHint = TimeHint.NONE,
-    remark: str = "",
-    parsed: bool = True,
-) -> TimeSpec:
-    return TimeSpec(
-        raw=raw,
-        kind=kind,
-        start=start,
-        end=end,
-        checkpoints=checkpoints,
-        hint=hint,
-        remark=remark,
-        parsed=parsed,
-    )

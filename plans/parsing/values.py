@@ -34,13 +34,13 @@ class ValueSpec:
 
     raw: str
     kind: ValueKind
-    operator: str  # "" or one of ">=", "<=", ">", "<", "="
-    value: Decimal | None
-    numerator: Decimal | None
-    denominator: Decimal | None
-    date: dt.date | None
-    boolean: bool | None
-    parsed: bool
+    operator: str = ""  # "" or one of ">=", "<=", ">", "<", "="
+    value: Decimal | None = None
+    numerator: Decimal | None = None
+    denominator: Decimal | None = None
+    date: dt.date | None = None
+    boolean: bool | None = None
+    parsed: bool = True
 
     @property
     def ratio(self) -> Decimal | None:
@@ -88,13 +88,13 @@ def parse_value(raw: str) -> ValueSpec:
     """
     cleaned = clean(raw)
     if not cleaned:
-        return _spec(raw, ValueKind.EMPTY)
+        return ValueSpec(raw, ValueKind.EMPTY)
     folded = fold(cleaned)
     boolean = _BOOLEANS.get(folded.rstrip("."))
     if boolean is not None:
-        return _spec(raw, ValueKind.BOOLEAN, boolean=boolean)
+        return ValueSpec(raw, ValueKind.BOOLEAN, boolean=boolean)
     spec = _date(raw, folded) or _threshold(raw, folded) or _quantity(raw, folded)
-    return spec if spec is not None else _spec(raw, ValueKind.TEXT, parsed=False)
+    return spec if spec is not None else ValueSpec(raw, ValueKind.TEXT, parsed=False)
 
 
 def _date(raw: str, folded: str) -> ValueSpec | None:
@@ -106,8 +106,8 @@ def _date(raw: str, folded: str) -> ValueSpec | None:
         return None
     day = parse_numeric_date(text)
     if day is None:  # shaped like a date but impossible: "31/02/2021"
-        return _spec(raw, ValueKind.TEXT, parsed=False)
-    return _spec(raw, ValueKind.DATE, operator=operator, day=day)
+        return ValueSpec(raw, ValueKind.TEXT, parsed=False)
+    return ValueSpec(raw, ValueKind.DATE, operator=operator, date=day)
 
 
 def _threshold(raw: str, folded: str) -> ValueSpec | None:
@@ -126,7 +126,7 @@ def _threshold(raw: str, folded: str) -> ValueSpec | None:
     amount = _amount(rest)
     if amount is None:
         return None
-    return _spec(raw, ValueKind.THRESHOLD, operator=operator, value=amount[0])
+    return ValueSpec(raw, ValueKind.THRESHOLD, operator=operator, value=amount[0])
 
 
 def _quantity(raw: str, folded: str) -> ValueSpec | None:
@@ -136,12 +136,12 @@ def _quantity(raw: str, folded: str) -> ValueSpec | None:
         denominator = _number(right)
         if numerator is None or denominator is None:
             return None
-        return _spec(raw, ValueKind.RATIO, numerator=numerator, denominator=denominator)
+        return ValueSpec(raw, ValueKind.RATIO, numerator=numerator, denominator=denominator)
     amount = _amount(folded)
     if amount is None:
         return None
     value, percent = amount
-    return _spec(raw, ValueKind.PERCENT if percent else ValueKind.NUMBER, value=value)
+    return ValueSpec(raw, ValueKind.PERCENT if percent else ValueKind.NUMBER, value=value)
 
 
 def _amount(text: str) -> tuple[Decimal, bool] | None:
@@ -160,28 +160,3 @@ def _number(text: str) -> Decimal | None:
     if currency is not None:
         text = currency[1] or currency[2]
     return try_parse_italian_decimal(text) if text else None
-
-
-def _spec(
-    raw: str,
-    kind: ValueKind,
-    *,
-    operator: str = "",
-    value: Decimal | None = None,
-    numerator: Decimal | None = None,
-    denominator: Decimal | None = None,
-    day: dt.date | None = None,
-    boolean: bool | None = None,
-    parsed: bool = True,
-) -> ValueSpec:
-    return ValueSpec(
-        raw=raw,
-        kind=kind,
-        operator=operator,
-        value=value,
-        numerator=numerator,
-        denominator=denominator,
-        date=day,
-        boolean=boolean,
-        parsed=parsed,
-    )
