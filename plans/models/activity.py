@@ -3,8 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin
+from django.utils.translation import pgettext_lazy
+from django_fsm import FSMField
 
+from plans.models.lifecycle import Lifecycle
 from plans.models.plan import Objective
 from plans.models.states import OPEN_STATES, WorkState
 from plans.parsing import TimeHint, TimeKind, TimeSpec
@@ -31,7 +33,7 @@ def time_columns(prefix: str, spec: TimeSpec) -> dict[str, object]:
     }
 
 
-class Activity(FSMModelMixin, models.Model):
+class Activity(Lifecycle, models.Model):
     """A step of an objective. Its planned time ("Tempi") and actual time ("Consuntivo") are each kept
     exactly as written (`*_raw`) and as parsed meaning; `*_parsed` is False when the text could not be
     understood and is kept as text only."""
@@ -70,7 +72,7 @@ class Activity(FSMModelMixin, models.Model):
 
     class Meta:
         verbose_name = _("attività")
-        verbose_name_plural = _("attività")
+        verbose_name_plural = pgettext_lazy("plural", "attività")
         ordering = ["objective", "position"]
         constraints = [models.UniqueConstraint(fields=["objective", "position"], name="unique_activity_position")]
         indexes = [

@@ -3,10 +3,11 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField, FSMModelMixin
+from django_fsm import FSMField
 
+from plans.models.lifecycle import Lifecycle
 from plans.models.organization import Area, Organization
-from plans.models.states import WorkState
+from plans.models.states import OPEN_STATES, WorkState
 
 
 class Plan(models.Model):
@@ -39,7 +40,7 @@ class Plan(models.Model):
         return f"{self.code} – {self.title}"
 
 
-class Objective(FSMModelMixin, models.Model):
+class Objective(Lifecycle, models.Model):
     """An objective of a plan. Objectives form a tree (sintesi → collegati) and may span several areas."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
@@ -87,6 +88,10 @@ class Objective(FSMModelMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title[:80]}"
+
+    def can_conclude(self) -> bool:
+        """An objective cannot be concluded while any of its activities is still open."""
+        return not self.activities.filter(state__in=OPEN_STATES).exists()
 
 
 class ObjectiveReport(models.Model):

@@ -1,0 +1,61 @@
+"""The lifecycle shared by objectives and activities: programmato → avviato → concluso, or rinviato.
+
+Transition methods are pure: they check the graph and their conditions and change fields in memory. They
+never save, send or enqueue anything: the workflow's services do that, in one transaction, after checking
+who may do what. Both models share this one graph.
+
+- avvia: programmato → avviato;
+- concludi: avviato → concluso, recording the actual completion date;
+- rinvia: programmato or avviato → rinviato, with a reason and a new planned end;
+- riprendi: rinviato → avviato. Resuming postponed work means it is under way again; the new planned end
+  set by rinvia stays, so deadlines follow the postponement;
+- riapri: concluso → avviato, with a reason (the approval policy reserves it to the director); the actual
+  completion date is cleared.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db import models
+from django_fsm import ConcurrentTransitionMixin, transition
+
+from plans.models.states import WorkState
+
+
+def _nothing_blocks_conclusion(instance: models.Model) -> bool:
+    # Dispatch through the instance, so that each model's own can_conclude() decides.
+    return bool(instance.can_conclude())  # type: ignore[attr-defined]
+
+
+class Lifecycle(ConcurrentTransitionMixin):
+    """Mixin for a model with `state`, `planned_end` and `actual_end` fields."""
+
+    planned_end: dt.date | None
+    actual_end: dt.date | None
+
+    def can_conclude(self) -> bool:
+        """Whether nothing blocks concluding; objectives refine it."""
+        return True
+
+    @transition(field="state", source=WorkState.PROGRAMMATO, target=WorkState.AVVIATO)
+    def avvia(self) -> None:
+        """Start the work."""
+
+    @transition(
+        field="state", source=WorkState.AVVIATO, target=WorkState.CONCLUSO, conditions=[_nothing_blocks_conclusion]
+    )
+    def concludi(self, *, actual_end: dt.date) -> None:
+        self.actual_end = actual_end
+
+    @transition(field="state", source=[WorkState.PROGRAMMATO, WorkState.AVVIATO], target=WorkState.RINVIATO)
+    def rinvia(self, *, new_planned_end: dt.date) -> None:
+        self.planned_end = new_planned_end
+
+    @transition(field="state", source=WorkState.RINVIATO, target=WorkState.AVVIATO)
+    def riprendi(self) -> None:
+        """Resume postponed work."""
+
+    @transition(field="state", source=WorkState.CONCLUSO, target=WorkState.AVVIATO)
+    def riapri(self) -> None:
+        self.actual_end = None
