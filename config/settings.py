@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
+    "pgtrigger",
     "plans",
     "workflow",
     "notifications",
