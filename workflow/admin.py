@@ -3,7 +3,7 @@ from __future__ import annotations
 from django.contrib import admin
 from django.http import HttpRequest
 
-from workflow.models import AuditEntry
+from workflow.models import ApprovalPolicy, AuditEntry
 
 
 @admin.register(AuditEntry)
@@ -33,3 +33,11 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
 
     def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
         return False
+
+
+@admin.register(ApprovalPolicy)
+class ApprovalPolicyAdmin(admin.ModelAdmin[ApprovalPolicy]):
+    """Each organization can change who approves what; without a row the default chain applies."""
+
+    list_display = ("organization", "target_kind", "transition", "chain")
+    list_filter = ("organization", "target_kind", "transition")

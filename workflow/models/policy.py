@@ -1,0 +1,95 @@
+"""Who must approve each transition: the approval policy, per organization, with sensible defaults."""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Organization
+
+
+class TargetKind(models.TextChoices):
+    ACTIVITY = "activity", _("attività")
+    OBJECTIVE = "objective", _("obiettivo")
+
+
+class TransitionName(models.TextChoices):
+    AVVIA = "avvia", _("avvia")
+    CONCLUDI = "concludi", _("concludi")
+    RINVIA = "rinvia", _("rinvia")
+    RIPRENDI = "riprendi", _("riprendi")
+    RIAPRI = "riapri", _("riapri")
+
+
+class Step(models.TextChoices):
+    AREA_HEAD = "area_head", _("responsabile d'area")
+    DIRECTOR = "director", _("direttore")
+
+
+class Chain(models.TextChoices):
+    NONE = "none", _("nessuna approvazione")
+    AREA_HEAD = "area_head", _("responsabile d'area")
+    DIRECTOR = "director", _("direttore")
+    AREA_HEAD_THEN_DIRECTOR = "area_head_director", _("responsabile d'area, poi direttore")
+
+    @property
+    def steps(self) -> tuple[Step, ...]:
+        return {
+            Chain.NONE: (),
+            Chain.AREA_HEAD: (Step.AREA_HEAD,),
+            Chain.DIRECTOR: (Step.DIRECTOR,),
+            Chain.AREA_HEAD_THEN_DIRECTOR: (Step.AREA_HEAD, Step.DIRECTOR),
+        }[self]
+
+
+DEFAULT_CHAINS: dict[tuple[TargetKind, TransitionName], Chain] = {
+    (TargetKind.ACTIVITY, TransitionName.AVVIA): Chain.NONE,
+    (TargetKind.ACTIVITY, TransitionName.CONCLUDI): Chain.AREA_HEAD,
+    (TargetKind.ACTIVITY, TransitionName.RINVIA): Chain.AREA_HEAD_THEN_DIRECTOR,
+    (TargetKind.ACTIVITY, TransitionName.RIPRENDI): Chain.AREA_HEAD,
+    (TargetKind.ACTIVITY, TransitionName.RIAPRI): Chain.DIRECTOR,
+    (TargetKind.OBJECTIVE, TransitionName.AVVIA): Chain.AREA_HEAD,
+    (TargetKind.OBJECTIVE, TransitionName.CONCLUDI): Chain.AREA_HEAD_THEN_DIRECTOR,
+    (TargetKind.OBJECTIVE, TransitionName.RINVIA): Chain.AREA_HEAD_THEN_DIRECTOR,
+    (TargetKind.OBJECTIVE, TransitionName.RIPRENDI): Chain.AREA_HEAD,
+    (TargetKind.OBJECTIVE, TransitionName.RIAPRI): Chain.DIRECTOR,
+}
+
+# What an organization may not delegate away: postponing or closing an objective needs the director, and
+# reopening anything is the director's alone.
+DIRECTOR_RESERVED = {
+    (TargetKind.OBJECTIVE, TransitionName.CONCLUDI),
+    (TargetKind.OBJECTIVE, TransitionName.RINVIA),
+    (TargetKind.ACTIVITY, TransitionName.RIAPRI),
+    (TargetKind.OBJECTIVE, TransitionName.RIAPRI),
+}
+
+
+class ApprovalPolicy(models.Model):
+    """An organization's own chain for one transition of one kind of item; without a row the default holds."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="approval_policies")
+    target_kind = models.CharField(_("oggetto"), max_length=10, choices=TargetKind.choices)
+    transition = models.CharField(_("transizione"), max_length=10, choices=TransitionName.choices)
+    chain = models.CharField(_("approvazioni richieste"), max_length=20, choices=Chain.choices)
+
+    class Meta:
+        verbose_name = _("regola di approvazione")
+        verbose_name_plural = _("regole di approvazione")
+        ordering = ["organization", "target_kind", "transition"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "target_kind", "transition"], name="unique_policy"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_target_kind_display()} · {self.transition}: {self.get_chain_display()}"
+
+    def clean(self) -> None:
+        key = (TargetKind(self.target_kind), TransitionName(self.transition))
+        if key in DIRECTOR_RESERVED and Step.DIRECTOR not in Chain(self.chain).steps:
+            raise ValidationError(
+                {"chain": _("Questa transizione è riservata al direttore: scegli una catena che lo comprenda.")}
+            )
+        if key[1] == TransitionName.RIAPRI and self.chain != Chain.DIRECTOR:
+            raise ValidationError({"chain": _("La riapertura spetta al solo direttore.")})
