@@ -1,9 +1,27 @@
-"""Read-side queries of the workflow."""
+"""Read-side queries of the workflow: approval chains, who decides a step, what awaits whom."""
 
 from __future__ import annotations
 
-from plans.models import Organization
-from workflow.models import DEFAULT_CHAINS, ApprovalPolicy, Chain, Step, TargetKind, TransitionName
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from plans.models import Activity, Area, Objective, Organization, OrganizationRole, WorkItem
+from plans.rules import is_area_head, is_director, scope_of
+from workflow.models import (
+    DEFAULT_CHAINS,
+    ApprovalPolicy,
+    AuditEntry,
+    Chain,
+    Delegation,
+    Step,
+    TargetKind,
+    TransitionName,
+    TransitionRequest,
+)
 
 
 def approval_chain(organization: Organization, kind: TargetKind, transition: TransitionName) -> tuple[Step, ...]:
@@ -14,3 +32,116 @@ def approval_chain(organization: Organization, kind: TargetKind, transition: Tra
         .first()
     )
     return Chain(configured or DEFAULT_CHAINS[(kind, transition)]).steps
+
+
+def kind_of(item: WorkItem) -> TargetKind:
+    return TargetKind.ACTIVITY if isinstance(item, Activity) else TargetKind.OBJECTIVE
+
+
+def organization_of(item: WorkItem) -> Organization:
+    objective = item.objective if isinstance(item, Activity) else item
+    assert isinstance(objective, Objective)
+    return objective.plan.organization
+
+
+def chain_for(item: WorkItem, transition: TransitionName) -> list[Step]:
+    """The chain for this very item. An area-head step on an item whose areas have no head goes to the
+    director, so that nothing waits for nobody; a step that would then repeat is asked once."""
+    steps: list[Step] = []
+    scope = scope_of(item)
+    headless = scope is None or not Area.objects.filter(pk__in=scope.area_ids or (), head__isnull=False).exists()
+    for step in approval_chain(organization_of(item), kind_of(item), transition):
+        resolved = Step.DIRECTOR if step == Step.AREA_HEAD and headless else step
+        if resolved not in steps:
+            steps.append(resolved)
+    return steps
+
+
+def holds_step(user: Any, item: WorkItem, step: Step | str) -> bool:
+    """Whether `user`, in their own right, is the one who decides `step` on `item`."""
+    if step == Step.AREA_HEAD:
+        return bool(is_area_head(user, item))
+    return bool(is_director(user, item))
+
+
+@dataclass(frozen=True)
+class Decider:
+    """Who decides, and for whom: `on_behalf_of` is the absent person when deciding as a substitute."""
+
+    user: Any
+    on_behalf_of: Any = None
+
+
+def decider_for(user: Any, item: WorkItem, step: Step | str, *, on: dt.date | None = None) -> Decider | None:
+    """How `user` may decide `step` on `item` on day `on` (today by default): in their own right, as the
+    substitute of someone absent, or not at all."""
+    if not user.is_authenticated:
+        return None
+    if holds_step(user, item, step):
+        return Decider(user)
+    day = on or timezone.localdate()
+    delegations = Delegation.objects.active_on(day).filter(substitute=user, organization=organization_of(item))
+    for delegation in delegations.select_related("delegator").order_by("pk"):
+        if holds_step(delegation.delegator, item, step):
+            return Decider(user, on_behalf_of=delegation.delegator)
+    return None
+
+
+def open_request_for(item: WorkItem) -> TransitionRequest | None:
+    field = "activity" if isinstance(item, Activity) else "objective"
+    return TransitionRequest.objects.filter(**{field: item}, status=TransitionRequest.Status.PENDING).first()
+
+
+def _awaiting(person_id: int, organization: Q) -> Q:
+    """Pending requests whose current step is decided by the person `person_id`."""
+    headed_areas = Area.objects.filter(head_id=person_id).values("pk")
+    directed = OrganizationRole.objects.filter(role=OrganizationRole.Role.DIRECTOR, user_id=person_id)
+    objective_in_area = Objective.areas.through.objects.filter(area_id__in=headed_areas).values("objective_id")
+    return organization & (
+        Q(current_step=Step.AREA_HEAD)
+        & (Q(objective_id__in=objective_in_area) | Q(activity__objective_id__in=objective_in_area))
+        | Q(current_step=Step.DIRECTOR, organization_id__in=directed.values("organization_id"))
+    )
+
+
+def requests_awaiting(user: Any, *, on: dt.date | None = None) -> QuerySet[TransitionRequest]:
+    """The pending requests whose next decision is `user`'s, in their own right or as a substitute."""
+    pending = TransitionRequest.objects.filter(status=TransitionRequest.Status.PENDING)
+    if not user.is_authenticated:
+        return pending.none()
+    condition = _awaiting(user.pk, Q())
+    day = on or timezone.localdate()
+    for delegation in Delegation.objects.active_on(day).filter(substitute=user):
+        condition |= _awaiting(delegation.delegator_id, Q(organization_id=delegation.organization_id))
+    return pending.filter(condition)
+
+
+def requests_decided_by(user: Any) -> QuerySet[TransitionRequest]:
+    return TransitionRequest.objects.filter(approvals__decided_by=user).distinct()
+
+
+def history_of(item: WorkItem) -> QuerySet[AuditEntry]:
+    field = "activity" if isinstance(item, Activity) else "objective"
+    return AuditEntry.objects.filter(**{field: item}).select_related("actor", "on_behalf_of").order_by("at", "pk")
+
+
+def available_transitions(user: Any, item: WorkItem) -> list[dict[str, Any]]:
+    """The transitions `user` may ask for on `item` now (state, conditions and permission, as declared
+    on the state machine), each with the approvals it would still need. None while a request is open."""
+    if not user.is_authenticated or open_request_for(item) is not None:
+        return []
+    available = []
+    for transition in item.get_available_user_state_transitions(user):  # type: ignore[union-attr]
+        name = TransitionName(transition.name)
+        steps = chain_for(item, name)
+        needed = [step for step in steps if decider_for(user, item, step) is None]
+        available.append(
+            {
+                "transition": name.value,
+                "label": name.label,
+                "target_state": transition.target,
+                "needs_approval": bool(needed),
+                "steps": [step.value for step in needed],
+            }
+        )
+    return available

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from plans.models.action_sheet import ActionSheet, ActionSheetIndicator
-from plans.models.activity import Activity
+from plans.models.activity import Activity, WorkItem
 from plans.models.indicator import Indicator, IndicatorTarget, Measurement
 from plans.models.organization import Area, Organization, OrganizationRole
 from plans.models.plan import Objective, ObjectiveReport, Plan
@@ -21,5 +21,6 @@ __all__ = [
     "Organization",
     "OrganizationRole",
     "Plan",
+    "WorkItem",
     "WorkState",
 ]

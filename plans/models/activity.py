@@ -4,11 +4,10 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
-from django_fsm import FSMField
 
 from plans.models.lifecycle import Lifecycle
 from plans.models.plan import Objective
-from plans.models.states import OPEN_STATES, WorkState
+from plans.models.states import OPEN_STATES
 from plans.parsing import TimeHint, TimeKind, TimeSpec
 
 TIME_KIND_CHOICES = [(kind.value, kind.value) for kind in TimeKind]
@@ -33,7 +32,7 @@ def time_columns(prefix: str, spec: TimeSpec) -> dict[str, object]:
     }
 
 
-class Activity(Lifecycle, models.Model):
+class Activity(Lifecycle):
     """A step of an objective. Its planned time ("Tempi") and actual time ("Consuntivo") are each kept
     exactly as written (`*_raw`) and as parsed meaning; `*_parsed` is False when the text could not be
     understood and is kept as text only."""
@@ -68,8 +67,6 @@ class Activity(Lifecycle, models.Model):
     actual_remark = models.TextField(_("consuntivo: nota"), blank=True)
     actual_parsed = models.BooleanField(_("consuntivo interpretato"), default=True)
 
-    state = FSMField(_("stato"), default=WorkState.PROGRAMMATO, choices=WorkState.choices, protected=True)
-
     class Meta:
         verbose_name = _("attività")
         verbose_name_plural = pgettext_lazy("plural", "attività")
@@ -90,3 +87,7 @@ class Activity(Lifecycle, models.Model):
     def spills_over(self) -> bool:
         """True when the planned end falls after the plan's last year."""
         return bool(self.planned_end and self.planned_end.year > self.objective.plan.year_end)
+
+
+# An item of work that follows the lifecycle: what transitions, requests and the audit trail are about.
+WorkItem = Objective | Activity

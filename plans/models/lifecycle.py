@@ -18,7 +18,8 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import models
-from django_fsm import ConcurrentTransitionMixin, transition
+from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from plans.models.states import WorkState
 
@@ -28,34 +29,63 @@ def _nothing_blocks_conclusion(instance: models.Model) -> bool:
     return bool(instance.can_conclude())  # type: ignore[attr-defined]
 
 
-class Lifecycle(ConcurrentTransitionMixin):
-    """Mixin for a model with `state`, `planned_end` and `actual_end` fields."""
+def _may_request(instance: models.Model, user: object) -> bool:
+    # Imported here: the rules read the models this module helps define.
+    from plans.rules import may_request
+
+    return may_request(instance, user)
+
+
+def _may_reopen(instance: models.Model, user: object) -> bool:
+    from plans.rules import may_reopen
+
+    return may_reopen(instance, user)
+
+
+class Lifecycle(ConcurrentTransitionMixin, models.Model):
+    """Abstract base of a model with `planned_end` and `actual_end` fields. The state field lives here,
+    not in each model: django-fsm binds transitions declared on a shared base only to a field inherited
+    from an abstract model (a plain mixin would leave the second model without transitions)."""
+
+    state = FSMField(_("stato"), default=WorkState.PROGRAMMATO, choices=WorkState.choices, protected=True)
 
     planned_end: dt.date | None
     actual_end: dt.date | None
+
+    class Meta:
+        abstract = True
 
     def can_conclude(self) -> bool:
         """Whether nothing blocks concluding; objectives refine it."""
         return True
 
-    @transition(field="state", source=WorkState.PROGRAMMATO, target=WorkState.AVVIATO)
+    @transition(field="state", source=WorkState.PROGRAMMATO, target=WorkState.AVVIATO, permission=_may_request)
     def avvia(self) -> None:
         """Start the work."""
 
     @transition(
-        field="state", source=WorkState.AVVIATO, target=WorkState.CONCLUSO, conditions=[_nothing_blocks_conclusion]
+        field="state",
+        source=WorkState.AVVIATO,
+        target=WorkState.CONCLUSO,
+        conditions=[_nothing_blocks_conclusion],
+        permission=_may_request,
     )
     def concludi(self, *, actual_end: dt.date) -> None:
         self.actual_end = actual_end
 
-    @transition(field="state", source=[WorkState.PROGRAMMATO, WorkState.AVVIATO], target=WorkState.RINVIATO)
+    @transition(
+        field="state",
+        source=[WorkState.PROGRAMMATO, WorkState.AVVIATO],
+        target=WorkState.RINVIATO,
+        permission=_may_request,
+    )
     def rinvia(self, *, new_planned_end: dt.date) -> None:
         self.planned_end = new_planned_end
 
-    @transition(field="state", source=WorkState.RINVIATO, target=WorkState.AVVIATO)
+    @transition(field="state", source=WorkState.RINVIATO, target=WorkState.AVVIATO, permission=_may_request)
     def riprendi(self) -> None:
         """Resume postponed work."""
 
-    @transition(field="state", source=WorkState.CONCLUSO, target=WorkState.AVVIATO)
+    @transition(field="state", source=WorkState.CONCLUSO, target=WorkState.AVVIATO, permission=_may_reopen)
     def riapri(self) -> None:
         self.actual_end = None

@@ -3,11 +3,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from django_fsm import FSMField
 
 from plans.models.lifecycle import Lifecycle
 from plans.models.organization import Area, Organization
-from plans.models.states import OPEN_STATES, WorkState
+from plans.models.states import OPEN_STATES
 
 
 class Plan(models.Model):
@@ -40,7 +39,7 @@ class Plan(models.Model):
         return f"{self.code} – {self.title}"
 
 
-class Objective(Lifecycle, models.Model):
+class Objective(Lifecycle):
     """An objective of a plan. Objectives form a tree (sintesi → collegati) and may span several areas."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="objectives")
@@ -75,7 +74,6 @@ class Objective(Lifecycle, models.Model):
         related_name="owned_objectives",
         verbose_name=_("referente"),
     )
-    state = FSMField(_("stato"), default=WorkState.PROGRAMMATO, choices=WorkState.choices, protected=True)
 
     class Meta:
         verbose_name = _("obiettivo")

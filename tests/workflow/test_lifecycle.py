@@ -114,3 +114,11 @@ def test_a_stale_copy_cannot_overwrite_a_newer_transition(objective: Objective) 
         stale.save()
     first.refresh_from_db()
     assert first.state == WorkState.AVVIATO
+
+
+@pytest.mark.parametrize("model", [Objective, Activity])
+def test_both_models_know_every_transition_of_the_shared_graph(model: type[Objective] | type[Activity]) -> None:
+    # A transition declared on a shared plain mixin binds to the first model only; django-fsm binds it to
+    # every model when the state field comes from an abstract base, as it does here.
+    names = {transition.name for transition in model().get_all_state_transitions()}  # type: ignore[union-attr]
+    assert names == {"avvia", "concludi", "rinvia", "riprendi", "riapri"}

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from workflow.models.audit import AuditEntry
+from workflow.models.delegation import Delegation
 from workflow.models.policy import (
     DEFAULT_CHAINS,
     DIRECTOR_RESERVED,
@@ -10,14 +11,18 @@ from workflow.models.policy import (
     TargetKind,
     TransitionName,
 )
+from workflow.models.requests import Approval, TransitionRequest
 
 __all__ = [
     "DEFAULT_CHAINS",
     "DIRECTOR_RESERVED",
+    "Approval",
     "ApprovalPolicy",
     "AuditEntry",
     "Chain",
+    "Delegation",
     "Step",
     "TargetKind",
     "TransitionName",
+    "TransitionRequest",
 ]

@@ -30,6 +30,14 @@ class AuditEntry(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="audit_entries"
     )
+    request = models.ForeignKey(
+        "workflow.TransitionRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audit_entries",
+        verbose_name=_("richiesta"),
+    )
     event = models.CharField(_("evento"), max_length=20, choices=Event.choices)
     transition = models.CharField(_("transizione"), max_length=20, blank=True)
     from_state = models.CharField(_("da"), max_length=20, choices=WorkState.choices, blank=True)

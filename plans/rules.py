@@ -1,0 +1,210 @@
+"""Who may see and do what: one predicate per rule, shared by the API, the admin and the web pages.
+
+- director: the whole organization;
+- area head: the items of the areas they head, including transversal objectives shared with other areas;
+- staff: the items of the areas they belong to and the activities they own; they may request transitions
+  on activities, never approve;
+- auditor (OIV): reads everything in the organization, changes nothing;
+- nobody sees another organization's data.
+
+Every predicate returns False for `obj=None`: a model-wide answer would let an area head act on every
+area. Querysets that list what a user can see are built here too, next to the predicates they mirror
+(tests check that the two agree).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import rules
+from django.db.models import Q, QuerySet
+
+from plans.models import Activity, Area, Indicator, Objective, OrganizationRole, Plan
+
+ObjectiveAreas = Objective.areas.through
+
+
+@dataclass(frozen=True)
+class Roles:
+    """A user's roles, read once per user object (a request's lifetime)."""
+
+    director_of: frozenset[int]
+    auditor_of: frozenset[int]
+    headed_areas: frozenset[int]
+    member_areas: frozenset[int]
+    member_of: frozenset[int]  # every organization where the user holds any role
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an object belongs: its organization, its areas (None for organization-wide objects), its owner."""
+
+    organization_id: int
+    area_ids: frozenset[int] | None
+    owner_id: int | None
+
+
+NO_ROLES = Roles(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+
+
+def roles_of(user: Any) -> Roles:
+    if user is None or not user.is_authenticated or not user.is_active:
+        return NO_ROLES
+    cached: Roles | None = getattr(user, "_traguardi_roles", None)
+    if cached is None:
+        org_roles = list(OrganizationRole.objects.filter(user=user).values_list("organization_id", "role"))
+        headed = list(Area.objects.filter(head=user).values_list("pk", "organization_id"))
+        member = list(Area.objects.filter(members=user).values_list("pk", "organization_id"))
+        cached = Roles(
+            director_of=frozenset(org for org, role in org_roles if role == OrganizationRole.Role.DIRECTOR),
+            auditor_of=frozenset(org for org, role in org_roles if role == OrganizationRole.Role.AUDITOR),
+            headed_areas=frozenset(pk for pk, _ in headed),
+            member_areas=frozenset(pk for pk, _ in member),
+            member_of=frozenset([org for org, _ in org_roles] + [org for _, org in headed + member]),
+        )
+        user._traguardi_roles = cached
+    return cached
+
+
+def forget_roles(user: Any) -> None:
+    """Drop the cached roles, after they changed during the life of `user`."""
+    user.__dict__.pop("_traguardi_roles", None)
+
+
+def _objective_scope(objective: Objective) -> Scope:
+    area_ids = frozenset(area.pk for area in objective.areas.all())
+    return Scope(objective.plan.organization_id, area_ids, objective.owner_id)
+
+
+def scope_of(obj: Any) -> Scope | None:
+    """The scope of a plan object, or of anything with a `target` (a transition request)."""
+    if obj is None:
+        return None
+    if hasattr(obj, "target"):
+        return scope_of(obj.target)
+    if isinstance(obj, Activity):
+        objective_scope = _objective_scope(obj.objective)
+        return Scope(objective_scope.organization_id, objective_scope.area_ids, obj.owner_id)
+    if isinstance(obj, Objective):
+        return _objective_scope(obj)
+    if isinstance(obj, Indicator):
+        return _objective_scope(obj.objective)
+    if isinstance(obj, Area):
+        return Scope(obj.organization_id, frozenset([obj.pk]), None)
+    if isinstance(obj, Plan):
+        return Scope(obj.organization_id, None, None)
+    return None
+
+
+@rules.predicate
+def is_director(user: Any, obj: Any) -> bool:
+    scope = scope_of(obj)
+    return scope is not None and scope.organization_id in roles_of(user).director_of
+
+
+@rules.predicate
+def is_auditor(user: Any, obj: Any) -> bool:
+    scope = scope_of(obj)
+    return scope is not None and scope.organization_id in roles_of(user).auditor_of
+
+
+@rules.predicate
+def is_area_head(user: Any, obj: Any) -> bool:
+    scope = scope_of(obj)
+    return bool(scope and scope.area_ids and scope.area_ids & roles_of(user).headed_areas)
+
+
+@rules.predicate
+def is_area_staff(user: Any, obj: Any) -> bool:
+    scope = scope_of(obj)
+    return bool(scope and scope.area_ids and scope.area_ids & roles_of(user).member_areas)
+
+
+@rules.predicate
+def is_owner(user: Any, obj: Any) -> bool:
+    scope = scope_of(obj)
+    return bool(scope and scope.owner_id is not None and user is not None and scope.owner_id == user.pk)
+
+
+@rules.predicate
+def is_organization_member(user: Any, obj: Any) -> bool:
+    scope = scope_of(obj)
+    return scope is not None and scope.organization_id in roles_of(user).member_of
+
+
+# Plans and areas are organization-wide: anyone with a role in the organization reads them.
+can_view_organization_object = is_organization_member
+# Objectives, activities, indicators and requests on them.
+can_view_item = is_director | is_auditor | is_area_head | is_area_staff | is_owner
+# Requests for a transition: staff only on activities; reopening is the director's alone.
+can_request_activity_transition = is_director | is_area_head | is_area_staff | is_owner
+can_request_objective_transition = is_director | is_area_head
+can_reopen = is_director
+# Indicator measurements: the people who do the work, not the auditor.
+can_record_measurement = is_director | is_area_head | is_area_staff
+
+rules.add_perm("plans.view_plan", can_view_organization_object)
+rules.add_perm("plans.view_area", can_view_organization_object)
+rules.add_perm("plans.view_objective", can_view_item)
+rules.add_perm("plans.view_activity", can_view_item)
+rules.add_perm("plans.view_indicator", can_view_item)
+rules.add_perm("plans.add_measurement", can_record_measurement)
+
+
+def may_request(instance: Any, user: Any) -> bool:
+    """django-fsm `permission=` for avvia, concludi, rinvia and riprendi (it passes instance, user)."""
+    if isinstance(instance, Activity):
+        return bool(can_request_activity_transition(user, instance))
+    return bool(can_request_objective_transition(user, instance))
+
+
+def may_reopen(instance: Any, user: Any) -> bool:
+    """django-fsm `permission=` for riapri."""
+    return bool(can_reopen(user, instance))
+
+
+# Querysets mirroring can_view_*: what a user may list.
+
+
+def _area_ids(roles: Roles) -> frozenset[int]:
+    return roles.headed_areas | roles.member_areas
+
+
+def visible_objectives(user: Any) -> QuerySet[Objective]:
+    roles = roles_of(user)
+    in_areas = ObjectiveAreas.objects.filter(area_id__in=_area_ids(roles)).values("objective_id")
+    owner = Q(owner=user) if roles is not NO_ROLES else Q(pk__in=[])
+    return Objective.objects.filter(
+        Q(plan__organization_id__in=roles.director_of | roles.auditor_of) | Q(pk__in=in_areas) | owner
+    )
+
+
+def visible_activities(user: Any) -> QuerySet[Activity]:
+    roles = roles_of(user)
+    in_areas = ObjectiveAreas.objects.filter(area_id__in=_area_ids(roles)).values("objective_id")
+    owner = Q(owner=user) if roles is not NO_ROLES else Q(pk__in=[])
+    return Activity.objects.filter(
+        Q(objective__plan__organization_id__in=roles.director_of | roles.auditor_of)
+        | Q(objective_id__in=in_areas)
+        | owner
+    )
+
+
+def visible_indicators(user: Any) -> QuerySet[Indicator]:
+    roles = roles_of(user)
+    in_areas = ObjectiveAreas.objects.filter(area_id__in=_area_ids(roles)).values("objective_id")
+    owner = Q(objective__owner=user) if roles is not NO_ROLES else Q(pk__in=[])
+    return Indicator.objects.filter(
+        Q(objective__plan__organization_id__in=roles.director_of | roles.auditor_of)
+        | Q(objective_id__in=in_areas)
+        | owner
+    )
+
+
+def visible_plans(user: Any) -> QuerySet[Plan]:
+    return Plan.objects.filter(organization_id__in=roles_of(user).member_of)
+
+
+def visible_areas(user: Any) -> QuerySet[Area]:
+    return Area.objects.filter(organization_id__in=roles_of(user).member_of)

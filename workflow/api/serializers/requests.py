@@ -1,0 +1,128 @@
+"""Serializers of the workflow: transition input, requests, decisions, history, delegations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+from plans.models import WorkState
+from workflow.api.serializers.people import PersonSerializer
+from workflow.models import Approval, AuditEntry, Delegation, Step, TransitionName, TransitionRequest
+
+
+class TransitionInputSerializer(serializers.Serializer[Any]):
+    transition = serializers.ChoiceField(choices=TransitionName.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, default="", help_text="Required by rinvia and riapri."
+    )
+    new_planned_end = serializers.DateField(required=False, allow_null=True, help_text="Required by rinvia.")
+    actual_end = serializers.DateField(required=False, allow_null=True, help_text="concludi; today if omitted.")
+
+
+class AvailableTransitionSerializer(serializers.Serializer[Any]):
+    transition = serializers.ChoiceField(choices=TransitionName.choices)
+    label = serializers.CharField()
+    target_state = serializers.ChoiceField(choices=WorkState.choices)
+    needs_approval = serializers.BooleanField()
+    steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.choices))
+
+
+class ApprovalSerializer(serializers.ModelSerializer[Approval]):
+    decided_by = PersonSerializer(read_only=True)
+    on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Approval
+        fields = ["step", "decision", "decided_by", "on_behalf_of", "comment", "decided_at"]
+
+
+class RequestSerializer(serializers.ModelSerializer[TransitionRequest]):
+    target_kind = serializers.CharField(read_only=True)
+    requested_by = PersonSerializer(read_only=True)
+    approvals = ApprovalSerializer(many=True, read_only=True)
+    steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.choices), read_only=True)
+
+    class Meta:
+        model = TransitionRequest
+        fields = [
+            "id",
+            "target_kind",
+            "objective",
+            "activity",
+            "transition",
+            "status",
+            "from_state",
+            "steps",
+            "current_step",
+            "requested_by",
+            "requested_at",
+            "comment",
+            "reason",
+            "new_planned_end",
+            "actual_end",
+            "closed_at",
+            "approvals",
+        ]
+
+
+class TransitionResultSerializer(serializers.Serializer[Any]):
+    """The answer when the transition was applied at once (200)."""
+
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=WorkState.choices)
+    planned_end = serializers.DateField(allow_null=True)
+    actual_end = serializers.DateField(allow_null=True)
+    request = RequestSerializer()
+
+
+class DecisionInputSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
+    actor = PersonSerializer(read_only=True)
+    on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "event",
+            "transition",
+            "from_state",
+            "to_state",
+            "actor",
+            "on_behalf_of",
+            "comment",
+            "request",
+        ]
+
+
+class DelegationSerializer(serializers.ModelSerializer[Delegation]):
+    delegator = PersonSerializer(read_only=True)
+    substitute = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "id",
+            "organization",
+            "delegator",
+            "substitute",
+            "starts_on",
+            "ends_on",
+            "reason",
+            "created_at",
+            "revoked_at",
+        ]
+
+
+class DelegationInputSerializer(serializers.Serializer[Any]):
+    organization = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    substitute = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The substitute's user id.")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")

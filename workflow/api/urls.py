@@ -1,0 +1,31 @@
+from __future__ import annotations
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.routers import DefaultRouter
+
+from workflow.api.errors import api_not_found
+from workflow.api.views.auth import TokenView
+from workflow.api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
+from workflow.api.views.requests import ApprovalViewSet, DelegationViewSet, RequestViewSet
+
+router = DefaultRouter(trailing_slash=True)
+router.include_root_view = False
+# Both /api/approvals/1/approve and /api/approvals/1/approve/ work: clients write either.
+router.trailing_slash = "/?"
+router.register("plans", PlanViewSet, basename="plan")
+router.register("areas", AreaViewSet, basename="area")
+router.register("objectives", ObjectiveViewSet, basename="objective")
+router.register("activities", ActivityViewSet, basename="activity")
+router.register("indicators", IndicatorViewSet, basename="indicator")
+router.register("approvals", ApprovalViewSet, basename="approval")
+router.register("requests", RequestViewSet, basename="request")
+router.register("delegations", DelegationViewSet, basename="delegation")
+
+urlpatterns = [
+    path("auth/token/", TokenView.as_view(), name="token"),
+    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    path("", include(router.urls)),
+    re_path(r"^(?P<path>.*)$", api_not_found),
+]

@@ -1,0 +1,144 @@
+"""Plans, areas, objectives, activities and indicators: what the caller may see, with filters and pages.
+
+Objectives and activities also take transition requests and show their history; indicators take
+measurements. Everything a caller may not see answers 404, as if it did not exist.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import status, viewsets
+from rest_framework.decorators import action
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.serializers import BaseSerializer
+
+from plans.models import Activity, Area, Indicator, Objective, Plan, WorkItem
+from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
+from workflow.api.filters import ActivityFilter, IndicatorFilter, ObjectiveFilter
+from workflow.api.serializers.plans import (
+    ActivityDetailSerializer,
+    ActivitySerializer,
+    AreaSerializer,
+    IndicatorSerializer,
+    MeasurementInputSerializer,
+    MeasurementSerializer,
+    ObjectiveDetailSerializer,
+    ObjectiveSerializer,
+    PlanSerializer,
+)
+from workflow.api.serializers.requests import (
+    AuditEntrySerializer,
+    RequestSerializer,
+    TransitionInputSerializer,
+    TransitionResultSerializer,
+)
+from workflow.api.transitions import run_transition
+from workflow.selectors import history_of
+from workflow.services import measurement_record
+
+# Ids are PostgreSQL integers: anything longer is not an id, and answers 404 without a query.
+ID = r"[0-9]{1,9}"
+
+
+class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+    serializer_class = PlanSerializer
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Plan]:
+        return visible_plans(self.request.user).select_related("organization")
+
+
+class AreaViewSet(viewsets.ReadOnlyModelViewSet[Area]):
+    serializer_class = AreaSerializer
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Area]:
+        return visible_areas(self.request.user).select_related("organization", "head")
+
+
+class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+    """Shared by objectives and activities: detail with available transitions, transitions, history."""
+
+    lookup_value_regex = ID
+    list_serializer: type[BaseSerializer[Any]]
+    detail_serializer: type[BaseSerializer[Any]]
+
+    def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        return self.list_serializer if self.action == "list" else self.detail_serializer
+
+    @extend_schema(
+        request=TransitionInputSerializer,
+        responses={
+            200: OpenApiResponse(TransitionResultSerializer, description="Applied: no approval was needed."),
+            202: OpenApiResponse(RequestSerializer, description="Requested: it awaits approval."),
+        },
+    )
+    @action(detail=True, methods=["post"])
+    def transitions(self, request: Request, pk: str | None = None) -> Response:
+        """Ask for a transition: applied at once when the policy needs no approval (200), otherwise a
+        request that awaits its approvers (202)."""
+        item: WorkItem = self.get_object()
+        data = TransitionInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        outcome = run_transition(request.user, item, data.validated_data)
+        if not outcome.applied:
+            return Response(RequestSerializer(outcome.request).data, status=status.HTTP_202_ACCEPTED)
+        result = {
+            "id": outcome.item.pk,
+            "state": outcome.item.state,
+            "planned_end": outcome.item.planned_end,
+            "actual_end": outcome.item.actual_end,
+            "request": outcome.request,
+        }
+        return Response(TransitionResultSerializer(result).data)
+
+    @extend_schema(responses=AuditEntrySerializer(many=True))
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def history(self, request: Request, pk: str | None = None) -> Response:
+        """Every request, decision and state change of the item, oldest first."""
+        return Response(AuditEntrySerializer(history_of(self.get_object()), many=True).data)
+
+
+class ObjectiveViewSet(WorkItemViewSet):
+    list_serializer = ObjectiveSerializer
+    detail_serializer = ObjectiveDetailSerializer
+    filterset_class = ObjectiveFilter
+
+    def get_queryset(self) -> QuerySet[Objective]:
+        return visible_objectives(self.request.user).prefetch_related("areas")
+
+
+class ActivityViewSet(WorkItemViewSet):
+    list_serializer = ActivitySerializer
+    detail_serializer = ActivityDetailSerializer
+    filterset_class = ActivityFilter
+
+    def get_queryset(self) -> QuerySet[Activity]:
+        return visible_activities(self.request.user)
+
+
+class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
+    serializer_class = IndicatorSerializer
+    filterset_class = IndicatorFilter
+    lookup_value_regex = ID
+
+    def get_queryset(self) -> QuerySet[Indicator]:
+        return visible_indicators(self.request.user).prefetch_related("targets")
+
+    @extend_schema(methods=["GET"], responses=MeasurementSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MeasurementInputSerializer, responses={201: MeasurementSerializer})
+    @action(detail=True, methods=["get", "post"], pagination_class=None, filter_backends=[])
+    def measurements(self, request: Request, pk: str | None = None) -> Response:
+        """The actual values, every one kept (GET); record a new one (POST)."""
+        indicator = self.get_object()
+        if request.method == "GET":
+            history = indicator.measurements.select_related("recorded_by").order_by("year", "recorded_at", "pk")
+            return Response(MeasurementSerializer(history, many=True).data)
+        data = MeasurementInputSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        measurement = measurement_record(actor=request.user, indicator=indicator, **data.validated_data)
+        return Response(MeasurementSerializer(measurement).data, status=status.HTTP_201_CREATED)

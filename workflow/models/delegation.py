@@ -1,0 +1,57 @@
+"""Substitutes during an absence: an area head or the director names someone to decide in their place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Organization
+
+
+class DelegationQuerySet(models.QuerySet["Delegation"]):
+    def active_on(self, day: dt.date) -> DelegationQuerySet:
+        return self.filter(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)
+
+
+class Delegation(models.Model):
+    """While it is active, `substitute` decides what `delegator` could decide in `organization`; each
+    decision is recorded as taken on behalf of the delegator."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="delegations")
+    delegator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_given",
+        verbose_name=_("delegante"),
+    )
+    substitute = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="delegations_received",
+        verbose_name=_("sostituto"),
+    )
+    starts_on = models.DateField(_("dal"))
+    ends_on = models.DateField(_("al"))
+    reason = models.CharField(_("motivo"), max_length=200, blank=True)
+    created_at = models.DateTimeField(_("creata il"), default=timezone.now)
+    revoked_at = models.DateTimeField(_("revocata il"), null=True, blank=True)
+
+    objects = DelegationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("delega")
+        verbose_name_plural = _("deleghe")
+        ordering = ["-starts_on", "-pk"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(ends_on__gte=models.F("starts_on")), name="delegation_dates"),
+            models.CheckConstraint(
+                condition=~models.Q(substitute=models.F("delegator")), name="delegation_to_someone_else"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.delegator} → {self.substitute} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"

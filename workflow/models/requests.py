@@ -1,0 +1,121 @@
+"""Requests for a transition and the decisions on them.
+
+Every transition is a request, even one that needs no approval (it is approved at once): the trail then
+always says who asked for what. A request snapshots its approval chain when it is made, so a later
+change of policy does not move the goalposts of a pending request.
+"""
+
+from __future__ import annotations
+
+import pgtrigger
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Activity, Objective, Organization, WorkItem, WorkState
+from workflow.models.policy import Step, TargetKind, TransitionName
+
+
+class TransitionRequest(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", _("in attesa")
+        APPROVED = "approved", _("approvata")
+        REJECTED = "rejected", _("rifiutata")
+        WITHDRAWN = "withdrawn", _("ritirata")
+
+    organization = models.ForeignKey(Organization, on_delete=models.PROTECT, related_name="+")
+    objective = models.ForeignKey(
+        Objective, on_delete=models.PROTECT, null=True, blank=True, related_name="transition_requests"
+    )
+    activity = models.ForeignKey(
+        Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="transition_requests"
+    )
+    transition = models.CharField(_("transizione"), max_length=10, choices=TransitionName.choices)
+    from_state = models.CharField(_("stato di partenza"), max_length=20, choices=WorkState.choices)
+    steps = models.JSONField(_("approvazioni richieste"), default=list, blank=True)
+    current_step = models.CharField(_("in attesa di"), max_length=20, choices=Step.choices, blank=True)
+    status = models.CharField(_("esito"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("richiesta da")
+    )
+    requested_at = models.DateTimeField(_("richiesta il"), default=timezone.now)
+    comment = models.TextField(_("commento"), blank=True)
+    reason = models.TextField(_("motivazione"), blank=True)
+    new_planned_end = models.DateField(_("nuova scadenza"), null=True, blank=True)
+    actual_end = models.DateField(_("conclusione effettiva"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("richiesta di transizione")
+        verbose_name_plural = _("richieste di transizione")
+        ordering = ["-requested_at", "-pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(objective__isnull=False, activity__isnull=True)
+                | models.Q(objective__isnull=True, activity__isnull=False),
+                name="transition_request_has_one_target",
+            ),
+            # One open request per item: a second one fails here even when two arrive at the same instant.
+            models.UniqueConstraint(
+                fields=["activity"], condition=models.Q(status="pending"), name="one_open_request_per_activity"
+            ),
+            models.UniqueConstraint(
+                fields=["objective"], condition=models.Q(status="pending"), name="one_open_request_per_objective"
+            ),
+        ]
+        indexes = [models.Index(fields=["status", "current_step"], name="request_awaiting")]
+
+    def __str__(self) -> str:
+        return f"{self.get_transition_display()} · {self.target} ({self.get_status_display()})"
+
+    @property
+    def target(self) -> WorkItem:
+        target = self.activity if self.activity_id else self.objective
+        assert target is not None  # the check constraint: exactly one target
+        return target
+
+    @property
+    def target_kind(self) -> TargetKind:
+        return TargetKind.ACTIVITY if self.activity_id else TargetKind.OBJECTIVE
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PENDING
+
+
+class Approval(models.Model):
+    """One decision on one step of a request. Like the audit trail, decisions are never changed."""
+
+    class Decision(models.TextChoices):
+        APPROVED = "approved", _("approvata")
+        REJECTED = "rejected", _("rifiutata")
+
+    request = models.ForeignKey(TransitionRequest, on_delete=models.PROTECT, related_name="approvals")
+    step = models.CharField(_("in qualità di"), max_length=20, choices=Step.choices)
+    decision = models.CharField(_("decisione"), max_length=10, choices=Decision.choices)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decisa da")
+    )
+    on_behalf_of = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("per conto di"),
+    )
+    comment = models.TextField(_("commento"), blank=True)
+    decided_at = models.DateTimeField(_("decisa il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("decisione")
+        verbose_name_plural = _("decisioni")
+        ordering = ["request", "decided_at", "pk"]
+        constraints = [models.UniqueConstraint(fields=["request", "step"], name="one_decision_per_step")]
+        triggers = [
+            pgtrigger.Protect(name="approval_append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_decision_display()} ({self.get_step_display()}) – {self.decided_by}"

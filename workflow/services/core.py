@@ -1,0 +1,226 @@
+"""The steps every workflow service shares: lock, check, record, apply, announce after commit.
+
+Locks are always taken in the same order (objective, then activity, then request) so that two services
+racing on one item queue up instead of deadlocking.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django_fsm import ConcurrentTransition, TransitionNotAllowed
+
+from plans.models import Activity, Objective, WorkItem, WorkState
+from plans.rules import can_view_item
+from workflow import signals
+from workflow.errors import Conflict, NotAllowed, NotVisible
+from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
+from workflow.selectors import Decider, decider_for, open_request_for, organization_of
+
+
+@dataclass(frozen=True)
+class Payload:
+    """What a request carries besides the transition's name."""
+
+    comment: str = ""
+    reason: str = ""
+    new_planned_end: dt.date | None = None
+    actual_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Outcome:
+    request: TransitionRequest
+    item: WorkItem
+
+    @property
+    def applied(self) -> bool:
+        return self.request.status == TransitionRequest.Status.APPROVED
+
+
+def lock_item(item: WorkItem) -> WorkItem:
+    """A fresh copy of `item`, locked for this transaction, its objective locked first."""
+    if isinstance(item, Activity):
+        Objective.objects.select_for_update().filter(pk=item.objective_id).exists()
+        return Activity.objects.select_for_update().select_related("objective__plan").get(pk=item.pk)
+    return Objective.objects.select_for_update().select_related("plan").get(pk=item.pk)
+
+
+def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, WorkItem]:
+    item = lock_item(request.target)
+    locked = TransitionRequest.objects.select_for_update().get(pk=request.pk)
+    return locked, item
+
+
+def ensure_visible(actor: Any, item: WorkItem) -> None:
+    if not can_view_item(actor, item):
+        raise NotVisible(_("Elemento non trovato."))
+
+
+def ensure_permitted(actor: Any, item: WorkItem, transition: TransitionName) -> None:
+    """The permission declared on the transition itself (django-fsm `permission=`)."""
+    meta = getattr(type(item), transition)._django_fsm
+    permission = next(iter(meta.transitions.values())).permission
+    if not permission(item, actor):
+        if transition == TransitionName.RIAPRI:
+            raise NotAllowed(_("Solo il direttore può riaprire un elemento concluso."))
+        raise NotAllowed(_("Non hai titolo per chiedere questa transizione."))
+
+
+def ensure_no_open_request(item: WorkItem) -> None:
+    pending = open_request_for(item)
+    if pending is not None:
+        raise Conflict(
+            _(
+                "C'è già una richiesta aperta su questo elemento («%(transition)s» del %(date)s): "
+                "attendi la decisione o ritirala."
+            )
+            % {
+                "transition": pending.get_transition_display(),
+                "date": f"{timezone.localtime(pending.requested_at):%d/%m/%Y}",
+            },
+            code="request_open",
+        )
+
+
+def ensure_transition_allowed(item: WorkItem, transition: TransitionName) -> None:
+    meta = getattr(type(item), transition)._django_fsm
+    if not meta.has_transition(item.state):
+        raise Conflict(
+            _("Non si può «%(transition)s» un elemento nello stato «%(state)s».")
+            % {"transition": TransitionName(transition).label, "state": WorkState(item.state).label},
+            code="transition_not_allowed",
+        )
+    if not meta.conditions_met(item, item.state):
+        open_count = Activity.objects.filter(objective_id=item.pk).exclude(state=WorkState.CONCLUSO).count()
+        raise Conflict(
+            _("L'obiettivo ha ancora %(count)d attività non concluse: concludile prima di concludere l'obiettivo.")
+            % {"count": open_count},
+            code="open_activities",
+        )
+
+
+def audit(request: TransitionRequest, event: str, actor: Any, **fields: Any) -> AuditEntry:
+    item = request.target
+    return AuditEntry.objects.create(
+        organization_id=request.organization_id,
+        objective=item if isinstance(item, Objective) else None,
+        activity=item if isinstance(item, Activity) else None,
+        request=request,
+        event=event,
+        transition=request.transition,
+        actor=actor,
+        **fields,
+    )
+
+
+def create_request(actor: Any, item: WorkItem, transition: TransitionName, steps: list[Step], payload: Payload):
+    try:
+        with transaction.atomic():
+            request = TransitionRequest.objects.create(
+                organization=organization_of(item),
+                objective=item if isinstance(item, Objective) else None,
+                activity=item if isinstance(item, Activity) else None,
+                transition=transition,
+                from_state=item.state,
+                steps=[str(step) for step in steps],
+                requested_by=actor,
+                comment=payload.comment,
+                reason=payload.reason,
+                new_planned_end=payload.new_planned_end,
+                actual_end=payload.actual_end,
+            )
+    except IntegrityError as error:  # the partial unique index: someone else's request won the race
+        raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
+    audit(request, AuditEntry.Event.REQUESTED, actor, comment=payload.reason or payload.comment)
+    return request
+
+
+def record_decision(request: TransitionRequest, step: str, decider: Decider, decision: str, comment: str) -> None:
+    Approval.objects.create(
+        request=request,
+        step=step,
+        decision=decision,
+        decided_by=decider.user,
+        on_behalf_of=decider.on_behalf_of,
+        comment=comment,
+    )
+    event = AuditEntry.Event.APPROVED if decision == Approval.Decision.APPROVED else AuditEntry.Event.REJECTED
+    audit(request, event, decider.user, on_behalf_of=decider.on_behalf_of, comment=comment)
+
+
+def advance(request: TransitionRequest, item: WorkItem, last: Decider) -> None:
+    """Move the request along its chain. Steps the requester holds are approved with the request itself;
+    the first step that needs someone else stops here. With no step left, the transition is applied."""
+    decided = set(request.approvals.values_list("step", flat=True))
+    for step in request.steps:
+        if step in decided:
+            continue
+        decider = decider_for(request.requested_by, item, step)
+        if decider is None:
+            request.current_step = step
+            request.save(update_fields=["current_step"])
+            return
+        record_decision(request, step, decider, Approval.Decision.APPROVED, _("Approvata con la richiesta."))
+        last = decider
+    apply(request, item, last)
+
+
+def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
+    """Carry out the approved transition: state machine, save, request closed, audit row, then after
+    commit the announcement."""
+    from_state = item.state
+    arguments: dict[str, Any] = {}
+    if request.transition == TransitionName.CONCLUDI:
+        arguments["actual_end"] = request.actual_end
+    elif request.transition == TransitionName.RINVIA:
+        arguments["new_planned_end"] = request.new_planned_end
+    try:
+        getattr(item, request.transition)(**arguments)
+        item.save()
+    except (TransitionNotAllowed, ConcurrentTransition) as error:
+        raise Conflict(
+            _("Lo stato dell'elemento è cambiato nel frattempo: ricarica e riprova."), code="stale"
+        ) from error
+    request.status = TransitionRequest.Status.APPROVED
+    request.current_step = ""
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "current_step", "closed_at"])
+    audit(
+        request,
+        AuditEntry.Event.STATE_CHANGED,
+        decider.user,
+        on_behalf_of=decider.on_behalf_of,
+        from_state=from_state,
+        to_state=item.state,
+        comment=request.reason or request.comment,
+    )
+    kind = "activity" if isinstance(item, Activity) else "objective"
+    to_state = item.state
+    transaction.on_commit(
+        lambda: signals.transition_applied.send(
+            sender=TransitionRequest,
+            request_id=request.pk,
+            target_kind=kind,
+            target_id=item.pk,
+            from_state=from_state,
+            to_state=to_state,
+        )
+    )
+    announce_closed(request)
+
+
+def announce_created(request: TransitionRequest) -> None:
+    transaction.on_commit(lambda: signals.request_created.send(sender=TransitionRequest, request_id=request.pk))
+
+
+def announce_closed(request: TransitionRequest) -> None:
+    status = request.status
+    transaction.on_commit(
+        lambda: signals.request_closed.send(sender=TransitionRequest, request_id=request.pk, status=status)
+    )

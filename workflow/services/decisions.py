@@ -1,0 +1,91 @@
+"""Deciding on a request: approve, reject, withdraw. Each locks the item and the request, so that of
+several people deciding at once exactly one gets through and the others are told it is already closed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import WorkItem
+from workflow.errors import Conflict, InvalidInput, NotAllowed
+from workflow.models import Approval, AuditEntry, Step, TransitionRequest
+from workflow.selectors import Decider, decider_for
+from workflow.services.core import (
+    Outcome,
+    advance,
+    announce_closed,
+    audit,
+    ensure_visible,
+    lock_request,
+    record_decision,
+)
+
+
+def _open_request(actor: Any, request: TransitionRequest, *, deciding: bool) -> tuple[TransitionRequest, WorkItem]:
+    locked, item = lock_request(request)
+    # A substitute sees the requests they decide for the absent person, even outside their own areas.
+    if not (deciding and locked.is_open and decider_for(actor, item, locked.current_step)):
+        ensure_visible(actor, item)
+    if not locked.is_open:
+        raise Conflict(
+            _("La richiesta è già stata chiusa (%(status)s).") % {"status": locked.get_status_display()},
+            code="request_closed",
+        )
+    return locked, item
+
+
+def _decider(actor: Any, request: TransitionRequest, item: WorkItem) -> Decider:
+    decider = decider_for(actor, item, request.current_step)
+    if decider is None:
+        raise NotAllowed(
+            _("Questa decisione spetta a: %(role)s.") % {"role": Step(request.current_step).label},
+            code="permission_denied",
+        )
+    return decider
+
+
+def approval_approve(*, actor: Any, request: TransitionRequest, comment: str = "") -> Outcome:
+    """Approve the current step; when it was the last, the transition is applied in the same transaction."""
+    with transaction.atomic():
+        request, item = _open_request(actor, request, deciding=True)
+        decider = _decider(actor, request, item)
+        record_decision(request, request.current_step, decider, Approval.Decision.APPROVED, comment)
+        advance(request, item, decider)
+    return Outcome(request=request, item=item)
+
+
+def approval_reject(*, actor: Any, request: TransitionRequest, comment: str) -> Outcome:
+    """Reject: the request is closed and the item stays as it is. The comment tells the requester why."""
+    with transaction.atomic():
+        request, item = _open_request(actor, request, deciding=True)
+        decider = _decider(actor, request, item)
+        if not comment.strip():
+            raise InvalidInput(
+                _("Spiega il motivo del rifiuto a chi ha fatto la richiesta."),
+                fields={"comment": [_("Il commento è obbligatorio per rifiutare.")]},
+            )
+        record_decision(request, request.current_step, decider, Approval.Decision.REJECTED, comment)
+        _close(request, TransitionRequest.Status.REJECTED)
+    return Outcome(request=request, item=item)
+
+
+def request_withdraw(*, actor: Any, request: TransitionRequest, comment: str = "") -> Outcome:
+    """Only whoever asked may withdraw, and only while the request is open."""
+    with transaction.atomic():
+        request, item = _open_request(actor, request, deciding=False)
+        if request.requested_by_id != actor.pk:
+            raise NotAllowed(_("Solo chi ha fatto la richiesta può ritirarla."))
+        audit(request, AuditEntry.Event.WITHDRAWN, actor, comment=comment)
+        _close(request, TransitionRequest.Status.WITHDRAWN)
+    return Outcome(request=request, item=item)
+
+
+def _close(request: TransitionRequest, status: TransitionRequest.Status) -> None:
+    request.status = status
+    request.current_step = ""
+    request.closed_at = timezone.now()
+    request.save(update_fields=["status", "current_step", "closed_at"])
+    announce_closed(request)

@@ -1,0 +1,76 @@
+"""Naming a substitute for an absence, and ending it early. Delegations are never deleted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import Area, Organization, OrganizationRole
+from plans.rules import roles_of
+from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
+from workflow.models import Delegation
+
+
+def _decides_in(user: Any, organization: Organization) -> bool:
+    """Directors and area heads decide; only they have something to delegate."""
+    roles = roles_of(user)
+    return (
+        organization.pk in roles.director_of
+        or Area.objects.filter(organization=organization, pk__in=roles.headed_areas).exists()
+    )
+
+
+def delegation_create(
+    *,
+    actor: Any,
+    organization: Organization,
+    substitute: Any,
+    starts_on: dt.date,
+    ends_on: dt.date,
+    reason: str = "",
+) -> Delegation:
+    if organization.pk not in roles_of(actor).member_of:
+        raise NotVisible(_("Ente non trovato."))
+    if not _decides_in(actor, organization):
+        raise NotAllowed(_("Solo il direttore e i responsabili d'area possono nominare un sostituto."))
+    problems: dict[str, list[str]] = {}
+    if substitute.pk == actor.pk:
+        problems["substitute"] = [_("Il sostituto deve essere un'altra persona.")]
+    elif organization.pk not in roles_of(substitute).member_of:
+        problems["substitute"] = [_("Il sostituto deve far parte dello stesso ente.")]
+    if ends_on < starts_on:
+        problems["ends_on"] = [_("La fine dell'assenza non può precedere l'inizio.")]
+    elif ends_on < timezone.localdate():
+        problems["ends_on"] = [_("L'assenza è già finita: indica un periodo in corso o futuro.")]
+    if problems:
+        raise InvalidInput(_("La delega non è valida: correggi i campi indicati."), fields=problems)
+    return Delegation.objects.create(
+        organization=organization,
+        delegator=actor,
+        substitute=substitute,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        reason=reason,
+    )
+
+
+def delegation_revoke(*, actor: Any, delegation: Delegation) -> Delegation:
+    """The delegator, or a director of the organization, ends a delegation; the row stays as evidence."""
+    with transaction.atomic():
+        delegation = Delegation.objects.select_for_update().get(pk=delegation.pk)
+        is_director = OrganizationRole.objects.filter(
+            organization_id=delegation.organization_id, user=actor, role=OrganizationRole.Role.DIRECTOR
+        ).exists()
+        if actor.pk not in (delegation.delegator_id, delegation.substitute_id) and not is_director:
+            raise NotVisible(_("Delega non trovata."))
+        if actor.pk != delegation.delegator_id and not is_director:
+            raise NotAllowed(_("Solo chi ha delegato, o il direttore, può revocare la delega."))
+        if delegation.revoked_at is not None:
+            raise Conflict(_("La delega è già stata revocata."), code="already_revoked")
+        delegation.revoked_at = timezone.now()
+        delegation.save(update_fields=["revoked_at"])
+    return delegation
