@@ -3,9 +3,11 @@ transitions. Raw texts are editable and their parsed meaning, shown beside them,
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from plans.models import (
@@ -25,9 +27,23 @@ from plans.models import (
 from plans.models.activity import time_columns
 from plans.models.indicator import ParsedValue
 from plans.parsing import parse_time, parse_value
+from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
 
 PARSED_TIME = ("kind", "start", "end", "checkpoints", "hint", "remark", "parsed")
 PARSED_VALUE = ("kind", "operator", "value", "numerator", "denominator", "date_value", "boolean", "parsed")
+
+
+class ScopedAdmin[M: Model](admin.ModelAdmin[M]):
+    """A staff user who is not a superuser (say, an area head with admin access) sees in the admin only
+    what the same rules let them see in the API and the pages."""
+
+    visible: Callable[[Any], QuerySet[Any]]
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[M]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(pk__in=type(self).visible(request.user).values("pk"))
 
 
 @admin.register(Organization)
@@ -46,7 +62,8 @@ class OrganizationRoleAdmin(admin.ModelAdmin[OrganizationRole]):
 
 
 @admin.register(Area)
-class AreaAdmin(admin.ModelAdmin[Area]):
+class AreaAdmin(ScopedAdmin[Area]):
+    visible = staticmethod(visible_areas)
     list_display = ("code", "name", "organization", "head", "head_name", "parent")
     list_filter = ("organization",)
     search_fields = ("code", "name", "head_name", "head__username")
@@ -55,7 +72,8 @@ class AreaAdmin(admin.ModelAdmin[Area]):
 
 
 @admin.register(Plan)
-class PlanAdmin(admin.ModelAdmin[Plan]):
+class PlanAdmin(ScopedAdmin[Plan]):
+    visible = staticmethod(visible_plans)
     list_display = ("code", "title", "kind", "organization", "year_start", "year_end")
     list_filter = ("organization", "kind", "year_start")
     search_fields = ("code", "title")
@@ -67,7 +85,8 @@ class ReportInline(admin.StackedInline[ObjectiveReport, Objective]):
 
 
 @admin.register(Objective)
-class ObjectiveAdmin(admin.ModelAdmin[Objective]):
+class ObjectiveAdmin(ScopedAdmin[Objective]):
+    visible = staticmethod(visible_objectives)
     list_display = ("code", "short_title", "plan", "programme", "number", "state", "planned_end", "owner")
     list_filter = ("plan", "areas", "state", "typology")
     search_fields = ("code", "title", "description")
@@ -81,7 +100,8 @@ class ObjectiveAdmin(admin.ModelAdmin[Objective]):
 
 
 @admin.register(Activity)
-class ActivityAdmin(admin.ModelAdmin[Activity]):
+class ActivityAdmin(ScopedAdmin[Activity]):
+    visible = staticmethod(visible_activities)
     list_display = (
         "objective",
         "position",
@@ -140,7 +160,8 @@ class TargetInline(admin.TabularInline[IndicatorTarget, Indicator]):
 
 
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin[Indicator]):
+class IndicatorAdmin(ScopedAdmin[Indicator]):
+    visible = staticmethod(visible_indicators)
     list_display = ("objective", "position", "name", "unit", "indicator_type")
     list_filter = ("objective__plan", "objective__areas", "indicator_type")
     search_fields = ("name", "description", "objective__code")

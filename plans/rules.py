@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 
 from plans.models import Activity, Area, Indicator, Objective, OrganizationRole, Plan
 
@@ -167,38 +167,37 @@ def may_reopen(instance: Any, user: Any) -> bool:
 # Querysets mirroring can_view_*: what a user may list.
 
 
-def _area_ids(roles: Roles) -> frozenset[int]:
-    return roles.headed_areas | roles.member_areas
+def _visible_items[M: Model](
+    model: type[M], user: Any, *, organization: str, objective: str, owner: str
+) -> QuerySet[M]:
+    """Items of the organizations the user directs or audits, of the objectives of their areas, and their own.
+    The arguments are the paths from `model` to the organization id, the objective id and the owner."""
+    roles = roles_of(user)
+    in_areas = ObjectiveAreas.objects.filter(area_id__in=roles.headed_areas | roles.member_areas)
+    condition = Q(**{f"{organization}__in": roles.director_of | roles.auditor_of})
+    condition |= Q(**{f"{objective}__in": in_areas.values("objective_id")})
+    if roles is not NO_ROLES:
+        condition |= Q(**{owner: user})
+    return model._default_manager.filter(condition)
 
 
 def visible_objectives(user: Any) -> QuerySet[Objective]:
-    roles = roles_of(user)
-    in_areas = ObjectiveAreas.objects.filter(area_id__in=_area_ids(roles)).values("objective_id")
-    owner = Q(owner=user) if roles is not NO_ROLES else Q(pk__in=[])
-    return Objective.objects.filter(
-        Q(plan__organization_id__in=roles.director_of | roles.auditor_of) | Q(pk__in=in_areas) | owner
-    )
+    return _visible_items(Objective, user, organization="plan__organization_id", objective="pk", owner="owner")
 
 
 def visible_activities(user: Any) -> QuerySet[Activity]:
-    roles = roles_of(user)
-    in_areas = ObjectiveAreas.objects.filter(area_id__in=_area_ids(roles)).values("objective_id")
-    owner = Q(owner=user) if roles is not NO_ROLES else Q(pk__in=[])
-    return Activity.objects.filter(
-        Q(objective__plan__organization_id__in=roles.director_of | roles.auditor_of)
-        | Q(objective_id__in=in_areas)
-        | owner
+    return _visible_items(
+        Activity, user, organization="objective__plan__organization_id", objective="objective_id", owner="owner"
     )
 
 
 def visible_indicators(user: Any) -> QuerySet[Indicator]:
-    roles = roles_of(user)
-    in_areas = ObjectiveAreas.objects.filter(area_id__in=_area_ids(roles)).values("objective_id")
-    owner = Q(objective__owner=user) if roles is not NO_ROLES else Q(pk__in=[])
-    return Indicator.objects.filter(
-        Q(objective__plan__organization_id__in=roles.director_of | roles.auditor_of)
-        | Q(objective_id__in=in_areas)
-        | owner
+    return _visible_items(
+        Indicator,
+        user,
+        organization="objective__plan__organization_id",
+        objective="objective_id",
+        owner="objective__owner",
     )
 
 

@@ -1,15 +1,41 @@
+"""Admin of the workflow. Requests, decisions and the trail are read-only evidence, written only by the
+services; policies and delegations are configured here."""
+
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
-from workflow.models import ApprovalPolicy, AuditEntry
+from plans.rules import visible_activities, visible_objectives
+from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, TransitionRequest
+
+
+class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+def _on_visible_items(queryset: QuerySet[Any], request: HttpRequest) -> QuerySet[Any]:
+    """Non-superusers see the rows about the items the rules let them see."""
+    if request.user.is_superuser:
+        return queryset
+    user = request.user
+    return queryset.filter(
+        Q(activity__in=visible_activities(user).values("pk")) | Q(objective__in=visible_objectives(user).values("pk"))
+    )
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
-    """Read-only: the trail is evidence, written only by the workflow's services."""
-
+class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     list_display = (
         "at",
         "event",
@@ -25,14 +51,31 @@ class AuditEntryAdmin(admin.ModelAdmin[AuditEntry]):
     search_fields = ("comment", "objective__code", "activity__description", "actor__username")
     list_select_related = ("objective", "activity", "actor", "on_behalf_of")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
+    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
+        return _on_visible_items(super().get_queryset(request), request)
+
+
+class ApprovalInline(admin.TabularInline[Approval, TransitionRequest]):
+    model = Approval
+    extra = 0
+    can_delete = False
+    fields = ("step", "decision", "decided_by", "on_behalf_of", "comment", "decided_at")
+    readonly_fields = fields
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
 
-    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
-        return False
+@admin.register(TransitionRequest)
+class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
+    list_display = ("requested_at", "transition", "objective", "activity", "status", "current_step", "requested_by")
+    list_filter = ("organization", "status", "transition", "current_step")
+    search_fields = ("objective__code", "activity__description", "requested_by__username", "reason", "comment")
+    list_select_related = ("objective", "activity", "requested_by")
+    inlines = (ApprovalInline,)
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[TransitionRequest]:
+        return _on_visible_items(super().get_queryset(request), request)
 
 
 @admin.register(ApprovalPolicy)
@@ -41,3 +84,17 @@ class ApprovalPolicyAdmin(admin.ModelAdmin[ApprovalPolicy]):
 
     list_display = ("organization", "target_kind", "transition", "chain")
     list_filter = ("organization", "target_kind", "transition")
+
+
+@admin.register(Delegation)
+class DelegationAdmin(admin.ModelAdmin[Delegation]):
+    """Absences can be recorded here too; a delegation is ended by revoking it, never deleted."""
+
+    list_display = ("delegator", "substitute", "organization", "starts_on", "ends_on", "revoked_at")
+    list_filter = ("organization",)
+    search_fields = ("delegator__username", "substitute__username", "reason")
+    autocomplete_fields = ("delegator", "substitute")
+    readonly_fields = ("created_at",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

@@ -1,7 +1,7 @@
 """One error shape for the whole API: {"code": machine code, "message": for people, "fields": per field}.
 
 400 bad input, 401 not authenticated, 403 not allowed, 404 not visible (or not there), 409 invalid
-transition or conflict.
+transition or conflict, 415 a request body in a format the API does not read.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -67,6 +68,10 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
     return response
 
 
+@csrf_exempt
 def api_not_found(request: HttpRequest, path: str = "") -> JsonResponse:
-    """Any other address under /api/: the same JSON 404 as a missing item."""
+    """Any other address under /api/: the same JSON 404 as a missing item.
+
+    Exempt from CSRF like the API views, which check it themselves: it changes nothing, and a POST with a
+    session cookie would otherwise get Django's HTML 403 instead of this 404."""
     return JsonResponse(error_body("not_found", _("Indirizzo API inesistente: vedi /api/docs/.")), status=404)

@@ -27,5 +27,6 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),
-    re_path(r"^(?P<path>.*)$", api_not_found),
+    # [\s\S], not ".": a path with an encoded newline (%0A) is also an API address, not Django's HTML 404.
+    re_path(r"^(?P<path>[\s\S]*)$", api_not_found),
 ]

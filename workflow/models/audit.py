@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import pgtrigger
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Activity, Objective, Organization, WorkState
+from workflow.models.people import person_field
 
 
 class AuditEntry(models.Model):
@@ -42,17 +42,8 @@ class AuditEntry(models.Model):
     transition = models.CharField(_("transizione"), max_length=20, blank=True)
     from_state = models.CharField(_("da"), max_length=20, choices=WorkState.choices, blank=True)
     to_state = models.CharField(_("a"), max_length=20, choices=WorkState.choices, blank=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("chi")
-    )
-    on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("per conto di"),
-    )
+    actor = person_field(_("chi"))
+    on_behalf_of = person_field(_("per conto di"), optional=True)
     comment = models.TextField(_("commento"), blank=True)
     at = models.DateTimeField(_("quando"), default=timezone.now)
 

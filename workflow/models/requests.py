@@ -8,12 +8,12 @@ change of policy does not move the goalposts of a pending request.
 from __future__ import annotations
 
 import pgtrigger
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Activity, Objective, Organization, WorkItem, WorkState
+from workflow.models.people import person_field
 from workflow.models.policy import Step, TargetKind, TransitionName
 
 
@@ -36,9 +36,7 @@ class TransitionRequest(models.Model):
     steps = models.JSONField(_("approvazioni richieste"), default=list, blank=True)
     current_step = models.CharField(_("in attesa di"), max_length=20, choices=Step.choices, blank=True)
     status = models.CharField(_("esito"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("richiesta da")
-    )
+    requested_by = person_field(_("richiesta da"))
     requested_at = models.DateTimeField(_("richiesta il"), default=timezone.now)
     comment = models.TextField(_("commento"), blank=True)
     reason = models.TextField(_("motivazione"), blank=True)
@@ -94,17 +92,8 @@ class Approval(models.Model):
     request = models.ForeignKey(TransitionRequest, on_delete=models.PROTECT, related_name="approvals")
     step = models.CharField(_("in qualità di"), max_length=20, choices=Step.choices)
     decision = models.CharField(_("decisione"), max_length=10, choices=Decision.choices)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("decisa da")
-    )
-    on_behalf_of = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("per conto di"),
-    )
+    decided_by = person_field(_("decisa da"))
+    on_behalf_of = person_field(_("per conto di"), optional=True)
     comment = models.TextField(_("commento"), blank=True)
     decided_at = models.DateTimeField(_("decisa il"), default=timezone.now)
 

@@ -1,0 +1,110 @@
+"""The rules: each predicate agrees with the queryset that lists what it allows, refuses obj=None, gives
+superusers nothing for free, and scopes the admin too. The announcements leave only after commit."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import Permission, User
+from django.db.models import Model, QuerySet
+from django.test import Client
+
+from plans import rules
+from plans.models import Activity, Area, Indicator, Objective, Plan
+from tests.workflow.world import PERSONAS, World
+from workflow import signals
+from workflow.services import approval_approve, item_avvia, item_concludi
+
+pytestmark = pytest.mark.django_db
+
+PAIRS: list[tuple[type[Model], Any, Callable[[Any], QuerySet[Any]]]] = [
+    (Plan, rules.can_view_organization_object, rules.visible_plans),
+    (Area, rules.can_view_organization_object, rules.visible_areas),
+    (Objective, rules.can_view_item, rules.visible_objectives),
+    (Activity, rules.can_view_item, rules.visible_activities),
+    (Indicator, rules.can_view_item, rules.visible_indicators),
+]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_each_predicate_agrees_with_its_queryset(world: World, persona: str) -> None:
+    user = world.users[persona]
+    for model, predicate, visible in PAIRS:
+        allowed = {obj.pk for obj in model._default_manager.all() if predicate(user, obj)}
+        listed = set(visible(user).values_list("pk", flat=True))
+        assert allowed == listed, (persona, model.__name__)
+
+
+def test_who_sees_the_social_activity(world: World) -> None:
+    seeing = {name for name in PERSONAS if rules.can_view_item(world.users[name], world.activity)}
+    assert seeing == {"diana", "anna", "sara", "otto"}
+    seeing_transversal = {name for name in PERSONAS if rules.can_view_item(world.users[name], world.transversal)}
+    assert seeing_transversal == {"diana", "anna", "bruno", "sara", "tommaso", "otto"}
+
+
+def test_predicates_refuse_a_missing_object_to_everyone(world: World) -> None:
+    root = User.objects.create_superuser("root", "root@aurelia.example", "segreta")
+    predicates = [
+        rules.is_director,
+        rules.is_auditor,
+        rules.is_area_head,
+        rules.is_area_staff,
+        rules.is_owner,
+        rules.can_view_item,
+        rules.can_record_measurement,
+        rules.can_reopen,
+    ]
+    for user in [*world.users.values(), root]:
+        assert not any(predicate(user, None) for predicate in predicates)
+
+
+def test_a_superuser_without_a_role_gets_nothing_from_the_rules(world: World) -> None:
+    root = User.objects.create_superuser("root", "root@aurelia.example", "segreta")
+    assert not rules.can_view_item(root, world.activity)
+    assert not rules.visible_objectives(root).exists()
+    assert not rules.may_request(world.activity, root)
+
+
+def test_the_admin_shows_a_staff_user_only_their_scope(world: World) -> None:
+    bruno = world.bruno
+    bruno.is_staff = True
+    bruno.save()
+    bruno.user_permissions.add(Permission.objects.get(codename="view_objective"))
+    client = Client()
+    client.force_login(bruno)
+    page = client.get("/admin/plans/objective/").content.decode()
+    assert "TRA-1" in page
+    assert "SOC-1" not in page
+
+
+def test_announcements_leave_after_commit_and_once(
+    world: World, django_capture_on_commit_callbacks: Any, frozen_today: dt.date
+) -> None:
+    created: list[int] = []
+    applied: list[tuple[str, str]] = []
+
+    def on_created(sender: Any, request_id: int, **kwargs: Any) -> None:
+        created.append(request_id)
+
+    def on_applied(sender: Any, from_state: str, to_state: str, **kwargs: Any) -> None:
+        applied.append((from_state, to_state))
+
+    signals.request_created.connect(on_created)
+    signals.transition_applied.connect(on_applied)
+    try:
+        item_avvia(actor=world.sara, item=world.activity)
+        with django_capture_on_commit_callbacks(execute=False) as pending:
+            outcome = item_concludi(actor=world.sara, item=world.activity)
+        assert created == []  # nothing before the commit
+        for callback in pending:
+            callback()
+        assert created == [outcome.request.pk]
+        with django_capture_on_commit_callbacks(execute=True):
+            approval_approve(actor=world.anna, request=outcome.request)
+        assert applied == [("avviato", "concluso")]
+    finally:
+        signals.request_created.disconnect(on_created)
+        signals.transition_applied.disconnect(on_applied)

@@ -1,0 +1,228 @@
+"""Schemathesis against the app's own /api/schema/: every operation, no 5xx, every response as documented.
+
+The schema is the one the app serves, loaded in-process through config.wsgi.application, and so are the calls:
+they run on pytest-django's test database, inside the test's transaction, with time frozen by the `world`
+fixture. The director (Diana) calls with a DRF token, so the operations reach their real code; an anonymous
+run checks that the 401s are documented too.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import schemathesis
+from django.contrib.auth.models import User
+from django.core import signals
+from django.db import close_old_connections
+from django.db.models import Model
+from django.test import Client
+from hypothesis import HealthCheck, settings
+from hypothesis import strategies as st
+from rest_framework.authtoken.models import Token
+from schemathesis import Case
+from schemathesis.checks import CheckFunction
+from schemathesis.generation.meta import TestPhase
+from schemathesis.hooks import HookContext
+from schemathesis.specs.openapi.checks import positive_data_acceptance
+
+from config.wsgi import application
+from plans.models import Activity, Area, Indicator, Objective, Organization, Plan
+from tests.workflow.world import World
+from workflow.models import Delegation, TransitionRequest
+from workflow.services import delegation_create, item_rinvia
+
+SCHEMA_URL = "/api/schema/?format=json"
+schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
+# Without credentials every operation but the token's answers 401 whatever the input: a few generated examples
+# per operation are enough, without the coverage phase's hundreds of variations of the input.
+anonymous_schema = schemathesis.openapi.from_wsgi(
+    SCHEMA_URL, application, config=schemathesis.Config.from_dict({"phases": {"coverage": {"enabled": False}}})
+)
+
+# All of schemathesis' checks run (not_a_server_error, status_code_conformance, content_type_conformance,
+# response_schema_conformance, response_headers_conformance, negative_data_rejection, ignored_auth, ...) but one:
+# positive_data_acceptance wants every schema-valid input accepted, and the schema can say "an integer" but not
+# "the id of an organization that exists", nor the business rules (rinvia needs a reason, the password must be
+# right); the API rejects those with its documented 400.
+EXCLUDED: list[CheckFunction] = [positive_data_acceptance]
+
+# The path prefix of each operation taking an id, and whose ids it takes.
+PATH_IDS: dict[str, type[Model]] = {
+    "/api/plans/": Plan,
+    "/api/areas/": Area,
+    "/api/objectives/": Objective,
+    "/api/activities/": Activity,
+    "/api/indicators/": Indicator,
+    "/api/approvals/": TransitionRequest,
+    "/api/requests/": TransitionRequest,
+    "/api/delegations/": Delegation,
+}
+# The schema's pattern of an id: only such ids are swapped, so that negative testing keeps its invalid ones.
+ID = re.compile(r"[0-9]{1,9}")
+# Ids in request bodies (a delegation's organization and substitute).
+BODY_IDS: dict[str, type[Model]] = {"organization": Organization, "substitute": User}
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def _model_of(path: str) -> type[Model] | None:
+    return next((model for prefix, model in PATH_IDS.items() if path.startswith(prefix)), None)
+
+
+def _existing(model: type[Model]) -> list[int]:
+    return list(model._default_manager.order_by("pk").values_list("pk", flat=True))
+
+
+def _or_existing(value: Any, existing: list[Any]) -> st.SearchStrategy[Any]:
+    return st.one_of(st.just(value), st.sampled_from(existing)) if existing else st.just(value)
+
+
+def flatmap_path_parameters(context: HookContext, path_parameters: dict[str, Any] | None) -> st.SearchStrategy[Any]:
+    """Generated ids rarely exist, and the operation then stops at its 404: half become ids of existing rows."""
+    model = _model_of(context.operation.path if context.operation else "")
+    if model is None or not isinstance(path_parameters, dict) or not ID.fullmatch(str(path_parameters.get("id"))):
+        return st.just(path_parameters)
+    existing = [str(pk) for pk in _existing(model)]
+    return _or_existing(path_parameters["id"], existing).map(lambda pk: {**path_parameters, "id": pk})
+
+
+def flatmap_body(context: HookContext, body: Any) -> st.SearchStrategy[Any]:
+    """The same for the ids in a body, so that a delegation can get past "organization not found"."""
+    if not isinstance(body, dict):
+        return st.just(body)
+    fields = {
+        name: _or_existing(value, _existing(BODY_IDS[name]))
+        for name, value in body.items()
+        if name in BODY_IDS and isinstance(value, int) and not isinstance(value, bool)
+    }
+    return st.fixed_dictionaries(fields).map(lambda ids: {**body, **ids}) if fields else st.just(body)
+
+
+def on_the_newest_row(case: Case) -> None:
+    """The coverage phase (built before the test runs, without the hooks above) varies the body and the query on
+    one valid id: it becomes the newest row's, so that the variations reach the view instead of its 404. A valid
+    id for a valid id: what schemathesis knows of the case stays true. Fuzzing also tries ids that do not exist."""
+    model = _model_of(case.operation.path)
+    phase = case.meta.phase.name if case.meta else None
+    id_ = (case.path_parameters or {}).get("id")
+    if model is not None and phase == TestPhase.COVERAGE and ID.fullmatch(str(id_)) and (existing := _existing(model)):
+        case.path_parameters = {**(case.path_parameters or {}), "id": str(existing[-1])}
+
+
+def filter_case(context: HookContext, case: Case) -> bool:
+    """A form cannot carry a null: schemathesis sends that negative case as no body at all, and approve, reject
+    and withdraw rightly accept a request without a body (theirs is optional)."""
+    return not (case.body is None and case.media_type in FORMS)
+
+
+for _schema in (schema, anonymous_schema):
+    _schema.hook(flatmap_path_parameters)
+    _schema.hook(flatmap_body)
+    _schema.hook(filter_case)
+
+
+@pytest.fixture
+def wsgi(db: None) -> Iterator[None]:
+    """The real WSGI handler closes the connection around each request; inside the test's transaction that would
+    close it under the test, so those signals are off meanwhile (Django's own test client does the same)."""
+    signals.request_started.disconnect(close_old_connections)
+    signals.request_finished.disconnect(close_old_connections)
+    try:
+        yield
+    finally:
+        signals.request_started.connect(close_old_connections)
+        signals.request_finished.connect(close_old_connections)
+
+
+@pytest.fixture
+def api(world: World, wsgi: None) -> World:
+    """The world with two pending requests and a delegation: Sara's rinvia of activity 1 awaits Anna, then Diana;
+    Anna's rinvia of activity 2 awaits Diana, who can thus approve or reject it; Diana named Bruno her substitute
+    for the end of May."""
+    item_rinvia(
+        actor=world.sara,
+        item=world.activity,
+        reason="Mancano i dati degli sportelli",
+        new_planned_end=dt.date(2026, 12, 20),
+    )
+    item_rinvia(
+        actor=world.anna,
+        item=world.second_activity,
+        reason="Formatori non disponibili",
+        new_planned_end=dt.date(2026, 12, 20),
+    )
+    delegation_create(
+        actor=world.diana,
+        organization=world.aurelia,
+        substitute=world.bruno,
+        starts_on=dt.date(2026, 5, 25),
+        ends_on=dt.date(2026, 5, 31),
+        reason="Ferie",
+    )
+    return world
+
+
+# Function-scoped fixtures are meant: `api` is built once per operation, and the examples of an operation share
+# (and change) its data, which the transaction of the test rolls back. max_examples counts the fuzzing phase only:
+# the coverage phase adds its own ~40 cases per operation, and 20 keeps the whole file around 50 s.
+FUZZING = settings(deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+
+
+@schema.parametrize()
+@settings(FUZZING, max_examples=20)
+def test_every_operation_as_the_director(case: Case, api: World) -> None:
+    token = Token.objects.get_or_create(user=api.diana)[0]
+    on_the_newest_row(case)
+    case.call_and_validate(headers={"Authorization": f"Token {token.key}"}, excluded_checks=EXCLUDED)
+
+
+@anonymous_schema.parametrize()
+@settings(FUZZING, max_examples=5)
+def test_every_operation_anonymously(case: Case, frozen_today: dt.date, wsgi: None) -> None:
+    """No data needed: without credentials the answer is 401 (or 404 for an address the API does not have)."""
+    case.call_and_validate(excluded_checks=EXCLUDED)
+
+
+# Regressions of what schemathesis found, through the whole stack (the test client enforcing CSRF like browsers).
+
+
+def test_any_other_api_address_answers_the_json_404(world: World) -> None:
+    """A POST with a session cookie used to get Django's HTML 403 (CSRF), a path with a newline its HTML 404."""
+    client = Client(enforce_csrf_checks=True)
+    client.cookies["sessionid"] = "scaduta"
+    for response in (
+        client.post("/api/activities/%C2%84/transitions/", {"transition": "avvia"}),
+        client.get("/api/activities/%0A/"),
+        client.post("/api/requests/1%0A/withdraw/"),
+    ):
+        assert response.status_code == 404
+        assert response.json()["code"] == "not_found"
+
+
+def test_empty_filters_and_page_count_as_not_given_as_documented(world: World) -> None:
+    client = Client()
+    client.force_login(world.diana)
+    response = client.get("/api/activities/", {"state": "", "owner": "", "overdue": "", "page": ""})
+    assert response.status_code == 200
+    assert response.json()["count"] == 2
+    parameters = client.get(SCHEMA_URL).json()["paths"]["/api/activities/"]["get"]["parameters"]
+    assert all(parameter.get("allowEmptyValue") for parameter in parameters)
+    approvals = client.get(SCHEMA_URL).json()["paths"]["/api/approvals/"]["get"]["parameters"]
+    assert {p["name"]: p.get("allowEmptyValue", False) for p in approvals} == {"page": True, "status": False}
+    assert client.get("/api/approvals/", {"status": ""}).status_code == 400
+
+
+def test_a_body_the_api_cannot_read_answers_the_documented_415(world: World) -> None:
+    client = Client()
+    client.force_login(world.diana)
+    url = f"/api/activities/{world.activity.pk}/transitions/"
+    response = client.post(url, "transition=avvia", content_type="text/plain")
+    assert response.status_code == 415
+    assert set(response.json()) == {"code", "message", "fields"}
+    paths = client.get(SCHEMA_URL).json()["paths"]
+    for path, operations in paths.items():
+        if "requestBody" in operations.get("post", {}):
+            assert "415" in operations["post"]["responses"], path
