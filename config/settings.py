@@ -7,8 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import django_stubs_ext
+from celery.schedules import crontab
 
-from config.env import database_from_url, env_bool, env_list, env_str, mailer_from_url
+from config.env import database_from_url, env_bool, env_int, env_list, env_str, mailer_from_url
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends be subscripted at run time
 
@@ -127,6 +128,26 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_IGNORE_RESULT = True
+# Beat only starts short scans; every message is a database row (notifications.models.Message), never an
+# ETA task. Scans run every quarter of an hour in office hours, away from the DST switch (02:00–03:00).
+CELERY_BEAT_SCHEDULE = {
+    "notifications-scan": {
+        "task": "notifications.tasks.run_scans",
+        "schedule": crontab(minute="*/15", hour="6-21"),
+    },
+}
+CELERY_REDBEAT_REDIS_URL = REDIS_URL or None
+CELERY_REDBEAT_LOCK_TIMEOUT = 5 * 60
+
+# Notifications: lead times and escalation in working days (Italian calendar, see notifications.calendar).
+REMINDER_LEAD_WORKING_DAYS = [int(days) for days in env_list("REMINDER_LEAD_WORKING_DAYS", ["14", "7", "1"])]
+ESCALATION_AFTER_WORKING_DAYS = env_int("ESCALATION_AFTER_WORKING_DAYS", 5)
+MONITORING_REMINDER_AFTER_WORKING_DAYS = env_int("MONITORING_REMINDER_AFTER_WORKING_DAYS", 3)
+MONITORING_MISSING_AFTER_WORKING_DAYS = env_int("MONITORING_MISSING_AFTER_WORKING_DAYS", 6)
+MONITORING_LINK_MAX_AGE_DAYS = env_int("MONITORING_LINK_MAX_AGE_DAYS", 35)
+DAILY_DIGEST_HOUR = env_int("DAILY_DIGEST_HOUR", 8)
+# A message claimed by a worker that died is handed back after this many seconds.
+MAIL_SEND_LEASE_SECONDS = env_int("MAIL_SEND_LEASE_SECONDS", 600)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workflow.api.schema.TraguardiAutoSchema",

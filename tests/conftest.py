@@ -1,9 +1,15 @@
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterator
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from pytest_django.fixtures import Settings
+
+from tests.workflow.world import World, build_world
 
 REPO = Path(__file__).resolve().parent.parent
 SEEDS = REPO.parent / "shared" / "seeds"
@@ -20,3 +26,19 @@ def seed_text() -> dict[str, str]:
     if not SEEDS.is_dir():
         pytest.skip(f"the seed documents are not at {SEEDS}")
     return {path.name[:3]: path.read_text(encoding="utf-8") for path in SEEDS.glob("*.txt")}
+
+
+# Mid-May 2026: activity 1 of the small world (due 30 June) is open and not yet late.
+TODAY = dt.datetime(2026, 5, 15, 10, 0, tzinfo=ZoneInfo("Europe/Rome"))
+
+
+@pytest.fixture
+def frozen_today() -> Iterator[dt.date]:
+    with time_machine.travel(TODAY, tick=False):
+        yield TODAY.date()
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The Comune di Aurelia and its people (see tests/workflow/world.py)."""
+    return build_world()

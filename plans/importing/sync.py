@@ -40,6 +40,9 @@ def sync_rows[K: Hashable, M: models.Model](
             to_create.append(row)
         else:
             changed = [field for field, value in values.items() if getattr(row, field) != value]
+            if "planned_end" in changed and hasattr(row, "next_reminder_on"):
+                changed.append("next_reminder_on")  # a moved deadline: its reminders are worked out anew
+                values = {**values, "next_reminder_on": None}
             if changed:
                 for field in changed:
                     setattr(row, field, values[field])

@@ -5,7 +5,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from plans.models.lifecycle import Lifecycle
+from plans.models.lifecycle import Lifecycle, reminder_index
 from plans.models.plan import Objective
 from plans.models.states import OPEN_STATES
 from plans.parsing import TimeHint, TimeKind, TimeSpec
@@ -73,6 +73,7 @@ class Activity(Lifecycle):
         ordering = ["objective", "position"]
         constraints = [models.UniqueConstraint(fields=["objective", "position"], name="unique_activity_position")]
         indexes = [
+            reminder_index("activity_reminder_due"),
             # Serves the one query that scans for open activities whose deadline is near or past.
             models.Index(
                 fields=["planned_end"],

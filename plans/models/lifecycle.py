@@ -21,7 +21,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
-from plans.models.states import WorkState
+from plans.models.states import OPEN_STATES, WorkState
 
 
 def _nothing_blocks_conclusion(instance: models.Model) -> bool:
@@ -48,6 +48,9 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
     from an abstract model (a plain mixin would leave the second model without transitions)."""
 
     state = FSMField(_("stato"), default=WorkState.PROGRAMMATO, choices=WorkState.choices, protected=True)
+    # The next day a reminder about this item may be due; null means "work it out at the next scan".
+    # Kept on the row so the daily scan reads only what is due (see notifications.schedule).
+    next_reminder_on = models.DateField(_("prossimo promemoria"), null=True, blank=True, editable=False)
 
     planned_end: dt.date | None
     actual_end: dt.date | None
@@ -81,6 +84,7 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
     )
     def rinvia(self, *, new_planned_end: dt.date) -> None:
         self.planned_end = new_planned_end
+        self.next_reminder_on = None
 
     @transition(field="state", source=WorkState.RINVIATO, target=WorkState.AVVIATO, permission=_may_request)
     def riprendi(self) -> None:
@@ -89,3 +93,11 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
     @transition(field="state", source=WorkState.CONCLUSO, target=WorkState.AVVIATO, permission=_may_reopen)
     def riapri(self) -> None:
         self.actual_end = None
+        self.next_reminder_on = None
+
+
+def reminder_index(name: str) -> models.Index:
+    """Each lifecycle model's index for the reminder scan: open items by their next reminder day."""
+    return models.Index(
+        fields=["next_reminder_on"], name=name, condition=models.Q(state__in=[state.value for state in OPEN_STATES])
+    )

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from plans.models.lifecycle import Lifecycle
+from plans.models.lifecycle import Lifecycle, reminder_index
 from plans.models.organization import Area, Organization
 from plans.models.states import OPEN_STATES
 
@@ -82,7 +82,7 @@ class Objective(Lifecycle):
         constraints = [
             models.UniqueConstraint(fields=["plan", "code"], name="unique_objective_code"),
         ]
-        indexes = [models.Index(fields=["plan", "state"])]
+        indexes = [models.Index(fields=["plan", "state"]), reminder_index("objective_reminder_due")]
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title[:80]}"

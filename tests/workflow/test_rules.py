@@ -92,7 +92,7 @@ def test_announcements_leave_after_commit_and_once(
     def on_applied(sender: Any, from_state: str, to_state: str, **kwargs: Any) -> None:
         applied.append((from_state, to_state))
 
-    signals.request_created.connect(on_created)
+    signals.request_awaiting.connect(on_created)
     signals.transition_applied.connect(on_applied)
     try:
         item_avvia(actor=world.sara, item=world.activity)
@@ -106,5 +106,5 @@ def test_announcements_leave_after_commit_and_once(
             approval_approve(actor=world.anna, request=outcome.request)
         assert applied == [("avviato", "concluso")]
     finally:
-        signals.request_created.disconnect(on_created)
+        signals.request_awaiting.disconnect(on_created)
         signals.transition_applied.disconnect(on_applied)

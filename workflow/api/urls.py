@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from workflow.api.errors import api_not_found
 from workflow.api.views.auth import TokenView
 from workflow.api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
+from workflow.api.views.monitoring import MonitoringAnswerViewSet
 from workflow.api.views.requests import ApprovalViewSet, DelegationViewSet, RequestViewSet
 
 router = DefaultRouter(trailing_slash=True)
@@ -21,6 +22,7 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("requests", RequestViewSet, basename="request")
 router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("monitoring-answers", MonitoringAnswerViewSet, basename="monitoring-answer")
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),

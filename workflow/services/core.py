@@ -165,6 +165,7 @@ def advance(request: TransitionRequest, item: WorkItem, last: Decider) -> None:
         if decider is None:
             request.current_step = step
             request.save(update_fields=["current_step"])
+            announce_awaiting(request)
             return
         record_decision(request, step, decider, Approval.Decision.APPROVED, _("Approvata con la richiesta."))
         last = decider
@@ -215,8 +216,8 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
     announce_closed(request)
 
 
-def announce_created(request: TransitionRequest) -> None:
-    transaction.on_commit(lambda: signals.request_created.send(sender=TransitionRequest, request_id=request.pk))
+def announce_awaiting(request: TransitionRequest) -> None:
+    transaction.on_commit(lambda: signals.request_awaiting.send(sender=TransitionRequest, request_id=request.pk))
 
 
 def announce_closed(request: TransitionRequest) -> None:

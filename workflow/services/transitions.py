@@ -25,7 +25,6 @@ from workflow.services.core import (
     Outcome,
     Payload,
     advance,
-    announce_created,
     create_request,
     ensure_no_open_request,
     ensure_permitted,
@@ -53,8 +52,6 @@ def _request(actor: Any, item: WorkItem, transition: TransitionName, payload: Pa
             raise InvalidInput(_("La richiesta non è completa: correggi i campi indicati."), fields=problems)
         request = create_request(actor, item, transition, chain_for(item, transition), payload)
         advance(request, item, Decider(actor))
-        if request.is_open:
-            announce_created(request)
     return Outcome(request=request, item=item)
 
 

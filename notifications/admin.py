@@ -1,0 +1,67 @@
+"""The outbox in the admin: what was planned, sent or failed, with the last error. Rows are written only
+by the scans and the dispatcher; failed ones can be queued again once the cause is fixed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin, messages
+from django.db.models import QuerySet
+from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from notifications.models import Message, MonitoringAnswer, MonitoringRound, Preference
+
+
+@admin.register(Message)
+class MessageAdmin(admin.ModelAdmin[Message]):
+    list_display = ("created_at", "kind", "recipient", "period", "due_on", "status", "attempts", "sent_at")
+    list_filter = ("status", "kind", "organization", "due_on")
+    search_fields = ("recipient__username", "recipient__email", "target", "period", "last_error")
+    list_select_related = ("recipient",)
+    readonly_fields = [field.name for field in Message._meta.fields]
+    actions = ("queue_again",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    @admin.action(description=_("Rimetti in coda i messaggi non recapitati"))
+    def queue_again(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
+        count = queryset.filter(status=Message.Status.FAILED).update(
+            status=Message.Status.PENDING, next_attempt_at=timezone.now()
+        )
+        self.message_user(
+            request,
+            ngettext("%(count)d messaggio rimesso in coda.", "%(count)d messaggi rimessi in coda.", count)
+            % {"count": count},
+            messages.SUCCESS,
+        )
+
+
+@admin.register(Preference)
+class PreferenceAdmin(admin.ModelAdmin[Preference]):
+    list_display = ("user", "delivery", "language")
+    list_filter = ("delivery", "language")
+    autocomplete_fields = ("user",)
+
+
+@admin.register(MonitoringRound)
+class MonitoringRoundAdmin(admin.ModelAdmin[MonitoringRound]):
+    list_display = ("organization", "month", "planned_on")
+    list_filter = ("organization",)
+
+
+@admin.register(MonitoringAnswer)
+class MonitoringAnswerAdmin(admin.ModelAdmin[MonitoringAnswer]):
+    list_display = ("answered_at", "activity", "respondent", "state", "progress", "actual_end")
+    list_filter = ("round__organization", "round__month", "state")
+    search_fields = ("activity__description", "respondent__username", "note")
+    readonly_fields = ("round", "activity", "respondent", "state", "progress", "note", "actual_end", "answered_at")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False

@@ -1,0 +1,30 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import WorkState
+
+
+class AnswerForm(forms.Form):
+    state = forms.ChoiceField(label=_("A che punto è l'attività?"), choices=WorkState.choices)
+    progress = forms.IntegerField(label=_("Avanzamento (%)"), min_value=0, max_value=100)
+    note = forms.CharField(label=_("Nota"), required=False, widget=forms.Textarea(attrs={"rows": 4}), max_length=4000)
+    actual_end = forms.DateField(
+        label=_("Data di conclusione (se conclusa)"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Nel formato GG/MM/AAAA."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        actual_end = data.get("actual_end")
+        if actual_end and actual_end > timezone.localdate():
+            self.add_error("actual_end", _("La data di conclusione non può essere nel futuro."))
+        if data.get("state") == WorkState.CONCLUSO and data.get("progress") not in (None, 100):
+            self.add_error("progress", _("Un'attività conclusa è al 100%: correggi l'avanzamento o lo stato."))
+        return data

@@ -1,0 +1,133 @@
+"""The outbox: every message the system plans to send is a row before it is a mail.
+
+A row is unique by (kind, target, period, recipient), so a scan that runs twice plans nothing twice. Whoever
+sends a row first claims it with a conditional UPDATE (pending → sending); a second worker, a second beat or
+a redelivered task finds nothing left to claim. A row whose sender died mid-send is handed back after its
+lease expires.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Activity, Organization, WorkState
+
+
+class Message(models.Model):
+    class Kind(models.TextChoices):
+        DEADLINE = "deadline", _("promemoria di scadenza")
+        OVERDUE = "overdue", _("scadenza superata")
+        ESCALATION = "escalation", _("segnalazione al responsabile")
+        DIRECTOR_DIGEST = "director_digest", _("riepilogo settimanale per il direttore")
+        MONITORING = "monitoring", _("richiesta di monitoraggio mensile")
+        MONITORING_REMINDER = "monitoring_reminder", _("sollecito del monitoraggio")
+        MONITORING_MISSING = "monitoring_missing", _("monitoraggio: chi non ha risposto")
+        APPROVAL_NEEDED = "approval_needed", _("richiesta da approvare")
+        REQUEST_DECIDED = "request_decided", _("esito della richiesta")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("da inviare")
+        SENDING = "sending", _("in invio")
+        SENT = "sent", _("inviato")
+        FAILED = "failed", _("non recapitabile")
+
+    kind = models.CharField(_("tipo"), max_length=24, choices=Kind.choices)
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="outbox", verbose_name=_("destinatario")
+    )
+    target = models.CharField(_("oggetto"), max_length=40, help_text="activity:12, objective:3, request:7, area:2…")
+    period = models.CharField(_("periodo"), max_length=40, help_text="The deadline, lead time, week or month.")
+    context = models.JSONField(_("dati"), default=dict, blank=True)
+    due_on = models.DateField(_("da inviare il"))
+    status = models.CharField(_("stato"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+    next_attempt_at = models.DateTimeField(_("prossimo tentativo"), default=timezone.now)
+    claim = models.UUIDField(_("invio in corso"), null=True, blank=True)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("messaggio")
+        verbose_name_plural = _("messaggi in uscita")
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "target", "period", "recipient"], name="one_message_per_key"),
+        ]
+        indexes = [
+            # The dispatcher's one query: what is pending and due.
+            models.Index(fields=["next_attempt_at"], name="message_pending", condition=models.Q(status="pending")),
+            models.Index(fields=["claimed_at"], name="message_sending", condition=models.Q(status="sending")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} → {self.recipient} ({self.period})"
+
+
+class Preference(models.Model):
+    """How a person wants their mail: each message as it comes (grouped per run), or one daily digest."""
+
+    class Delivery(models.TextChoices):
+        IMMEDIATE = "immediate", _("subito (un messaggio per invio)")
+        DAILY = "daily", _("un riepilogo al giorno")
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="mail_preference")
+    delivery = models.CharField(_("recapito"), max_length=10, choices=Delivery.choices, default=Delivery.IMMEDIATE)
+    language = models.CharField(_("lingua"), max_length=5, choices=settings.LANGUAGES, default="it")
+
+    class Meta:
+        verbose_name = _("preferenza di posta")
+        verbose_name_plural = _("preferenze di posta")
+
+    def __str__(self) -> str:
+        return f"{self.user}: {self.get_delivery_display()}"
+
+
+class MonitoringRound(models.Model):
+    """A month's monitoring in one organization: created once, when its requests are planned. The rounds in
+    the database tell the scan which months are still missing after downtime."""
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="monitoring_rounds")
+    month = models.DateField(_("mese"), help_text="The first day of the month.")
+    planned_on = models.DateField(_("richieste il"), help_text="The day its requests were planned.")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("monitoraggio mensile")
+        verbose_name_plural = _("monitoraggi mensili")
+        ordering = ["organization", "-month"]
+        constraints = [models.UniqueConstraint(fields=["organization", "month"], name="one_round_per_month")]
+
+    def __str__(self) -> str:
+        return f"{self.organization} {self.month:%m/%Y}"
+
+
+class MonitoringAnswer(models.Model):
+    """One answer to one item of a monthly request, given through its one-click link."""
+
+    round = models.ForeignKey(MonitoringRound, on_delete=models.CASCADE, related_name="answers")
+    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="monitoring_answers")
+    respondent = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    state = models.CharField(_("stato dichiarato"), max_length=20, choices=WorkState.choices)
+    progress = models.PositiveSmallIntegerField(_("avanzamento %"))
+    note = models.TextField(_("nota"), blank=True)
+    actual_end = models.DateField(_("conclusa il"), null=True, blank=True)
+    answered_at = models.DateTimeField(_("risposta il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("risposta al monitoraggio")
+        verbose_name_plural = _("risposte al monitoraggio")
+        ordering = ["-answered_at"]
+        constraints = [
+            # A link answers once: the second use of the same link finds this row and is refused.
+            models.UniqueConstraint(fields=["round", "activity", "respondent"], name="one_answer_per_link"),
+            models.CheckConstraint(condition=models.Q(progress__lte=100), name="progress_is_a_percentage"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} – {self.progress}% ({self.answered_at:%d/%m/%Y})"

@@ -1,0 +1,136 @@
+"""Sending the outbox (unit level, in-memory mail): grouping, language, retries, failures, holidays, lost
+claims and daily digests. The real SMTP server and worker are in test_delivery.py."""
+
+from __future__ import annotations
+
+import datetime as dt
+import smtplib
+from collections.abc import Iterator
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.core import mail
+from pytest_django.fixtures import Settings
+
+from notifications.dispatch import dispatch
+from notifications.models import Message, Preference
+from notifications.scans import plan_deadline_reminders
+from plans.models import Activity
+from tests.notifications.backends import FlakyBackend
+from tests.workflow.world import World
+
+pytestmark = pytest.mark.django_db
+ROME = ZoneInfo("Europe/Rome")
+
+
+@pytest.fixture(autouse=True)
+def flaky_mail(settings: Settings) -> Iterator[None]:
+    settings.MAILERS = {"default": {"BACKEND": "tests.notifications.backends.FlakyBackend"}}
+    FlakyBackend.failures.clear()
+    yield
+    FlakyBackend.failures.clear()
+
+
+def at(year: int, month: int, day: int, hour: int = 10) -> dt.datetime:
+    return dt.datetime(year, month, day, hour, tzinfo=ROME)
+
+
+def overdue_world(world: World) -> None:
+    """Both activities of SOC-1 were due on Friday 19 June: by Monday 22 June both are overdue."""
+    Activity.objects.filter(objective=world.objective).update(planned_end=dt.date(2026, 6, 19), owner=world.sara)
+
+
+def test_a_persons_messages_of_one_run_go_in_one_italian_mail(world: World) -> None:
+    overdue_world(world)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    result = dispatch(now=at(2026, 6, 22))
+    assert (result.mails, result.messages) == (1, 2)
+    [sent] = mail.outbox
+    assert sent.to == ["sara@aurelia.example"]
+    assert sent.subject == "[Comune di Aurelia] Scadenze superate, ancora aperte"
+    assert "Gentile Sara," in sent.body
+    assert "Mappatura degli sportelli" in sent.body and "Formazione degli operatori" in sent.body
+    assert f"/api/activities/{world.activity.pk}/" in sent.body
+    html = sent.alternatives[0].content  # type: ignore[attr-defined]
+    assert "<a href=" in html and "Servizi sociali" in html
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+    assert dispatch(now=at(2026, 6, 22, 11)).mails == 0  # nothing twice
+
+
+def test_english_for_those_who_choose_it(world: World) -> None:
+    overdue_world(world)
+    Preference.objects.create(user=world.sara, language="en")
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    dispatch(now=at(2026, 6, 22))
+    assert mail.outbox[0].subject == "[Comune di Aurelia] Deadlines passed, still open"
+    assert "Dear Sara," in mail.outbox[0].body
+
+
+def test_a_transient_error_is_retried_with_backoff_until_it_goes_out(world: World) -> None:
+    overdue_world(world)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    FlakyBackend.failures.extend([smtplib.SMTPServerDisconnected("down"), ConnectionRefusedError(111, "refused")])
+    first = dispatch(now=at(2026, 6, 22))
+    assert (first.mails, first.retried) == (0, 2)
+    row = Message.objects.first()
+    assert row is not None
+    assert (row.status, row.attempts, "down" in row.last_error) == ("pending", 1, True)
+    assert dispatch(now=at(2026, 6, 22)).mails == 0  # not before its next attempt
+    assert dispatch(now=at(2026, 6, 22) + dt.timedelta(minutes=1)).retried == 2  # refused again
+    recovered = dispatch(now=at(2026, 6, 22) + dt.timedelta(minutes=5))
+    assert (recovered.mails, recovered.messages) == (1, 2)
+    assert len(mail.outbox) == 1
+    assert set(Message.objects.values_list("attempts", flat=True)) == {3}
+
+
+def test_a_permanent_error_marks_the_rows_failed_with_the_reason(world: World) -> None:
+    overdue_world(world)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    FlakyBackend.failures.append(smtplib.SMTPRecipientsRefused({"sara@aurelia.example": (550, b"no such user")}))
+    assert dispatch(now=at(2026, 6, 22)).failed == 2
+    assert set(Message.objects.values_list("status", flat=True)) == {"failed"}
+    assert "550" in Message.objects.values_list("last_error", flat=True)[0]
+    assert dispatch(now=at(2026, 6, 23)).mails == 0
+
+
+def test_a_person_without_an_address_fails_alone(world: World) -> None:
+    overdue_world(world)
+    Activity.objects.filter(pk=world.second_activity.pk).update(owner=world.tommaso)
+    world.tommaso.email = ""
+    world.tommaso.save()
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    result = dispatch(now=at(2026, 6, 22))
+    assert (result.mails, result.failed) == (1, 1)
+    assert Message.objects.get(recipient=world.tommaso).status == "failed"
+
+
+def test_nothing_goes_out_on_a_holiday(world: World) -> None:
+    overdue_world(world)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    Message.objects.update(due_on=dt.date(2026, 6, 1))
+    assert dispatch(now=at(2026, 6, 2)).mails == 0  # Festa della Repubblica
+    assert dispatch(now=at(2026, 6, 27)).mails == 0  # Saturday
+    assert dispatch(now=at(2026, 6, 29)).mails == 1
+
+
+def test_a_claim_lost_with_its_worker_is_handed_back_after_the_lease(world: World) -> None:
+    overdue_world(world)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    Message.objects.update(status="sending", claimed_at=at(2026, 6, 22, 9))
+    assert dispatch(now=at(2026, 6, 22, 9) + dt.timedelta(minutes=5)).mails == 0  # still within the lease
+    result = dispatch(now=at(2026, 6, 22, 10))
+    assert (result.mails, result.messages) == (1, 2)
+
+
+def test_a_daily_digest_reader_gets_one_mail_a_day_from_the_digest_hour(world: World) -> None:
+    overdue_world(world)
+    Preference.objects.create(user=world.sara, delivery=Preference.Delivery.DAILY)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    assert dispatch(now=at(2026, 6, 22, 7)).mails == 0
+    assert dispatch(now=at(2026, 6, 22, 8)).mails == 1
+    Activity.objects.filter(pk=world.activity.pk).update(planned_end=dt.date(2026, 6, 23), next_reminder_on=None)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    assert dispatch(now=at(2026, 6, 22, 12)).mails == 0  # the rest waits for tomorrow's digest
+    with time_machine.travel(at(2026, 6, 23, 8), tick=False):
+        assert dispatch().mails == 1
