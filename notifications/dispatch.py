@@ -102,7 +102,7 @@ def deliver(recipient_id: int, ids: list[int], now: dt.datetime, result: Dispatc
     mine = Message.objects.filter(claim=claim, status=Message.Status.SENDING)
     rows = list(mine.select_related("recipient", "organization").order_by("kind", "pk"))
     try:
-        compose(rows).send()
+        compose(rows, now).send()
     except Exception as error:
         permanent = is_permanent(error)
         attempts = max(row.attempts for row in rows)

@@ -64,20 +64,20 @@ def _describe(item: WorkItem) -> Line:
     return Line(text=name[:200], link=item_url(item), detail=detail)
 
 
-def deadline(rows: list[Message]) -> Section:
+def deadline(rows: list[Message], today: dt.date) -> Section:
     return Section(_("Scadenze in arrivo"), [_describe(item) for item in _items(rows)])
 
 
-def overdue(rows: list[Message]) -> Section:
+def overdue(rows: list[Message], today: dt.date) -> Section:
     return Section(_("Scadenze superate, ancora aperte"), [_describe(item) for item in _items(rows)])
 
 
-def escalation(rows: list[Message]) -> Section:
+def escalation(rows: list[Message], today: dt.date) -> Section:
     lines = []
     for item in _items(rows):
         line = _describe(item)
         owner = item.owner.get_full_name() or item.owner.username if item.owner else _("nessun referente")
-        late = working_days_between(item.planned_end, timezone.localdate()) if item.planned_end else 0
+        late = working_days_between(item.planned_end, today) if item.planned_end else 0
         line.detail += " · " + _("referente %(owner)s, %(days)d giorni lavorativi di ritardo") % {
             "owner": owner,
             "days": late,
@@ -86,8 +86,7 @@ def escalation(rows: list[Message]) -> Section:
     return Section(_("Ritardi da seguire nella tua area"), lines)
 
 
-def director_digest(rows: list[Message]) -> Section:
-    today = timezone.localdate()
+def director_digest(rows: list[Message], today: dt.date) -> Section:
     organization = rows[0].organization
     late = Activity.objects.filter(
         objective__plan__organization=organization, state__in=OPEN_STATES, planned_end__lt=today
@@ -111,15 +110,15 @@ def _monitoring_lines(rows: list[Message]) -> list[Line]:
     return lines
 
 
-def monitoring(rows: list[Message]) -> Section:
+def monitoring(rows: list[Message], today: dt.date) -> Section:
     return Section(_("Monitoraggio mensile: come procedono le tue attività?"), _monitoring_lines(rows))
 
 
-def monitoring_reminder(rows: list[Message]) -> Section:
+def monitoring_reminder(rows: list[Message], today: dt.date) -> Section:
     return Section(_("Promemoria: il monitoraggio mensile attende la tua risposta"), _monitoring_lines(rows))
 
 
-def monitoring_missing(rows: list[Message]) -> Section:
+def monitoring_missing(rows: list[Message], today: dt.date) -> Section:
     from django.contrib.auth.models import User
 
     lines = []
@@ -146,7 +145,7 @@ def _requests(rows: list[Message]) -> list[TransitionRequest]:
     return list(TransitionRequest.objects.filter(pk__in=ids).select_related("requested_by").order_by("pk"))
 
 
-def approval_needed(rows: list[Message]) -> Section:
+def approval_needed(rows: list[Message], today: dt.date) -> Section:
     lines = []
     for request in _requests(rows):
         line = _describe(request.target)
@@ -160,7 +159,7 @@ def approval_needed(rows: list[Message]) -> Section:
     return Section(_("Richieste che attendono la tua decisione"), lines)
 
 
-def request_decided(rows: list[Message]) -> Section:
+def request_decided(rows: list[Message], today: dt.date) -> Section:
     lines = []
     for request in _requests(rows):
         line = _describe(request.target)
@@ -180,7 +179,7 @@ def _items(rows: list[Message]) -> list[WorkItem]:
     return [item for item in (_item(row.target) for row in rows) if item is not None]
 
 
-SECTIONS: dict[str, Callable[[list[Message]], Section]] = {
+SECTIONS: dict[str, Callable[[list[Message], dt.date], Section]] = {
     Message.Kind.DEADLINE: deadline,
     Message.Kind.OVERDUE: overdue,
     Message.Kind.ESCALATION: escalation,
@@ -198,17 +197,19 @@ def _language(rows: list[Message]) -> str:
     return preference.language if preference else settings.LANGUAGE_CODE
 
 
-def compose(rows: list[Message]) -> EmailMultiAlternatives:
-    """One mail with all of `rows`, which share one recipient."""
+def compose(rows: list[Message], now: dt.datetime) -> EmailMultiAlternatives:
+    """One mail with all of `rows`, which share one recipient, written as of `now`."""
+    today = timezone.localdate(now)
     recipient = rows[0].recipient
     if not recipient.email:
         raise ValueError(f"L'utente {recipient.username} non ha un indirizzo e-mail.")
-    with translation.override(_language(rows)):
+    language = _language(rows)
+    with translation.override(language):
         sections = []
         for kind, builder in SECTIONS.items():
             of_kind = [row for row in rows if row.kind == kind]
             if of_kind:
-                sections.append(builder(of_kind))
+                sections.append(builder(of_kind, today))
         organization = rows[0].organization.name
         subject = (
             sections[0].title if len(sections) == 1 else _("Traguardi: %(count)d avvisi") % {"count": len(sections)}
@@ -218,6 +219,7 @@ def compose(rows: list[Message]) -> EmailMultiAlternatives:
             "organization": organization,
             "sections": sections,
             "site_url": settings.SITE_URL,
+            "LANGUAGE_CODE": language,
         }
         text = render_to_string("notifications/mail/message.txt", context)
         html = render_to_string("notifications/mail/message.html", context)

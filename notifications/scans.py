@@ -10,7 +10,9 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+from django.db import IntegrityError, transaction
 from django.db.models import Q
+from django.utils import timezone
 
 from notifications.calendar import is_working_day
 from notifications.models import Message
@@ -43,10 +45,38 @@ def _recipients(item: WorkItem, kind: str) -> list[int]:
     return area_heads(item)
 
 
+def _key(row: Message) -> tuple[str, str, str, int]:
+    return (row.kind, row.target, row.period, row.recipient_id)
+
+
 def plan(rows: Iterable[Message]) -> int:
-    """Insert the rows that do not exist yet; the unique key makes this safe to repeat and to race."""
-    created = Message.objects.bulk_create(list(rows), ignore_conflicts=True)
-    return len(created)
+    """Insert the rows that do not exist yet and say how many were new. The unique key makes this safe to
+    repeat and to race: a row another scan inserted first is skipped. A new row may go out from the start
+    of its due day."""
+    rows = list(rows)
+    if not rows:
+        return 0
+    existing = set(
+        Message.objects.filter(
+            kind__in={row.kind for row in rows},
+            target__in={row.target for row in rows},
+            period__in={row.period for row in rows},
+            recipient_id__in={row.recipient_id for row in rows},
+        ).values_list("kind", "target", "period", "recipient_id")
+    )
+    inserted = 0
+    for row in rows:
+        if _key(row) in existing:
+            continue
+        row.next_attempt_at = timezone.make_aware(dt.datetime.combine(row.due_on, dt.time.min))
+        try:
+            with transaction.atomic():
+                row.save(force_insert=True)
+        except IntegrityError:
+            continue  # planned meanwhile by a concurrent scan
+        existing.add(_key(row))
+        inserted += 1
+    return inserted
 
 
 def _due_items(model: type[Activity] | type[Objective], today: dt.date) -> Any:

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from plans.models.lifecycle import Lifecycle, reminder_index
 from plans.models.plan import Objective
-from plans.models.states import OPEN_STATES
+from plans.models.states import OPEN_STATES, WorkState
 from plans.parsing import TimeHint, TimeKind, TimeSpec
 
 TIME_KIND_CHOICES = [(kind.value, kind.value) for kind in TimeKind]
@@ -84,6 +84,10 @@ class Activity(Lifecycle):
 
     def __str__(self) -> str:
         return f"{self.objective.code} · {self.position}. {self.description[:60]}"
+
+    def can_reopen(self) -> bool:
+        """A concluded objective never has open activities: its activities reopen after it does."""
+        return self.objective.state != WorkState.CONCLUSO
 
     def spills_over(self) -> bool:
         """True when the planned end falls after the plan's last year."""

@@ -10,7 +10,8 @@ who may do what. Both models share this one graph.
 - riprendi: rinviato → avviato. Resuming postponed work means it is under way again; the new planned end
   set by rinvia stays, so deadlines follow the postponement;
 - riapri: concluso → avviato, with a reason (the approval policy reserves it to the director); the actual
-  completion date is cleared.
+  completion date is cleared. An activity of a concluded objective cannot be reopened: reopen the
+  objective first, so that a concluded objective never has open activities.
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ from plans.models.states import OPEN_STATES, WorkState
 def _nothing_blocks_conclusion(instance: models.Model) -> bool:
     # Dispatch through the instance, so that each model's own can_conclude() decides.
     return bool(instance.can_conclude())  # type: ignore[attr-defined]
+
+
+def _nothing_blocks_reopening(instance: models.Model) -> bool:
+    return bool(instance.can_reopen())  # type: ignore[attr-defined]
 
 
 def _may_request(instance: models.Model, user: object) -> bool:
@@ -62,6 +67,10 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
         """Whether nothing blocks concluding; objectives refine it."""
         return True
 
+    def can_reopen(self) -> bool:
+        """Whether nothing blocks reopening; activities refine it."""
+        return True
+
     @transition(field="state", source=WorkState.PROGRAMMATO, target=WorkState.AVVIATO, permission=_may_request)
     def avvia(self) -> None:
         """Start the work."""
@@ -90,7 +99,13 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
     def riprendi(self) -> None:
         """Resume postponed work."""
 
-    @transition(field="state", source=WorkState.CONCLUSO, target=WorkState.AVVIATO, permission=_may_reopen)
+    @transition(
+        field="state",
+        source=WorkState.CONCLUSO,
+        target=WorkState.AVVIATO,
+        conditions=[_nothing_blocks_reopening],
+        permission=_may_reopen,
+    )
     def riapri(self) -> None:
         self.actual_end = None
         self.next_reminder_on = None

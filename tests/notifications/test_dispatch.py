@@ -134,3 +134,47 @@ def test_a_daily_digest_reader_gets_one_mail_a_day_from_the_digest_hour(world: W
     assert dispatch(now=at(2026, 6, 22, 12)).mails == 0  # the rest waits for tomorrow's digest
     with time_machine.travel(at(2026, 6, 23, 8), tick=False):
         assert dispatch().mails == 1
+
+
+@pytest.mark.parametrize(
+    "holiday",
+    [
+        dt.date(2026, 4, 6),  # Pasquetta
+        dt.date(2025, 4, 25),  # Liberazione, a Friday
+        dt.date(2026, 5, 1),  # Festa del lavoro, a Friday
+        dt.date(2026, 6, 2),  # Festa della Repubblica
+        dt.date(2025, 8, 15),  # Ferragosto, a Friday
+        dt.date(2027, 11, 1),  # Ognissanti, a Monday
+        dt.date(2026, 12, 8),  # Immacolata
+        dt.date(2026, 12, 25),  # Natale
+        dt.date(2026, 6, 13),  # a Saturday
+        dt.date(2026, 6, 14),  # a Sunday
+    ],
+)
+def test_no_mail_goes_out_on_a_holiday_or_a_weekend(world: World, holiday: dt.date) -> None:
+    overdue_world(world)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    Message.objects.update(due_on=dt.date(2025, 1, 2), next_attempt_at=at(2025, 1, 2))
+    with time_machine.travel(dt.datetime.combine(holiday, dt.time(10), tzinfo=ROME), tick=False):
+        assert dispatch().mails == 0
+        assert not mail.outbox
+    following = holiday + dt.timedelta(days=1)
+    while following.weekday() >= 5 or following in (dt.date(2026, 12, 26),):
+        following += dt.timedelta(days=1)
+    with time_machine.travel(dt.datetime.combine(following, dt.time(10), tzinfo=ROME), tick=False):
+        assert dispatch().mails == 1
+
+
+def test_each_person_chooses_their_delivery_and_language_through_the_api(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.sara)
+    assert client.get("/api/me/mail-preference/").json() == {"delivery": "immediate", "language": "it"}
+    chosen = client.put("/api/me/mail-preference/", {"delivery": "daily", "language": "en"}, format="json")
+    assert chosen.json() == {"delivery": "daily", "language": "en"}
+    assert Preference.objects.get(user=world.sara).delivery == Preference.Delivery.DAILY
+    refused = client.put("/api/me/mail-preference/", {"delivery": "weekly", "language": "fr"}, format="json")
+    assert refused.status_code == 400
+    assert set(refused.json()["fields"]) == {"delivery", "language"}
+    assert APIClient().get("/api/me/mail-preference/").status_code == 401

@@ -7,6 +7,7 @@ from rest_framework.routers import DefaultRouter
 from workflow.api.errors import api_not_found
 from workflow.api.views.auth import TokenView
 from workflow.api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
+from workflow.api.views.me import MailPreferenceView
 from workflow.api.views.monitoring import MonitoringAnswerViewSet
 from workflow.api.views.requests import ApprovalViewSet, DelegationViewSet, RequestViewSet
 
@@ -26,6 +27,7 @@ router.register("monitoring-answers", MonitoringAnswerViewSet, basename="monitor
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    path("me/mail-preference/", MailPreferenceView.as_view(), name="mail-preference"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
     path("", include(router.urls)),

@@ -97,6 +97,10 @@ def ensure_transition_allowed(item: WorkItem, transition: TransitionName) -> Non
             code="transition_not_allowed",
         )
     if not meta.conditions_met(item, item.state):
+        if transition == TransitionName.RIAPRI:
+            raise Conflict(
+                _("L'obiettivo di questa attività è concluso: riapri prima l'obiettivo."), code="objective_concluded"
+            )
         open_count = Activity.objects.filter(objective_id=item.pk).exclude(state=WorkState.CONCLUSO).count()
         raise Conflict(
             _("L'obiettivo ha ancora %(count)d attività non concluse: concludile prima di concludere l'obiettivo.")

@@ -1,0 +1,77 @@
+"""Approvers hear of a request awaiting them (substitutes too), requesters of the decision. Unit level:
+the task runs eagerly here; test_delivery.py runs the real worker."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core import mail
+from pytest_django.fixtures import Settings
+
+from config.celery import app
+from notifications.models import Message
+from tests.workflow.world import World
+from workflow.models import Delegation
+from workflow.services import approval_approve, approval_reject, item_avvia, item_concludi, item_rinvia
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def eager_tasks_and_memory_mail(settings: Settings) -> Iterator[None]:
+    settings.MAILERS = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = False
+
+
+def kinds() -> list[tuple[str, str]]:
+    return sorted(Message.objects.values_list("kind", "recipient__username"))
+
+
+def test_the_area_head_hears_of_a_request_and_the_requester_of_the_decision(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    item_avvia(actor=world.sara, item=world.activity)
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = item_concludi(actor=world.sara, item=world.activity, actual_end=dt.date(2026, 5, 14)).request
+    assert kinds() == [("approval_needed", "anna")]
+    [to_anna] = mail.outbox
+    assert to_anna.to == ["anna@aurelia.example"]
+    assert "Richieste che attendono la tua decisione" in to_anna.subject
+    assert f"/api/requests/{pending.pk}/" in to_anna.body
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_reject(actor=world.anna, request=pending, comment="Manca il verbale")
+    assert ("request_decided", "sara") in kinds()
+    assert "Manca il verbale" in mail.outbox[-1].body
+    assert mail.outbox[-1].to == ["sara@aurelia.example"]
+
+
+def test_each_step_of_a_chain_tells_its_own_approver_and_a_substitute(
+    world: World, django_capture_on_commit_callbacks: Any
+) -> None:
+    Delegation.objects.create(
+        organization=world.aurelia,
+        delegator=world.diana,
+        substitute=world.bruno,
+        starts_on=dt.date(2026, 5, 1),
+        ends_on=dt.date(2026, 5, 31),
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        pending = item_rinvia(
+            actor=world.sara, item=world.activity, reason="Fornitore", new_planned_end=dt.date(2026, 9, 30)
+        ).request
+    with django_capture_on_commit_callbacks(execute=True):
+        approval_approve(actor=world.anna, request=pending)
+    assert kinds() == [("approval_needed", "anna"), ("approval_needed", "bruno"), ("approval_needed", "diana")]
+
+
+def test_nothing_is_said_to_whoever_decided_alone(world: World, django_capture_on_commit_callbacks: Any) -> None:
+    with django_capture_on_commit_callbacks(execute=True):
+        item_avvia(actor=world.anna, item=world.activity)
+        item_concludi(actor=world.anna, item=world.activity)
+    assert kinds() == []
+    assert mail.outbox == []
