@@ -178,3 +178,14 @@ def test_each_person_chooses_their_delivery_and_language_through_the_api(world: 
     assert refused.status_code == 400
     assert set(refused.json()["fields"]) == {"delivery", "language"}
     assert APIClient().get("/api/me/mail-preference/").status_code == 401
+
+
+def test_an_empty_preference_field_is_refused_not_ignored(world: World) -> None:
+    from rest_framework.test import APIClient
+
+    client = APIClient()
+    client.force_authenticate(world.sara)
+    refused = client.put("/api/me/mail-preference/", {"delivery": "", "language": "it"})
+    assert refused.status_code == 400
+    assert "delivery" in refused.json()["fields"]
+    assert not Preference.objects.filter(user=world.sara).exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -12,6 +13,10 @@ from notifications.models import Preference
 
 
 class PreferenceSerializer(serializers.ModelSerializer[Preference]):
+    # Both required: an empty form value is a mistake to report, not a field left out.
+    delivery = serializers.ChoiceField(choices=Preference.Delivery.choices)
+    language = serializers.ChoiceField(choices=settings.LANGUAGES)
+
     class Meta:
         model = Preference
         fields = ["delivery", "language"]
