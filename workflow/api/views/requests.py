@@ -45,7 +45,9 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[TransitionRequest]:
-        return TransitionRequest.objects.select_related(*REQUEST_RELATED).prefetch_related("approvals")
+        return TransitionRequest.objects.select_related(*REQUEST_RELATED).prefetch_related(
+            "approvals__decided_by", "approvals__on_behalf_of"
+        )
 
     @extend_schema(
         parameters=[
@@ -106,7 +108,11 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
             | Q(requested_by_id=user.pk)
             | Q(pk__in=requests_awaiting(user).values("pk"))
         )
-        return TransitionRequest.objects.filter(visible).select_related(*REQUEST_RELATED).prefetch_related("approvals")
+        return (
+            TransitionRequest.objects.filter(visible)
+            .select_related(*REQUEST_RELATED)
+            .prefetch_related("approvals__decided_by", "approvals__on_behalf_of")
+        )
 
     @extend_schema(request=DecisionInputSerializer, responses={200: RequestSerializer})
     @action(detail=True, methods=["post"])
