@@ -18,7 +18,17 @@ $(BIN)/.installed: pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@
 
+# The browser tests drive Debian's chromium (Playwright never downloads a browser here).
+CHROMIUM ?= /usr/bin/chromium
+$(CHROMIUM):
+	@if command -v apt-get >/dev/null 2>&1 && [ "$$(id -u)" = 0 ]; then \
+		echo "Installing Debian's chromium for the browser tests"; \
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null || \
+		{ apt-get update -q >/dev/null && DEBIAN_FRONTEND=noninteractive apt-get install -y -q chromium >/dev/null; }; \
+	else echo "chromium is missing: install Debian's chromium package (apt-get install chromium) for the browser tests"; exit 1; fi
+
 install: $(BIN)/.installed
+	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory $(CHROMIUM) || echo "Continuing without chromium: only the browser tests need it."
 
 # The whole application on embedded defaults: SQLite, Celery on a file-system broker, mail written to var/mail.
 demo: install
@@ -40,7 +50,7 @@ lint: install
 typecheck: install
 	$(BIN)/mypy .
 
-pytest: install
+pytest: install $(CHROMIUM)
 	DATABASE_URL=$${DATABASE_URL:-$(TEST_DATABASE_URL)} $(BIN)/pytest
 
 # The whole test suite, on PostgreSQL.

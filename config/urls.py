@@ -6,6 +6,9 @@ from django.urls import include, path
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(("workflow.api.urls", "api"))),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("web.urls")),
     path("", include("notifications.urls")),
+    path("", include("reports.urls")),
     path("", include("plans.urls")),
 ]

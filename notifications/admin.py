@@ -12,7 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from notifications.models import Message, MonitoringAnswer, MonitoringRound, Preference
+from notifications.feeds import calendar_feed_rotate
+from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
 
 
 @admin.register(Message)
@@ -65,3 +66,24 @@ class MonitoringAnswerAdmin(admin.ModelAdmin[MonitoringAnswer]):
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False
+
+
+@admin.register(CalendarFeed)
+class CalendarFeedAdmin(admin.ModelAdmin[CalendarFeed]):
+    list_display = ("user", "created_at")
+    search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
+    list_select_related = ("user",)
+    autocomplete_fields = ("user",)
+    readonly_fields = ("token", "created_at")
+    actions = ("rotate",)
+
+    @admin.action(description=_("Rinnova il link (quello vecchio smette di funzionare)"))
+    def rotate(self, request: HttpRequest, queryset: QuerySet[CalendarFeed]) -> None:
+        feeds = list(queryset.select_related("user"))
+        for feed in feeds:
+            calendar_feed_rotate(actor=feed.user)
+        self.message_user(
+            request,
+            ngettext("%(count)d link rinnovato.", "%(count)d link rinnovati.", len(feeds)) % {"count": len(feeds)},
+            messages.SUCCESS,
+        )

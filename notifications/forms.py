@@ -16,8 +16,8 @@ class AnswerForm(forms.Form):
     actual_end = forms.DateField(
         label=_("Data di conclusione (se conclusa)"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
-        help_text=_("Nel formato GG/MM/AAAA."),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Solo se l'attività è conclusa; non nel futuro."),
     )
 
     def clean(self) -> dict[str, Any]:

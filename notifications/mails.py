@@ -20,6 +20,7 @@ from notifications.calendar import working_days_between
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
+from web.links import item_url, request_url
 from workflow.models import TransitionRequest
 
 
@@ -38,11 +39,6 @@ class Section:
 
 def _day(day: dt.date | None) -> str:
     return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
-
-
-def item_url(item: WorkItem) -> str:
-    kind = "activities" if isinstance(item, Activity) else "objectives"
-    return f"{settings.SITE_URL}/api/{kind}/{item.pk}/"
 
 
 def _item(target: str) -> WorkItem | None:
@@ -154,7 +150,7 @@ def approval_needed(rows: list[Message], today: dt.date) -> Section:
             "transition": request.get_transition_display(),
             "item": line.text,
         }
-        line.link = f"{settings.SITE_URL}/api/requests/{request.pk}/"
+        line.link = request_url(request.pk)
         lines.append(line)
     return Section(_("Richieste che attendono la tua decisione"), lines)
 

@@ -8,6 +8,8 @@ lease expires.
 
 from __future__ import annotations
 
+import secrets
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -131,3 +133,28 @@ class MonitoringAnswer(models.Model):
 
     def __str__(self) -> str:
         return f"{self.activity} – {self.progress}% ({self.answered_at:%d/%m/%Y})"
+
+
+def new_calendar_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """The private address of a person's calendar of deadlines. The token in the address is the only
+    credential a calendar program can send, so renewing it is how a leaked address is revoked."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed", verbose_name=_("persona")
+    )
+    # unique=True gives the index the feed's one lookup needs.
+    token = models.CharField(
+        _("codice segreto"), max_length=64, unique=True, default=new_calendar_token, editable=False
+    )
+    created_at = models.DateTimeField(_("creato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("calendario delle scadenze")
+        verbose_name_plural = _("calendari delle scadenze")
+
+    def __str__(self) -> str:
+        return str(self.user)

@@ -1,14 +1,9 @@
 from __future__ import annotations
 
 from django.http import FileResponse, HttpRequest, HttpResponse
-from django.shortcuts import render
 
 from plans.importing.template import template_workbook
 from plans.importing.validation import SCHEMA_PATH
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "plans/home.html")
 
 
 def import_template(request: HttpRequest) -> HttpResponse:

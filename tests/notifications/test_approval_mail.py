@@ -42,7 +42,7 @@ def test_the_area_head_hears_of_a_request_and_the_requester_of_the_decision(
     [to_anna] = mail.outbox
     assert to_anna.to == ["anna@aurelia.example"]
     assert "Richieste che attendono la tua decisione" in to_anna.subject
-    assert f"/api/requests/{pending.pk}/" in to_anna.body
+    assert f"/approvazioni/#richiesta-{pending.pk}" in to_anna.body
     with django_capture_on_commit_callbacks(execute=True):
         approval_reject(actor=world.anna, request=pending, comment="Manca il verbale")
     assert ("request_decided", "sara") in kinds()

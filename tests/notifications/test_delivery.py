@@ -220,7 +220,7 @@ def test_a_scan_delivers_italian_mails_to_the_right_people_with_their_links(fres
     assert f"SOC-1 · Servizi sociali · scadenza {scene.end:%d/%m/%Y}" in sara.text
     assert "Messaggio automatico: per le tue preferenze di posta rivolgiti all'amministratore." in sara.text
     for item in (scene.world.activity, scene.world.second_activity):
-        link = f"{settings.SITE_URL}/api/activities/{item.pk}/"
+        link = f"{settings.SITE_URL}/attivita/{item.pk}/"
         assert link.startswith("http") and link in sara.text and f'<a href="{link}">' in sara.html
     assert '<html lang="it">' in sara.html
 
@@ -228,7 +228,7 @@ def test_a_scan_delivers_italian_mails_to_the_right_people_with_their_links(fres
         mail = addressed_to(mails, owner)
         assert mail.subject == "[Comune di Aurelia] Scadenze superate, ancora aperte"
         assert mail.text.startswith(f"Gentile {owner.get_full_name()},")
-        assert f"{settings.SITE_URL}/api/activities/{activity}/" in mail.text
+        assert f"{settings.SITE_URL}/attivita/{activity}/" in mail.text
 
     diana = addressed_to(mails, scene.world.diana)
     assert re.fullmatch(r"\[Comune di Aurelia\] \d+ scadenz[ae] superat[ae] in Comune di Aurelia", diana.subject)

@@ -51,7 +51,7 @@ def test_a_persons_messages_of_one_run_go_in_one_italian_mail(world: World) -> N
     assert sent.subject == "[Comune di Aurelia] Scadenze superate, ancora aperte"
     assert "Gentile Sara," in sent.body
     assert "Mappatura degli sportelli" in sent.body and "Formazione degli operatori" in sent.body
-    assert f"/api/activities/{world.activity.pk}/" in sent.body
+    assert f"/attivita/{world.activity.pk}/" in sent.body
     html = sent.alternatives[0].content  # type: ignore[attr-defined]
     assert "<a href=" in html and "Servizi sociali" in html
     assert set(Message.objects.values_list("status", flat=True)) == {"sent"}

@@ -1,0 +1,110 @@
+"""How far an indicator's actual value (consuntivo) reached its expected value (atteso).
+
+Pure: reads the parsed fields of two values and touches no database. Percentages follow the direction:
+
+- "increase" and "target": actual / target × 100;
+- "decrease": target / actual × 100 (less is better).
+
+Numbers, percentages and thresholds compare their `value`; ratios ("150/1600") compare numerator /
+denominator, scaled to a percentage when the other side is a percentage ("15%" against "150/1600").
+A yes/no actual scores 100 when it says what was expected ("si", or the expected yes/no) and 0 otherwise.
+A date scores 100 when the actual date is on or before the expected one, 0 after. Text, empty and
+unparsed values have no percentage. When the division is impossible (a zero divisor) the value scores 100
+if the goal is met and 0 if not, rather than an infinite percentage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from plans.models.indicator import ParsedValue
+
+# At or above this percentage an indicator that missed its target is "giallo" rather than "rosso".
+YELLOW_THRESHOLD = Decimal(80)
+GREEN_THRESHOLD = Decimal(100)
+FULL = Decimal(100)
+NONE_ACHIEVED = Decimal(0)
+_ONE_DECIMAL = Decimal("0.1")
+
+_NUMERIC_KINDS = frozenset({"number", "percent", "threshold"})
+_UNMEASURABLE_KINDS = frozenset({"empty", "text"})
+_RATIO = "ratio"
+_PERCENT = "percent"
+_BOOLEAN = "boolean"
+_DATE = "date"
+
+
+class Light(StrEnum):
+    """The traffic light shown next to an indicator."""
+
+    GREEN = "verde"
+    YELLOW = "giallo"
+    RED = "rosso"
+
+
+@dataclass(frozen=True)
+class Achievement:
+    percent: Decimal | None
+    light: str | None  # a Light value, or None when there is no percentage
+
+
+NOT_MEASURABLE = Achievement(percent=None, light=None)
+
+
+def achievement(target: ParsedValue | None, actual: ParsedValue | None, direction: str) -> Achievement:
+    """The percentage reached (one decimal) and its traffic light; NOT_MEASURABLE when it cannot be computed."""
+    if target is None or actual is None or _unusable(target) or _unusable(actual):
+        return NOT_MEASURABLE
+    percent = _percent(target, actual, direction)
+    if percent is None:
+        return NOT_MEASURABLE
+    percent = percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    return Achievement(percent=percent, light=light_for(percent))
+
+
+def light_for(percent: Decimal) -> Light:
+    if percent >= GREEN_THRESHOLD:
+        return Light.GREEN
+    if percent >= YELLOW_THRESHOLD:
+        return Light.YELLOW
+    return Light.RED
+
+
+def _unusable(value: ParsedValue) -> bool:
+    return not value.parsed or value.kind in _UNMEASURABLE_KINDS
+
+
+def _percent(target: ParsedValue, actual: ParsedValue, direction: str) -> Decimal | None:
+    if actual.kind == _BOOLEAN and actual.boolean is not None:
+        wanted = target.boolean if target.kind == _BOOLEAN and target.boolean is not None else True
+        return FULL if actual.boolean == wanted else NONE_ACHIEVED
+    if target.kind == _DATE or actual.kind == _DATE:
+        if target.date_value is None or actual.date_value is None:
+            return None
+        return FULL if actual.date_value <= target.date_value else NONE_ACHIEVED
+    expected, reached = _number(target, scale=actual.kind == _PERCENT), _number(actual, scale=target.kind == _PERCENT)
+    if expected is None or reached is None:
+        return None
+    if direction == "decrease":
+        return _ratio(expected, reached, met=reached <= expected)
+    return _ratio(reached, expected, met=reached >= expected)
+
+
+def _number(value: ParsedValue, *, scale: bool) -> Decimal | None:
+    """The comparable number of a value; a ratio becomes a percentage when `scale` (the other side is one)."""
+    if value.kind in _NUMERIC_KINDS:
+        return value.value
+    if value.kind == _RATIO and value.numerator is not None and value.denominator:
+        ratio = value.numerator / value.denominator
+        return ratio * FULL if scale else ratio
+    return None
+
+
+def _ratio(numerator: Decimal, denominator: Decimal, *, met: bool) -> Decimal:
+    if denominator == 0:
+        return FULL if met else NONE_ACHIEVED
+    return numerator / denominator * FULL

@@ -1,0 +1,51 @@
+"""The downloadable formats: which renderer, which content type, which file name."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from reports.render.docx import render_docx
+from reports.render.opendata import render_csv, render_json
+from reports.render.pdf import render_pdf
+from reports.render.xlsx import render_xlsx
+from reports.sections import Relazione
+
+RELAZIONE = "relazione"
+OPEN_DATA = "dati-aperti"
+_UNSAFE_IN_FILENAME = re.compile(r"[^\w.-]+")
+
+
+@dataclass(frozen=True)
+class Format:
+    extension: str
+    kind: str  # RELAZIONE (documents) or OPEN_DATA (data)
+    content_type: str
+    render: Callable[[Relazione], bytes]
+
+    def filename(self, relazione: Relazione) -> str:
+        """ "relazione-RP-2021-2021.pdf", "dati-aperti-RP-2021-2021.csv"."""
+        code = _UNSAFE_IN_FILENAME.sub("-", relazione.plan_code)
+        return f"{self.kind}-{code}-{relazione.year}.{self.extension}"
+
+
+FORMATS: dict[str, Format] = {
+    fmt.extension: fmt
+    for fmt in (
+        Format("pdf", RELAZIONE, "application/pdf", render_pdf),
+        Format(
+            "docx",
+            RELAZIONE,
+            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            render_docx,
+        ),
+        Format("xlsx", RELAZIONE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
+        Format("csv", OPEN_DATA, "text/csv; charset=utf-8", render_csv),
+        Format("json", OPEN_DATA, "application/json", render_json),
+    )
+}
+
+
+def formats_of(kind: str) -> dict[str, Format]:
+    return {extension: fmt for extension, fmt in FORMATS.items() if fmt.kind == kind}

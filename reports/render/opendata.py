@@ -1,0 +1,134 @@
+"""The Relazione as open data: CSV (one row per indicator and year) and JSON (plan → objectives → details).
+
+Machine-readable on purpose: English keys and column names, dot decimals, ISO dates, plain UTF-8 without
+BOM, comma separator. Values are as written in the plan ("=>4", "si", "75%") next to the percentage reached.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+from decimal import Decimal
+from typing import Any
+
+from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione
+
+CSV_COLUMNS = (
+    "organization",
+    "plan",
+    "year",
+    "areas",
+    "objective_code",
+    "objective_programme",
+    "objective_number",
+    "objective_title",
+    "indicator_position",
+    "indicator",
+    "indicator_description",
+    "unit",
+    "expected",
+    "actual",
+    "percent",
+    "light",
+)
+
+
+def render_csv(relazione: Relazione) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(CSV_COLUMNS)
+    for o in relazione.objectives:
+        for i in o.indicators:
+            writer.writerow(
+                (
+                    relazione.organization_slug,
+                    relazione.plan_code,
+                    relazione.year,
+                    ";".join(o.area_codes),
+                    o.code,
+                    o.programme,
+                    "" if o.number is None else o.number,
+                    o.title,
+                    i.position,
+                    i.name,
+                    i.description,
+                    i.unit,
+                    i.expected,
+                    i.actual,
+                    _decimal_text(i.percent),
+                    i.light or "",
+                )
+            )
+    return buffer.getvalue().encode("utf-8")
+
+
+def render_json(relazione: Relazione) -> bytes:
+    document = {
+        "organization": {"slug": relazione.organization_slug, "name": relazione.organization_name},
+        "plan": {"code": relazione.plan_code, "title": relazione.plan_title},
+        "year": relazione.year,
+        "objectives": [_objective(objective) for objective in relazione.objectives],
+    }
+    # Keys keep the order written here (stable across runs); no sort, so related keys stay together.
+    return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
+
+
+def _objective(o: ObjectiveSection) -> dict[str, Any]:
+    return {
+        "code": o.code,
+        "areas": list(o.area_codes),
+        "programme": o.programme,
+        "number": o.number,
+        "title": o.title,
+        "state": o.state,
+        "strategic_area": o.strategic_area,
+        "operational_objective": o.operational_objective,
+        "peg_project": o.peg_project,
+        "services": o.services,
+        "end_users": o.end_users,
+        "networks": o.networks,
+        "description": o.description,
+        "activities": [_activity(activity) for activity in o.activities],
+        "indicators": [_indicator(indicator) for indicator in o.indicators],
+        "reports": [{"date": _iso(report.date), "text": report.text} for report in o.reports],
+    }
+
+
+def _activity(a: ActivityRow) -> dict[str, Any]:
+    return {
+        "position": a.position,
+        "description": a.description,
+        "planned": a.planned,
+        "planned_start": _iso(a.planned_start),
+        "planned_end": _iso(a.planned_end),
+        "actual": a.actual,
+        "actual_start": _iso(a.actual_start),
+        "actual_end": _iso(a.actual_end),
+        "state": a.state,
+    }
+
+
+def _indicator(i: IndicatorRow) -> dict[str, Any]:
+    return {
+        "position": i.position,
+        "name": i.name,
+        "description": i.description,
+        "unit": i.unit,
+        "direction": i.direction,
+        "expected": i.expected,
+        "actual": i.actual,
+        "measured_on": _iso(i.measured_on),
+        # A JSON number: one decimal, so the float is exact enough for any reader.
+        "percent": None if i.percent is None else float(i.percent),
+        "light": i.light,
+    }
+
+
+def _iso(value: dt.date | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _decimal_text(value: Decimal | None) -> str:
+    return "" if value is None else f"{value:.1f}"

@@ -1,0 +1,54 @@
+"""Downloads of the Relazione (pdf, docx, xlsx) and of its open data (csv, json) for one plan and year."""
+
+from __future__ import annotations
+
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
+
+from plans.models import Plan
+from plans.rules import visible_plans
+from reports.formats import OPEN_DATA, RELAZIONE, formats_of
+from reports.relazione import build_relazione, plan_years
+
+NOT_FOUND_TEMPLATE = "reports/not_found.html"
+
+
+@require_safe
+@login_required
+def relazione(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponse:
+    return _download(request, plan_id, year, fmt, kind=RELAZIONE)
+
+
+@require_safe
+@login_required
+def opendata(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponse:
+    return _download(request, plan_id, year, fmt, kind=OPEN_DATA)
+
+
+def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: str) -> HttpResponse:
+    # A plan of another organization answers exactly like a plan that does not exist.
+    plan = visible_plans(request.user).select_related("organization").filter(pk=plan_id).first()
+    if plan is None:
+        return _not_found(request, _("Il piano richiesto non esiste o non è tra quelli che puoi consultare."))
+    formats = formats_of(kind)
+    chosen = formats.get(fmt)
+    if chosen is None:
+        message = _("Il formato «%(format)s» non è disponibile. Formati disponibili: %(known)s.")
+        return _not_found(request, message % {"format": fmt, "known": ", ".join(formats)}, plan)
+    if year not in plan_years(plan):
+        message = _("L'anno %(year)d non è un anno del piano: scegli un anno tra %(first)d e %(last)d.")
+        return _not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
+    relazione_data = build_relazione(plan=plan, year=year)
+    return HttpResponse(
+        chosen.render(relazione_data),
+        content_type=chosen.content_type,
+        headers={"Content-Disposition": content_disposition_header(True, chosen.filename(relazione_data))},
+    )
+
+
+def _not_found(request: HttpRequest, message: str, plan: Plan | None = None) -> HttpResponse:
+    return render(request, NOT_FOUND_TEMPLATE, {"message": message, "plan": plan}, status=404)

@@ -1,0 +1,51 @@
+"""What every page's header needs: the menu for the person's roles and how many requests await them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from plans.rules import roles_of
+from workflow.models import Delegation
+from workflow.selectors import requests_awaiting
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    url: str
+    label: str
+    current: bool
+    badge: int | None = None
+
+
+def _substitutes(user: Any) -> bool:
+    return Delegation.objects.active_on(timezone.localdate()).filter(substitute=user).exists()
+
+
+def _menu(request: HttpRequest) -> list[MenuEntry]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    roles = roles_of(user)
+    entries: list[tuple[str, Any, int | None]] = []
+    if roles.director_of or roles.auditor_of or roles.headed_areas:
+        entries.append(("web:dashboard", _("Scadenze mancate"), None))
+    if roles.director_of or roles.headed_areas or _substitutes(user):
+        entries.append(("web:inbox", _("Approvazioni"), requests_awaiting(user).count()))
+    entries.append(("web:my-activities", _("Le mie attività"), None))
+    entries.append(("web:plans", _("Piani"), None))
+    entries.append(("web:profile", _("Profilo"), None))
+    return [
+        MenuEntry(url=reverse(name), label=str(label), current=request.path == reverse(name), badge=badge)
+        for name, label, badge in entries
+    ]
+
+
+def navigation(request: HttpRequest) -> dict[str, Any]:
+    return {"menu": SimpleLazyObject(lambda: _menu(request))}

@@ -1,0 +1,171 @@
+"""The director's dashboard: slipped deadlines, on time against late per area and month, indicators.
+
+A slipped deadline is an item that is overdue and not concluded, ended after its planned end (its
+Consuntivo later than its Tempi), or rinviato. Every function here runs a fixed number of queries, whatever
+the number of items.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import (
+    Case,
+    CharField,
+    Count,
+    DateField,
+    DurationField,
+    F,
+    IntegerField,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncMonth
+
+from plans.models import Activity, Objective, WorkState
+from plans.rules import visible_activities, visible_objectives
+
+
+@dataclass(frozen=True)
+class Filters:
+    plan_id: int | None = None
+    area_id: int | None = None
+    kind: str = ""  # "", "activity" or "objective"
+    min_days_late: int = 0
+
+
+def _late(today: dt.date) -> Case:
+    """How late an item is: its actual end after the planned one once known, otherwise today after it."""
+    return Case(
+        When(actual_end__isnull=False, then=F("actual_end") - F("planned_end")),
+        default=Value(today, output_field=DateField()) - F("planned_end"),
+        output_field=DurationField(),
+    )
+
+
+def _slipped(today: dt.date) -> Q:
+    ended_late = Q(actual_end__gt=F("planned_end"))
+    open_overdue = Q(
+        actual_end__isnull=True, state__in=[WorkState.PROGRAMMATO, WorkState.AVVIATO], planned_end__lt=today
+    )
+    return Q(planned_end__isnull=False) & (ended_late | open_overdue | Q(state=WorkState.RINVIATO))
+
+
+COLUMNS = (
+    "kind",
+    "pk",
+    "title",
+    "objective_id",
+    "objective_code",
+    "plan_code",
+    "area_id",
+    "area_name",
+    "state",
+    "planned_raw",
+    "actual_raw",
+    "planned_end",
+    "actual_end",
+    "owner_first",
+    "owner_last",
+    "late",
+)
+
+
+def _activity_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Activity, dict[str, Any]]:
+    rows = visible_activities(user).filter(_slipped(today))
+    if filters.plan_id:
+        rows = rows.filter(objective__plan_id=filters.plan_id)
+    if filters.area_id:
+        rows = rows.filter(objective__areas=filters.area_id)
+    return rows.annotate(
+        kind=Value("activity", output_field=CharField()),
+        title=F("description"),
+        objective_code=F("objective__code"),
+        plan_code=F("objective__plan__code"),
+        area_id=F("objective__areas__id"),
+        area_name=F("objective__areas__name"),
+        owner_first=F("owner__first_name"),
+        owner_last=F("owner__last_name"),
+        late=_late(today),
+    ).values(*COLUMNS)
+
+
+def _objective_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Objective, dict[str, Any]]:
+    rows = visible_objectives(user).filter(_slipped(today))
+    if filters.plan_id:
+        rows = rows.filter(plan_id=filters.plan_id)
+    if filters.area_id:
+        rows = rows.filter(areas=filters.area_id)
+    return rows.annotate(
+        kind=Value("objective", output_field=CharField()),
+        objective_id=F("pk"),
+        objective_code=F("code"),
+        plan_code=F("plan__code"),
+        area_id=F("areas__id"),
+        area_name=F("areas__name"),
+        planned_raw=Value("", output_field=CharField()),
+        actual_raw=Value("", output_field=CharField()),
+        owner_first=F("owner__first_name"),
+        owner_last=F("owner__last_name"),
+        late=_late(today),
+    ).values(*COLUMNS)
+
+
+def slipped_deadlines(user: Any, filters: Filters, today: dt.date) -> QuerySet[Any, dict[str, Any]]:
+    """One row per slipped item and area (an objective shared by two areas is late in both), most late
+    first within each area. A queryset: the caller pages it."""
+    parts: list[QuerySet[Any, dict[str, Any]]] = []
+    if filters.kind in ("", "activity"):
+        parts.append(_activity_rows(user, filters, today))
+    if filters.kind in ("", "objective"):
+        parts.append(_objective_rows(user, filters, today))
+    if filters.min_days_late:
+        minimum = dt.timedelta(days=filters.min_days_late)
+        parts = [part.filter(late__gte=minimum) for part in parts]
+    parts = [part.order_by() for part in parts]  # a compound statement takes no ORDER BY in its parts
+    rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
+    return rows.order_by("area_name", "-late", "kind", "pk")
+
+
+def days(late: dt.timedelta | int | None) -> int:
+    """Days late as a whole number: SQLite hands the interval back as microseconds, PostgreSQL as a timedelta."""
+    if late is None:
+        return 0
+    if isinstance(late, dt.timedelta):
+        return max(late.days, 0)
+    return max(int(late) // 86_400_000_000, 0)
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: dt.date
+    on_time: int
+    late: int
+
+
+def punctuality(user: Any, filters: Filters, today: dt.date) -> dict[str, list[MonthCount]]:
+    """Activities due by today per area and month of their planned end: concluded on time against late."""
+    rows = visible_activities(user).filter(planned_end__isnull=False, planned_end__lte=today)
+    if filters.plan_id:
+        rows = rows.filter(objective__plan_id=filters.plan_id)
+    if filters.area_id:
+        rows = rows.filter(objective__areas=filters.area_id)
+    on_time = Q(actual_end__isnull=False, actual_end__lte=F("planned_end")) & ~Q(state=WorkState.RINVIATO)
+    counted = (
+        rows.annotate(area_name=F("objective__areas__name"), month=TruncMonth("planned_end"))
+        .values("area_name", "month")
+        .annotate(
+            on_time=Count("pk", filter=on_time, output_field=IntegerField()),
+            late=Count("pk", filter=_slipped(today), output_field=IntegerField()),
+        )
+        .order_by("area_name", "month")
+    )
+    chart: dict[str, list[MonthCount]] = {}
+    for row in counted:
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        chart.setdefault(row["area_name"] or "", []).append(MonthCount(month, row["on_time"], row["late"]))
+    return chart

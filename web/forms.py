@@ -1,0 +1,83 @@
+"""The forms of the pages. The services validate again: a form only spares a round trip and says where."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Area, Plan
+from plans.rules import visible_areas, visible_plans
+from workflow.models import TransitionName
+
+
+class DashboardFilters(forms.Form):
+    KINDS = [("", _("Attività e obiettivi")), ("activity", _("Solo attività")), ("objective", _("Solo obiettivi"))]
+
+    plan = forms.ModelChoiceField(
+        label=_("Piano"), queryset=Plan.objects.none(), required=False, empty_label=_("Tutti")
+    )
+    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Tutte"))
+    kind = forms.ChoiceField(label=_("Tipo"), choices=KINDS, required=False)
+    min_days_late = forms.IntegerField(
+        label=_("Giorni di ritardo, almeno"), min_value=0, max_value=36_500, required=False
+    )
+
+    def __init__(self, *args: Any, user: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        plans = visible_plans(user).select_related("organization").order_by("-year_end", "-year_start", "code")
+        self.fields["plan"].queryset = plans  # type: ignore[attr-defined]
+        self.fields["area"].queryset = visible_areas(user).order_by("name")  # type: ignore[attr-defined]
+        for field in self.fields.values():
+            field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+
+
+class DecisionForm(forms.Form):
+    DECISIONS = [("approve", _("Approva")), ("reject", _("Respingi"))]
+
+    decision = forms.ChoiceField(label=_("Decisione"), choices=DECISIONS)
+    comment = forms.CharField(
+        label=_("Commento"),
+        required=False,
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Obbligatorio per respingere: spiega cosa va cambiato."),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("decision") == "reject" and not data.get("comment", "").strip():
+            self.add_error("comment", _("Per respingere una richiesta scrivi il motivo nel commento."))
+        return data
+
+
+class TransitionForm(forms.Form):
+    transition = forms.ChoiceField(choices=TransitionName.choices, widget=forms.HiddenInput)
+    comment = forms.CharField(
+        label=_("Commento"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    actual_end = forms.DateField(
+        label=_("Data di conclusione"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=_("Se vuota, oggi."),
+    )
+    reason = forms.CharField(
+        label=_("Motivo"), required=False, max_length=4000, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    new_planned_end = forms.DateField(
+        label=_("Nuova scadenza"), required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+    )
+
+    # The fields each transition shows besides the comment (the service refuses the others).
+    FIELDS = {
+        TransitionName.AVVIA: (),
+        TransitionName.CONCLUDI: ("actual_end",),
+        TransitionName.RINVIA: ("reason", "new_planned_end"),
+        TransitionName.RIPRENDI: (),
+        TransitionName.RIAPRI: ("reason",),
+    }
+
+    def visible_fields_for(self, name: str) -> list[forms.BoundField]:
+        return [self[field] for field in (*self.FIELDS[TransitionName(name)], "comment")]

@@ -1,0 +1,101 @@
+from __future__ import annotations
+
+from django.contrib.auth import views as auth
+from django.urls import path, reverse_lazy
+from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
+
+from web.views import activities, dashboard, home, inbox, items, plans
+
+app_name = "web"
+
+
+def _form(template_title: StrOrPromise, submit: StrOrPromise, intro: StrOrPromise = "") -> dict[str, object]:
+    return {
+        "template_name": "web/auth_form.html",
+        "extra_context": {"title": template_title, "submit": submit, "intro": intro},
+    }
+
+
+def _message(title: StrOrPromise, text: StrOrPromise) -> dict[str, object]:
+    return {"template_name": "web/auth_message.html", "extra_context": {"title": title, "text": text}}
+
+
+auth_urls = [
+    path(
+        "accedi/",
+        auth.LoginView.as_view(redirect_authenticated_user=True, **_form(_("Accedi"), _("Accedi"))),
+        name="login",
+    ),
+    path("esci/", auth.LogoutView.as_view(), name="logout"),
+    path(
+        "password/cambia/",
+        auth.PasswordChangeView.as_view(
+            success_url=reverse_lazy("web:password-change-done"),
+            **_form(_("Cambia la password"), _("Cambia la password")),
+        ),
+        name="password-change",
+    ),
+    path(
+        "password/cambiata/",
+        auth.PasswordChangeDoneView.as_view(**_message(_("Password cambiata"), _("La nuova password è attiva."))),
+        name="password-change-done",
+    ),
+    path(
+        "password/dimenticata/",
+        auth.PasswordResetView.as_view(
+            success_url=reverse_lazy("web:password-reset-done"),
+            email_template_name="web/password_reset_email.txt",
+            subject_template_name="web/password_reset_subject.txt",
+            **_form(
+                _("Password dimenticata"),
+                _("Invia il link"),
+                _("Scrivi l'indirizzo di posta del tuo account: ti mandiamo un link per sceglierne una nuova."),
+            ),
+        ),
+        name="password-reset",
+    ),
+    path(
+        "password/inviata/",
+        auth.PasswordResetDoneView.as_view(
+            **_message(
+                _("Controlla la posta"),
+                _("Se l'indirizzo appartiene a un account, riceverai a breve un link per scegliere la nuova password."),
+            )
+        ),
+        name="password-reset-done",
+    ),
+    path(
+        "password/nuova/<uidb64>/<token>/",
+        auth.PasswordResetConfirmView.as_view(
+            success_url=reverse_lazy("web:password-reset-complete"),
+            **_form(_("Scegli la nuova password"), _("Salva la password")),
+        ),
+        name="password-reset-confirm",
+    ),
+    path(
+        "password/fatto/",
+        auth.PasswordResetCompleteView.as_view(
+            **_message(_("Password salvata"), _("Ora puoi accedere con la nuova password."))
+        ),
+        name="password-reset-complete",
+    ),
+]
+
+urlpatterns = [
+    *auth_urls,
+    path("", home.home, name="home"),
+    path("profilo/", home.profile, name="profile"),
+    path("profilo/calendario/nuovo/", home.rotate_calendar, name="rotate-calendar"),
+    path("scadenze/", dashboard.dashboard, name="dashboard"),
+    path("approvazioni/", inbox.inbox, name="inbox"),
+    path("approvazioni/<int:pk>/decisione/", inbox.decide, name="decide"),
+    path("le-mie-attivita/", activities.my_activities, name="my-activities"),
+    path("attivita/<int:pk>/aggiornamento/", activities.monthly_update, name="monthly-update"),
+    path("attivita/<int:pk>/", items.detail, {"kind": "activity"}, name="activity"),
+    path("obiettivi/<int:pk>/", items.detail, {"kind": "objective"}, name="objective"),
+    path("attivita/<int:pk>/transizioni/", items.transition, {"kind": "activity"}, name="activity-transition"),
+    path("obiettivi/<int:pk>/transizioni/", items.transition, {"kind": "objective"}, name="objective-transition"),
+    path("piani/", plans.plan_list, name="plans"),
+    path("piani/<int:pk>/", plans.plan_tree, name="plan"),
+]

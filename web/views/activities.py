@@ -1,0 +1,103 @@
+"""My activities, for staff, with the monthly update form: the same answer as the one-click link in the
+monthly mail, given from inside the application."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from notifications.answers import monitoring_answer_record
+from notifications.forms import AnswerForm
+from notifications.links import AnswerClaim, LinkError
+from notifications.models import MonitoringAnswer, MonitoringRound
+from notifications.monitoring import months_to_plan, plan_round
+from plans.models import Activity, Organization
+from web.http import AuthenticatedRequest
+
+
+def latest_round(organization: Organization) -> MonitoringRound | None:
+    return organization.monitoring_rounds.order_by("-month").first()
+
+
+def month_of(organization: Organization, monitoring_round: MonitoringRound | None) -> dt.date:
+    """The month an update is for: the latest round's, or the month the next scan will plan."""
+    if monitoring_round is not None:
+        return monitoring_round.month
+    return months_to_plan(organization, timezone.localdate())[-1]
+
+
+def current_round(organization: Organization) -> MonitoringRound:
+    """The latest monthly round; when none was planned yet, plan this month's now, as the scan would."""
+    latest = latest_round(organization)
+    if latest is None:
+        today = timezone.localdate()
+        plan_round(organization, month_of(organization, None), today)
+        latest = latest_round(organization)
+    assert latest is not None
+    return latest
+
+
+def _rows(request: AuthenticatedRequest, failed: tuple[int, AnswerForm] | None = None) -> list[dict[str, Any]]:
+    activities = list(
+        Activity.objects.filter(owner=request.user)
+        .select_related("objective__plan__organization")
+        .order_by("state", "planned_end", "pk")
+    )
+    organizations = {activity.objective.plan.organization for activity in activities}
+    # Reading the page changes nothing: a round missing yet is planned by the first answer (or the scan).
+    rounds = {organization.pk: latest_round(organization) for organization in organizations}
+    months = {organization.pk: month_of(organization, rounds[organization.pk]) for organization in organizations}
+    planned = [monitoring_round for monitoring_round in rounds.values() if monitoring_round is not None]
+    answered = set(
+        MonitoringAnswer.objects.filter(respondent=request.user, round__in=planned).values_list(
+            "round_id", "activity_id"
+        )
+    )
+    rows = []
+    for activity in activities:
+        organization_id = activity.objective.plan.organization.pk
+        monitoring_round = rounds[organization_id]
+        if failed and failed[0] == activity.pk:
+            form = failed[1]
+        else:
+            form = AnswerForm(prefix=f"a{activity.pk}", initial={"state": activity.state})
+        done = monitoring_round is not None and (monitoring_round.pk, activity.pk) in answered
+        rows.append({"activity": activity, "month": months[organization_id], "answered": done, "form": form})
+    return rows
+
+
+@login_required
+def my_activities(request: AuthenticatedRequest) -> HttpResponse:
+    return render(request, "web/my_activities.html", {"rows": _rows(request)})
+
+
+@login_required
+@require_POST
+def monthly_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    activity = get_object_or_404(
+        Activity.objects.select_related("objective__plan__organization"), pk=pk, owner=request.user
+    )
+    form = AnswerForm(request.POST, prefix=f"a{pk}")
+    if not form.is_valid():
+        return render(request, "web/my_activities.html", {"rows": _rows(request, (pk, form))}, status=400)
+    monitoring_round = current_round(activity.objective.plan.organization)
+    claim = AnswerClaim(monitoring_round.pk, activity.pk, request.user.pk)
+    try:
+        recorded = monitoring_answer_record(claim=claim, **form.cleaned_data)
+    except LinkError:
+        messages.error(request, _("Hai già aggiornato questa attività per questo mese."))
+        return redirect("web:my-activities")
+    messages.success(request, _("Aggiornamento registrato: %(activity)s.") % {"activity": activity})
+    if recorded.outcome is not None and not recorded.outcome.applied:
+        messages.info(request, _("Il cambio di stato è stato chiesto e attende l'approvazione."))
+    if recorded.refused:
+        messages.warning(request, recorded.refused)
+    return redirect("web:my-activities")

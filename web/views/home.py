@@ -1,0 +1,52 @@
+"""The home page for each role, and the personal profile."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_url
+from plans.models import OPEN_STATES, Activity
+from plans.rules import roles_of
+from web.dashboard import Filters, slipped_deadlines
+from web.http import AuthenticatedRequest
+from workflow.selectors import requests_awaiting
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    if not request.user.is_authenticated:
+        return render(request, "web/landing.html")
+    roles = roles_of(request.user)
+    today = timezone.localdate()
+    mine = Activity.objects.filter(owner=request.user, state__in=OPEN_STATES)
+    context = {
+        "roles": roles,
+        "oversees": bool(roles.director_of or roles.auditor_of or roles.headed_areas),
+        "decides": bool(roles.director_of or roles.headed_areas),
+        "awaiting": requests_awaiting(request.user).count(),
+        "open_activities": mine.count(),
+        "overdue_activities": mine.filter(planned_end__lt=today).count(),
+        "next_deadlines": mine.filter(planned_end__gte=today).select_related("objective").order_by("planned_end")[:5],
+    }
+    if context["oversees"]:
+        context["slipped"] = slipped_deadlines(request.user, Filters(), today).count()
+    return render(request, "web/home.html", context)
+
+
+@login_required
+def profile(request: AuthenticatedRequest) -> HttpResponse:
+    feed = calendar_feed_for(request.user)
+    return render(request, "web/profile.html", {"feed_url": feed_url(feed)})
+
+
+@login_required
+@require_POST
+def rotate_calendar(request: AuthenticatedRequest) -> HttpResponse:
+    calendar_feed_rotate(actor=request.user)
+    messages.success(request, _("Nuovo indirizzo del calendario creato: quello vecchio non funziona più."))
+    return redirect("web:profile")

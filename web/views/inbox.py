@@ -1,0 +1,76 @@
+"""The approvals inbox of an area head, the director, or their substitute."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.rules import can_view_item
+from web.forms import DecisionForm
+from web.http import AuthenticatedRequest, is_htmx
+from workflow.errors import WorkflowError
+from workflow.models import TransitionRequest
+from workflow.selectors import decider_for, requests_awaiting
+from workflow.services import approval_approve, approval_reject
+
+RELATED = ("activity__objective__plan", "objective__plan", "requested_by", "organization")
+
+
+def _awaiting(request: HttpRequest) -> list[TransitionRequest]:
+    return list(requests_awaiting(request.user).select_related(*RELATED).order_by("requested_at", "pk"))
+
+
+@login_required
+def inbox(request: AuthenticatedRequest) -> HttpResponse:
+    pending = [(item, DecisionForm(prefix=f"r{item.pk}")) for item in _awaiting(request)]
+    return render(request, "web/inbox.html", {"pending": pending})
+
+
+def _may_see(user: object, transition_request: TransitionRequest) -> bool:
+    """As the services decide: whoever sees the item, or the substitute who decides its current step."""
+    target = transition_request.target
+    if can_view_item(user, target):
+        return True
+    return transition_request.is_open and decider_for(user, target, transition_request.current_step) is not None
+
+
+@login_required
+@require_POST
+def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    transition_request = TransitionRequest.objects.select_related(*RELATED).filter(pk=pk).first()
+    # Checked before the form: an invalid form answers with the request's details.
+    if transition_request is None or not _may_see(request.user, transition_request):
+        raise Http404(_("Questa richiesta non esiste."))
+    form = DecisionForm(request.POST, prefix=f"r{pk}")
+    error = ""
+    if form.is_valid():
+        comment = form.cleaned_data["comment"]
+        try:
+            if form.cleaned_data["decision"] == "approve":
+                approval_approve(actor=request.user, request=transition_request, comment=comment)
+                done = _("Richiesta approvata: %(request)s.")
+            else:
+                approval_reject(actor=request.user, request=transition_request, comment=comment)
+                done = _("Richiesta respinta: %(request)s.")
+        except WorkflowError as refused:
+            if refused.status == 404:
+                raise Http404(refused.message) from refused
+            error = refused.message
+        else:
+            transition_request.refresh_from_db()
+            if is_htmx(request):
+                return render(request, "web/inbox_decided.html", {"item": transition_request})
+            messages.success(request, done % {"request": transition_request})
+            return redirect("web:inbox")
+    if is_htmx(request):
+        context = {"item": transition_request, "form": form, "error": error}
+        return render(request, "web/inbox_request.html", context, status=400 if not error else 409)
+    if error:
+        messages.error(request, error)
+        return redirect("web:inbox")
+    pending = [(item, form if item.pk == pk else DecisionForm(prefix=f"r{item.pk}")) for item in _awaiting(request)]
+    return render(request, "web/inbox.html", {"pending": pending}, status=400)

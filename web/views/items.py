@@ -1,0 +1,86 @@
+"""The page of an objective or an activity: its data, its history as a timeline, its transitions as buttons."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from plans.models import Activity, Objective, WorkItem
+from plans.rules import visible_activities, visible_objectives
+from web.forms import TransitionForm
+from web.http import AuthenticatedRequest
+from workflow.api.transitions import run_transition
+from workflow.errors import WorkflowError
+from workflow.selectors import available_transitions, history_of, open_request_for
+
+
+def _item(request: HttpRequest, kind: str, pk: int) -> WorkItem:
+    if kind == "activity":
+        activities = visible_activities(request.user).select_related("objective__plan__organization", "owner")
+        return get_object_or_404(activities, pk=pk)
+    objectives = visible_objectives(request.user).select_related("plan__organization", "owner")
+    return get_object_or_404(objectives.prefetch_related("areas"), pk=pk)
+
+
+def _context(request: HttpRequest, item: WorkItem, failed: TransitionForm | None = None) -> dict[str, Any]:
+    transitions = available_transitions(request.user, item)
+    shown = False
+    for transition in transitions:
+        bound = failed is not None and failed.data.get("transition") == transition["transition"]
+        shown = shown or bound
+        form = failed if bound else TransitionForm(initial={"transition": transition["transition"]})
+        transition["form"] = form
+        transition["fields"] = form.visible_fields_for(transition["transition"])  # type: ignore[union-attr]
+    # A refused transition that has no form on the page (not allowed in this state, or unknown) still says why.
+    refused = [] if failed is None or shown else [error for errors in failed.errors.values() for error in errors]
+    context: dict[str, Any] = {
+        "refused": refused,
+        "item": item,
+        "kind": "activity" if isinstance(item, Activity) else "objective",
+        "history": history_of(item),
+        "open_request": open_request_for(item),
+        "transitions": transitions,
+    }
+    if isinstance(item, Objective):
+        context["activities"] = item.activities.select_related("owner").order_by("position")
+        context["indicators"] = item.indicators.prefetch_related("targets", "measurements").order_by("position")
+    return context
+
+
+@login_required
+def detail(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:
+    return render(request, "web/item.html", _context(request, _item(request, kind, pk)))
+
+
+@login_required
+@require_POST
+def transition(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:
+    item = _item(request, kind, pk)
+    form = TransitionForm(request.POST)
+    status = 400
+    if form.is_valid():
+        try:
+            outcome = run_transition(request.user, item, form.cleaned_data)
+        except WorkflowError as refused:
+            if refused.status == 404:
+                raise Http404(refused.message) from refused
+            status = refused.status  # 400 wrong input, 403 not theirs to ask, 409 not in this state
+            for field, problems in refused.fields.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+            if not refused.fields:
+                form.add_error(None, refused.message)
+        else:
+            if outcome.applied:
+                state = outcome.item.get_state_display()
+                messages.success(request, _("Fatto: lo stato ora è «%(state)s».") % {"state": state})
+            else:
+                messages.info(request, _("Richiesta inviata: ora attende l'approvazione."))
+            return redirect(f"web:{kind}", pk=pk)
+    return render(request, "web/item.html", _context(request, item, failed=form), status=status)

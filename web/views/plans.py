@@ -1,0 +1,43 @@
+"""The plans a person can see, and each plan as a tree: strategic area, objectives, activities, indicators."""
+
+from __future__ import annotations
+
+from itertools import groupby
+
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, render
+
+from plans.models import Activity, Indicator
+from plans.rules import visible_objectives, visible_plans
+from web.http import AuthenticatedRequest
+
+
+@login_required
+def plan_list(request: AuthenticatedRequest) -> HttpResponse:
+    plans = (
+        visible_plans(request.user)
+        .select_related("organization")
+        .annotate(objective_count=Count("objectives", distinct=True))
+        .order_by("organization__name", "-year_end", "code")
+    )
+    return render(request, "web/plans.html", {"plans": plans})
+
+
+@login_required
+def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    plan = get_object_or_404(visible_plans(request.user).select_related("organization"), pk=pk)
+    objectives = (
+        visible_objectives(request.user)
+        .filter(plan=plan)
+        .prefetch_related(
+            "areas",
+            Prefetch("activities", queryset=Activity.objects.order_by("position")),
+            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets", "measurements")),
+        )
+        .order_by("strategic_area", "number", "code")
+    )
+    tree = [(area, list(group)) for area, group in groupby(objectives, key=lambda objective: objective.strategic_area)]
+    years = range(plan.year_start, plan.year_end + 1)
+    return render(request, "web/plan_tree.html", {"plan": plan, "tree": tree, "years": years})
