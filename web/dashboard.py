@@ -26,7 +26,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
-from plans.models import Activity, Objective, WorkState
+from plans.models import OPEN_STATES, Activity, Objective, WorkState
 from plans.rules import visible_activities, visible_objectives
 
 
@@ -39,19 +39,19 @@ class Filters:
 
 
 def _late(today: dt.date) -> Case:
-    """How late an item is: its actual end after the planned one once known, otherwise today after it."""
+    """How late an item is: by its Consuntivo when that is later than its Tempi, otherwise, while it is
+    open, by today; an item that ended on time is not late."""
     return Case(
-        When(actual_end__isnull=False, then=F("actual_end") - F("planned_end")),
-        default=Value(today, output_field=DateField()) - F("planned_end"),
+        When(actual_end__gt=F("planned_end"), then=F("actual_end") - F("planned_end")),
+        When(state__in=OPEN_STATES, then=Value(today, output_field=DateField()) - F("planned_end")),
+        default=Value(dt.timedelta(0), output_field=DurationField()),
         output_field=DurationField(),
     )
 
 
 def _slipped(today: dt.date) -> Q:
     ended_late = Q(actual_end__gt=F("planned_end"))
-    open_overdue = Q(
-        actual_end__isnull=True, state__in=[WorkState.PROGRAMMATO, WorkState.AVVIATO], planned_end__lt=today
-    )
+    open_overdue = Q(state__in=[WorkState.PROGRAMMATO, WorkState.AVVIATO], planned_end__lt=today)
     return Q(planned_end__isnull=False) & (ended_late | open_overdue | Q(state=WorkState.RINVIATO))
 
 
