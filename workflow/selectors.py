@@ -122,7 +122,11 @@ def requests_decided_by(user: Any) -> QuerySet[TransitionRequest]:
 
 def history_of(item: WorkItem) -> QuerySet[AuditEntry]:
     field = "activity" if isinstance(item, Activity) else "objective"
-    return AuditEntry.objects.filter(**{field: item}).select_related("actor", "on_behalf_of").order_by("at", "pk")
+    return (
+        AuditEntry.objects.filter(**{field: item})
+        .select_related("actor", "on_behalf_of", "request")
+        .order_by("at", "pk")
+    )
 
 
 def available_transitions(user: Any, item: WorkItem) -> list[dict[str, Any]]:
