@@ -8,6 +8,7 @@ from pathlib import Path
 
 import django_stubs_ext
 from celery.schedules import crontab
+from django.core.exceptions import ImproperlyConfigured
 
 from config.env import database_from_url, env_bool, env_int, env_list, env_str, mailer_from_url
 
@@ -17,7 +18,13 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("TRAGUARDI_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", True)
-SECRET_KEY = env_str("SECRET_KEY", "insecure-development-key-change-me-in-production-0123456789")
+DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-in-production-0123456789"
+SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
+    raise ImproperlyConfigured(
+        "DEBUG is off but SECRET_KEY is the development key: set SECRET_KEY to a long random value, e.g. the "
+        'output of python -c "import secrets; print(secrets.token_urlsafe(50))".'
+    )
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
@@ -43,6 +50,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -104,7 +112,34 @@ LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
 
 STATIC_URL = "static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
+STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one at every start
+# Production serves collected, compressed files with hashed names (cached for a year) through WhiteNoise;
+# STATIC_MANIFEST=true needs `collectstatic` first, which the Docker image runs at build time.
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if env_bool("STATIC_MANIFEST", False)
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+
+# HTTPS (default: on whenever DEBUG is off) makes cookies secure, redirects http to https and sends HSTS.
+# Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set TRUST_X_FORWARDED_PROTO=true.
+HTTPS = env_bool("HTTPS", not DEBUG)
+SECURE_SSL_REDIRECT = HTTPS
+SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the container health check speaks plain http on loopback
+SESSION_COOKIE_SECURE = HTTPS
+CSRF_COOKIE_SECURE = HTTPS
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
+if env_bool("TRUST_X_FORWARDED_PROTO", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SESSION_COOKIE_HTTPONLY = True
+SECURE_REFERRER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
 
 # Mail: MAILERS is Django 6.1's replacement for the EMAIL_* settings.
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"), BASE_DIR)}
@@ -145,6 +180,8 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 CELERY_REDBEAT_REDIS_URL = REDIS_URL or None
+CELERY_REDBEAT_KEY_PREFIX = "redbeat:"
+CELERY_REDBEAT_LOCK_KEY = "redbeat::lock"  # held and renewed by the running beat; /health/ looks for it
 CELERY_REDBEAT_LOCK_TIMEOUT = 5 * 60
 
 # Notifications: lead times and escalation in working days (Italian calendar, see notifications.calendar).
@@ -189,11 +226,18 @@ SPECTACULAR_SETTINGS = {
 DEMO_REFERENCE_DATE = env_str("DEMO_REFERENCE_DATE", "2021-12-31")
 DEMO_PASSWORD = env_str("DEMO_PASSWORD", "demo")
 
+# LOG_FORMAT=json writes one JSON object per line (for Loki, ELK, journald); plain text otherwise.
+LOG_FORMAT = env_str("LOG_FORMAT", "plain")
+if LOG_FORMAT not in ("plain", "json"):
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r} is not known: use plain or json.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.logs.JsonFormatter"},
+    },
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every step of a PDF at INFO; its warnings still come through.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},

@@ -5,6 +5,7 @@ loopback port, in production mode (DEBUG off), mail written to files and Celery 
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 import subprocess
 import sys
@@ -85,6 +86,8 @@ def server_env(var_dir: Path, port: int, database_url: str | None) -> dict[str, 
     env |= {
         "TRAGUARDI_VAR_DIR": str(var_dir),  # its own var/: SQLite file, mail files, broker folders
         "DEBUG": "false",
+        "SECRET_KEY": "browser-tests-" + secrets.token_urlsafe(32),
+        "HTTPS": "false",  # plain http on loopback: no redirect to https, cookies not marked secure
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SITE_URL": f"http://127.0.0.1:{port}",
         "DJANGO_SETTINGS_MODULE": "config.settings",

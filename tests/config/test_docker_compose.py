@@ -53,3 +53,19 @@ def test_exactly_one_beat_using_redbeat_and_no_embedded_beat(services: dict[str,
     for name, service in services.items():
         if "command" in service:
             assert " -B" not in _command(service) and "--beat" not in _command(service), name
+
+
+def test_the_web_health_check_asks_the_health_endpoint(services: dict[str, Any]) -> None:
+    assert "/health/" in " ".join(services["web"]["healthcheck"]["test"])
+    environment = services["web"]["environment"]
+    assert environment["HTTPS"].startswith("${HTTPS:-true") and environment["LOG_FORMAT"] == "json"
+
+
+def test_the_image_holds_every_package_and_the_translations() -> None:
+    dockerfile = (COMPOSE.parent / "Dockerfile").read_text(encoding="utf-8")
+    copied = {line.split()[1] for line in dockerfile.splitlines() if line.startswith("COPY ")}
+    pyproject = (COMPOSE.parent / "pyproject.toml").read_text(encoding="utf-8")
+    include = pyproject.split("include = [", 1)[1].split("]", 1)[0]
+    packages = {name.strip().strip('"').rstrip("*") for name in include.split(",") if name.strip()}
+    assert packages <= copied, f"the Dockerfile does not copy {sorted(packages - copied)}"
+    assert "locale" in copied and "collectstatic" in dockerfile and "libpango" in dockerfile

@@ -1,0 +1,69 @@
+"""/health/ says whether the database, Redis and the beat answer: 200 when all do, 503 naming the one
+that does not. Redis and the beat are checked on the real Redis (its own db number)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+
+import pytest
+import redis
+from django.test import Client
+from pytest_django.fixtures import Settings
+
+from config.health import beat_lock_key
+
+pytestmark = pytest.mark.django_db
+REDIS_URL = os.environ.get("REDIS_URL", "")
+needs_redis = pytest.mark.skipif(not REDIS_URL, reason="REDIS_URL is not set (.ci/run sets it)")
+
+
+@pytest.fixture
+def health_redis(settings: Settings) -> Iterator[redis.Redis]:
+    """A Redis database of this test's own, empty."""
+    url = REDIS_URL.rsplit("/", 1)[0] + "/9"
+    settings.REDIS_URL = url
+    client = redis.Redis.from_url(url)
+    client.flushdb()
+    yield client
+    client.flushdb()
+
+
+def test_on_the_embedded_defaults_only_the_database_is_checked(client: Client, settings: Settings) -> None:
+    settings.REDIS_URL = ""
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok", "redis": "skipped", "beat": "skipped"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+@needs_redis
+def test_without_a_running_beat_the_instance_is_unhealthy(client: Client, health_redis: redis.Redis) -> None:
+    response = client.get("/health/")
+    assert response.status_code == 503
+    body = response.json()
+    assert body["status"] == "fail"
+    assert body["checks"]["database"] == "ok" and body["checks"]["redis"] == "ok"
+    assert body["checks"]["beat"].startswith("fail:") and "start the beat service" in body["checks"]["beat"]
+
+
+@needs_redis
+def test_with_the_beat_holding_its_lock_everything_is_ok(client: Client, health_redis: redis.Redis) -> None:
+    health_redis.set(beat_lock_key(), "beat-1", ex=300)  # what a running redbeat beat keeps renewing
+    response = client.get("/health/")
+    assert response.status_code == 200
+    assert response.json()["checks"] == {"database": "ok", "redis": "ok", "beat": "ok"}
+
+
+def test_an_unreachable_redis_is_named_and_nothing_crashes(client: Client, settings: Settings) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    response = client.get("/health/")
+    assert response.status_code == 503
+    checks = response.json()["checks"]
+    assert checks["database"] == "ok"
+    assert checks["redis"].startswith("fail: ConnectionError")
+    assert checks["beat"].startswith("fail: ConnectionError")
+
+
+def test_only_reads_are_answered(client: Client) -> None:
+    assert client.post("/health/").status_code == 405
