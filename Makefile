@@ -9,7 +9,7 @@ TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/traguardi
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: install demo test lint typecheck pytest clean
+.PHONY: install demo test lint typecheck pytest clean bench bench-quick
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer not found: install it (e.g. pyenv install 3.12) and retry."; exit 1; }
@@ -55,6 +55,14 @@ pytest: install $(CHROMIUM)
 
 # The whole test suite, on PostgreSQL.
 test: lint typecheck pytest
+
+# Benchmarks (not tests): figures and ratios in bench/results/ and BENCHMARKS.md. They use their own
+# database (traguardi_bench) and Redis db 11.
+bench: install
+	$(BIN)/python -m bench.run
+
+bench-quick: install
+	$(BIN)/python -m bench.run --quick
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

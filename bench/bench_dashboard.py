@@ -1,0 +1,162 @@
+"""The director's slipped-deadlines page at two sizes, for a typical director and for one with a large plan.
+
+On the generator's dataset at 1,000,000 and at 10,000 activities (quick: 100,000 and 10,000), for each
+director (the typical one, whose organization holds about 10,000 activities in its plan; at the large size
+also the director of the organization whose one plan is large), p50/p95 of:
+
+- page: GET /scadenze/ through Django's test Client, logged in with force_login (the first visit: the most
+  recent plan of the director's organizations), with the number of queries one request makes;
+- endpoint_query: `web.dashboard.slipped_deadlines(...)` fetching its first page of rows (the page's own query;
+  the REST API has no slipped endpoint yet); page_parts: the rest of what the page computes, timed apart (the
+  Paginator's count, `punctuality`, `achievements`);
+- raw (the limit): the SQL of that same first-page query, LIMIT included, run on a plain psycopg cursor.
+
+The issue's target (page p95 ≤ 100 ms at the large size, and ≤ 2× the raw SQL) is judged on the typical director
+at the large size; the large-plan director is reported beside it.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from bench.common import Result, quick, setup_django, summary_ms
+
+SIZES = (100_000, 10_000) if quick() else (1_000_000, 10_000)  # the large one first: the scan leaves it loaded
+PAGE_REQUESTS = 10 if quick() else 40
+QUERY_CALLS = 10 if quick() else 40
+BUDGET_SECONDS = 6 if quick() else 30  # at most, per series: a slow page gets fewer samples, never fewer than 5
+PAGE_TARGET_MS = 100
+RAW_RATIO_TARGET = 2.0
+
+
+def _samples(call: Callable[[], Any], count: int) -> list[float]:
+    call()  # warm-up
+    samples: list[float] = []
+    deadline = time.perf_counter() + BUDGET_SECONDS
+    while len(samples) < count and (len(samples) < 5 or time.perf_counter() < deadline):
+        started = time.perf_counter()
+        call()
+        samples.append(time.perf_counter() - started)
+    return samples
+
+
+def _page(username: str) -> dict[str, Any]:
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_HOST="localhost")
+    client.force_login(get_user_model().objects.get(username=username))
+
+    def get() -> None:
+        response = client.get("/scadenze/")
+        assert response.status_code == 200, response.status_code
+
+    samples = _samples(get, PAGE_REQUESTS)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get("/scadenze/")
+    return {
+        **summary_ms(samples),
+        "queries": len(queries),
+        "sql_ms": round(sum(float(query["time"]) for query in queries.captured_queries) * 1000, 1),
+        "bytes": len(response.content),
+        "slowest_queries_ms": sorted(
+            (round(float(q["time"]) * 1000, 1) for q in queries.captured_queries), reverse=True
+        )[:5],
+    }
+
+
+def _query(username: str) -> dict[str, Any]:
+    """The page's computations one by one, on the same user and filters as its first visit."""
+    from django.contrib.auth import get_user_model
+    from django.core.paginator import Paginator
+    from django.utils import timezone
+
+    from bench.bench_scan import explain
+    from bench.database import connect
+    from web.dashboard import Filters, punctuality, slipped_deadlines
+    from web.forms import DashboardFilters
+    from web.indicators import achievements, year_of
+    from web.views.dashboard import PAGE_SIZE
+
+    user = get_user_model().objects.get(username=username)
+    today = timezone.localdate()
+    plan = DashboardFilters(user=user).fields["plan"].queryset.first()  # type: ignore[attr-defined]
+    filters = Filters(plan_id=plan.pk)
+    first_page = slipped_deadlines(user, filters, today)[:PAGE_SIZE]
+    sql, params = first_page.query.sql_with_params()
+    endpoint = summary_ms(_samples(lambda: list(slipped_deadlines(user, filters, today)[:PAGE_SIZE]), QUERY_CALLS))
+    parts = {
+        "count": lambda: Paginator(slipped_deadlines(user, filters, today), PAGE_SIZE).count,
+        "punctuality": lambda: punctuality(user, filters, today),
+        "achievements": lambda: achievements(user, plan, year_of(plan, today)),
+    }
+    page_parts = {name: summary_ms(_samples(call, QUERY_CALLS)) for name, call in parts.items()}
+    with connect() as connection:
+        raw = summary_ms(_samples(lambda: connection.execute(sql, params).fetchall(), QUERY_CALLS))
+    return {
+        "plan": plan.code,
+        "slipped_rows": Paginator(slipped_deadlines(user, filters, today), PAGE_SIZE).count,
+        "indicators": len(achievements(user, plan, year_of(plan, today))),
+        "endpoint_query": endpoint,
+        "raw_sql": raw,
+        "page_parts": page_parts,
+        "explain_first_page": explain(sql, params),
+    }
+
+
+def _scenario(who: dict[str, Any]) -> dict[str, Any]:
+    page = _page(who["director"])
+    query = _query(who["director"])
+    return {
+        "director": who["director"],
+        "organization_activities": who["activities"],
+        "page": page,
+        **query,
+        "page_over_raw_p95": round(page["p95_ms"] / query["raw_sql"]["p95_ms"], 2),
+        "endpoint_over_raw_p95": round(query["endpoint_query"]["p95_ms"] / query["raw_sql"]["p95_ms"], 2),
+    }
+
+
+def main() -> None:
+    setup_django()
+    from bench.database import ensure_database
+    from bench.generate import ensure_dataset, standard_spec
+
+    ensure_database()
+    figures: dict[str, Any] = {"target_scenario": f"typical director at {SIZES[0]:,} activities"}
+    for size in SIZES:
+        dataset, generated = ensure_dataset(standard_spec(size))
+        at: dict[str, Any] = {"generated_now": generated, "organizations": dataset["organizations"]}
+        at["typical"] = _scenario(dataset["typical"])
+        if dataset["large"]:
+            at["large_plan"] = _scenario(dataset["large"])
+        figures[f"at_{size}"] = at
+    big, small = figures[f"at_{SIZES[0]}"], figures[f"at_{SIZES[1]}"]
+    typical = big["typical"]
+    limit = {f"raw_sql_p95_ms_at_{size}": figures[f"at_{size}"]["typical"]["raw_sql"]["p95_ms"] for size in SIZES}
+    ratios = {
+        "page_over_raw_p95": typical["page_over_raw_p95"],
+        "endpoint_over_raw_p95": typical["endpoint_over_raw_p95"],
+        f"page_p95_{SIZES[0]}_over_{SIZES[1]}": round(
+            typical["page"]["p95_ms"] / small["typical"]["page"]["p95_ms"], 2
+        ),
+    }
+    targets = {
+        f"page_p95_within_{PAGE_TARGET_MS}ms_at_{SIZES[0]}": typical["page"]["p95_ms"] <= PAGE_TARGET_MS,
+        f"page_p95_within_{RAW_RATIO_TARGET}x_raw_sql": typical["page_over_raw_p95"] <= RAW_RATIO_TARGET,
+    }
+    if "large_plan" in big:
+        large = big["large_plan"]
+        ratios["large_plan_page_over_raw_p95"] = large["page_over_raw_p95"]
+        targets[f"large_plan_page_p95_within_{PAGE_TARGET_MS}ms (informative)"] = (
+            large["page"]["p95_ms"] <= PAGE_TARGET_MS
+        )
+    Result("dashboard", figures, limit, ratios, targets).emit()
+
+
+if __name__ == "__main__":
+    main()

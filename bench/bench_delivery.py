@@ -1,0 +1,485 @@
+"""Reminder delivery end to end: outbox rows → a real Celery worker → a real SMTP server on loopback.
+
+10,000 deadline reminders (quick: 2,000), one per person, wait in the outbox (notifications.models.Message)
+of an organization of our own. A Celery worker (a subprocess, prefork, as deployed, on the bench Redis db)
+sends them through an aiosmtpd sink in this process (tests.notifications.sink), which reads the
+X-Traguardi-Messages header of every mail it accepts, so each outbox row is counted at the server.
+
+- `single`: one `dispatch_messages` task for all the people (what beat's scan or an approval event queues):
+  messages/s from publishing the task until the last row is marked sent.
+- `racing`: a second batch (2,000; quick: 500), two identical tasks published at once and run by two pool
+  processes: they race for every claim. Messages/s, and above all duplicates.
+
+The limit: a plain smtplib loop (a separate process, like the worker) sending the same number of copies of
+a real reminder mail into the same sink, opening a connection per mail as the dispatcher does (Django's
+`EmailMessage.send()` opens and quits one per call); the rate over a single reused connection (on the
+racing batch's count) is reported too. Target: `single` reaches at least half the per-connection loop's
+rate, and no outbox row arrives twice (or never).
+
+`python -m bench.bench_delivery --profile` runs the dispatcher in-process on 200 reminders under cProfile.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime as dt
+import email.policy
+import json
+import os
+import re
+import signal
+import smtplib
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from bench.common import REPO, Result, bench_env, quick, setup_django
+
+CELERY = str(Path(sys.executable).parent / "celery")
+RATIO_TARGET = 0.5
+SENDER = "Traguardi <noreply@traguardi.localhost>"
+
+
+@dataclass(frozen=True)
+class Sizes:
+    messages: int  # the single task's batch, and the smtplib loop's count (one connection per mail)
+    racing: int  # the racing tasks' batch, and the count of the loop over one connection
+
+
+def sizes() -> Sizes:
+    return Sizes(2_000, 500) if quick() else Sizes(10_000, 2_000)
+
+
+# ---------------------------------------------------------------------------------------------- the outbox
+
+
+@dataclass
+class Outbox:
+    organization_id: int
+    recipients: list[int]
+    moment: dt.datetime  # the `now` the tasks are given: 10:00 on a working day after today
+
+
+def build_people(count: int) -> Outbox:
+    """An organization of its own with `count` people, each owning one activity of one objective."""
+    from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.utils import timezone
+
+    from notifications.calendar import next_working_day
+    from plans.models import Activity, Area, Objective, Organization, Plan
+
+    stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
+    day = next_working_day(timezone.localdate() + dt.timedelta(days=1))
+    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
+    with transaction.atomic():
+        organization = Organization.objects.create(
+            slug=f"bench-delivery-{stamp}", name="Comune di Benchmark", kind=Organization.Kind.COMUNE
+        )
+        area = Area.objects.create(organization=organization, code="SOC", slug="sociale", name="Servizi sociali")
+        plan = Plan.objects.create(
+            organization=organization,
+            code="PEG",
+            kind=Plan.Kind.PEG,
+            title="PEG",
+            year_start=day.year,
+            year_end=day.year + 1,
+        )
+        objective = Objective.objects.create(plan=plan, code="SOC-1", title="Presa in carico unica")
+        objective.areas.add(area)
+        people = User.objects.bulk_create(
+            [
+                User(
+                    username=f"bd-{stamp}-{index}",
+                    email=f"persona{index}.{stamp}@bench-delivery.example",
+                    first_name="Persona",
+                    last_name=str(index),
+                    password="!",
+                )
+                for index in range(count)
+            ]
+        )
+        Activity.objects.bulk_create(
+            [
+                Activity(
+                    objective=objective,
+                    position=index + 1,
+                    description=f"Attività di prova numero {index + 1}",
+                    planned_end=day + dt.timedelta(days=10),
+                    owner=person,
+                )
+                for index, person in enumerate(people)
+            ]
+        )
+    return Outbox(organization.pk, [person.pk for person in people], moment)
+
+
+def drop_people(organization_id: int | None = None) -> None:
+    """Delete an outbox's organization (its plan, activities and messages go with it) and its people; without
+    an id, whatever an interrupted earlier run left. Nothing of it is protected: nobody requested anything."""
+    from django.contrib.auth.models import User
+
+    from plans.models import Organization
+
+    if organization_id is None:
+        Organization.objects.filter(slug__startswith="bench-delivery-").delete()
+        User.objects.filter(username__startswith="bd-", email__endswith="@bench-delivery.example").delete()
+        return
+    slug = Organization.objects.filter(pk=organization_id).values_list("slug", flat=True).first()
+    Organization.objects.filter(pk=organization_id).delete()
+    if slug:
+        User.objects.filter(username__startswith=f"bd-{slug.removeprefix('bench-delivery-')}-").delete()
+
+
+def plan_reminders(outbox: Outbox, batch: str, people: int) -> list[int]:
+    """One deadline reminder for each of the first `people` people, due on the run's day (the rows a scan
+    would have planned); the ids of those people."""
+    from django.utils import timezone
+
+    from notifications.models import Message
+    from plans.models import Activity
+
+    activities = Activity.objects.filter(objective__plan__organization_id=outbox.organization_id)
+    rows = Message.objects.bulk_create(
+        [
+            Message(
+                kind=Message.Kind.DEADLINE,
+                organization_id=outbox.organization_id,
+                recipient_id=owner,
+                target=f"activity:{pk}",
+                period=f"{batch}/7",
+                due_on=outbox.moment.date(),
+                next_attempt_at=timezone.now(),
+            )
+            for pk, owner in activities.values_list("pk", "owner_id").order_by("pk")[:people]
+        ]
+    )
+    return [row.recipient_id for row in rows]
+
+
+def sample_mail(outbox: Outbox) -> tuple[str, bytes]:
+    """A real reminder as the dispatcher would compose it (an unsaved row: composing sends nothing): its
+    address and bytes, for the smtplib loop."""
+    from notifications.mails import compose
+    from notifications.models import Message
+    from plans.models import Activity
+
+    activity = Activity.objects.filter(owner_id=outbox.recipients[0]).select_related("owner").get()
+    row = Message(
+        kind=Message.Kind.DEADLINE,
+        organization_id=outbox.organization_id,
+        recipient=activity.owner,
+        target=f"activity:{activity.pk}",
+        period="sample/7",
+        due_on=outbox.moment.date(),
+    )
+    mail = compose([row], outbox.moment)
+    mail.extra_headers["X-Traguardi-Messages"] = "0"  # the unsaved row has no id; the sink wants a number
+    return mail.to[0], mail.message(policy=email.policy.SMTP).as_bytes()  # as Django's SMTP backend sends it
+
+
+# ----------------------------------------------------------------------------------------------- the limit
+
+
+def raw_smtp(port: int, count: int, mail_file: Path, reuse: bool) -> float:
+    """Send `count` copies of the mail in `mail_file` (first line: the address) with smtplib; seconds taken."""
+    address, _, content = mail_file.read_bytes().partition(b"\n")
+    to = address.decode()
+    started = time.perf_counter()
+    if reuse:
+        with smtplib.SMTP("127.0.0.1", port, timeout=10) as server:
+            for _ in range(count):
+                server.sendmail(SENDER, [to], content)
+    else:
+        for _ in range(count):
+            with smtplib.SMTP("127.0.0.1", port, timeout=10) as server:  # open, send, QUIT: like Django's backend
+                server.sendmail(SENDER, [to], content)
+    return time.perf_counter() - started
+
+
+def measure_raw(port: int, count: int, mail_file: Path, reuse: bool) -> float:
+    """The smtplib loop in a process of its own, as the worker is: the sink keeps this process's GIL to itself."""
+    command = [sys.executable, "-m", "bench.bench_delivery", "--raw-smtp", str(port), str(count), str(mail_file)]
+    command += ["--reuse"] if reuse else []
+    done = subprocess.run(command, cwd=REPO, env=bench_env(), capture_output=True, text=True, check=False, timeout=600)
+    if done.returncode:
+        raise RuntimeError(f"the smtplib loop failed:\n{done.stderr[-3000:]}")
+    return float(json.loads(done.stdout.strip().splitlines()[-1])["seconds"])
+
+
+# ---------------------------------------------------------------------------------------------- the worker
+
+
+@dataclass
+class Worker:
+    process: subprocess.Popen[bytes]
+    log: Path
+    name: str
+
+    def output(self) -> str:
+        return self.log.read_text(encoding="utf-8", errors="replace") if self.log.exists() else ""
+
+    def wait_ready(self, timeout: float = 60.0) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if re.search(rf"{re.escape(self.name)}@\S+ ready\.", self.output()):
+                return
+            if self.process.poll() is not None:
+                break
+            time.sleep(0.1)
+        raise RuntimeError(f"the Celery worker did not start:\n{self.output()[-3000:]}")
+
+    def stop(self) -> None:
+        """Warm shutdown, then SIGKILL to the whole process group (the pool too)."""
+        if self.process.poll() is None:
+            self.process.terminate()
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                self.process.wait(timeout=15)
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(self.process.pid, signal.SIGKILL)
+        self.process.wait(timeout=15)
+
+
+def start_worker(smtp_port: int, log_dir: Path, concurrency: int) -> Worker:
+    name = f"bench-delivery-{os.getpid()}"
+    log = log_dir / "worker.log"
+    env = bench_env(EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}?timeout=10", LOG_LEVEL="INFO")
+    command = [CELERY, "-A", "config", "worker", "--loglevel=info", "--pool=prefork", f"--concurrency={concurrency}"]
+    command += ["-Q", "celery", "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{name}@%h"]
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    worker = Worker(process, log, name)
+    try:
+        worker.wait_ready()
+    except BaseException:
+        worker.stop()
+        raise
+    return worker
+
+
+def purge_broker() -> None:
+    """Nothing left in the bench queue by an earlier run (bench_http's approval events queue tasks there)."""
+    import redis
+
+    from config.celery import app
+
+    app.control.purge()
+    client = redis.Redis.from_url(os.environ["REDIS_URL"])
+    try:
+        client.delete("unacked", "unacked_index", "unacked_mutex")
+    finally:
+        client.close()
+
+
+def publish(outbox: Outbox, recipients: list[int], copies: int) -> list[str]:
+    """`copies` identical dispatch tasks for these people, as an approval event or the scan would queue."""
+    from config.celery import app
+
+    ids = []
+    for _ in range(copies):
+        task_id = str(uuid.uuid4())
+        kwargs = {"recipient_ids": recipients, "now": outbox.moment.isoformat()}
+        app.send_task("notifications.tasks.dispatch_messages", kwargs=kwargs, task_id=task_id)
+        ids.append(task_id)
+    return ids
+
+
+SUCCEEDED = re.compile(r"Task [\w.]+\[(?P<id>[0-9a-f-]+)\] succeeded in [\d.]+s: (?P<result>\{.*?\})\s*$", re.M)
+
+
+def wait_sent(outbox: Outbox, batch: str, worker: Worker, tasks: list[str], timeout: float) -> float:
+    """Until every row of the batch is marked sent and every task has finished; the moment it saw that."""
+    from notifications.models import Message
+
+    deadline = time.monotonic() + timeout
+    rows = Message.objects.filter(organization_id=outbox.organization_id, period=f"{batch}/7")
+    pending = rows.exclude(status=Message.Status.SENT)
+    while time.monotonic() < deadline:
+        finished = {match["id"] for match in SUCCEEDED.finditer(worker.output())}
+        if set(tasks) <= finished and not pending.exists():
+            return time.perf_counter()
+        if worker.process.poll() is not None:
+            raise RuntimeError(f"the worker died:\n{worker.output()[-3000:]}")
+        time.sleep(0.1)
+    raise RuntimeError(f"not all sent in {timeout:.0f}s: {pending.count()} left\n{worker.output()[-3000:]}")
+
+
+def deliver(outbox: Outbox, batch: str, people: int, worker: Worker, sink: Any, copies: int) -> dict[str, Any]:
+    """Plan the batch, publish the task(s), wait until every row is sent, then count what the SMTP server
+    received."""
+    from django.db import connections
+
+    from notifications.models import Message
+
+    recipients = plan_reminders(outbox, batch, people)
+    rows = set(
+        Message.objects.filter(organization_id=outbox.organization_id, period=f"{batch}/7").values_list("pk", flat=True)
+    )
+    connections.close_all()
+    sink.reset()
+    started = time.perf_counter()
+    tasks = publish(outbox, recipients, copies)
+    ended = wait_sent(outbox, batch, worker, tasks, timeout=120 + len(rows) / 10)
+    seconds = ended - started
+    mails = sink.mails
+    carried = Counter(pk for mail in mails for pk in mail.message_ids)
+    expected = rows
+    results = [match["result"] for match in SUCCEEDED.finditer(worker.output()) if match["id"] in tasks]
+    return {
+        "messages": len(rows),
+        "tasks": copies,
+        "seconds": round(seconds, 2),
+        "messages_per_s": round(len(rows) / seconds, 1),
+        "mails_received": len(mails),
+        "duplicates": sum(count - 1 for pk, count in carried.items() if pk in expected and count > 1),
+        "lost": len(expected - set(carried)),
+        "unknown": len(set(carried) - expected),
+        "task_results": results,
+    }
+
+
+# --------------------------------------------------------------------------------------------------- profile
+
+
+def profile(count: int = 200) -> None:
+    """The dispatcher in this process (as one task runs it) on `count` reminders, under cProfile, with the SQL
+    queries it makes per mail. The sink runs in a thread of this process; the profile is the caller's thread."""
+    import cProfile
+    import io
+    import pstats
+
+    from tests.notifications.sink import Sink
+
+    with Sink() as sink:
+        setup_django(EMAIL_URL=f"smtp://127.0.0.1:{sink.port}?timeout=10")
+        from bench.database import ensure_database
+
+        ensure_database()
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        from notifications.dispatch import dispatch
+
+        outbox = build_people(count)
+        plan_reminders(outbox, "profile", count)
+        sample_mail(outbox)  # warm: templates, URL resolver, translations
+        profiler = cProfile.Profile()
+        try:
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                profiler.enable()
+                result = dispatch(now=outbox.moment, recipients=outbox.recipients)
+                profiler.disable()
+                seconds = time.perf_counter() - started
+        finally:
+            drop_people(outbox.organization_id)
+        print(
+            f"## {result.mails} mails in {seconds:.2f}s: {seconds / max(1, result.mails) * 1000:.1f} ms a mail, "
+            f"{len(queries) / max(1, result.mails):.1f} SQL queries a mail, {len(sink.mails)} received"
+        )
+        shapes = Counter(query["sql"][:100] for query in queries.captured_queries)
+        for sql, times in shapes.most_common(12):
+            print(f"  {times:5d} × {sql}")
+        text = io.StringIO()
+        pstats.Stats(profiler, stream=text).sort_stats("cumulative").print_stats(40)
+        print(text.getvalue())
+
+
+# ------------------------------------------------------------------------------------------------------ main
+
+
+def _stop_on_sigterm(signum: int, frame: Any) -> None:
+    raise SystemExit(128 + signum)  # unwinds through the finally blocks: the worker's group is stopped
+
+
+def main() -> None:
+    signal.signal(signal.SIGTERM, _stop_on_sigterm)
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--raw-smtp", nargs=3, metavar=("PORT", "COUNT", "MAIL_FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--reuse", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--profile", action="store_true", help="profile the dispatcher in-process instead")
+    options = parser.parse_args()
+    if options.raw_smtp:
+        port, count, mail_file = options.raw_smtp
+        print(json.dumps({"seconds": raw_smtp(int(port), int(count), Path(mail_file), options.reuse)}))
+        return
+
+    if options.profile:
+        profile()
+        return
+    setup_django()
+    from bench.database import ensure_database
+
+    ensure_database()
+    from django.db import connections
+
+    from tests.notifications.sink import Sink
+
+    size = sizes()
+    drop_people()
+    outbox = build_people(size.messages)
+    address, content = sample_mail(outbox)
+    connections.close_all()
+    purge_broker()
+    figures: dict[str, Any] = {"mail_bytes": len(content)}
+    limit: dict[str, Any] = {}
+    worker: Worker | None = None
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-delivery-") as folder, Sink() as sink:
+            mail_file = Path(folder) / "mail.eml"
+            mail_file.write_bytes(address.encode() + b"\n" + content)
+            loops = (
+                ("smtplib_connection_per_mail", False, size.messages),
+                ("smtplib_one_connection", True, size.racing),
+            )
+            for label, reuse, count in loops:
+                sink.reset()
+                seconds = measure_raw(sink.port, count, mail_file, reuse)
+                limit[label] = {
+                    "mails": count,
+                    "seconds": round(seconds, 2),
+                    "mails_per_s": round(count / seconds, 1),
+                    "mails_received": len(sink.mails),
+                }
+            worker = start_worker(sink.port, Path(folder), concurrency=2)
+            figures["single"] = deliver(outbox, "single", size.messages, worker, sink, copies=1)
+            figures["racing"] = deliver(outbox, "racing", size.racing, worker, sink, copies=2)
+    finally:
+        if worker is not None:
+            worker.stop()
+        with contextlib.suppress(Exception):
+            purge_broker()
+        drop_people(outbox.organization_id)  # its messages too, sent or not: nobody is to send them
+    single, racing = figures["single"], figures["racing"]
+    per_connection = limit["smtplib_connection_per_mail"]["mails_per_s"]
+    ratios = {
+        "single_to_smtplib_connection_per_mail": round(single["messages_per_s"] / per_connection, 3),
+        "single_to_smtplib_one_connection": round(
+            single["messages_per_s"] / limit["smtplib_one_connection"]["mails_per_s"], 3
+        ),
+        "racing_to_smtplib_connection_per_mail": round(racing["messages_per_s"] / per_connection, 3),
+    }
+    clean = all(run["duplicates"] == run["lost"] == run["unknown"] == 0 for run in (single, racing))
+    Result(
+        name="delivery",
+        figures=figures,
+        limit=limit,
+        ratios=ratios,
+        targets={
+            "single_at_least_half_of_smtplib": ratios["single_to_smtplib_connection_per_mail"] >= RATIO_TARGET,
+            "no_duplicates_none_lost": clean,
+        },
+    ).emit()
+
+
+if __name__ == "__main__":
+    main()
