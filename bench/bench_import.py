@@ -21,7 +21,6 @@ import io
 import json
 import os
 import pstats
-import resource
 import subprocess
 import sys
 import time
@@ -30,7 +29,7 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from bench.common import REPO, Result, quick, setup_django, stopwatch
+from bench.common import REPO, Result, peak_rss_mb, quick, setup_django, stopwatch
 from bench.planfile import PlanSize, delete_organizations, generate_plan_file
 
 SLUG_PREFIX = "bench-import-"
@@ -43,17 +42,6 @@ OBJECTIVE_TEXTS = (
     *("programme", "typology", "classification", "description", "strategic_area", "operational_objective"),
     *("peg_project", "services", "end_users", "networks"),
 )
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS. VmHWM, not getrusage(): Linux carries ru_maxrss over fork and exec, so a child
-    started by a parent holding a 100,000-activity document would report the parent's size as its own."""
-    try:
-        status = Path("/proc/self/status").read_text(encoding="ascii")
-    except OSError:
-        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
-    return round(int(line.split()[1]) / 1024, 1)
 
 
 # --- the child processes: one measurement each ---------------------------------------------------------

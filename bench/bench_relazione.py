@@ -21,14 +21,12 @@ import datetime as dt
 import io
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
-from pathlib import Path
 from typing import Any
 
-from bench.common import REPO, Result, quick, setup_django, stopwatch, summary_ms
+from bench.common import REPO, Result, peak_rss_mb, quick, setup_django, stopwatch, summary_ms
 from bench.planfile import PlanSize, delete_organizations, generate_plan_file
 
 SLUG_PREFIX = "bench-relazione-"
@@ -54,17 +52,6 @@ HTML_PATH = FILES / f"relazione-{OBJECTIVES}.html"
 FORMATS = ("pdf", "docx", "xlsx", "csv", "json")
 # gunicorn kills a sync worker busy longer than this: 60 s in docker-compose.yml, 30 s (its default) in the Dockerfile.
 REQUEST_TIMEOUTS = {"docker_compose": 60, "dockerfile": 30}
-
-
-def peak_rss_mb() -> float:
-    """This process's peak RSS. VmHWM, not getrusage(): Linux carries ru_maxrss over fork and exec, so a child
-    started by a parent holding a 100,000-activity document would report the parent's size as its own."""
-    try:
-        status = Path("/proc/self/status").read_text(encoding="ascii")
-    except OSError:
-        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
-    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
-    return round(int(line.split()[1]) / 1024, 1)
 
 
 def repeats(fmt: str) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import statistics
 import time
 from collections.abc import Callable, Iterator
@@ -64,6 +65,17 @@ def stopwatch() -> Iterator[dict[str, float]]:
         yield measured
     finally:
         measured["seconds"] = time.perf_counter() - started
+
+
+def peak_rss_mb() -> float:
+    """This process's peak RSS. VmHWM, not getrusage(): Linux carries ru_maxrss over fork and exec, so a child
+    started by a parent holding a 100,000-activity document would report the parent's size as its own."""
+    try:
+        status = Path("/proc/self/status").read_text(encoding="ascii")
+    except OSError:
+        return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+    return round(int(line.split()[1]) / 1024, 1)
 
 
 def machine() -> dict[str, Any]:
