@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -21,7 +21,7 @@ from web.indicators import achievements, year_of
 PAGE_SIZE = 100
 
 
-def _filters(form: DashboardFilters, request: HttpRequest) -> tuple[Filters, Plan | None]:
+def _filters(form: DashboardFilters) -> tuple[Filters, Plan | None]:
     plans = form.fields["plan"].queryset  # type: ignore[attr-defined]
     if not form.is_bound:  # the first visit: the most recent plan
         plan = plans.first()
@@ -50,7 +50,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     # Only the page number in the address (the pages of a first visit) still means "no filter chosen".
     chosen = any(name in request.GET for name in DashboardFilters.base_fields)
     form = DashboardFilters(request.GET if chosen else None, user=request.user)
-    filters, plan = _filters(form, request)
+    filters, plan = _filters(form)
     if not form.is_bound and plan is not None:
         form.initial["plan"] = plan.pk
     context: dict[str, Any] = {"form": form, "plan": plan, "today": today}
