@@ -9,10 +9,11 @@ import pytest
 import time_machine
 from pytest_django.fixtures import Settings
 
+from tests.parsing.seeds import SEEDS_DIR
 from tests.workflow.world import World, build_world
 
 REPO = Path(__file__).resolve().parent.parent
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = SEEDS_DIR
 
 
 @pytest.fixture(autouse=True)

@@ -19,10 +19,12 @@ import pytest
 import yaml
 from jsonschema import Draft202012Validator, FormatChecker
 
+from tests.parsing.seeds import SEEDS_DIR
+
 REPO = Path(__file__).resolve().parents[2]
 DEMO = REPO / "plans" / "demo"
 SCHEMA = REPO / "plans" / "schema" / "plan.schema.json"
-SEEDS = REPO.parent / "shared" / "seeds"
+SEEDS = SEEDS_DIR
 
 FILES = ["relazione-2021.yaml", "peg-2019.yaml", "piano-di-zona.yaml"]
 SEED_002 = "002_65db54c7f61cb771.txt"

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
+import os
 import re
+import subprocess
 from pathlib import Path
 
-SEEDS_DIR = Path(__file__).resolve().parents[2].parent / "shared" / "seeds"
+REPO = Path(__file__).resolve().parents[2]
+
+
+def find_seeds_dir() -> Path:
+    """TRAGUARDI_SEEDS_DIR if set; otherwise ``../shared/seeds`` beside this checkout or, for a clone made
+    elsewhere (CI clones main into a temporary folder), beside the repository it was cloned from."""
+    if os.environ.get("TRAGUARDI_SEEDS_DIR"):
+        return Path(os.environ["TRAGUARDI_SEEDS_DIR"])
+    candidates = [REPO.parent / "shared" / "seeds"]
+    origin = subprocess.run(
+        ["git", "config", "--get", "remote.origin.url"], cwd=REPO, capture_output=True, text=True, check=False
+    ).stdout.strip()
+    if origin and "://" not in origin and ":" not in origin.split("/")[0]:  # a local path, not a URL
+        candidates.append(Path(origin).resolve().parent / "shared" / "seeds")
+    return next((candidate for candidate in candidates if candidate.is_dir()), candidates[0])
+
+
+SEEDS_DIR = find_seeds_dir()
 PEG_2019 = SEEDS_DIR / "001_c71833301f1f6255.txt"
 PERFORMANCE_REPORT_2021 = SEEDS_DIR / "002_65db54c7f61cb771.txt"
 
