@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
+from functools import cache
 from typing import Any
 
-from plans.importing.sync import Counts, sync_rows
+from plans.importing.bulk import insert_values
+from plans.importing.sync import Counts, sync_rows, sync_values
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
@@ -22,6 +24,8 @@ from plans.models import (
 from plans.models.indicator import ParsedValue
 from plans.parsing import parse_value
 
+# The fields of a parsed value, as ParsedValue.spec_values gives them.
+MEASUREMENT_VALUES = tuple(ParsedValue.spec_values(parse_value("")))
 SHEET_TEXTS = (
     "level",
     "goal",
@@ -48,6 +52,8 @@ class DetailWriter:
         self.plan = plan
         self.counts = counts
         self.progress = progress
+        # Indicator values repeat ("100%", "si", "31/12/2026"): each distinct text is parsed once per import.
+        self._parse_value = cache(parse_value)
 
     def write_indicators_and_reports(self, objectives: dict[str, Objective]) -> None:
         items = self.document.get("objectives", [])
@@ -62,14 +68,12 @@ class DetailWriter:
                     "direction": indicator.get("direction", Indicator.Direction.TARGET),
                     "note": indicator.get("note", ""),
                 }
-        existing = {
-            (row.objective_id, row.position): row for row in Indicator.objects.filter(objective__plan=self.plan)
-        }
-        indicators = sync_rows(
+        indicators = sync_values(
             Indicator,
-            existing,
+            Indicator.objects.filter(objective__plan=self.plan).order_by(),
+            ("objective_id", "position"),
             wanted,
-            lambda key, fields: Indicator(objective_id=key[0], position=key[1], **fields),
+            lambda key, fields: {"objective_id": key[0], "position": key[1], **fields},
             self.counts["indicators"],
         )
         self._targets(items, objectives, indicators)
@@ -80,23 +84,21 @@ class DetailWriter:
         self,
         items: list[dict[str, Any]],
         objectives: dict[str, Objective],
-        indicators: dict[tuple[int, int], Indicator],
+        indicators: dict[tuple[int, int], int],
     ) -> None:
         wanted: dict[tuple[int, int], dict[str, Any]] = {}
         for item in items:
             for position, indicator in enumerate(item.get("indicators", []), start=1):
-                row = indicators[(objectives[item["code"]].pk, position)]
+                indicator_id = indicators[(objectives[item["code"]].pk, position)]
                 for target in indicator.get("targets", []):
-                    wanted[(row.pk, target["year"])] = ParsedValue.spec_values(parse_value(str(target["value"])))
-        existing = {
-            (row.indicator_id, row.year): row
-            for row in IndicatorTarget.objects.filter(indicator__objective__plan=self.plan)
-        }
-        sync_rows(
+                    value = self._parse_value(str(target["value"]))
+                    wanted[(indicator_id, target["year"])] = ParsedValue.spec_values(value)
+        sync_values(
             IndicatorTarget,
-            existing,
+            IndicatorTarget.objects.filter(indicator__objective__plan=self.plan).order_by(),
+            ("indicator_id", "year"),
             wanted,
-            lambda key, fields: IndicatorTarget(indicator_id=key[0], year=key[1], **fields),
+            lambda key, fields: {"indicator_id": key[0], "year": key[1], **fields},
             self.counts["targets"],
         )
 
@@ -104,32 +106,34 @@ class DetailWriter:
         self,
         items: list[dict[str, Any]],
         objectives: dict[str, Objective],
-        indicators: dict[tuple[int, int], Indicator],
+        indicators: dict[tuple[int, int], int],
     ) -> None:
         """Measurements are history: a value that differs from the latest one of its (year, date) is added as a
         new row, never written over the old one."""
-        latest: dict[tuple[int, int, dt.date | None], Measurement] = {}
-        for row in Measurement.objects.filter(indicator__objective__plan=self.plan).order_by("recorded_at", "pk"):
-            latest[(row.indicator_id, row.year, row.measured_on)] = row
-        new_rows: list[Measurement] = []
+        compared = (*MEASUREMENT_VALUES, "note")
+        latest: dict[tuple[int, int, dt.date | None], tuple[Any, ...]] = {}
+        rows = Measurement.objects.filter(indicator__objective__plan=self.plan).order_by("recorded_at", "pk")
+        for indicator_id, year, measured_on, *current in rows.values_list(
+            "indicator_id", "year", "measured_on", *compared
+        ).iterator(chunk_size=2000):
+            latest[(indicator_id, year, measured_on)] = tuple(current)
+        new_rows: list[dict[str, Any]] = []
         counts = self.counts["measurements"]
         for item in items:
             for position, indicator in enumerate(item.get("indicators", []), start=1):
-                indicator_row = indicators[(objectives[item["code"]].pk, position)]
+                indicator_id = indicators[(objectives[item["code"]].pk, position)]
                 for measurement in indicator.get("measurements", []):
                     measured_on = dt.date.fromisoformat(measurement["date"]) if "date" in measurement else None
-                    values = ParsedValue.spec_values(parse_value(str(measurement["value"])))
+                    values = ParsedValue.spec_values(self._parse_value(str(measurement["value"])))
                     values["note"] = measurement.get("note", "")
-                    current = latest.get((indicator_row.pk, measurement["year"], measured_on))
-                    if current is not None and all(getattr(current, k) == v for k, v in values.items()):
+                    found = latest.get((indicator_id, measurement["year"], measured_on))
+                    if found is not None and found == tuple(values[name] for name in compared):
                         counts.unchanged += 1
                         continue
                     new_rows.append(
-                        Measurement(
-                            indicator_id=indicator_row.pk, year=measurement["year"], measured_on=measured_on, **values
-                        )
+                        {"indicator_id": indicator_id, "year": measurement["year"], "measured_on": measured_on} | values
                     )
-        Measurement.objects.bulk_create(new_rows, batch_size=2000)
+        insert_values(Measurement, len(new_rows), new_rows)
         counts.created += len(new_rows)
 
     def _reports(self, items: list[dict[str, Any]], objectives: dict[str, Objective]) -> None:

@@ -1,7 +1,8 @@
-"""Read a plan document from YAML or JSON, keeping the line and column of every value for error reports."""
+"""Read a plan document from YAML or JSON; the line and column of a value are found only for an error report."""
 
 from __future__ import annotations
 
+import bisect
 import json
 import re
 from pathlib import Path
@@ -33,41 +34,144 @@ PlanYamlLoader.add_implicit_resolver(
 
 
 class SourceMap:
-    """Maps a document path to "file, riga N, colonna M", built on first use only (errors are rare)."""
+    """Maps a document path to "file, riga N, colonna M". Nothing is kept or built while the file is fine:
+    the first error to locate reads the file again (if it is unchanged) and indexes it, once."""
 
-    def __init__(self, path: Path, text: str) -> None:
+    def __init__(self, path: Path, *, json: bool) -> None:
         self._path = path
-        self._text = text
-        self._marks: dict[DocPath, tuple[int, int]] | None = None
+        self._json = json
+        self._stamp = _stamp(path)
+        self._index: _Index | None = None
 
     def __call__(self, doc_path: DocPath) -> str:
-        if self._marks is None:
-            self._marks = self._build()
-        probe = doc_path
-        while probe not in self._marks and probe:
-            probe = probe[:-1]
+        if self._index is None:
+            self._index = self._build()
         where = f"{self._path.name}"
-        if probe in self._marks:
-            line, column = self._marks[probe]
+        mark = self._index.mark(doc_path)
+        if mark is not None:
+            line, column = mark
             where += f", riga {line}, colonna {column}"
         return f"{where} ({format_path(doc_path)})" if doc_path else where
 
-    def _build(self) -> dict[DocPath, tuple[int, int]]:
-        marks: dict[DocPath, tuple[int, int]] = {}
+    def _build(self) -> _Index:
         try:
-            root = yaml.compose(self._text, Loader=yaml.SafeLoader)
+            unchanged = _stamp(self._path) == self._stamp
+            text = self._path.read_text(encoding="utf-8") if unchanged else None
+        except (OSError, UnicodeDecodeError):
+            text = None
+        if text is None:
+            return _Index()
+        return _JsonIndex(text) if self._json else _YamlIndex(text)
+
+
+def _stamp(path: Path) -> tuple[int, int]:
+    status = path.stat()
+    return status.st_size, status.st_mtime_ns
+
+
+class _Index:
+    """No positions: the file changed or vanished since it was read."""
+
+    def mark(self, doc_path: DocPath) -> tuple[int, int] | None:
+        return None
+
+
+class _YamlIndex(_Index):
+    """Positions from the YAML node tree (libyaml when available), composed once. A path is followed as far
+    as it exists, so a missing field points at the section that should hold it."""
+
+    def __init__(self, text: str) -> None:
+        try:
+            self._root = yaml.compose(text, Loader=_ComposeLoader)
         except yaml.YAMLError:
-            return marks
-        stack: list[tuple[yaml.Node, DocPath]] = [(root, ())] if root is not None else []
-        while stack:
-            node, path = stack.pop()
-            marks[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+            self._root = None
+
+    def mark(self, doc_path: DocPath) -> tuple[int, int] | None:
+        node = self._root
+        if node is None:
+            return None
+        for part in doc_path:
+            child = None
             if isinstance(node, yaml.MappingNode):
-                for key_node, value_node in node.value:
-                    stack.append((value_node, (*path, str(key_node.value))))
-            elif isinstance(node, yaml.SequenceNode):
-                stack.extend((child, (*path, index)) for index, child in enumerate(node.value))
-        return marks
+                child = next((value for key, value in node.value if str(key.value) == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                child = node.value[part]
+            if child is None:
+                break
+            node = child
+        return node.start_mark.line + 1, node.start_mark.column + 1
+
+
+_ComposeLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+_WHITESPACE = re.compile(r"[ \t\n\r]*")
+# What YAML counts as a line break besides \n (the file was read with universal newlines: no \r is left).
+_RARE_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+class _JsonIndex(_Index):
+    """Positions in a JSON text, found by walking only the containers on the way to a path with the C JSON
+    scanner (each container indexed once), instead of building a tree of the whole file."""
+
+    def __init__(self, text: str) -> None:
+        self._text = text
+        self._decoder = json.JSONDecoder()
+        self._children: dict[int, dict[str | int, int]] = {}
+        self._breaks: list[str] | None = None
+        self._known: list[tuple[int, int]] = []  # (position, line) pairs already worked out
+
+    def mark(self, doc_path: DocPath) -> tuple[int, int] | None:
+        position = _WHITESPACE.match(self._text, 0).end()  # type: ignore[union-attr]
+        if position >= len(self._text):
+            return None
+        for part in doc_path:
+            child = self._members(position).get(part)
+            if child is None:
+                break
+            position = child
+        return self._line_column(position)
+
+    def _members(self, start: int) -> dict[str | int, int]:
+        """Where each member of the object or array starting at `start` begins (the first of repeated keys)."""
+        if start not in self._children:
+            try:
+                self._children[start] = self._scan(start)
+            except (ValueError, IndexError):
+                self._children[start] = {}
+        return self._children[start]
+
+    def _scan(self, start: int) -> dict[str | int, int]:
+        text, members = self._text, dict[str | int, int]()
+        opening = text[start]
+        if opening not in "{[":
+            return {}
+        closing = "}" if opening == "{" else "]"
+        position = _WHITESPACE.match(text, start + 1).end()  # type: ignore[union-attr]
+        index = 0
+        while text[position] != closing:
+            key: str | int = index
+            if opening == "{":
+                key, position = json.decoder.scanstring(text, position + 1)  # type: ignore[attr-defined]
+                position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+                position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]  # past ":"
+            members.setdefault(key, position)
+            _value, position = self._decoder.raw_decode(text, position)
+            position = _WHITESPACE.match(text, position).end()  # type: ignore[union-attr]
+            if text[position] == ",":
+                position = _WHITESPACE.match(text, position + 1).end()  # type: ignore[union-attr]
+            index += 1
+        return members
+
+    def _line_column(self, position: int) -> tuple[int, int]:
+        """Counted from the nearest position already located before this one, without copying the text."""
+        text = self._text
+        if self._breaks is None:
+            self._breaks = ["\n", *(rare for rare in _RARE_BREAKS if rare in text)]
+        index = bisect.bisect_right(self._known, (position, 0)) - 1
+        start, line = self._known[index] if index >= 0 else (0, 1)
+        line += sum(text.count(mark, start, position) for mark in self._breaks)
+        bisect.insort(self._known, (position, line))
+        line_start = max(text.rfind(mark, 0, position) for mark in self._breaks) + 1
+        return line, position - line_start + 1
 
 
 def read_text(path: Path) -> str:
@@ -112,7 +216,7 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
         ) from None
     except yaml.YAMLError as error:
         raise PlanImportError([Problem(path.name, f"YAML non valido: {error}")]) from None
-    return data, SourceMap(path, text)
+    return data, SourceMap(path, json=False)
 
 
 def load_json(path: Path) -> tuple[Any, SourceMap]:
@@ -129,4 +233,4 @@ def load_json(path: Path) -> tuple[Any, SourceMap]:
                 )
             ]
         ) from None
-    return data, SourceMap(path, text)
+    return data, SourceMap(path, json=True)

@@ -12,6 +12,7 @@ from typing import Any
 import jsonschema
 
 from plans.importing.errors import DocPath, Locator, Problem
+from plans.importing.schema_check import Check, compiled_check, schema_errors
 from plans.parsing import parse_italian_decimal
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "plan.schema.json"
@@ -88,9 +89,22 @@ def _describe(error: jsonschema.ValidationError) -> tuple[str, str]:
     return error.message, ""
 
 
+@cache
+def plan_validator() -> jsonschema.Draft202012Validator:
+    return jsonschema.Draft202012Validator(plan_schema(), format_checker=jsonschema.FormatChecker())
+
+
+@cache
+def plan_check() -> Check | None:
+    validator = plan_validator()
+    return compiled_check(plan_schema(), validator.format_checker or jsonschema.FormatChecker())
+
+
 def schema_problems(document: Any, locate: Locator) -> list[Problem]:
-    validator = jsonschema.Draft202012Validator(plan_schema(), format_checker=jsonschema.FormatChecker())
-    errors = sorted(validator.iter_errors(document), key=lambda error: [str(part) for part in error.absolute_path])
+    check = plan_check()
+    if check is not None and check(document):
+        return []  # valid: jsonschema would find nothing, so it only runs to word errors
+    errors = sorted(schema_errors(plan_validator(), document), key=lambda error: [str(p) for p in error.absolute_path])
     problems = []
     for error in errors[:MAX_PROBLEMS]:
         what, fix = _describe(error)
@@ -220,17 +234,17 @@ def _indicator_problems(
     for index, indicator in enumerate(objective.get("indicators", [])):
         years_seen: set[int] = set()
         for target_index, target in enumerate(indicator.get("targets", [])):
-            where = locate((*base, "indicators", index, "targets", target_index, "year"))
+            year_path: DocPath = (*base, "indicators", index, "targets", target_index, "year")
             if target["year"] in years_seen:
                 yield Problem(
-                    where,
+                    locate(year_path),
                     f"valore atteso ripetuto per l'anno {target['year']}",
                     "Indica un solo valore atteso per anno.",
                 )
             years_seen.add(target["year"])
             if not first <= target["year"] <= last:
                 yield Problem(
-                    where,
+                    locate(year_path),
                     f"l'anno {target['year']} è fuori dal periodo del piano ({first}–{last})",
                     "Correggi l'anno o il periodo del piano.",
                 )

@@ -6,20 +6,26 @@ import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable
 from decimal import Decimal
+from functools import cache
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db import connection
+from django.db.models import BooleanField, Q
+from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
+from plans.importing.bulk import insert_values
 from plans.importing.details import DetailWriter
 from plans.importing.errors import Locator, PlanImportError, Problem
 from plans.importing.states import initial_activity_state, initial_objective_state
-from plans.importing.sync import Counts, sync_rows
+from plans.importing.sync import Counts, sync_rows, sync_values
 from plans.models import Activity, Area, Objective, Organization, Plan, WorkState
 from plans.models.activity import time_columns
 from plans.parsing import TimeSpec, parse_italian_decimal, parse_time
 
 Progress = Callable[[int, int], None]
+OBJECTIVES_PER_BATCH = 1000  # activities are written in batches of this many objectives (about 10,000 rows)
 ActivityKey = tuple[int, int]
 
 
@@ -47,6 +53,10 @@ class PlanWriter:
         self.reference_date = reference_date
         self.progress = progress or (lambda done, total: None)
         self.counts: dict[str, Counts] = defaultdict(Counts)
+        # Times repeat across a plan ("Dicembre", "31/12/2026"): each distinct text is parsed once per import,
+        # and its columns are built once (shared, never modified, by every activity that has it).
+        self._parse_time = cache(lambda raw, year: parse_time(raw, year=year))
+        self._time_columns = cache(time_columns)
 
     def write(self) -> Plan:
         users = self._resolve_users()
@@ -148,7 +158,10 @@ class PlanWriter:
         year = plan.year_start
         specs = {
             item["code"]: [
-                (parse_time(activity.get("planned", ""), year=year), parse_time(activity.get("actual", ""), year=year))
+                (
+                    self._parse_time(activity.get("planned", ""), year),
+                    self._parse_time(activity.get("actual", ""), year),
+                )
                 for activity in item.get("activities", [])
             ]
             for item in items
@@ -173,7 +186,7 @@ class PlanWriter:
             item["code"]: {"parent_id": objectives[item["parent"]].pk if "parent" in item else None} for item in items
         }
         sync_rows(Objective, objectives, parents, lambda code, fields: objectives[code], Counts())
-        self._objective_areas(items, objectives, areas)
+        self._objective_areas(plan, items, objectives, areas)
         self._activities(plan, items, objectives, specs, users)
         return objectives
 
@@ -210,13 +223,15 @@ class PlanWriter:
         return values
 
     def _objective_areas(
-        self, items: list[dict[str, Any]], objectives: dict[str, Objective], areas: dict[str, Area]
+        self, plan: Plan, items: list[dict[str, Any]], objectives: dict[str, Objective], areas: dict[str, Area]
     ) -> None:
         through = Objective.areas.through
-        ids = [objective.pk for objective in objectives.values()]
-        existing = set(through.objects.filter(objective_id__in=ids).values_list("objective_id", "area_id"))
+        ids = {objective.pk for objective in objectives.values()}
+        links = through.objects.filter(objective__plan=plan).values_list("objective_id", "area_id")
+        existing = {(objective_id, area_id) for objective_id, area_id in links if objective_id in ids}
         wanted = {(objectives[item["code"]].pk, areas[code].pk) for item in items for code in item["areas"]}
-        through.objects.bulk_create([through(objective_id=o, area_id=a) for o, a in wanted - existing])
+        new = sorted(wanted - existing)
+        insert_values(through, len(new), ({"objective_id": o, "area_id": a} for o, a in new))
         for objective_id, area_id in existing - wanted:
             through.objects.filter(objective_id=objective_id, area_id=area_id).delete()
 
@@ -228,25 +243,46 @@ class PlanWriter:
         specs: dict[str, list[tuple[TimeSpec, TimeSpec]]],
         users: dict[str, int],
     ) -> None:
-        existing = {(row.objective_id, row.position): row for row in Activity.objects.filter(objective__plan=plan)}
-        wanted: dict[ActivityKey, dict[str, Any]] = {}
+        """In batches of objectives: only one batch of activities is held, as values and as rows read back."""
         parsed: dict[ActivityKey, tuple[TimeSpec, TimeSpec]] = {}
-        for done, item in enumerate(items, start=1):
-            objective = objectives[item["code"]]
-            for position, (activity, (planned, actual)) in enumerate(
-                zip(item.get("activities", []), specs[item["code"]], strict=True), start=1
-            ):
-                values = {"description": activity["description"]}
-                values |= time_columns("planned", planned) | time_columns("actual", actual)
-                if "owner" in activity:
-                    values["owner_id"] = users[activity["owner"]]
-                wanted[(objective.pk, position)] = values
-                parsed[(objective.pk, position)] = (planned, actual)
-            self.progress(done, len(items))
 
-        def build(key: ActivityKey, fields: dict[str, Any]) -> Activity:
-            planned, actual = parsed[key]
+        def new_row(key: ActivityKey, fields: dict[str, Any]) -> dict[str, Any]:
+            planned, actual = parsed.pop(key)
             state = initial_activity_state(planned, actual, self.reference_date)
-            return Activity(objective_id=key[0], position=key[1], state=state, **fields)
+            return {"objective_id": key[0], "position": key[1], "state": state, **fields}
 
-        sync_rows(Activity, existing, wanted, build, self.counts["activities"])
+        rows = Activity.objects.filter(objective__plan=plan).order_by()
+        counts = self.counts["activities"]
+        in_database = rows.count()
+        read_before = counts.unchanged + counts.updated + counts.not_in_file
+        for first in range(0, len(items), OBJECTIVES_PER_BATCH):
+            batch = items[first : first + OBJECTIVES_PER_BATCH]
+            wanted: dict[ActivityKey, dict[str, Any]] = {}
+            parsed.clear()
+            for item in batch:
+                objective_id = objectives[item["code"]].pk
+                for position, (activity, (planned, actual)) in enumerate(
+                    zip(item.get("activities", []), specs[item["code"]], strict=True), start=1
+                ):
+                    values = {"description": activity["description"]}
+                    values |= self._time_columns("planned", planned)
+                    values |= self._time_columns("actual", actual)
+                    if "owner" in activity:
+                        values["owner_id"] = users[activity["owner"]]
+                    wanted[(objective_id, position)] = values
+                    parsed[(objective_id, position)] = (planned, actual)
+            batch_ids = sorted({objectives[item["code"]].pk for item in batch})
+            keys = ("objective_id", "position")
+            sync_values(Activity, rows.filter(_in_batch(batch_ids)), keys, wanted, new_row, counts)
+            self.progress(first + len(batch), len(items))
+        # The activities of the plan's objectives that the file leaves out were read by no batch.
+        counts.not_in_file += in_database - (counts.unchanged + counts.updated + counts.not_in_file - read_before)
+
+
+def _in_batch(objective_ids: list[int]) -> Q:
+    """`objective_id IN (…)`, on PostgreSQL as one array parameter: a thousand separate parameters cost more to
+    send. SQLite (the demo) has no arrays."""
+    if connection.vendor != "postgresql":
+        return Q(objective_id__in=objective_ids)
+    column = f"{connection.ops.quote_name(Activity._meta.db_table)}.{connection.ops.quote_name('objective_id')}"
+    return Q(RawSQL(f"{column} = ANY(%s)", (objective_ids,), output_field=BooleanField()))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from functools import lru_cache
 
 __all__ = ["clean", "fold", "strip_prefix"]
 
@@ -39,7 +40,7 @@ def strip_prefix(text: str, prefixes: tuple[str, ...]) -> str | None:
     Prefixes ending with an apostrophe (``l'``) may be glued to the next word.
     Returns ``None`` when no prefix matches, ``""`` when the text is just the prefix.
     """
-    for prefix in sorted(prefixes, key=len, reverse=True):
+    for prefix in _candidates(prefixes, text[:1]):
         if text == prefix:
             return ""
         if prefix.endswith("'") and text.startswith(prefix):
@@ -47,3 +48,25 @@ def strip_prefix(text: str, prefixes: tuple[str, ...]) -> str | None:
         if text.startswith(prefix + " "):
             return text[len(prefix) + 1 :].strip()
     return None
+
+
+@lru_cache(maxsize=512)
+def _by_first_character(prefixes: tuple[str, ...]) -> dict[str, tuple[str, ...]] | None:
+    """The prefixes longest first (ties in their given order), grouped by their first character; None when
+    one of them is empty (it could match any text, so no grouping applies)."""
+    ordered = sorted(prefixes, key=len, reverse=True)
+    if "" in ordered:
+        return None
+    groups: dict[str, list[str]] = {}
+    for prefix in ordered:
+        groups.setdefault(prefix[0], []).append(prefix)
+    return {first: tuple(group) for first, group in groups.items()}
+
+
+def _candidates(prefixes: tuple[str, ...], first: str) -> tuple[str, ...] | list[str]:
+    """The prefixes that may match a text starting with `first`, in the order strip_prefix tries them: every
+    match starts with the prefix, so a non-empty prefix can only match a text sharing its first character."""
+    groups = _by_first_character(prefixes)
+    if groups is None:
+        return sorted(prefixes, key=len, reverse=True)
+    return groups.get(first, ())

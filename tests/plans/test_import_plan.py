@@ -14,7 +14,7 @@ import yaml
 from django.core.management import call_command
 
 from plans.importing.workbook import write_workbook
-from plans.models import Activity, Indicator, Measurement, Objective, Plan, WorkState
+from plans.models import Activity, Indicator, IndicatorTarget, Measurement, Objective, Plan, WorkState
 from tests.plans.helpers import database_snapshot
 
 pytestmark = pytest.mark.django_db
@@ -127,6 +127,27 @@ def test_an_edited_file_updates_rows_by_code_and_keeps_their_state(tmp_path: Pat
     # A changed measurement is history: the old value stays beside the new one.
     assert list(Measurement.objects.order_by("pk").values_list("raw", flat=True)) == ["40%", "45%"]
     assert "attività: 0 nuovi, 1 aggiornati, 1 invariati" in output
+
+
+def test_a_moved_deadline_clears_the_reminder_date_of_that_activity_only(tmp_path: Path) -> None:
+    run_import(write(tmp_path, small_plan()), "--reference-date", "2026-05-15")
+    Activity.objects.update(next_reminder_on=dt.date(2026, 6, 1))
+    edited = small_plan()
+    edited["objectives"][0]["activities"][1]["planned"] = "Ottobre"
+    edited["objectives"][0]["activities"][1]["description"] = "Formazione del personale"
+    edited["objectives"][0]["indicators"][0]["targets"][0]["value"] = "80%"
+    output = run_import(write(tmp_path, edited, ".json"))
+    analysis, training = Activity.objects.order_by("position")
+    assert (training.description, training.planned_end, training.next_reminder_on) == (
+        "Formazione del personale",
+        dt.date(2026, 10, 31),
+        None,
+    )
+    assert (analysis.planned_end, analysis.next_reminder_on) == (dt.date(2026, 3, 31), dt.date(2026, 6, 1))
+    target = IndicatorTarget.objects.get()
+    assert (target.raw, target.kind, target.value) == ("80%", "percent", 80)
+    assert "attività: 0 nuovi, 1 aggiornati, 1 invariati" in output
+    assert "valori attesi: 0 nuovi, 1 aggiornati, 0 invariati" in output
 
 
 def test_rows_missing_from_an_edited_file_are_reported_not_deleted(tmp_path: Path) -> None:
