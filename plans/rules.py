@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import rules
-from django.db.models import Model, Q, QuerySet
+from django.db.models import BigIntegerField, Model, Q, QuerySet, Value
 
 from plans.models import Activity, Area, Indicator, Objective, OrganizationRole, Plan
 
@@ -46,6 +46,7 @@ class Scope:
 
 
 NO_ROLES = Roles(frozenset(), frozenset(), frozenset(), frozenset(), frozenset())
+_HEAD, _MEMBER = "area:head", "area:member"  # never an OrganizationRole.Role value
 
 
 def roles_of(user: Any) -> Roles:
@@ -53,15 +54,30 @@ def roles_of(user: Any) -> Roles:
         return NO_ROLES
     cached: Roles | None = getattr(user, "_traguardi_roles", None)
     if cached is None:
-        org_roles = list(OrganizationRole.objects.filter(user=user).values_list("organization_id", "role"))
-        headed = list(Area.objects.filter(head=user).values_list("pk", "organization_id"))
-        member = list(Area.objects.filter(members=user).values_list("pk", "organization_id"))
+        # One query: (role, organization, -) for each organization role, then (kind, organization, area)
+        # for each area the user heads or serves in.
+        no_area = Value(None, output_field=BigIntegerField())
+        rows = (
+            OrganizationRole.objects.filter(user=user)
+            .order_by()
+            .values_list("role", "organization_id", no_area)
+            .union(
+                Area.objects.filter(head=user).order_by().values_list(Value(_HEAD), "organization_id", "pk"),
+                Area.objects.filter(members=user).order_by().values_list(Value(_MEMBER), "organization_id", "pk"),
+                all=True,
+            )
+        )
+        found: dict[str, set[int]] = {kind: set() for kind in (_HEAD, _MEMBER, *OrganizationRole.Role.values)}
+        organizations: set[int] = set()
+        for kind, organization_id, pk in rows:
+            found.setdefault(kind, set()).add(organization_id if pk is None else pk)
+            organizations.add(organization_id)
         cached = Roles(
-            director_of=frozenset(org for org, role in org_roles if role == OrganizationRole.Role.DIRECTOR),
-            auditor_of=frozenset(org for org, role in org_roles if role == OrganizationRole.Role.AUDITOR),
-            headed_areas=frozenset(pk for pk, _ in headed),
-            member_areas=frozenset(pk for pk, _ in member),
-            member_of=frozenset([org for org, _ in org_roles] + [org for _, org in headed + member]),
+            director_of=frozenset(found[OrganizationRole.Role.DIRECTOR]),
+            auditor_of=frozenset(found[OrganizationRole.Role.AUDITOR]),
+            headed_areas=frozenset(found[_HEAD]),
+            member_areas=frozenset(found[_MEMBER]),
+            member_of=frozenset(organizations),
         )
         user._traguardi_roles = cached
     return cached

@@ -6,11 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from plans.models import Activity, Area, Objective, Organization, OrganizationRole, WorkItem
-from plans.rules import is_area_head, is_director, scope_of
+from plans.rules import is_area_head, is_director
 from workflow.models import (
     DEFAULT_CHAINS,
     ApprovalPolicy,
@@ -24,10 +25,11 @@ from workflow.models import (
 )
 
 
-def approval_chain(organization: Organization, kind: TargetKind, transition: TransitionName) -> tuple[Step, ...]:
-    """The approvals that `transition` on an item of `kind` needs in `organization`, in order."""
+def approval_chain(organization: Organization | int, kind: TargetKind, transition: TransitionName) -> tuple[Step, ...]:
+    """The approvals that `transition` on an item of `kind` needs in `organization` (or its id), in order."""
     configured = (
         ApprovalPolicy.objects.filter(organization=organization, target_kind=kind, transition=transition)
+        .order_by("pk")  # at most one row: no need for the ordering by organization name, and its join
         .values_list("chain", flat=True)
         .first()
     )
@@ -38,19 +40,23 @@ def kind_of(item: WorkItem) -> TargetKind:
     return TargetKind.ACTIVITY if isinstance(item, Activity) else TargetKind.OBJECTIVE
 
 
-def organization_of(item: WorkItem) -> Organization:
+def objective_of(item: WorkItem) -> Objective:
     objective = item.objective if isinstance(item, Activity) else item
     assert isinstance(objective, Objective)
-    return objective.plan.organization
+    return objective
+
+
+def organization_id_of(item: WorkItem) -> int:
+    return objective_of(item).plan.organization_id
 
 
 def chain_for(item: WorkItem, transition: TransitionName) -> list[Step]:
     """The chain for this very item. An area-head step on an item whose areas have no head goes to the
-    director, so that nothing waits for nobody; a step that would then repeat is asked once."""
+    director, so that nothing waits for nobody; a step that would then repeat is asked once. The areas
+    are read with `.all()`, so that the ones a locked item came with (core.lock_item) serve."""
     steps: list[Step] = []
-    scope = scope_of(item)
-    headless = scope is None or not Area.objects.filter(pk__in=scope.area_ids or (), head__isnull=False).exists()
-    for step in approval_chain(organization_of(item), kind_of(item), transition):
+    headless = not any(area.head_id is not None for area in objective_of(item).areas.all())
+    for step in approval_chain(organization_id_of(item), kind_of(item), transition):
         resolved = Step.DIRECTOR if step == Step.AREA_HEAD and headless else step
         if resolved not in steps:
             steps.append(resolved)
@@ -80,11 +86,33 @@ def decider_for(user: Any, item: WorkItem, step: Step | str, *, on: dt.date | No
     if holds_step(user, item, step):
         return Decider(user)
     day = on or timezone.localdate()
-    delegations = Delegation.objects.active_on(day).filter(substitute=user, organization=organization_of(item))
+    delegations = Delegation.objects.active_on(day).filter(substitute=user, organization_id=organization_id_of(item))
     for delegation in delegations.select_related("delegator").order_by("pk"):
         if holds_step(delegation.delegator, item, step):
             return Decider(user, on_behalf_of=delegation.delegator)
     return None
+
+
+def deciders_of(request: TransitionRequest, *, on: dt.date | None = None) -> list[int]:
+    """The ids of everyone `decider_for` accepts for the request's current step on day `on` (today by
+    default): the active people who hold the step in their own right (the heads of the item's areas, or
+    the organization's directors) and the active substitutes of those among them who are away. One query,
+    whatever the size of the organization."""
+    day = on or timezone.localdate()
+    holders: Any  # the ids of those who hold the step in their own right, as a subquery
+    if request.current_step == Step.AREA_HEAD:  # the heads of the areas of the item's objective
+        objective = (
+            Q(objectives__activities=request.activity_id) if request.activity_id else Q(objectives=request.objective_id)
+        )
+        holders = Area.objects.filter(objective).values("head_id")
+    else:
+        directors = OrganizationRole.objects.filter(role=OrganizationRole.Role.DIRECTOR)
+        holders = directors.filter(organization_id=request.organization_id).values("user_id")
+    substitutes = Delegation.objects.active_on(day).filter(
+        organization_id=request.organization_id, delegator__in=holders, delegator__is_active=True
+    )
+    deciders = User.objects.filter(Q(pk__in=holders) | Q(pk__in=substitutes.values("substitute_id")), is_active=True)
+    return list(deciders.order_by("pk").values_list("pk", flat=True))
 
 
 def open_request_for(item: WorkItem) -> TransitionRequest | None:

@@ -8,11 +8,17 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import User
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from config.celery import app
 from notifications.models import Message
+from notifications.receivers import notify_approvers
+from notifications.tasks import dispatch_messages
+from plans.models import Area, Objective
 from tests.workflow.world import World
 from workflow.models import Delegation
 from workflow.services import approval_approve, approval_reject, item_avvia, item_concludi, item_rinvia
@@ -75,3 +81,34 @@ def test_nothing_is_said_to_whoever_decided_alone(world: World, django_capture_o
         item_concludi(actor=world.anna, item=world.activity)
     assert kinds() == []
     assert mail.outbox == []
+
+
+def test_telling_the_approvers_costs_as_many_queries_however_many_areas_the_organization_has(
+    world: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    woken: list[list[int]] = []
+    monkeypatch.setattr(dispatch_messages, "delay", woken.append)
+    item_avvia(actor=world.sara, item=world.activity)
+    pending = item_concludi(actor=world.sara, item=world.activity).request  # its announcement is not run here
+
+    def announce() -> int:
+        Message.objects.all().delete()
+        with CaptureQueriesContext(connection) as queries:
+            notify_approvers(sender=None, request_id=pending.pk)
+        assert kinds() == [("approval_needed", "anna")]
+        return len(queries)
+
+    small = announce()
+    for index in range(40):
+        head, substitute = (User.objects.create_user(f"{role}{index}") for role in ("head", "substitute"))
+        area = Area.objects.create(organization=world.aurelia, code=f"X{index}", slug=f"x{index}", name="X", head=head)
+        Objective.objects.create(plan=world.plan, code=f"X{index}-1", title="Altro").areas.add(area)
+        Delegation.objects.create(
+            organization=world.aurelia,
+            delegator=head,
+            substitute=substitute,
+            starts_on=dt.date(2026, 5, 1),
+            ends_on=dt.date(2026, 5, 31),
+        )
+    assert announce() == small
+    assert woken == [[world.anna.pk], [world.anna.pk]]

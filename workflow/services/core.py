@@ -11,16 +11,17 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from plans.models import Activity, Objective, WorkItem, WorkState
+from plans.models import Activity, Area, Objective, WorkItem, WorkState
 from plans.rules import can_view_item
 from workflow import signals
 from workflow.errors import Conflict, NotAllowed, NotVisible
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
-from workflow.selectors import Decider, decider_for, open_request_for, organization_of
+from workflow.selectors import Decider, decider_for, open_request_for, organization_id_of
 
 
 @dataclass(frozen=True)
@@ -46,14 +47,47 @@ class Outcome:
 def lock_item(item: WorkItem) -> WorkItem:
     """A fresh copy of `item`, locked for this transaction, its objective locked first."""
     if isinstance(item, Activity):
-        Objective.objects.select_for_update().filter(pk=item.objective_id).exists()
-        return Activity.objects.select_for_update().select_related("objective__plan").get(pk=item.pk)
-    return Objective.objects.select_for_update().select_related("plan").get(pk=item.pk)
+        return _lock_activity(item.pk, item.objective_id)
+    return _lock_objective(item.pk)
+
+
+# Only the item's rows are locked: the plan comes along to be read (the rules need its organization) but
+# stays unlocked, or every transition of a plan would wait for the others. NO KEY UPDATE is the lock an
+# UPDATE takes anyway; it lets others insert rows that refer to the item. The areas come along too: every
+# rule and the chain read them. (SQLite ignores the locks.)
+
+
+def _areas(path: str) -> Prefetch:
+    return Prefetch(path, queryset=Area.objects.order_by())  # any order: the rules read them as a set
+
+
+def _lock_activity(pk: int, objective_id: Any) -> Activity:
+    Objective.objects.select_for_update(no_key=True).filter(pk=objective_id).exists()
+    locked = Activity.objects.select_for_update(no_key=True, of=("self",)).select_related("objective__plan")
+    return locked.prefetch_related(_areas("objective__areas")).get(pk=pk)
+
+
+def _lock_objective(pk: int) -> Objective:
+    locked = Objective.objects.select_for_update(no_key=True, of=("self",)).select_related("plan")
+    return locked.prefetch_related(_areas("areas")).get(pk=pk)
 
 
 def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, WorkItem]:
-    item = lock_item(request.target)
-    locked = TransitionRequest.objects.select_for_update().get(pk=request.pk)
+    """The request and its item, locked; the locked item is the request's target from then on."""
+    item: WorkItem
+    if request.activity_id is not None:
+        # The objective's id read in the locking query itself (a subquery is not locked).
+        objective_id = Activity.objects.filter(pk=request.activity_id).order_by().values("objective_id")[:1]
+        item = _lock_activity(request.activity_id, objective_id)
+    else:
+        assert request.objective_id is not None
+        item = _lock_objective(request.objective_id)
+    requests = TransitionRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("requested_by")
+    locked = requests.get(pk=request.pk)
+    if isinstance(item, Activity):
+        locked.activity = item
+    else:
+        locked.objective = item
     return locked, item
 
 
@@ -123,16 +157,20 @@ def audit(request: TransitionRequest, event: str, actor: Any, **fields: Any) -> 
     )
 
 
-def create_request(actor: Any, item: WorkItem, transition: TransitionName, steps: list[Step], payload: Payload):
+def create_request(
+    actor: Any, item: WorkItem, transition: TransitionName, steps: list[Step], payload: Payload, *, waiting: str | None
+) -> TransitionRequest:
     try:
-        with transaction.atomic():
+        # No savepoint: a failed insert fails the caller's transaction, which the Conflict rolls back.
+        with transaction.atomic(savepoint=False):
             request = TransitionRequest.objects.create(
-                organization=organization_of(item),
+                organization_id=organization_id_of(item),
                 objective=item if isinstance(item, Objective) else None,
                 activity=item if isinstance(item, Activity) else None,
                 transition=transition,
                 from_state=item.state,
                 steps=[str(step) for step in steps],
+                current_step=waiting or "",
                 requested_by=actor,
                 comment=payload.comment,
                 reason=payload.reason,
@@ -158,22 +196,48 @@ def record_decision(request: TransitionRequest, step: str, decider: Decider, dec
     audit(request, event, decider.user, on_behalf_of=decider.on_behalf_of, comment=comment)
 
 
-def advance(request: TransitionRequest, item: WorkItem, last: Decider) -> None:
-    """Move the request along its chain. Steps the requester holds are approved with the request itself;
-    the first step that needs someone else stops here. With no step left, the transition is applied."""
-    decided = set(request.approvals.values_list("step", flat=True))
-    for step in request.steps:
+def decided_steps(request: TransitionRequest) -> set[str]:
+    return set(request.approvals.order_by().values_list("step", flat=True))
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where a request goes next: the steps its requester decides themselves, approved with it, then the
+    step that awaits someone else (none: the transition applies)."""
+
+    own: list[tuple[str, Decider]]
+    waiting: str | None
+
+
+def progress_of(steps: list[str], requester: Any, item: WorkItem, *, decided: set[str]) -> Progress:
+    own: list[tuple[str, Decider]] = []
+    for step in steps:
         if step in decided:
             continue
-        decider = decider_for(request.requested_by, item, step)
+        decider = decider_for(requester, item, step)
         if decider is None:
-            request.current_step = step
-            request.save(update_fields=["current_step"])
-            announce_awaiting(request)
-            return
+            return Progress(own, step)
+        own.append((step, decider))
+    return Progress(own, None)
+
+
+def advance(request: TransitionRequest, item: WorkItem, last: Decider, *, decided: set[str]) -> None:
+    """Move the request along its chain, past the `decided` steps."""
+    settle(request, item, last, progress_of(request.steps, request.requested_by, item, decided=decided))
+
+
+def settle(request: TransitionRequest, item: WorkItem, last: Decider, progress: Progress) -> None:
+    """Approve the requester's own steps; then wait for the next one, or, with no step left, apply."""
+    for step, decider in progress.own:
         record_decision(request, step, decider, Approval.Decision.APPROVED, _("Approvata con la richiesta."))
         last = decider
-    apply(request, item, last)
+    if progress.waiting is None:
+        apply(request, item, last)
+        return
+    if request.current_step != progress.waiting:  # a new request is created waiting at the right step
+        request.current_step = progress.waiting
+        request.save(update_fields=["current_step"])
+    announce_awaiting(request)
 
 
 def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:

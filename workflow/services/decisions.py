@@ -18,6 +18,7 @@ from workflow.services.core import (
     advance,
     announce_closed,
     audit,
+    decided_steps,
     ensure_visible,
     lock_request,
     record_decision,
@@ -53,7 +54,7 @@ def approval_approve(*, actor: Any, request: TransitionRequest, comment: str = "
         request, item = _open_request(actor, request, deciding=True)
         decider = _decider(actor, request, item)
         record_decision(request, request.current_step, decider, Approval.Decision.APPROVED, comment)
-        advance(request, item, decider)
+        advance(request, item, decider, decided=decided_steps(request))
     return Outcome(request=request, item=item)
 
 

@@ -24,13 +24,14 @@ from workflow.selectors import Decider, chain_for
 from workflow.services.core import (
     Outcome,
     Payload,
-    advance,
     create_request,
     ensure_no_open_request,
     ensure_permitted,
     ensure_transition_allowed,
     ensure_visible,
     lock_item,
+    progress_of,
+    settle,
 )
 
 Check = Callable[[WorkItem, Payload], dict[str, list[str]]]
@@ -50,8 +51,10 @@ def _request(actor: Any, item: WorkItem, transition: TransitionName, payload: Pa
         problems = check(item, payload)
         if problems:
             raise InvalidInput(_("La richiesta non è completa: correggi i campi indicati."), fields=problems)
-        request = create_request(actor, item, transition, chain_for(item, transition), payload)
-        advance(request, item, Decider(actor))
+        steps = chain_for(item, transition)
+        progress = progress_of([str(step) for step in steps], actor, item, decided=set())
+        request = create_request(actor, item, transition, steps, payload, waiting=progress.waiting)
+        settle(request, item, Decider(actor), progress)
     return Outcome(request=request, item=item)
 
 

@@ -5,8 +5,10 @@ from typing import Any
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
+from workflow.api.serializers.base import ModelSerializer
 
-class PersonSerializer(serializers.ModelSerializer[User]):
+
+class PersonSerializer(ModelSerializer[User]):
     full_name = serializers.SerializerMethodField()
 
     class Meta:

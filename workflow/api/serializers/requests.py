@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import serializers
 
 from plans.models import WorkState
+from workflow.api.serializers.base import ModelSerializer
 from workflow.api.serializers.people import PersonSerializer
 from workflow.models import Approval, AuditEntry, Delegation, Step, TransitionName, TransitionRequest
 
@@ -29,7 +31,7 @@ class AvailableTransitionSerializer(serializers.Serializer[Any]):
     steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.choices))
 
 
-class ApprovalSerializer(serializers.ModelSerializer[Approval]):
+class ApprovalSerializer(ModelSerializer[Approval]):
     decided_by = PersonSerializer(read_only=True)
     on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
 
@@ -38,7 +40,7 @@ class ApprovalSerializer(serializers.ModelSerializer[Approval]):
         fields = ["step", "decision", "decided_by", "on_behalf_of", "comment", "decided_at"]
 
 
-class RequestSerializer(serializers.ModelSerializer[TransitionRequest]):
+class RequestSerializer(ModelSerializer[TransitionRequest]):
     target_kind = serializers.CharField(read_only=True)
     requested_by = PersonSerializer(read_only=True)
     approvals = ApprovalSerializer(many=True, read_only=True)
@@ -67,6 +69,14 @@ class RequestSerializer(serializers.ModelSerializer[TransitionRequest]):
         ]
 
 
+def with_approvals(transition_request: TransitionRequest) -> TransitionRequest:
+    """The request a service answered, its approvals and who decided them read in one query, for the
+    RequestSerializer."""
+    approvals = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
+    prefetch_related_objects([transition_request], Prefetch("approvals", queryset=approvals))
+    return transition_request
+
+
 class TransitionResultSerializer(serializers.Serializer[Any]):
     """The answer when the transition was applied at once (200)."""
 
@@ -81,7 +91,7 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
     comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
+class AuditEntrySerializer(ModelSerializer[AuditEntry]):
     actor = PersonSerializer(read_only=True)
     on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
 
@@ -101,7 +111,7 @@ class AuditEntrySerializer(serializers.ModelSerializer[AuditEntry]):
         ]
 
 
-class DelegationSerializer(serializers.ModelSerializer[Delegation]):
+class DelegationSerializer(ModelSerializer[Delegation]):
     delegator = PersonSerializer(read_only=True)
     substitute = PersonSerializer(read_only=True)
 

@@ -35,6 +35,7 @@ from workflow.api.serializers.requests import (
     RequestSerializer,
     TransitionInputSerializer,
     TransitionResultSerializer,
+    with_approvals,
 )
 from workflow.api.transitions import run_transition
 from workflow.selectors import history_of
@@ -77,7 +78,7 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
             202: OpenApiResponse(RequestSerializer, description="Requested: it awaits approval."),
         },
     )
-    @action(detail=True, methods=["post"])
+    @action(detail=True, methods=["post"], filter_backends=[])
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         """Ask for a transition: applied at once when the policy needs no approval (200), otherwise a
         request that awaits its approvers (202)."""
@@ -85,14 +86,15 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
         data = TransitionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         outcome = run_transition(request.user, item, data.validated_data)
+        transition_request = with_approvals(outcome.request)
         if not outcome.applied:
-            return Response(RequestSerializer(outcome.request).data, status=status.HTTP_202_ACCEPTED)
+            return Response(RequestSerializer(transition_request).data, status=status.HTTP_202_ACCEPTED)
         result = {
             "id": outcome.item.pk,
             "state": outcome.item.state,
             "planned_end": outcome.item.planned_end,
             "actual_end": outcome.item.actual_end,
-            "request": outcome.request,
+            "request": transition_request,
         }
         return Response(TransitionResultSerializer(result).data)
 

@@ -21,6 +21,7 @@ from workflow.api.serializers.requests import (
     DelegationInputSerializer,
     DelegationSerializer,
     RequestSerializer,
+    with_approvals,
 )
 from workflow.api.views.items import ID
 from workflow.errors import InvalidInput
@@ -79,14 +80,14 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve the step that awaits the caller; with the last approval the transition is applied."""
         outcome = approval_approve(actor=request.user, request=self._request(pk), comment=_comment(request))
-        return Response(RequestSerializer(outcome.request).data)
+        return Response(RequestSerializer(with_approvals(outcome.request)).data)
 
     @extend_schema(request=DecisionInputSerializer, responses={200: RequestSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject with a comment that tells the requester why; the request is closed."""
         outcome = approval_reject(actor=request.user, request=self._request(pk), comment=_comment(request))
-        return Response(RequestSerializer(outcome.request).data)
+        return Response(RequestSerializer(with_approvals(outcome.request)).data)
 
     def _request(self, pk: str | None) -> TransitionRequest:
         # Whether the caller may see it is the service's call: a substitute sees what they decide.
@@ -119,7 +120,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     def withdraw(self, request: Request, pk: str | None = None) -> Response:
         """The requester withdraws an open request."""
         outcome = request_withdraw(actor=request.user, request=self.get_object(), comment=_comment(request))
-        return Response(RequestSerializer(outcome.request).data)
+        return Response(RequestSerializer(with_approvals(outcome.request)).data)
 
 
 class DelegationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Delegation]):

@@ -1,0 +1,110 @@
+"""Who may decide a request's current step, all at once (deciders_of, for the approvers' notifications),
+agrees with asking decider_for person by person, substitutes included, in a constant number of queries.
+
+Mid-May 2026 in the Comune di Aurelia: Anna (social area) is away and Tommaso stands in for her; Diana
+(director) is away and Sara stands in; Bruno's delegation to Otto ended in April, Anna's to Otto was
+revoked, Diana's to Tommaso starts in June, and Bruno's delegation to Erica is for the Comune di Borgo.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+import pytest
+from django.contrib.auth.models import User
+from django.utils import timezone
+
+from plans.models import Area, Objective, WorkItem
+from tests.workflow.world import World
+from workflow.models import Delegation, Step, TransitionRequest
+from workflow.selectors import decider_for, deciders_of
+
+pytestmark = pytest.mark.django_db
+
+
+def _delegate(world: World, delegator: User, substitute: User, days: tuple[int, int], **fields: Any) -> None:
+    Delegation.objects.create(
+        organization=fields.pop("organization", world.aurelia),
+        delegator=delegator,
+        substitute=substitute,
+        starts_on=dt.date(2026, days[0], 1) if days[0] else dt.date(2026, 5, 10),
+        ends_on=dt.date(2026, days[1], 28) if days[1] else dt.date(2026, 5, 20),
+        **fields,
+    )
+
+
+@pytest.fixture
+def absences(world: World) -> World:
+    _delegate(world, world.anna, world.tommaso, (0, 0))
+    _delegate(world, world.diana, world.sara, (0, 0))
+    _delegate(world, world.bruno, world.otto, (4, 4))  # ended
+    _delegate(world, world.anna, world.otto, (0, 0), revoked_at=timezone.now())
+    _delegate(world, world.diana, world.tommaso, (6, 7))  # not yet
+    _delegate(world, world.bruno, world.erica, (0, 0), organization=world.borgo)
+    return world
+
+
+def _request(item: WorkItem, step: str, world: World) -> TransitionRequest:
+    target = {"objective": item} if isinstance(item, Objective) else {"activity": item}
+    return TransitionRequest(organization=world.aurelia, current_step=step, **target)
+
+
+def _one_by_one(item: WorkItem, step: str) -> list[int]:
+    """Every active person decider_for accepts: what the notification used to compute, a query or more each."""
+    return [user.pk for user in User.objects.filter(is_active=True).order_by("pk") if decider_for(user, item, step)]
+
+
+def _names(ids: list[int]) -> list[str]:
+    return sorted(User.objects.filter(pk__in=ids).values_list("username", flat=True))
+
+
+@pytest.mark.parametrize("step", [Step.AREA_HEAD, Step.DIRECTOR])
+@pytest.mark.parametrize("target", ["activity", "second_activity", "objective", "transversal"])
+def test_all_at_once_agrees_with_one_by_one(absences: World, target: str, step: Step) -> None:
+    item = getattr(absences, target)
+    assert deciders_of(_request(item, step, absences)) == _one_by_one(item, step)
+
+
+def test_the_heads_of_the_items_areas_and_their_substitutes_decide(absences: World) -> None:
+    social = _request(absences.activity, Step.AREA_HEAD, absences)
+    assert _names(deciders_of(social)) == ["anna", "tommaso"]
+    shared = _request(absences.transversal, Step.AREA_HEAD, absences)
+    assert _names(deciders_of(shared)) == ["anna", "bruno", "tommaso"]
+
+
+def test_the_director_and_her_substitute_decide_the_directors_step(absences: World) -> None:
+    assert _names(deciders_of(_request(absences.objective, Step.DIRECTOR, absences))) == ["diana", "sara"]
+
+
+def test_inactive_people_decide_nothing_nor_do_their_substitutes(absences: World) -> None:
+    _delegate(absences, absences.bruno, absences.otto, (0, 0))
+    ivo = User.objects.create_user("ivo", "ivo@aurelia.example", is_active=False)
+    _delegate(absences, absences.anna, ivo, (0, 0))
+    User.objects.filter(pk=absences.bruno.pk).update(is_active=False)
+    request = _request(absences.transversal, Step.AREA_HEAD, absences)
+    assert _names(deciders_of(request)) == ["anna", "tommaso"]
+    assert deciders_of(request) == _one_by_one(absences.transversal, Step.AREA_HEAD)
+
+
+def test_an_area_without_a_head_has_nobody_to_decide_its_step(absences: World) -> None:
+    culture = Area.objects.create(organization=absences.aurelia, code="CUL", slug="cultura", name="Cultura")
+    objective = Objective.objects.create(plan=absences.plan, code="CUL-1", title="Biblioteca aperta")
+    objective.areas.add(culture)
+    request = _request(objective, Step.AREA_HEAD, absences)
+    assert deciders_of(request) == [] == _one_by_one(objective, Step.AREA_HEAD)
+
+
+def test_the_deciders_take_one_query_however_many_areas_the_organization_has(
+    absences: World, django_assert_num_queries: Any
+) -> None:
+    for index in range(40):
+        head, substitute = (User.objects.create_user(f"{role}{index}") for role in ("head", "substitute"))
+        area = Area.objects.create(
+            organization=absences.aurelia, code=f"X{index}", slug=f"x{index}", name=f"Area {index}", head=head
+        )
+        Objective.objects.create(plan=absences.plan, code=f"X{index}-1", title="Altro").areas.add(area)
+        _delegate(absences, head, substitute, (0, 0))
+    for step in (Step.AREA_HEAD, Step.DIRECTOR):
+        with django_assert_num_queries(1):
+            deciders_of(_request(absences.transversal, step, absences))

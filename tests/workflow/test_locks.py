@@ -1,0 +1,84 @@
+"""What a transition locks: its item and the item's objective, never the plan, so that transitions on the
+other objectives of a plan go on while one is under way. Two connections, committed data."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from plans.models import Activity, Objective, Plan
+from tests.workflow.world import World
+from workflow.models import TransitionRequest
+from workflow.services.core import lock_item, lock_request
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+TIMEOUT = 10.0
+
+
+@contextmanager
+def held_elsewhere(lock: Callable[[], object]) -> Iterator[None]:
+    """Run `lock` in a transaction on another connection and keep that transaction open meanwhile."""
+    locked, release = threading.Event(), threading.Event()
+    errors: list[BaseException] = []
+
+    def hold() -> None:
+        try:
+            with transaction.atomic():
+                lock()
+                locked.set()
+                release.wait(TIMEOUT)
+        except BaseException as error:
+            errors.append(error)
+            locked.set()
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=hold, daemon=True)
+    thread.start()
+    assert locked.wait(TIMEOUT)
+    try:
+        assert not errors
+        yield
+    finally:
+        release.set()
+        thread.join(TIMEOUT)
+
+
+def is_locked(queryset_of_one: object) -> bool:
+    try:
+        with transaction.atomic():
+            queryset_of_one.select_for_update(nowait=True).get()  # type: ignore[attr-defined]
+    except DatabaseError:
+        return True
+    return False
+
+
+def test_a_transition_locks_its_activity_and_objective_but_not_the_plan(world: World) -> None:
+    with held_elsewhere(lambda: lock_item(Activity.objects.get(pk=world.activity.pk))):
+        assert is_locked(Activity.objects.filter(pk=world.activity.pk))
+        assert is_locked(Objective.objects.filter(pk=world.objective.pk))
+        assert not is_locked(Plan.objects.filter(pk=world.plan.pk))
+        assert not is_locked(Objective.objects.filter(pk=world.transversal.pk))
+        assert not is_locked(Activity.objects.filter(pk=world.second_activity.pk))
+
+
+def test_a_decision_locks_the_request_and_its_item_but_not_the_plan(world: World) -> None:
+    request = TransitionRequest.objects.create(
+        organization=world.aurelia,
+        activity=world.activity,
+        transition="concludi",
+        from_state="avviato",
+        steps=["area_head"],
+        current_step="area_head",
+        requested_by=world.sara,
+    )
+    with held_elsewhere(lambda: lock_request(TransitionRequest.objects.get(pk=request.pk))):
+        assert is_locked(TransitionRequest.objects.filter(pk=request.pk))
+        assert is_locked(Activity.objects.filter(pk=world.activity.pk))
+        assert is_locked(Objective.objects.filter(pk=world.objective.pk))
+        assert not is_locked(Plan.objects.filter(pk=world.plan.pk))
