@@ -9,8 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from math import ceil
 from typing import Any
 
+from django.core.paginator import Page, Paginator
+from django.db import connections
 from django.db.models import (
     Case,
     CharField,
@@ -115,9 +118,12 @@ def _objective_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Obj
     ).values(*COLUMNS)
 
 
+ORDERING = ("area_name", "-late", "kind", "pk")  # most late first within each area
+
+
 def slipped_deadlines(user: Any, filters: Filters, today: dt.date) -> QuerySet[Any, dict[str, Any]]:
     """One row per slipped item and area (an objective shared by two areas is late in both), most late
-    first within each area. A queryset: the caller pages it."""
+    first within each area. A queryset: `SlippedPaginator` pages it."""
     parts: list[QuerySet[Any, dict[str, Any]]] = []
     if filters.kind in ("", "activity"):
         parts.append(_activity_rows(user, filters, today))
@@ -128,7 +134,52 @@ def slipped_deadlines(user: Any, filters: Filters, today: dt.date) -> QuerySet[A
         parts = [part.filter(late__gte=minimum) for part in parts]
     parts = [part.order_by() for part in parts]  # a compound statement takes no ORDER BY in its parts
     rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
-    return rows.order_by("area_name", "-late", "kind", "pk")
+    return rows.order_by(*ORDERING)
+
+
+class SlippedPaginator(Paginator):
+    """Pages `slipped_deadlines` with one statement per page: each row of the page carries the count of all
+    rows (a window count), which the page would otherwise ask for in a second, as costly, statement.
+    Past the last page (an old link) it counts apart and shows the last page, as get_page() does."""
+
+    def __init__(self, rows: QuerySet[Any, dict[str, Any]], per_page: int) -> None:
+        super().__init__(rows, per_page)
+        self.rows = rows
+
+    def get_page(self, number: Any) -> Page:
+        try:
+            number = max(int(number), 1)
+        except (TypeError, ValueError):
+            number = 1
+        rows, total = self._fetch(number)
+        if total is None:  # nothing from this page on: how many are there?
+            total = self.rows.count()
+            number = max(ceil(total / self.per_page), 1)
+            rows, _ = self._fetch(number) if total else ([], 0)
+        self.count = total  # the cached property, filled
+        return Page(rows, number, self)
+
+    def statement(self, number: int) -> tuple[str, tuple[Any, ...]]:
+        """The SQL of page `number` and its parameters: the rows of the page, each with the count of all."""
+        sql, params = self.rows.order_by().query.sql_with_params()
+        quote = connections[self.rows.db].ops.quote_name
+        order = ", ".join(f"{quote(name.lstrip('-'))} {'DESC' if name[0] == '-' else 'ASC'}" for name in ORDERING)
+        statement = f"SELECT *, COUNT(*) OVER () FROM ({sql}) {quote('slipped')} ORDER BY {order} LIMIT %s OFFSET %s"
+        return statement, (*params, self.per_page, (number - 1) * self.per_page)
+
+    def _fetch(self, number: int) -> tuple[list[dict[str, Any]], int | None]:
+        statement, params = self.statement(number)
+        with connections[self.rows.db].cursor() as cursor:
+            cursor.execute(statement, params)
+            fetched = cursor.fetchall()
+        if not fetched:
+            return [], None
+        rows = [dict(zip(COLUMNS, row[:-1], strict=True)) for row in fetched]
+        for row in rows:  # SQLite hands dates back as text (PostgreSQL as dates)
+            for name in ("planned_end", "actual_end"):
+                if isinstance(row[name], str):
+                    row[name] = dt.date.fromisoformat(row[name])
+        return rows, fetched[0][-1]
 
 
 def days(late: dt.timedelta | int | None) -> int:
@@ -159,8 +210,10 @@ def punctuality(user: Any, filters: Filters, today: dt.date) -> dict[str, list[M
         rows.annotate(area_name=F("objective__areas__name"), month=TruncMonth("planned_end"))
         .values("area_name", "month")
         .annotate(
-            on_time=Count("pk", filter=on_time, output_field=IntegerField()),
-            late=Count("pk", filter=_slipped(today), output_field=IntegerField()),
+            # planned_end (never null here) rather than the id: an index on (objective, planned_end) covering
+            # the columns read could then answer alone, without reading the table.
+            on_time=Count("planned_end", filter=on_time, output_field=IntegerField()),
+            late=Count("planned_end", filter=_slipped(today), output_field=IntegerField()),
         )
         .order_by("area_name", "month")
     )

@@ -1,12 +1,17 @@
-"""Indicators' achievement for one plan and year: expected against actual, % reached and a traffic light."""
+"""Indicators' achievement for one plan and year: expected against actual, % reached and a traffic light.
+
+The list is paged: `indicators_of` is the queryset to page, `achievements` reads one page's targets and
+measurements (three queries, whatever the page size) and works out each row.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch
+from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from plans.achievement import Achievement, achievement
 from plans.models import Indicator, IndicatorTarget, Measurement, Plan
@@ -26,25 +31,33 @@ def year_of(plan: Plan, today: dt.date) -> int:
     return min(max(today.year, plan.year_start), plan.year_end)
 
 
-def achievements(user: Any, plan: Plan, year: int) -> list[IndicatorRow]:
-    indicators = (
-        visible_indicators(user)
-        .filter(objective__plan=plan)
-        .select_related("objective")
-        .prefetch_related(
-            Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year), to_attr="year_targets"),
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(year=year).order_by("-measured_on", "-pk"),
-                to_attr="year_measurements",
-            ),
-        )
-        .order_by("objective__number", "objective__code", "position")
+def indicators_of(user: Any, plan: Plan, area_id: int | None = None) -> QuerySet[Indicator]:
+    """The indicators of `plan` the user may see (of one area's objectives, when given), in the plan's order."""
+    indicators = visible_indicators(user).filter(objective__plan=plan)
+    if area_id:
+        indicators = indicators.filter(objective__areas=area_id)
+    return indicators.select_related("objective").order_by("objective__number", "objective__code", "position", "pk")
+
+
+def achievements(indicators: Iterable[Indicator], year: int) -> list[IndicatorRow]:
+    """The rows of `indicators` (a page of `indicators_of`) for `year`: its target and its latest measurement."""
+    indicators = list(indicators)
+    prefetch_related_objects(
+        indicators,
+        # No ordering: one target per indicator and year, and the model's ordering would join four tables.
+        Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year).order_by(), to_attr="year_targets"),
+        Prefetch(
+            "measurements",
+            queryset=Measurement.objects.filter(year=year).order_by("-measured_on", "-pk"),
+            to_attr="year_measurements",
+        ),
     )
     rows = []
     for indicator in indicators:
-        target = indicator.year_targets[0] if indicator.year_targets else None
-        actual = indicator.year_measurements[0] if indicator.year_measurements else None
+        targets: list[IndicatorTarget] = indicator.year_targets  # type: ignore[attr-defined]
+        measurements: list[Measurement] = indicator.year_measurements  # type: ignore[attr-defined]
+        target = targets[0] if targets else None
+        actual = measurements[0] if measurements else None
         rows.append(
             IndicatorRow(
                 indicator=indicator,

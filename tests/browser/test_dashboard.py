@@ -56,7 +56,15 @@ def results(page: Page) -> Locator:
 
 
 def result_rows(page: Page) -> list[dict[str, str]]:
+    """Every row of the results, page after page (50 a page): the «Successiva» link, with htmx or without."""
     rows: list[dict[str, Any]] = results(page).evaluate(READ_RESULTS)
+    following = results(page).get_by_role("link", name="Successiva")
+    while following.count():
+        position = results(page).get_by_text(re.compile(r"^Pagina \d+ di \d+$"))
+        shown = position.inner_text()
+        following.click()
+        expect(position).not_to_have_text(shown)
+        rows += results(page).evaluate(READ_RESULTS)
     return rows
 
 
@@ -191,4 +199,38 @@ def test_an_invalid_filter_says_what_is_wrong(page: Page, axe: Audit) -> None:
     expect(refused).to_contain_text("Giorni di ritardo, almeno")
     expect(page.get_by_label("Giorni di ritardo, almeno")).to_have_value("-5")
     axe.check(page, "refused")
+    axe.assert_clean()
+
+
+def indicator_rows(page: Page) -> list[dict[str, str]]:
+    section = page.get_by_role("region", name=re.compile(r"^Indicatori \d{4}: atteso e consuntivo"))
+    rows: list[dict[str, Any]] = section.evaluate(READ_RESULTS)
+    return rows
+
+
+def test_the_indicators_of_the_plan_are_one_link_away_with_the_same_filters(page: Page, axe: Audit) -> None:
+    login(page, "direttore", "/scadenze/")
+    open_plan_results(page)
+    with page.expect_response(lambda response: "area=" in response.url):
+        choose(page.get_by_label("Area", exact=True), demo.area_names()[AREA])
+    page.get_by_role("link", name=re.compile(r"^Valore atteso, consuntivo, raggiungimento e semaforo")).click()
+    expect(page).to_have_url(re.compile(r"/scadenze/indicatori/\?plan=\d+&area=\d+$"))
+    expect(page.get_by_role("heading", level=1, name="Indicatori: atteso e consuntivo")).to_be_visible()
+    rows = indicator_rows(page)
+    assert rows, "no indicator listed for the area"
+    assert all(row["Area"].startswith(PLAN) for row in rows), {row["Area"] for row in rows}  # the caption: the plan
+    assert all(row["Semaforo"] for row in rows)
+    for row in rows:
+        assert AREA in demo.objective_areas(row["Obiettivo"]), row
+    axe.check(page, "indicators")
+
+    count = page.get_by_text(re.compile(r"^\d+ indicator[ei]$"))
+    shown = count.inner_text()
+    with page.expect_response(lambda response: "/scadenze/indicatori/?" in response.url) as swapped:
+        page.get_by_label("Area", exact=True).select_option(value="")  # Tutte
+    assert swapped.value.request.headers.get("hx-request") == "true", "the filter did not go through htmx"
+    expect(count).not_to_have_text(shown)
+    assert len(indicator_rows(page)) > len(rows)
+    page.get_by_role("link", name="Torna alle scadenze mancate").click()
+    expect(page.get_by_role("heading", level=2, name=re.compile(rf"scaden.* — {PLAN}"))).to_be_visible()
     axe.assert_clean()

@@ -1,5 +1,6 @@
 """The director's dashboard of slipped deadlines (/scadenze/): what it lists, how filters narrow it, who sees
-what, and that it costs the same number of queries however many items there are.
+what, how it pages, and that it costs the same number of queries however many items there are. The
+indicators' achievement has a page of its own: tests/web/test_dashboard_indicators.py.
 
 Today is Friday 15 May 2026 (the `frozen_today` fixture)."""
 
@@ -22,6 +23,7 @@ from tests.workflow.world import World
 
 pytestmark = pytest.mark.django_db
 URL = "/scadenze/"
+INDICATORS_URL = "/scadenze/indicatori/"
 HTMX = {"HX-Request": "true"}
 
 
@@ -161,9 +163,9 @@ def add_many_slipped(world: World, count: int) -> None:
             )
 
 
-def queries(client: Client, headers: dict[str, str]) -> tuple[int, Any]:
+def queries(client: Client, headers: dict[str, str], url: str = URL) -> tuple[int, Any]:
     with CaptureQueriesContext(connection) as captured:
-        response = client.get(URL, headers=headers)
+        response = client.get(url, headers=headers)
     assert response.status_code == 200
     return len(captured), response
 
@@ -178,7 +180,6 @@ def test_the_dashboard_renders_with_the_same_number_of_queries_whatever_the_numb
     many, after = queries(client, headers)
     assert len(listed(after)) > len(listed(before)) + 30  # the new items are really on the page
     assert "Attività conclusa tardi 3" in after.content.decode()  # of the social objective
-    assert "Indicatore 3" in after.content.decode()
     assert many == few
 
 
@@ -302,47 +303,6 @@ def test_a_bad_filter_answers_400_with_the_italian_error_and_no_results(
         assert "scadenze mancate —" not in text and "Puntualità per area e mese" not in text
 
 
-def test_the_indicator_table_shows_expected_actual_percent_and_light_for_the_plan_year(
-    client: Client, world: World, slipped: Slipped
-) -> None:
-    second = Indicator.objects.create(objective=world.objective, position=2, name="Tempo medio di attesa", unit="gg")
-    second.direction = Indicator.Direction.DECREASE
-    second.save()
-    indicator_values(second, 2026, expected="30", actual="20")
-    Indicator.objects.create(objective=world.objective, position=3, name="Gradimento degli utenti")
-    response = logged_in(client, world.diana).get(URL)
-    assert "Indicatori 2026: atteso e consuntivo" in page_text(response)
-    table = table_titled(response, "PEG-2026")
-    assert table.row_with("Utenti presi in carico") == [
-        "SOC-1",
-        "Utenti presi in carico",
-        "n.",
-        "100",
-        "85",
-        "85,0%",
-        "quasi raggiunto",
-    ]
-    assert table.row_with("Tempo medio di attesa") == [
-        "SOC-1",
-        "Tempo medio di attesa",
-        "gg",
-        "30",
-        "20",
-        "150,0%",
-        "raggiunto",
-    ]
-    assert table.row_with("Gradimento degli utenti") == [
-        "SOC-1",
-        "Gradimento degli utenti",
-        "",
-        "—",
-        "—",
-        "—",
-        "non misurabile",
-    ]
-    assert 'class="tg-light tg-light-giallo"' in response.content.decode()
-
-
 def test_the_punctuality_numbers_count_on_time_and_late_activities_per_area_and_month(
     client: Client, world: World, slipped: Slipped
 ) -> None:
@@ -401,5 +361,67 @@ def test_the_next_page_of_the_first_visit_stays_on_the_most_recent_plan(
     second = client.get(URL, {"pagina": "2"})
     assert second.status_code == 200
     assert "107 scadenze mancate — PEG-2026" in page_text(second)
-    assert "Pagina 2 di 2" in page_text(second)
+    assert "Pagina 2 di 3" in page_text(second)
     assert "Vecchia attività rimasta aperta" not in listed(second)
+
+
+def many_late(world: World, count: int) -> None:
+    """`count` more open activities of SOC-1, overdue by 1 to `count` days: the most late come first."""
+    Activity.objects.bulk_create(
+        Activity(
+            objective=world.objective,
+            position=100 + index,
+            description=f"Attività in massa {index}",
+            planned_end=dt.date(2026, 5, 14) - dt.timedelta(days=index),
+        )
+        for index in range(count)
+    )
+
+
+def test_the_list_is_paged_fifty_rows_at_a_time_and_the_pages_keep_the_filters(
+    client: Client, world: World, slipped: Slipped
+) -> None:
+    many_late(world, 100)  # with the 4 slipped of the social area: 104 rows, three pages
+    logged_in(client, world.diana)
+    query = {"plan": str(world.plan.pk), "area": str(world.social.pk)}
+    first = client.get(URL, query)
+    assert "104 scadenze mancate" in page_text(first)
+    assert len(deadline_tables(first)["Servizi sociali"].rows) == 1 + 50
+    assert "Pagina 1 di 3" in page_text(first)
+    next_link = f"?plan={world.plan.pk}&amp;area={world.social.pk}&amp;pagina=2"
+    assert f'href="{next_link}"' in first.content.decode()
+    assert f'hx-get="{next_link}"' in first.content.decode()  # htmx swaps the results in place
+    last = client.get(URL, query | {"pagina": "3"})
+    rows = deadline_tables(last)["Servizi sociali"].rows[1:]
+    assert len(rows) == 4
+    assert rows[-1][0] == "Revisione del regolamento"  # rinviato, 0 days: the least late comes last
+    assert "Pagina 3 di 3" in page_text(last)
+    assert f'href="?plan={world.plan.pk}&amp;area={world.social.pk}&amp;pagina=2"' in last.content.decode()
+
+
+@pytest.mark.parametrize("number", ["9", "abc", "0"])
+def test_a_page_number_out_of_range_shows_the_nearest_page(
+    client: Client, world: World, slipped: Slipped, number: str
+) -> None:
+    many_late(world, 60)  # 67 rows: two pages
+    response = logged_in(client, world.diana).get(URL, {"pagina": number})
+    assert response.status_code == 200
+    assert "67 scadenze mancate" in page_text(response)
+    expected = "Pagina 2 di 2" if number == "9" else "Pagina 1 di 2"
+    assert expected in page_text(response)
+    assert sum(len(table.rows) - 1 for table in deadline_tables(response).values()) == (17 if number == "9" else 50)
+
+
+def test_the_dashboard_links_to_the_indicators_of_the_plan_with_its_filters(
+    client: Client, world: World, slipped: Slipped
+) -> None:
+    logged_in(client, world.diana)
+    first = client.get(URL)
+    assert "Indicatori 2026: atteso e consuntivo" in page_text(first)
+    assert f'href="{INDICATORS_URL}?plan={world.plan.pk}"' in first.content.decode()
+    assert "Utenti presi in carico" not in first.content.decode()  # the indicators are on their own page
+    filtered = client.get(URL, {"plan": str(world.plan.pk), "area": str(world.technical.pk)}, headers=HTMX)
+    link = f'href="{INDICATORS_URL}?plan={world.plan.pk}&amp;area={world.technical.pk}"'
+    assert link in filtered.content.decode()
+    every_plan = client.get(URL, {"plan": ""})
+    assert INDICATORS_URL not in every_plan.content.decode()  # indicators are read one plan (and year) at a time

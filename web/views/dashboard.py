@@ -1,24 +1,35 @@
-"""The director's dashboard of slipped deadlines."""
+"""The director's dashboard of slipped deadlines, and the achievement of the plan's indicators on a page of
+their own (/scadenze/indicatori/), with the same plan and area filters."""
 
 from __future__ import annotations
 
 from itertools import groupby
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 
 from plans.models import Plan, WorkState
 from web.charts import bar_chart
-from web.dashboard import Filters, days, punctuality, slipped_deadlines
+from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_deadlines
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest, is_htmx
-from web.indicators import achievements, year_of
+from web.indicators import achievements, indicators_of, year_of
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # slipped deadlines per page: more than a person reads at a glance is only slower to load
+INDICATORS_PAGE_SIZE = 50
+
+
+class IndicatorFilters(DashboardFilters):
+    """The dashboard's filters that apply to indicators: the plan and the area."""
+
+    kind = None  # type: ignore[assignment]
+    min_days_late = None  # type: ignore[assignment]
 
 
 def _filters(form: DashboardFilters) -> tuple[Filters, Plan | None]:
@@ -39,33 +50,65 @@ def _filters(form: DashboardFilters) -> tuple[Filters, Plan | None]:
     return filters, plan
 
 
+def _form[F: DashboardFilters](
+    request: AuthenticatedRequest, form_class: type[F]
+) -> tuple[F, Filters, Plan | None, dict[str, Any]]:
+    """The filters of the address, or the most recent plan on a first visit, and the context they share."""
+    # Only the page number in the address (the pages of a first visit) still means "no filter chosen".
+    chosen = any(name in request.GET for name in form_class.base_fields)
+    form = form_class(request.GET if chosen else None, user=request.user)
+    filters, plan = _filters(form)
+    if not form.is_bound and plan is not None:
+        form.initial["plan"] = plan.pk
+    # The plan and area, for the links between the dashboard and the indicators.
+    kept = {"plan": filters.plan_id or ""} | ({"area": filters.area_id} if filters.area_id else {})
+    context = {"form": form, "plan": plan, "today": timezone.localdate(), "filters_query": f"?{urlencode(kept)}"}
+    return form, filters, plan, context
+
+
 def _grouped(rows: Any) -> list[tuple[str, list[dict[str, Any]]]]:
-    items = [{**row, "days_late": days(row["late"]), "state_label": WorkState(row["state"]).label} for row in rows]
+    items = [
+        {
+            **row,
+            "url": reverse(f"web:{row['kind']}", args=[row["pk"]]),
+            "days_late": days(row["late"]),
+            "state_label": WorkState(row["state"]).label,
+        }
+        for row in rows
+    ]
     return [(area or "", list(group)) for area, group in groupby(items, key=lambda row: row["area_name"])]
 
 
 @login_required
 def dashboard(request: AuthenticatedRequest) -> HttpResponse:
-    today = timezone.localdate()
-    # Only the page number in the address (the pages of a first visit) still means "no filter chosen".
-    chosen = any(name in request.GET for name in DashboardFilters.base_fields)
-    form = DashboardFilters(request.GET if chosen else None, user=request.user)
-    filters, plan = _filters(form)
-    if not form.is_bound and plan is not None:
-        form.initial["plan"] = plan.pk
-    context: dict[str, Any] = {"form": form, "plan": plan, "today": today}
+    form, filters, plan, context = _form(request, DashboardFilters)
+    today = context["today"]
     status = 200
     if form.is_bound and not form.is_valid():
         status = 400
     else:
-        page = Paginator(slipped_deadlines(request.user, filters, today), PAGE_SIZE).get_page(request.GET.get("pagina"))
-        year = year_of(plan, today) if plan else None
+        slipped = SlippedPaginator(slipped_deadlines(request.user, filters, today), PAGE_SIZE)
+        page = slipped.get_page(request.GET.get("pagina"))
         context |= {
             "page": page,
             "groups": _grouped(page.object_list),
             "charts": [(area, bar_chart(months)) for area, months in punctuality(request.user, filters, today).items()],
-            "year": year,
-            "indicators": achievements(request.user, plan, year) if plan and year else [],
+            "year": year_of(plan, today) if plan else None,
         }
     template = "web/dashboard_results.html" if is_htmx(request) else "web/dashboard.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+def indicators(request: AuthenticatedRequest) -> HttpResponse:
+    form, filters, plan, context = _form(request, IndicatorFilters)
+    status = 200
+    if form.is_bound and not form.is_valid():
+        status = 400
+    elif plan is not None:
+        year = year_of(plan, context["today"])
+        listed = indicators_of(request.user, plan, filters.area_id)
+        page = Paginator(listed, INDICATORS_PAGE_SIZE).get_page(request.GET.get("pagina"))
+        context |= {"year": year, "page": page, "rows": achievements(page.object_list, year)}
+    template = "web/dashboard_indicators_results.html" if is_htmx(request) else "web/dashboard_indicators.html"
     return render(request, template, context, status=status)
