@@ -178,6 +178,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "notifications.tasks.run_scans",
         "schedule": crontab(minute="*/15", hour="6-21"),
     },
+    "reports-resume": {
+        "task": "reports.tasks.resume_stalled_exports",
+        "schedule": crontab(minute="*/5", hour="6-21"),
+    },
 }
 CELERY_REDBEAT_REDIS_URL = REDIS_URL or None
 CELERY_REDBEAT_KEY_PREFIX = "redbeat:"
@@ -221,6 +225,13 @@ SPECTACULAR_SETTINGS = {
         "ValueKindEnum": "plans.models.indicator.VALUE_KIND_CHOICES",
     },
 }
+
+# Relazione documents (PDF, DOCX) of plans with more objectives than this are prepared by a worker, since
+# rendering them takes longer than a web request may (0.3 to 0.4 s per objective for the PDF).
+REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 40)
+# A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
+REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
+REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)
 
 # The reference date at which the demo's states follow the seeds (see plans.demo).
 DEMO_REFERENCE_DATE = env_str("DEMO_REFERENCE_DATE", "2021-12-31")

@@ -23,6 +23,8 @@ class Format:
     kind: str  # RELAZIONE (documents) or OPEN_DATA (data)
     content_type: str
     render: Callable[[Relazione], bytes]
+    # Documents that take long for a large plan: above REPORT_INLINE_MAX_OBJECTIVES a worker prepares them.
+    background: bool = False
 
     def filename(self, relazione: Relazione) -> str:
         """ "relazione-RP-2021-2021.pdf", "dati-aperti-RP-2021-2021.csv"."""
@@ -33,12 +35,13 @@ class Format:
 FORMATS: dict[str, Format] = {
     fmt.extension: fmt
     for fmt in (
-        Format("pdf", RELAZIONE, "application/pdf", render_pdf),
+        Format("pdf", RELAZIONE, "application/pdf", render_pdf, background=True),
         Format(
             "docx",
             RELAZIONE,
             "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             render_docx,
+            background=True,
         ),
         Format("xlsx", RELAZIONE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
         Format("csv", OPEN_DATA, "text/csv; charset=utf-8", render_csv),

@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from plans.models import Plan
 from plans.rules import visible_plans
+from reports.exports import needs_background
 from reports.formats import OPEN_DATA, RELAZIONE, formats_of
 from reports.relazione import build_relazione, plan_years
 
@@ -33,15 +35,18 @@ def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: 
     # A plan of another organization answers exactly like a plan that does not exist.
     plan = visible_plans(request.user).select_related("organization").filter(pk=plan_id).first()
     if plan is None:
-        return _not_found(request, _("Il piano richiesto non esiste o non è tra quelli che puoi consultare."))
+        return not_found(request, _("Il piano richiesto non esiste o non è tra quelli che puoi consultare."))
     formats = formats_of(kind)
     chosen = formats.get(fmt)
     if chosen is None:
         message = _("Il formato «%(format)s» non è disponibile. Formati disponibili: %(known)s.")
-        return _not_found(request, message % {"format": fmt, "known": ", ".join(formats)}, plan)
+        return not_found(request, message % {"format": fmt, "known": ", ".join(formats)}, plan)
     if year not in plan_years(plan):
         message = _("L'anno %(year)d non è un anno del piano: scegli un anno tra %(first)d e %(last)d.")
-        return _not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
+        return not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
+    if needs_background(plan, fmt):
+        documents = reverse("reports:documents", args=[plan.pk, year])
+        return HttpResponseRedirect(f"{documents}?formato={fmt}", status=303)
     relazione_data = build_relazione(plan=plan, year=year)
     return HttpResponse(
         chosen.render(relazione_data),
@@ -50,5 +55,5 @@ def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: 
     )
 
 
-def _not_found(request: HttpRequest, message: str, plan: Plan | None = None) -> HttpResponse:
+def not_found(request: HttpRequest, message: str, plan: Plan | None = None) -> HttpResponse:
     return render(request, NOT_FOUND_TEMPLATE, {"message": message, "plan": plan}, status=404)

@@ -6,11 +6,12 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
+from django.contrib.auth.models import User
 from django.db import transaction
 from pytest_django import DjangoDbBlocker
 
 from plans.demo import load_demo
-from plans.models import Plan
+from plans.models import Organization, OrganizationRole, Plan
 
 REFERENCE_DATE = dt.date(2026, 5, 15)
 DEMO_PLAN = "RP-2021"
@@ -24,3 +25,17 @@ def demo_plan(django_db_setup: None, django_db_blocker: DjangoDbBlocker) -> Iter
         load_demo(reference_date=REFERENCE_DATE)
         yield Plan.objects.select_related("organization").get(organization__slug=DEMO_ORGANIZATION, code=DEMO_PLAN)
         transaction.set_rollback(True)
+
+
+@pytest.fixture
+def director(demo_plan: Plan) -> User:
+    return User.objects.get(username="direttore")
+
+
+@pytest.fixture
+def outsider() -> User:
+    """Erica directs another body: she must not learn that the plan exists."""
+    erica = User.objects.create_user("erica", "erica@borgo.example", "segreta")
+    borgo = Organization.objects.create(slug="borgo", name="Comune di Borgo")
+    OrganizationRole.objects.create(organization=borgo, user=erica, role=OrganizationRole.Role.DIRECTOR)
+    return erica

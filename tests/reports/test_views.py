@@ -11,7 +11,7 @@ from django.shortcuts import resolve_url
 from django.test import Client
 from django.urls import reverse
 
-from plans.models import Area, Organization, OrganizationRole, Plan
+from plans.models import Area, Plan
 
 pytestmark = pytest.mark.django_db
 
@@ -37,20 +37,6 @@ def client_for(user: User) -> Client:
     client = Client()
     client.force_login(user)
     return client
-
-
-@pytest.fixture
-def director(demo_plan: Plan) -> User:
-    return User.objects.get(username="direttore")
-
-
-@pytest.fixture
-def outsider() -> User:
-    """Erica directs another body: she must not learn that the plan exists."""
-    erica = User.objects.create_user("erica", "erica@borgo.example", "segreta")
-    borgo = Organization.objects.create(slug="borgo", name="Comune di Borgo")
-    OrganizationRole.objects.create(organization=borgo, user=erica, role=OrganizationRole.Role.DIRECTOR)
-    return erica
 
 
 @pytest.mark.parametrize(("name", "fmt"), list(CONTENT_TYPES))

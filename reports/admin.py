@@ -1,0 +1,28 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from reports.models import ReportExport
+
+
+@admin.register(ReportExport)
+class ReportExportAdmin(admin.ModelAdmin[ReportExport]):
+    """Read-only: documents are asked for on the plan's pages and prepared by the workers."""
+
+    list_display = ("plan", "year", "fmt", "status", "requested_by", "requested_at", "finished_at", "size")
+    list_filter = ("status", "fmt")
+    search_fields = ("plan__code", "plan__title", "filename")
+    list_select_related = ("plan", "requested_by")
+    exclude = ("content",)
+
+    def get_queryset(self, request: HttpRequest) -> Any:
+        return super().get_queryset(request).defer("content")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

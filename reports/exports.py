@@ -1,0 +1,126 @@
+"""Preparing Relazione documents in the background: request, claim, render, resume.
+
+State lives in `ReportExport` rows; the broker only carries wake-up calls. A request whose task never reached
+the broker, or whose worker died, is resumed by `resume_exports`, which beat runs every few minutes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from plans.models import Plan
+from reports.formats import FORMATS
+from reports.models import ReportExport
+from reports.relazione import build_relazione
+
+logger = logging.getLogger(__name__)
+
+# A queued job younger than this is left to the task sent with it; older ones are sent again.
+QUEUED_GRACE = dt.timedelta(minutes=2)
+
+
+def _lease() -> dt.timedelta:
+    return dt.timedelta(seconds=settings.REPORT_EXPORT_LEASE_SECONDS)
+
+
+def needs_background(plan: Plan, fmt: str) -> bool:
+    """Whether the document is too long to prepare inside a web request."""
+    return FORMATS[fmt].background and plan.objectives.count() > settings.REPORT_INLINE_MAX_OBJECTIVES
+
+
+def request_export(*, actor: Any, plan: Plan, year: int, fmt: str) -> tuple[ReportExport, bool]:
+    """The job preparing this document: a new one (True), or the one already under way (False)."""
+    pending = ReportExport.objects.filter(plan=plan, year=year, fmt=fmt, status__in=ReportExport.PENDING)
+    existing = pending.defer("content").first()
+    if existing is not None:
+        return existing, False
+    try:
+        with transaction.atomic():
+            export = ReportExport.objects.create(plan=plan, year=year, fmt=fmt, requested_by=actor)
+            transaction.on_commit(lambda: enqueue(export.pk))
+    except IntegrityError:  # someone asked for it in the same instant
+        return pending.defer("content").get(), False
+    return export, True
+
+
+def enqueue(export_id: int) -> None:
+    """Ask a worker to prepare the document. If the broker cannot be reached the job stays queued in the
+    database and `resume_exports` sends it later: the request has been recorded and must not fail."""
+    from reports.tasks import prepare_export
+
+    try:
+        prepare_export.delay(export_id)
+    except Exception:
+        logger.exception("broker unreachable: export %s stays queued for the next resume", export_id)
+
+
+def claim(export_id: int, now: dt.datetime) -> ReportExport | None:
+    """Take the job for this worker, if it is queued or its previous worker's lease has run out."""
+    with transaction.atomic():
+        export = (
+            ReportExport.objects.select_for_update(skip_locked=True)
+            .select_related("plan")
+            .defer("content")
+            .filter(pk=export_id, status__in=ReportExport.PENDING)
+            .first()
+        )
+        lease = export.lease_until if export is not None else None
+        if export is None or (export.status == ReportExport.Status.RUNNING and lease is not None and lease > now):
+            return None
+        export.status = ReportExport.Status.RUNNING
+        export.started_at = now
+        export.lease_until = now + _lease()
+        export.attempts += 1
+        export.save(update_fields=["status", "started_at", "lease_until", "attempts"])
+    return export
+
+
+def prepare(export_id: int) -> str:
+    """Render the document of a claimed job and store it; what happened, for the worker's log."""
+    export = claim(export_id, timezone.now())
+    if export is None:
+        return "skipped"
+    if export.attempts > settings.REPORT_EXPORT_MAX_ATTEMPTS:
+        return _fail(export, _("La preparazione è stata interrotta %(count)d volte.") % {"count": export.attempts - 1})
+    fmt = FORMATS[export.fmt]
+    try:
+        relazione = build_relazione(plan=export.plan, year=export.year)
+        content = fmt.render(relazione)
+    except Exception:
+        logger.exception("export %s of plan %s failed", export.pk, export.plan_id)
+        return _fail(export, _("Si è verificato un errore durante la preparazione del documento."))
+    done = ReportExport.objects.filter(pk=export.pk, status=ReportExport.Status.RUNNING, attempts=export.attempts)
+    updated = done.update(
+        status=ReportExport.Status.READY,
+        content=content,
+        size=len(content),
+        filename=fmt.filename(relazione),
+        finished_at=timezone.now(),
+        lease_until=None,
+    )
+    return "ready" if updated else "superseded"
+
+
+def _fail(export: ReportExport, message: str) -> str:
+    ReportExport.objects.filter(pk=export.pk, attempts=export.attempts).update(
+        status=ReportExport.Status.FAILED, error=message, finished_at=timezone.now(), lease_until=None
+    )
+    return "failed"
+
+
+def resume_exports(now: dt.datetime) -> list[int]:
+    """Send again the jobs nobody is working on: queued for a while, or running past their lease."""
+    stalled = ReportExport.objects.filter(
+        status=ReportExport.Status.QUEUED, requested_at__lt=now - QUEUED_GRACE
+    ) | ReportExport.objects.filter(status=ReportExport.Status.RUNNING, lease_until__lt=now)
+    ids = list(stalled.order_by("requested_at").values_list("pk", flat=True))
+    for export_id in ids:
+        enqueue(export_id)
+    return ids

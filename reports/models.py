@@ -1,0 +1,65 @@
+"""Documents prepared in the background: the Relazione of a large plan takes longer than a web request may."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Plan
+
+
+class ReportExport(models.Model):
+    """One request for a Relazione document, and, once a worker has prepared it, the document itself.
+
+    The file is kept in the database, so the web and worker containers need no shared volume and a backup of
+    the database holds every document ever handed out. Each request keeps its own snapshot: the Relazione
+    shows the plan as it was when the document was prepared, and `finished_at` says when that was."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("in coda")
+        RUNNING = "running", _("in preparazione")
+        READY = "ready", _("pronto")
+        FAILED = "failed", _("non riuscito")
+
+    PENDING = (Status.QUEUED, Status.RUNNING)
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="exports", verbose_name=_("piano"))
+    year = models.PositiveSmallIntegerField(_("anno"))
+    fmt = models.CharField(_("formato"), max_length=8)
+    status = models.CharField(_("stato"), max_length=8, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("richiesto da")
+    )
+    requested_at = models.DateTimeField(_("richiesto il"), default=timezone.now)
+    started_at = models.DateTimeField(_("iniziato il"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("terminato il"), null=True, blank=True)
+    # A worker holds the job until then; after it, the job is taken to be lost with its worker and is resumed.
+    lease_until = models.DateTimeField(_("in carico fino al"), null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    filename = models.CharField(_("nome del file"), max_length=200, blank=True)
+    content = models.BinaryField(_("contenuto"), null=True, editable=False)
+    size = models.PositiveIntegerField(_("dimensione (byte)"), null=True, blank=True)
+    error = models.TextField(_("errore"), blank=True)
+
+    class Meta:
+        verbose_name = _("documento preparato")
+        verbose_name_plural = _("documenti preparati")
+        ordering = ["-requested_at", "-pk"]
+        indexes = [models.Index(fields=["plan", "year", "-requested_at"], name="export_plan_year")]
+        constraints = [
+            # One job at a time per document: a second request joins the one under way.
+            models.UniqueConstraint(
+                fields=["plan", "year", "fmt"],
+                condition=models.Q(status__in=["queued", "running"]),
+                name="one_pending_export_per_document",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.year} {self.fmt.upper()} ({self.get_status_display()})"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in self.PENDING

@@ -1,0 +1,68 @@
+"""A Relazione document asked for on the web page is prepared by a real Celery worker on the real Redis and
+PostgreSQL, then downloaded."""
+
+from __future__ import annotations
+
+import io
+import os
+import time
+from collections.abc import Iterator
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.urls import reverse
+from pypdf import PdfReader
+
+from reports.models import ReportExport
+from tests.notifications.workers import REDIS_URL, Workers, purge_broker, worker_database_url
+from tests.workflow.world import World
+
+pytestmark = [
+    pytest.mark.skipif(not REDIS_URL, reason="needs a real Redis for the Celery worker: set REDIS_URL"),
+    pytest.mark.django_db(transaction=True),  # committed data, visible to the worker
+]
+WAIT = 90.0  # seconds for the worker to render the PDF on a busy machine
+
+
+@pytest.fixture(scope="module")
+def worker(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
+    if connection.vendor != "postgresql":
+        pytest.skip("the worker shares the test database: it must be PostgreSQL (set DATABASE_URL)")
+    env = dict(os.environ)
+    env.update(
+        DATABASE_URL=worker_database_url(),
+        REDIS_URL=REDIS_URL,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        LOG_LEVEL="INFO",
+    )
+    purge_broker()
+    pool = Workers(env, tmp_path_factory.mktemp("report-worker"))
+    try:
+        pool.start(1)
+        yield pool
+    finally:
+        pool.stop()
+        purge_broker()
+
+
+def test_the_director_asks_for_the_pdf_and_downloads_what_the_worker_prepared(world: World, worker: Workers) -> None:
+    client = Client()
+    client.force_login(world.diana)
+    page = reverse("reports:documents", args=[world.plan.pk, world.plan.year_start])
+    response = client.post(page, {"formato": "pdf"})
+    assert response.status_code == 302
+
+    deadline = time.monotonic() + WAIT
+    job = ReportExport.objects.defer("content").get()
+    while job.is_pending and time.monotonic() < deadline:
+        time.sleep(0.2)
+        job.refresh_from_db(fields=["status"])
+    assert job.status == ReportExport.Status.READY, worker.output()[-4000:]
+
+    download = client.get(reverse("reports:document_download", args=[world.plan.pk, job.pk]))
+    assert download.status_code == 200
+    text = " ".join(" ".join(p.extract_text().split()) for p in PdfReader(io.BytesIO(download.content)).pages)
+    assert world.objective.title in text
+    assert world.transversal.title in text
+    assert "Task reports.tasks.prepare_export[" in worker.output()
