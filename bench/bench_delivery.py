@@ -1,20 +1,22 @@
 """Reminder delivery end to end: outbox rows → a real Celery worker → a real SMTP server on loopback.
 
 10,000 deadline reminders (quick: 2,000), one per person, wait in the outbox (notifications.models.Message)
-of an organization of our own. A Celery worker (a subprocess, prefork, as deployed, on the bench Redis db)
-sends them through an aiosmtpd sink in this process (tests.notifications.sink), which reads the
-X-Traguardi-Messages header of every mail it accepts, so each outbox row is counted at the server.
+of an organization of our own (bench/delivery_outbox.py). A Celery worker (a subprocess, prefork, as
+deployed, on the bench Redis db) sends them through an aiosmtpd sink in this process
+(tests.notifications.sink), which reads the X-Traguardi-Messages header of every mail it accepts, so each
+outbox row is counted at the server.
 
 - `single`: one `dispatch_messages` task for all the people (what beat's scan or an approval event queues):
   messages/s from publishing the task until the last row is marked sent.
 - `racing`: a second batch (2,000; quick: 500), two identical tasks published at once and run by two pool
   processes: they race for every claim. Messages/s, and above all duplicates.
 
-The limit: a plain smtplib loop (a separate process, like the worker) sending the same number of copies of
-a real reminder mail into the same sink, opening a connection per mail as the dispatcher does (Django's
-`EmailMessage.send()` opens and quits one per call); the rate over a single reused connection (on the
-racing batch's count) is reported too. Target: `single` reaches at least half the per-connection loop's
-rate, and no outbox row arrives twice (or never).
+The limits: a plain smtplib loop (a separate process, like the worker) sending as many copies of a real
+reminder mail, composed once, into the same sink, over one reused connection, and again opening a
+connection per mail (as Django's `EmailMessage.send()` does, one per call). The dispatcher sends a chunk of
+people's mails over one connection, so the reused connection is the fair limit and the headline target:
+`single` reaches at least half its rate, and no outbox row arrives twice (or never). The ratio to the
+connection-per-mail loop is reported too.
 
 `python -m bench.bench_delivery --profile` runs the dispatcher in-process on 200 reminders under cProfile.
 """
@@ -23,8 +25,6 @@ from __future__ import annotations
 
 import argparse
 import contextlib
-import datetime as dt
-import email.policy
 import json
 import os
 import re
@@ -41,6 +41,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.common import REPO, Result, bench_env, quick, setup_django
+from bench.delivery_outbox import Outbox, build_people, drop_people, plan_reminders, sample_mail
 
 CELERY = str(Path(sys.executable).parent / "celery")
 RATIO_TARGET = 0.5
@@ -49,140 +50,12 @@ SENDER = "Traguardi <noreply@traguardi.localhost>"
 
 @dataclass(frozen=True)
 class Sizes:
-    messages: int  # the single task's batch, and the smtplib loop's count (one connection per mail)
-    racing: int  # the racing tasks' batch, and the count of the loop over one connection
+    messages: int  # the single task's batch, and the smtplib loops' count
+    racing: int  # the racing tasks' batch
 
 
 def sizes() -> Sizes:
     return Sizes(2_000, 500) if quick() else Sizes(10_000, 2_000)
-
-
-# ---------------------------------------------------------------------------------------------- the outbox
-
-
-@dataclass
-class Outbox:
-    organization_id: int
-    recipients: list[int]
-    moment: dt.datetime  # the `now` the tasks are given: 10:00 on a working day after today
-
-
-def build_people(count: int) -> Outbox:
-    """An organization of its own with `count` people, each owning one activity of one objective."""
-    from django.contrib.auth.models import User
-    from django.db import transaction
-    from django.utils import timezone
-
-    from notifications.calendar import next_working_day
-    from plans.models import Activity, Area, Objective, Organization, Plan
-
-    stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
-    day = next_working_day(timezone.localdate() + dt.timedelta(days=1))
-    moment = timezone.make_aware(dt.datetime.combine(day, dt.time(10)))
-    with transaction.atomic():
-        organization = Organization.objects.create(
-            slug=f"bench-delivery-{stamp}", name="Comune di Benchmark", kind=Organization.Kind.COMUNE
-        )
-        area = Area.objects.create(organization=organization, code="SOC", slug="sociale", name="Servizi sociali")
-        plan = Plan.objects.create(
-            organization=organization,
-            code="PEG",
-            kind=Plan.Kind.PEG,
-            title="PEG",
-            year_start=day.year,
-            year_end=day.year + 1,
-        )
-        objective = Objective.objects.create(plan=plan, code="SOC-1", title="Presa in carico unica")
-        objective.areas.add(area)
-        people = User.objects.bulk_create(
-            [
-                User(
-                    username=f"bd-{stamp}-{index}",
-                    email=f"persona{index}.{stamp}@bench-delivery.example",
-                    first_name="Persona",
-                    last_name=str(index),
-                    password="!",
-                )
-                for index in range(count)
-            ]
-        )
-        Activity.objects.bulk_create(
-            [
-                Activity(
-                    objective=objective,
-                    position=index + 1,
-                    description=f"Attività di prova numero {index + 1}",
-                    planned_end=day + dt.timedelta(days=10),
-                    owner=person,
-                )
-                for index, person in enumerate(people)
-            ]
-        )
-    return Outbox(organization.pk, [person.pk for person in people], moment)
-
-
-def drop_people(organization_id: int | None = None) -> None:
-    """Delete an outbox's organization (its plan, activities and messages go with it) and its people; without
-    an id, whatever an interrupted earlier run left. Nothing of it is protected: nobody requested anything."""
-    from django.contrib.auth.models import User
-
-    from plans.models import Organization
-
-    if organization_id is None:
-        Organization.objects.filter(slug__startswith="bench-delivery-").delete()
-        User.objects.filter(username__startswith="bd-", email__endswith="@bench-delivery.example").delete()
-        return
-    slug = Organization.objects.filter(pk=organization_id).values_list("slug", flat=True).first()
-    Organization.objects.filter(pk=organization_id).delete()
-    if slug:
-        User.objects.filter(username__startswith=f"bd-{slug.removeprefix('bench-delivery-')}-").delete()
-
-
-def plan_reminders(outbox: Outbox, batch: str, people: int) -> list[int]:
-    """One deadline reminder for each of the first `people` people, due on the run's day (the rows a scan
-    would have planned); the ids of those people."""
-    from django.utils import timezone
-
-    from notifications.models import Message
-    from plans.models import Activity
-
-    activities = Activity.objects.filter(objective__plan__organization_id=outbox.organization_id)
-    rows = Message.objects.bulk_create(
-        [
-            Message(
-                kind=Message.Kind.DEADLINE,
-                organization_id=outbox.organization_id,
-                recipient_id=owner,
-                target=f"activity:{pk}",
-                period=f"{batch}/7",
-                due_on=outbox.moment.date(),
-                next_attempt_at=timezone.now(),
-            )
-            for pk, owner in activities.values_list("pk", "owner_id").order_by("pk")[:people]
-        ]
-    )
-    return [row.recipient_id for row in rows]
-
-
-def sample_mail(outbox: Outbox) -> tuple[str, bytes]:
-    """A real reminder as the dispatcher would compose it (an unsaved row: composing sends nothing): its
-    address and bytes, for the smtplib loop."""
-    from notifications.mails import compose
-    from notifications.models import Message
-    from plans.models import Activity
-
-    activity = Activity.objects.filter(owner_id=outbox.recipients[0]).select_related("owner").get()
-    row = Message(
-        kind=Message.Kind.DEADLINE,
-        organization_id=outbox.organization_id,
-        recipient=activity.owner,
-        target=f"activity:{activity.pk}",
-        period="sample/7",
-        due_on=outbox.moment.date(),
-    )
-    mail = compose([row], outbox.moment)
-    mail.extra_headers["X-Traguardi-Messages"] = "0"  # the unsaved row has no id; the sink wants a number
-    return mail.to[0], mail.message(policy=email.policy.SMTP).as_bytes()  # as Django's SMTP backend sends it
 
 
 # ----------------------------------------------------------------------------------------------- the limit
@@ -439,7 +312,7 @@ def main() -> None:
             mail_file.write_bytes(address.encode() + b"\n" + content)
             loops = (
                 ("smtplib_connection_per_mail", False, size.messages),
-                ("smtplib_one_connection", True, size.racing),
+                ("smtplib_one_connection", True, size.messages),
             )
             for label, reuse, count in loops:
                 sink.reset()
@@ -460,13 +333,12 @@ def main() -> None:
             purge_broker()
         drop_people(outbox.organization_id)  # its messages too, sent or not: nobody is to send them
     single, racing = figures["single"], figures["racing"]
+    one_connection = limit["smtplib_one_connection"]["mails_per_s"]
     per_connection = limit["smtplib_connection_per_mail"]["mails_per_s"]
     ratios = {
+        "single_to_smtplib_one_connection": round(single["messages_per_s"] / one_connection, 3),
         "single_to_smtplib_connection_per_mail": round(single["messages_per_s"] / per_connection, 3),
-        "single_to_smtplib_one_connection": round(
-            single["messages_per_s"] / limit["smtplib_one_connection"]["mails_per_s"], 3
-        ),
-        "racing_to_smtplib_connection_per_mail": round(racing["messages_per_s"] / per_connection, 3),
+        "racing_to_smtplib_one_connection": round(racing["messages_per_s"] / one_connection, 3),
     }
     clean = all(run["duplicates"] == run["lost"] == run["unknown"] == 0 for run in (single, racing))
     Result(
@@ -475,7 +347,8 @@ def main() -> None:
         limit=limit,
         ratios=ratios,
         targets={
-            "single_at_least_half_of_smtplib": ratios["single_to_smtplib_connection_per_mail"] >= RATIO_TARGET,
+            "single_at_least_half_of_smtplib_one_connection": ratios["single_to_smtplib_one_connection"]
+            >= RATIO_TARGET,
             "no_duplicates_none_lost": clean,
         },
     ).emit()

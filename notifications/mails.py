@@ -1,15 +1,21 @@
 """The mails: one small function per kind of message, and one composer that puts a person's messages of a
 run into one mail, in their language, as plain text and HTML (templates in templates/notifications/mail/).
+
+What the mails of a batch name (work items with their objective, areas and owner, requests with their
+requester and decisions, people, each digest's late activities) is read once for the whole batch by
+`Lookup.load`: composing a mail then makes no query at all.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.core.mail import EmailMultiAlternatives
+from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.formats import date_format
@@ -21,7 +27,7 @@ from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
 from web.links import item_url, request_url
-from workflow.models import TransitionRequest
+from workflow.models import Approval, TransitionRequest
 
 
 @dataclass
@@ -41,10 +47,66 @@ def _day(day: dt.date | None) -> str:
     return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
 
 
-def _item(target: str) -> WorkItem | None:
-    kind, _sep, pk = target.partition(":")
-    model = {"activity": Activity, "objective": Objective}.get(kind)
-    return model.objects.filter(pk=pk).first() if model else None  # type: ignore[attr-defined]
+def _ids(rows: Iterable[Message], kind: str) -> set[int]:
+    """The ids in targets such as "activity:12", of one kind."""
+    targets = (row.target.partition(":") for row in rows)
+    return {int(pk) for prefix, _sep, pk in targets if prefix == kind and pk.isdigit()}
+
+
+@dataclass
+class Lookup:
+    """Everything the mails of some rows name, read in a few queries instead of a few per mail."""
+
+    activities: dict[int, Activity] = field(default_factory=dict)
+    objectives: dict[int, Objective] = field(default_factory=dict)
+    requests: dict[int, TransitionRequest] = field(default_factory=dict)
+    people: dict[int, User] = field(default_factory=dict)
+    late: dict[int, tuple[int, list[Activity]]] = field(default_factory=dict)  # organization → count, first 200
+
+    @classmethod
+    def load(cls, rows: Iterable[Message], today: dt.date) -> Lookup:
+        rows = list(rows)
+        activity_ids = _ids(rows, "activity")
+        for row in rows:
+            if row.kind in (Message.Kind.MONITORING, Message.Kind.MONITORING_REMINDER):
+                activity_ids.update(int(pk) for pk in row.context.get("activities", []))
+        requests = TransitionRequest.objects.filter(pk__in=_ids(rows, "request")).select_related(
+            "requested_by", "activity__objective", "activity__owner", "objective__owner"
+        )
+        requests = requests.prefetch_related(
+            "activity__objective__areas",
+            "objective__areas",
+            Prefetch("approvals", queryset=Approval.objects.order_by("-decided_at"), to_attr="latest_first"),
+        )
+        person_ids = {
+            int(person)
+            for row in rows
+            if row.kind == Message.Kind.MONITORING_MISSING
+            for person in row.context.get("missing", {})
+        }
+        activities = Activity.objects.filter(pk__in=activity_ids).select_related("objective", "owner")
+        objectives = Objective.objects.filter(pk__in=_ids(rows, "objective")).select_related("owner")
+        return cls(
+            activities={item.pk: item for item in activities.prefetch_related("objective__areas")},
+            objectives={item.pk: item for item in objectives.prefetch_related("areas")},
+            requests={request.pk: request for request in requests},
+            people={person.pk: person for person in User.objects.filter(pk__in=person_ids)},
+            late={
+                organization: _late(organization, today)
+                for organization in {row.organization_id for row in rows if row.kind == Message.Kind.DIRECTOR_DIGEST}
+            },
+        )
+
+    def item(self, target: str) -> WorkItem | None:
+        kind, _sep, pk = target.partition(":")
+        if not pk.isdigit():
+            return None
+        if kind == "activity":
+            return self.activities.get(int(pk))
+        return self.objectives.get(int(pk)) if kind == "objective" else None
+
+    def items(self, rows: list[Message]) -> list[WorkItem]:
+        return [item for item in (self.item(row.target) for row in rows) if item is not None]
 
 
 def _describe(item: WorkItem) -> Line:
@@ -60,17 +122,17 @@ def _describe(item: WorkItem) -> Line:
     return Line(text=name[:200], link=item_url(item), detail=detail)
 
 
-def deadline(rows: list[Message], today: dt.date) -> Section:
-    return Section(_("Scadenze in arrivo"), [_describe(item) for item in _items(rows)])
+def deadline(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    return Section(_("Scadenze in arrivo"), [_describe(item) for item in lookup.items(rows)])
 
 
-def overdue(rows: list[Message], today: dt.date) -> Section:
-    return Section(_("Scadenze superate, ancora aperte"), [_describe(item) for item in _items(rows)])
+def overdue(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    return Section(_("Scadenze superate, ancora aperte"), [_describe(item) for item in lookup.items(rows)])
 
 
-def escalation(rows: list[Message], today: dt.date) -> Section:
+def escalation(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
     lines = []
-    for item in _items(rows):
+    for item in lookup.items(rows):
         line = _describe(item)
         owner = item.owner.get_full_name() or item.owner.username if item.owner else _("nessun referente")
         late = working_days_between(item.planned_end, today) if item.planned_end else 0
@@ -82,45 +144,51 @@ def escalation(rows: list[Message], today: dt.date) -> Section:
     return Section(_("Ritardi da seguire nella tua area"), lines)
 
 
-def director_digest(rows: list[Message], today: dt.date) -> Section:
-    organization = rows[0].organization
+def _late(organization_id: int, today: dt.date) -> tuple[int, list[Activity]]:
+    """How many open activities of the organization are past their deadline, and the first 200 of them."""
     late = Activity.objects.filter(
-        objective__plan__organization=organization, state__in=OPEN_STATES, planned_end__lt=today
+        objective__plan__organization_id=organization_id, state__in=OPEN_STATES, planned_end__lt=today
     ).order_by("planned_end", "pk")
-    lines = [_describe(activity) for activity in late[:200]]
+    return late.count(), list(late.select_related("objective").prefetch_related("objective__areas")[:200])
+
+
+def director_digest(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    organization = rows[0].organization
+    count, late = lookup.late.get(organization.pk) or _late(organization.pk, today)
     title = ngettext(
         "%(count)d scadenza superata in %(organization)s",
         "%(count)d scadenze superate in %(organization)s",
-        late.count(),
-    ) % {"count": late.count(), "organization": organization.name}
-    return Section(title, lines)
+        count,
+    ) % {"count": count, "organization": organization.name}
+    return Section(title, [_describe(activity) for activity in late])
 
 
-def _monitoring_lines(rows: list[Message]) -> list[Line]:
+def _monitoring_lines(rows: list[Message], lookup: Lookup) -> list[Line]:
     lines = []
     for row in rows:
-        for activity in Activity.objects.filter(pk__in=row.context.get("activities", [])).order_by("pk"):
+        for pk in sorted({int(pk) for pk in row.context.get("activities", [])}):
+            activity = lookup.activities.get(pk)
+            if activity is None:
+                continue  # deleted since the request was planned
             line = _describe(activity)
             line.link = answer_url(AnswerClaim(row.context["round"], activity.pk, row.recipient_id))
             lines.append(line)
     return lines
 
 
-def monitoring(rows: list[Message], today: dt.date) -> Section:
-    return Section(_("Monitoraggio mensile: come procedono le tue attività?"), _monitoring_lines(rows))
+def monitoring(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    return Section(_("Monitoraggio mensile: come procedono le tue attività?"), _monitoring_lines(rows, lookup))
 
 
-def monitoring_reminder(rows: list[Message], today: dt.date) -> Section:
-    return Section(_("Promemoria: il monitoraggio mensile attende la tua risposta"), _monitoring_lines(rows))
+def monitoring_reminder(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    return Section(_("Promemoria: il monitoraggio mensile attende la tua risposta"), _monitoring_lines(rows, lookup))
 
 
-def monitoring_missing(rows: list[Message], today: dt.date) -> Section:
-    from django.contrib.auth.models import User
-
+def monitoring_missing(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
     lines = []
     for row in rows:
         for person_id, activity_ids in row.context.get("missing", {}).items():
-            person = User.objects.filter(pk=person_id).first()
+            person = lookup.people.get(int(person_id))
             name = (person.get_full_name() or person.username) if person else person_id
             count = len(set(activity_ids))
             lines.append(
@@ -136,14 +204,14 @@ def monitoring_missing(rows: list[Message], today: dt.date) -> Section:
     return Section(_("Monitoraggio mensile: chi non ha ancora risposto"), lines)
 
 
-def _requests(rows: list[Message]) -> list[TransitionRequest]:
-    ids = [int(row.target.partition(":")[2]) for row in rows]
-    return list(TransitionRequest.objects.filter(pk__in=ids).select_related("requested_by").order_by("pk"))
+def _requests(rows: list[Message], lookup: Lookup) -> list[TransitionRequest]:
+    ids = sorted(_ids(rows, "request"))
+    return [lookup.requests[pk] for pk in ids if pk in lookup.requests]
 
 
-def approval_needed(rows: list[Message], today: dt.date) -> Section:
+def approval_needed(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
     lines = []
-    for request in _requests(rows):
+    for request in _requests(rows, lookup):
         line = _describe(request.target)
         line.text = _("%(person)s chiede di «%(transition)s»: %(item)s") % {
             "person": request.requested_by.get_full_name() or request.requested_by.username,
@@ -155,27 +223,23 @@ def approval_needed(rows: list[Message], today: dt.date) -> Section:
     return Section(_("Richieste che attendono la tua decisione"), lines)
 
 
-def request_decided(rows: list[Message], today: dt.date) -> Section:
+def request_decided(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
     lines = []
-    for request in _requests(rows):
+    for request in _requests(rows, lookup):
         line = _describe(request.target)
         line.text = _("La richiesta di «%(transition)s» è %(status)s: %(item)s") % {
             "transition": request.get_transition_display(),
             "status": request.get_status_display(),
             "item": line.text,
         }
-        decision = request.approvals.order_by("-decided_at").first()
+        decision = next(iter(request.latest_first), None)  # type: ignore[attr-defined]
         if decision and decision.comment:
             line.detail += " · " + decision.comment
         lines.append(line)
     return Section(_("Esito delle tue richieste"), lines)
 
 
-def _items(rows: list[Message]) -> list[WorkItem]:
-    return [item for item in (_item(row.target) for row in rows) if item is not None]
-
-
-SECTIONS: dict[str, Callable[[list[Message], dt.date], Section]] = {
+SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.DEADLINE: deadline,
     Message.Kind.OVERDUE: overdue,
     Message.Kind.ESCALATION: escalation,
@@ -193,19 +257,21 @@ def _language(rows: list[Message]) -> str:
     return preference.language if preference else settings.LANGUAGE_CODE
 
 
-def compose(rows: list[Message], now: dt.datetime) -> EmailMultiAlternatives:
-    """One mail with all of `rows`, which share one recipient, written as of `now`."""
+def compose(rows: list[Message], now: dt.datetime, lookup: Lookup | None = None) -> EmailMultiAlternatives:
+    """One mail with all of `rows`, which share one recipient, written as of `now`. `lookup` holds what they
+    name when a batch was read at once (`Lookup.load`); without it their own are read here."""
     today = timezone.localdate(now)
     recipient = rows[0].recipient
     if not recipient.email:
         raise ValueError(f"L'utente {recipient.username} non ha un indirizzo e-mail.")
     language = _language(rows)
+    lookup = lookup if lookup is not None else Lookup.load(rows, today)
     with translation.override(language):
         sections = []
         for kind, builder in SECTIONS.items():
             of_kind = [row for row in rows if row.kind == kind]
             if of_kind:
-                sections.append(builder(of_kind, today))
+                sections.append(builder(of_kind, today, lookup))
         organization = rows[0].organization.name
         subject = (
             sections[0].title if len(sections) == 1 else _("Traguardi: %(count)d avvisi") % {"count": len(sections)}

@@ -2,22 +2,44 @@
 
 They are short and repeatable: a row exists once per (kind, target, period, recipient), so running a scan
 twice, or two beats running it, plans nothing twice. Sending is the dispatcher's job.
+
+Rows are inserted in bulk (INSERT … ON CONFLICT DO NOTHING on that key) and the deadline scan works a
+chunk of due items at a time, in one transaction: a few queries per chunk, not a few per item.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable
+from itertools import batched
 from typing import Any
 
-from django.db import IntegrityError, transaction
+from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
 from notifications.calendar import is_working_day
 from notifications.models import Message
-from notifications.schedule import Rules, due_reminders, next_reminder_day
+from notifications.schedule import Due, Rules, due_reminders, next_reminder_day
 from plans.models import OPEN_STATES, Activity, Area, Objective, Organization, OrganizationRole, WorkItem
+
+INSERT_CHUNK = 1000  # rows per INSERT statement
+SCAN_CHUNK = 1000  # due items planned in one transaction
+PLANNED_FIELDS = (
+    "kind",
+    "organization",
+    "recipient",
+    "target",
+    "period",
+    "context",
+    "due_on",
+    "status",
+    "attempts",
+    "last_error",
+    "next_attempt_at",
+    "created_at",
+)
 
 
 def target_of(item: WorkItem) -> str:
@@ -33,88 +55,163 @@ def area_heads(item: WorkItem) -> list[int]:
     return sorted(set(heads))
 
 
+def heads_by_objective(objective_ids: Iterable[int]) -> dict[int, list[int]]:
+    """The area heads of each of these objectives (as `area_heads`), in one query on the link table."""
+    ids = set(objective_ids)
+    if not ids:
+        return {}
+    links = Objective.areas.through.objects.filter(objective_id__in=ids, area__head__isnull=False)
+    heads: dict[int, set[int]] = defaultdict(set)
+    for objective_id, head_id in links.values_list("objective_id", "area__head_id"):
+        heads[objective_id].add(head_id)
+    return {objective_id: sorted(people) for objective_id, people in heads.items()}
+
+
 def directors(organization: Organization) -> list[int]:
     roles = OrganizationRole.objects.filter(organization=organization, role=OrganizationRole.Role.DIRECTOR)
     return sorted(set(roles.values_list("user_id", flat=True)))
 
 
-def _recipients(item: WorkItem, kind: str) -> list[int]:
+def _recipients(item: WorkItem, kind: str, heads: dict[int, list[int]]) -> list[int]:
     """The owner is reminded (the area heads when nobody owns it); escalations go to the area heads."""
     if kind != Message.Kind.ESCALATION and item.owner_id:
         return [item.owner_id]
-    return area_heads(item)
+    return heads.get(_objective(item).pk, [])
+
+
+def _to_heads(item: WorkItem, reminders: list[Due]) -> bool:
+    """Whether any of these reminders goes to the area heads (see `_recipients`)."""
+    return any(reminder.kind == Message.Kind.ESCALATION or not item.owner_id for reminder in reminders)
 
 
 def _key(row: Message) -> tuple[str, str, str, int]:
     return (row.kind, row.target, row.period, row.recipient_id)
 
 
+def _insert_new(rows: list[Message]) -> int:
+    """One INSERT … ON CONFLICT DO NOTHING: the rows whose key exists are skipped, the new ones get their
+    ids; how many were new. Two scans of the same day insert the same rows in the same order (the due items
+    in a fixed order), so the second waits for the first's rows instead of deadlocking. On PostgreSQL the
+    values travel as one array per column (12 parameters, however many rows)."""
+    fields = [field for field in Message._meta.concrete_fields if field.name in PLANNED_FIELDS]
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(field.column)) for field in fields)
+    values = [[field.get_db_prep_save(getattr(row, field.attname), connection) for field in fields] for row in rows]
+    if connection.vendor == "postgresql":
+        arrays = ", ".join(f"%s::{field.db_type(connection)}[]" for field in fields)
+        source, params = f"SELECT * FROM unnest({arrays})", [list(column) for column in zip(*values, strict=True)]
+    else:
+        placeholders = "(" + ", ".join(["%s"] * len(fields)) + ")"
+        source, params = "VALUES " + ", ".join([placeholders] * len(rows)), [value for row in values for value in row]
+    key = ", ".join(quote(column) for column in ("kind", "target", "period", "recipient_id"))
+    sql = (
+        f"INSERT INTO {quote(Message._meta.db_table)} ({columns}) {source} "
+        f"ON CONFLICT ({key}) DO NOTHING RETURNING id, kind, target, period, recipient_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        inserted = {(kind, target, period, recipient): pk for pk, kind, target, period, recipient in cursor}
+    count = len(inserted)
+    for row in rows:
+        if _key(row) in inserted:  # the first of rows with the same key, which is the one inserted
+            row.pk = inserted.pop(_key(row))
+            row._state.adding = False
+            row._state.db = connection.alias
+    return count
+
+
 def plan(rows: Iterable[Message]) -> int:
     """Insert the rows that do not exist yet and say how many were new. The unique key makes this safe to
-    repeat and to race: a row another scan inserted first is skipped. A new row may go out from the start
-    of its due day."""
+    repeat and to race: a row another scan inserted first (or is inserting now) is skipped. A new row may
+    go out from the start of its due day."""
     rows = list(rows)
-    if not rows:
-        return 0
-    existing = set(
-        Message.objects.filter(
-            kind__in={row.kind for row in rows},
-            target__in={row.target for row in rows},
-            period__in={row.period for row in rows},
-            recipient_id__in={row.recipient_id for row in rows},
-        ).values_list("kind", "target", "period", "recipient_id")
-    )
-    inserted = 0
     for row in rows:
-        if _key(row) in existing:
-            continue
         row.next_attempt_at = timezone.make_aware(dt.datetime.combine(row.due_on, dt.time.min))
-        try:
-            with transaction.atomic():
-                row.save(force_insert=True)
-        except IntegrityError:
-            continue  # planned meanwhile by a concurrent scan
-        existing.add(_key(row))
-        inserted += 1
-    return inserted
+    return sum(_insert_new(rows[start : start + INSERT_CHUNK]) for start in range(0, len(rows), INSERT_CHUNK))
 
 
 def _due_items(model: type[Activity] | type[Objective], today: dt.date) -> Any:
+    """The open items whose next reminder day has come, or was never worked out: read through the partial
+    index alone. Their objective, plan and organization are read per chunk (prefetch), not joined here:
+    the join made the planner, misled by the estimate of `next_reminder_on IS NULL`, hash-join a sequential
+    scan of every objective."""
     due = Q(next_reminder_on__lte=today) | Q(next_reminder_on__isnull=True)
+    order: tuple[str, ...] = ("objective_id", "position", "pk") if model is Activity else ("plan_id", "pk")
     related = "objective__plan__organization" if model is Activity else "plan__organization"
-    return model.objects.filter(due, state__in=OPEN_STATES, planned_end__isnull=False).select_related(related)
+    items = model.objects.filter(due, state__in=OPEN_STATES, planned_end__isnull=False).order_by(*order)
+    return items.prefetch_related(related)
+
+
+NEXT_REMINDER = """
+UPDATE {table} AS item SET next_reminder_on = due.day
+FROM unnest(%s::bigint[], %s::date[], %s::date[]) AS due(id, planned_end, day)
+WHERE item.id = due.id AND item.planned_end = due.planned_end AND item.id = ANY(%s::bigint[])
+"""
+
+
+def _set_next_reminders(model: type[Activity] | type[Objective], following: list[tuple[int, dt.date, dt.date]]) -> None:
+    """Each item's next reminder day, in one UPDATE. Conditional: a transition that moved the deadline
+    meanwhile has reset the day; keep its reset."""
+    if not following:
+        return
+    if connection.vendor != "postgresql":  # no unnest: one UPDATE per (deadline, next day)
+        groups: dict[tuple[dt.date, dt.date], list[int]] = defaultdict(list)
+        for pk, end, day in following:
+            groups[end, day].append(pk)
+        for (end, day), ids in sorted(groups.items()):
+            model.objects.filter(pk__in=ids, planned_end=end).update(next_reminder_on=day)
+        return
+    ids, ends, days = (list(column) for column in zip(*sorted(following), strict=True))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            NEXT_REMINDER.format(table=connection.ops.quote_name(model._meta.db_table)), [ids, ends, days, ids]
+        )
+
+
+def _plan_items(items: list[WorkItem], today: dt.date, rules: Rules) -> int:
+    """Plan what is due on `today` for these items and move each one's next reminder day, in one
+    transaction: a scan that stops half way leaves each chunk planned and moved, or neither."""
+    due: list[tuple[WorkItem, Organization, dt.date, list[Due]]] = []
+    following: list[tuple[int, dt.date, dt.date]] = []
+    for item in items:
+        organization = _objective(item).plan.organization
+        patron = organization.patron_saint_day
+        if not is_working_day(today, patron):
+            continue  # due stays due: the first working day picks it up
+        end = item.planned_end
+        assert end is not None
+        due.append((item, organization, end, due_reminders(end, today, rules, patron)))
+        following.append((item.pk, end, next_reminder_day(end, today, rules, patron)))
+    heads = heads_by_objective(_objective(item).pk for item, _org, _end, reminders in due if _to_heads(item, reminders))
+    rows = [
+        Message(
+            kind=reminder.kind,
+            organization=organization,
+            recipient_id=recipient,
+            target=target_of(item),
+            period=reminder.period,
+            context={"planned_end": end.isoformat()},
+            due_on=today,
+        )
+        for item, organization, end, reminders in due
+        for reminder in reminders
+        for recipient in _recipients(item, reminder.kind, heads)
+    ]
+    with transaction.atomic():
+        planned = plan(rows)
+        _set_next_reminders(type(items[0]), following)
+    return planned
 
 
 def plan_deadline_reminders(today: dt.date, rules: Rules | None = None) -> int:
     """Reminders, overdue notices and escalations due on `today`, for open activities and objectives.
     Reads only the items whose next reminder day has come (a partial index), so its cost follows what is
-    due, not the size of the database."""
+    due, not the size of the database. A chunk of items costs a handful of queries, not a few per item."""
     rules = rules or Rules.from_settings()
     planned = 0
     for model in (Activity, Objective):
-        for item in _due_items(model, today).iterator(chunk_size=2000):
-            organization = _objective(item).plan.organization
-            patron = organization.patron_saint_day
-            if not is_working_day(today, patron):
-                continue  # due stays due: the first working day picks it up
-            assert item.planned_end is not None
-            rows = [
-                Message(
-                    kind=due.kind,
-                    organization=organization,
-                    recipient_id=recipient,
-                    target=target_of(item),
-                    period=due.period,
-                    context={"planned_end": item.planned_end.isoformat()},
-                    due_on=today,
-                )
-                for due in due_reminders(item.planned_end, today, rules, patron)
-                for recipient in _recipients(item, due.kind)
-            ]
-            planned += plan(rows)
-            following = next_reminder_day(item.planned_end, today, rules, patron)
-            # Conditional: a transition that moved the deadline meanwhile has reset the day; keep its reset.
-            model.objects.filter(pk=item.pk, planned_end=item.planned_end).update(next_reminder_on=following)
+        for items in batched(_due_items(model, today).iterator(chunk_size=SCAN_CHUNK), SCAN_CHUNK):
+            planned += _plan_items(list(items), today, rules)
     return planned
 
 

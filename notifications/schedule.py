@@ -14,12 +14,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from functools import lru_cache
 
 from django.conf import settings
 
 from notifications.calendar import add_working_days, is_working_day, next_working_day
 
 WEEK = dt.timedelta(days=7)
+# The reminder days of a deadline depend on nothing but the calendar: a scan works them out once per
+# (deadline, patron saint) however many items share the deadline, and once for both functions below.
+calendar_cache = lru_cache(maxsize=65_536)
 
 
 @dataclass(frozen=True)
@@ -41,18 +45,22 @@ class Due:
     period: str
 
 
+@calendar_cache
 def _lead_day(end: dt.date, lead: int, patron: str) -> dt.date:
     return add_working_days(end, -lead, patron)
 
 
+@calendar_cache
 def _first_overdue_day(end: dt.date, patron: str) -> dt.date:
     return add_working_days(end, 1, patron)
 
 
+@calendar_cache
 def _overdue_day(end: dt.date, week: int, patron: str) -> dt.date:
     return next_working_day(_first_overdue_day(end, patron) + week * WEEK, patron)
 
 
+@calendar_cache
 def _escalation_day(end: dt.date, rules: Rules, patron: str) -> dt.date:
     return add_working_days(end, rules.escalate_after, patron)
 

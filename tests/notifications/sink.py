@@ -2,7 +2,8 @@
 
 It can be slowed down (`delay` before accepting each DATA), made to stall on one recipient (the RCPT
 command does not answer until `release()`, so the mail is never complete: a sender killed meanwhile
-delivers nothing), and stopped and started again on the same port (SMTP down, then up).
+delivers nothing), and stopped and started again on the same port (SMTP down, then up). It counts the
+connections its mails came on (`connections`: one greeting, EHLO or HELO, per connection).
 """
 
 from __future__ import annotations
@@ -69,6 +70,18 @@ def parse(envelope_to: list[str], content: bytes) -> Received:
 class _Handler:
     sink: Sink
 
+    async def handle_EHLO(
+        self, server: SMTP, session: Session, envelope: Envelope, hostname: str, responses: list[str]
+    ) -> list[str]:
+        self.sink._greeted()
+        session.host_name = hostname
+        return responses
+
+    async def handle_HELO(self, server: SMTP, session: Session, envelope: Envelope, hostname: str) -> str:
+        self.sink._greeted()
+        session.host_name = hostname
+        return f"250 {server.hostname}"
+
     async def handle_RCPT(
         self, server: SMTP, session: Session, envelope: Envelope, address: str, rcpt_options: list[str]
     ) -> str:
@@ -99,6 +112,7 @@ class Sink:
     _released: threading.Event = field(default_factory=threading.Event)
     _stall_on: set[str] = field(default_factory=set)
     _mails: list[Received] = field(default_factory=list)
+    _connections: int = 0
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _controller: Controller | None = None
 
@@ -119,10 +133,11 @@ class Sink:
             self._controller = None
 
     def reset(self) -> None:
-        """Forget the mails, the stalls and the delay (between tests)."""
+        """Forget the mails, the connections, the stalls and the delay (between tests)."""
         with self._lock:
             self._mails.clear()
             self._stall_on.clear()
+            self._connections = 0
         self.delay = 0.0
         self.stalled.clear()
         self._released.clear()
@@ -143,6 +158,15 @@ class Sink:
                 self._stall_on.discard(address.lower())
                 return True
             return False
+
+    def _greeted(self) -> None:
+        with self._lock:
+            self._connections += 1
+
+    @property
+    def connections(self) -> int:
+        with self._lock:
+            return self._connections
 
     def _record(self, mail: Received) -> None:
         with self._lock:

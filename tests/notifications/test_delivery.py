@@ -211,6 +211,7 @@ def test_a_scan_delivers_italian_mails_to_the_right_people_with_their_links(fres
     mails = sink.wait_for(people)
     rows = assert_delivered_exactly_once(mails)
     assert len(mails) == people
+    assert sink.connections == 1  # every mail of the run over one SMTP connection
     assert {row.sent_at for row in rows.values()} == {scene.now}
 
     sara = addressed_to(mails, scene.world.sara)

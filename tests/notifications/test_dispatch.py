@@ -11,6 +11,8 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from notifications.dispatch import dispatch
@@ -58,6 +60,32 @@ def test_a_persons_messages_of_one_run_go_in_one_italian_mail(world: World) -> N
     assert dispatch(now=at(2026, 6, 22, 11)).mails == 0  # nothing twice
 
 
+def test_a_run_reads_its_rows_at_once_and_makes_one_statement_per_mail(world: World) -> None:
+    """Each person's claim is one statement, which also marks the previous mail sent: the queries of a run
+    grow by one per mail, whatever the mails name (items, objectives, areas, people are read at once)."""
+    overdue_world(world)
+    people = [world.tommaso, world.anna, world.bruno, world.diana, world.otto]
+    for position, person in enumerate(people, start=3):
+        Activity.objects.create(
+            objective=world.objective,
+            position=position,
+            description=f"Attività di {person.username}",
+            planned_end=dt.date(2026, 6, 19),
+            owner=person,
+        )
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    with CaptureQueriesContext(connection) as queries:
+        result = dispatch(now=at(2026, 6, 22))
+    assert (result.mails, result.messages) == (6, 7)
+    per_mail = 1 if connection.vendor == "postgresql" else 5  # elsewhere: two UPDATEs and a SELECT, in a savepoint
+    if connection.vendor == "postgresql":
+        claims = [query for query in queries.captured_queries if "WITH sent AS" in query["sql"]]
+        assert len(claims) == result.mails
+    assert len(queries) <= per_mail * result.mails + 8, [query["sql"][:80] for query in queries.captured_queries]
+    assert set(Message.objects.values_list("status", "claim")) == {("sent", None)}
+    assert {message.to[0] for message in mail.outbox} == {"sara@aurelia.example"} | {person.email for person in people}
+
+
 def test_english_for_those_who_choose_it(world: World) -> None:
     overdue_world(world)
     Preference.objects.create(user=world.sara, language="en")
@@ -92,6 +120,20 @@ def test_a_permanent_error_marks_the_rows_failed_with_the_reason(world: World) -
     assert set(Message.objects.values_list("status", flat=True)) == {"failed"}
     assert "550" in Message.objects.values_list("last_error", flat=True)[0]
     assert dispatch(now=at(2026, 6, 23)).mails == 0
+
+
+def test_a_failed_mail_does_not_stop_the_others_of_the_run(world: World) -> None:
+    """The run's connection breaks on one mail: that person's rows wait for their retry, the next mail
+    goes out on a new connection."""
+    overdue_world(world)
+    Activity.objects.filter(pk=world.second_activity.pk).update(owner=world.tommaso)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    FlakyBackend.failures.append(smtplib.SMTPServerDisconnected("gone"))
+    result = dispatch(now=at(2026, 6, 22))
+    assert (result.mails, result.retried) == (1, 1)
+    statuses = dict(Message.objects.values_list("recipient__username", "status"))
+    assert statuses == {"sara": "pending", "tommaso": "sent"}  # sara's row is the first one
+    assert [message.to for message in mail.outbox] == [["tommaso@aurelia.example"]]
 
 
 def test_a_person_without_an_address_fails_alone(world: World) -> None:

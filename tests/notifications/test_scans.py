@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from notifications.models import Message
-from notifications.scans import plan_deadline_reminders, plan_director_digests
+from notifications.scans import plan, plan_deadline_reminders, plan_director_digests
 from plans.models import Activity
 from tests.workflow.world import World
 from workflow.services import approval_approve, item_rinvia
@@ -55,6 +55,50 @@ def test_the_scan_reads_only_what_is_due(world: World, django_assert_num_queries
     with django_assert_num_queries(2):  # one read per model, and nothing is due
         plan_deadline_reminders(dt.date(2026, 5, 18))
     assert Activity.objects.get(pk=world.activity.pk).next_reminder_on == dt.date(2026, 6, 10)
+
+
+def test_a_scan_plans_many_due_items_in_a_few_queries(world: World, django_assert_max_num_queries: Any) -> None:
+    """Due items are planned a chunk at a time: one INSERT of the chunk's rows and one UPDATE of their next
+    reminder days, not a few queries per item."""
+    for position in range(3, 63):  # sixty more activities, half of them nobody's: the area head hears
+        Activity.objects.create(
+            objective=world.objective,
+            position=position,
+            planned_end=dt.date(2026, 6, 19),
+            owner=world.sara if position % 2 else None,
+        )
+    # Activities, then objectives: the due items, what they belong to, the area heads, the INSERT and the
+    # UPDATE (with their savepoint here, in the test's transaction); sixty or six thousand alike.
+    with django_assert_max_num_queries(20):
+        planned = plan_deadline_reminders(dt.date(2026, 6, 29))  # overdue, and escalated, for all
+    assert planned == Message.objects.count() == 60 * 2 + 1  # and sara's reminder of activity 1, due 30 June
+    assert set(Message.objects.filter(kind="escalation").values_list("recipient__username", flat=True)) == {"anna"}
+    assert Activity.objects.filter(objective=world.objective, next_reminder_on__lte=dt.date(2026, 6, 29)).count() == 0
+    assert plan_deadline_reminders(dt.date(2026, 6, 29)) == 0  # nothing is due again the same day
+
+
+def test_plan_inserts_only_what_is_new_and_says_how_much(world: World) -> None:
+    def rows(*periods: str) -> list[Message]:
+        return [
+            Message(
+                kind=Message.Kind.DIRECTOR_DIGEST,
+                organization=world.aurelia,
+                recipient=world.diana,
+                target=f"organization:{world.aurelia.pk}",
+                period=period,
+                due_on=dt.date(2026, 6, 22),
+            )
+            for period in periods
+        ]
+
+    first = rows("2026-W26", "2026-W27")
+    assert plan(first) == 2
+    assert all(row.pk for row in first)
+    again = rows("2026-W27", "2026-W28", "2026-W28")  # one that exists, one new given twice
+    assert plan(again) == 1
+    assert [row.pk is not None for row in again] == [False, True, False]
+    assert sorted(Message.objects.values_list("period", flat=True)) == ["2026-W26", "2026-W27", "2026-W28"]
+    assert plan([]) == 0
 
 
 def test_postponing_moves_the_reminders(world: World) -> None:
