@@ -26,7 +26,6 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.contrib.auth.models import User
-from django.db import connection
 from django.utils import timezone
 
 from notifications.calendar import add_working_days, next_working_day
@@ -44,8 +43,8 @@ from tests.notifications.workers import (
     WAIT,
     Workers,
     purge_broker,
+    running_workers,
     send,
-    worker_database_url,
 )
 from tests.workflow.world import World, build_world
 
@@ -67,25 +66,9 @@ def sink() -> Iterator[Sink]:
 
 @pytest.fixture(scope="module")
 def workers(django_db_setup: None, sink: Sink, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
-    if connection.vendor != "postgresql":
-        pytest.skip("the workers share the test database: it must be PostgreSQL (set DATABASE_URL)")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=worker_database_url(),  # pytest-django's test database, e.g. test_traguardi
-        REDIS_URL=REDIS_URL,
-        EMAIL_URL=f"smtp://127.0.0.1:{sink.port}?timeout=10",
-        MAIL_SEND_LEASE_SECONDS=str(LEASE_SECONDS),
-        DJANGO_SETTINGS_MODULE="config.settings",
-        LOG_LEVEL="INFO",  # the tests read "ready." and "Task …[id] succeeded" in the workers' logs
-    )
-    purge_broker()
-    pool = Workers(env, tmp_path_factory.mktemp("workers"))
-    try:
-        pool.start(2)
+    extra = {"EMAIL_URL": f"smtp://127.0.0.1:{sink.port}?timeout=10", "MAIL_SEND_LEASE_SECONDS": str(LEASE_SECONDS)}
+    with running_workers(tmp_path_factory.mktemp("workers"), 2, **extra) as pool:
         yield pool
-    finally:
-        pool.stop()
-        purge_broker()
 
 
 @pytest.fixture(autouse=True)

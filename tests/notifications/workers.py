@@ -13,12 +13,13 @@ import sys
 import time
 import uuid
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
 from zoneinfo import ZoneInfo
 
+import pytest
 import redis
 from django.db import connection
 
@@ -218,3 +219,27 @@ def worker_database_url() -> str:
     if db.get("PASSWORD"):
         credentials += ":" + quote(str(db["PASSWORD"]))
     return f"postgres://{credentials}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}"
+
+
+@contextlib.contextmanager
+def running_workers(log_dir: Path, count: int, **env: str) -> Iterator[Workers]:
+    """`count` workers on the test database and the real Redis (its queue emptied before and after), with
+    these extra environment variables, stopped at the end."""
+    if connection.vendor != "postgresql":
+        pytest.skip("the workers share the test database: it must be PostgreSQL (set DATABASE_URL)")
+    environment = dict(os.environ)
+    environment.update(
+        DATABASE_URL=worker_database_url(),  # pytest-django's test database, e.g. test_traguardi
+        REDIS_URL=REDIS_URL,
+        DJANGO_SETTINGS_MODULE="config.settings",
+        LOG_LEVEL="INFO",  # the tests read "ready." and "Task …[id] succeeded" in the workers' logs
+        **env,
+    )
+    purge_broker()
+    pool = Workers(environment, log_dir)
+    try:
+        pool.start(count)
+        yield pool
+    finally:
+        pool.stop()
+        purge_broker()

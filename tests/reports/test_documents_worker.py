@@ -4,18 +4,16 @@ PostgreSQL, then downloaded."""
 from __future__ import annotations
 
 import io
-import os
 import time
 from collections.abc import Iterator
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from pypdf import PdfReader
 
 from reports.models import ReportExport
-from tests.notifications.workers import REDIS_URL, Workers, purge_broker, worker_database_url
+from tests.notifications.workers import REDIS_URL, Workers, running_workers
 from tests.workflow.world import World
 
 pytestmark = [
@@ -27,23 +25,8 @@ WAIT = 90.0  # seconds for the worker to render the PDF on a busy machine
 
 @pytest.fixture(scope="module")
 def worker(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
-    if connection.vendor != "postgresql":
-        pytest.skip("the worker shares the test database: it must be PostgreSQL (set DATABASE_URL)")
-    env = dict(os.environ)
-    env.update(
-        DATABASE_URL=worker_database_url(),
-        REDIS_URL=REDIS_URL,
-        DJANGO_SETTINGS_MODULE="config.settings",
-        LOG_LEVEL="INFO",
-    )
-    purge_broker()
-    pool = Workers(env, tmp_path_factory.mktemp("report-worker"))
-    try:
-        pool.start(1)
+    with running_workers(tmp_path_factory.mktemp("report-worker"), 1) as pool:
         yield pool
-    finally:
-        pool.stop()
-        purge_broker()
 
 
 def test_the_director_asks_for_the_pdf_and_downloads_what_the_worker_prepared(world: World, worker: Workers) -> None:
