@@ -136,7 +136,7 @@ def measure(dataset: dict[str, Any]) -> dict[str, Any]:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
-    from notifications.scans import _due_items, plan_deadline_reminders
+    from notifications.scans import due_ids_query, plan_deadline_reminders
     from plans.models import Activity, Objective
 
     scan_day = dt.date.fromisoformat(dataset["scan_day"])
@@ -153,8 +153,8 @@ def measure(dataset: dict[str, Any]) -> dict[str, Any]:
     with CaptureQueriesContext(connection) as queries:
         plan_deadline_reminders(scan_day)
     _restore(scan_day, activities, objectives)
-    sql, params = _due_items(Activity, scan_day).query.sql_with_params()
-    objective_sql, objective_params = _due_items(Objective, scan_day).query.sql_with_params()
+    sql, params = due_ids_query(Activity, scan_day).query.sql_with_params()
+    objective_sql, objective_params = due_ids_query(Objective, scan_day).query.sql_with_params()
     figures = {
         "activities": dataset["spec"]["activities"],
         "due_activities": len(activities),

@@ -130,16 +130,27 @@ def plan(rows: Iterable[Message]) -> int:
     return sum(_insert_new(rows[start : start + INSERT_CHUNK]) for start in range(0, len(rows), INSERT_CHUNK))
 
 
-def _due_items(model: type[Activity] | type[Objective], today: dt.date) -> Any:
-    """The open items whose next reminder day has come, or was never worked out: read through the partial
-    index alone. Their objective, plan and organization are read per chunk (prefetch), not joined here:
-    the join made the planner, misled by the estimate of `next_reminder_on IS NULL`, hash-join a sequential
-    scan of every objective."""
+def due_ids_query(model: type[Activity] | type[Objective], today: dt.date) -> Any:
+    """The query of `_due_ids` (bench_scan explains it and times it raw)."""
     due = Q(next_reminder_on__lte=today) | Q(next_reminder_on__isnull=True)
+    items = model.objects.filter(due, state__in=OPEN_STATES, planned_end__isnull=False)
+    return items.order_by().values_list("pk", flat=True)
+
+
+def _due_ids(model: type[Activity] | type[Objective], today: dt.date) -> list[int]:
+    """The open items whose next reminder day has come, or was never worked out, read through the partial
+    index alone: their ids only, in one plain query. Not a server-side cursor: PostgreSQL plans a cursor for
+    its first rows, and walked a whole index in order to hand out the 500 due among 1,000,000 activities
+    (350 ms, against 11 ms for this query). Not joined to their objective, plan and organization either: the
+    join made the planner hash-join a sequential scan of every objective."""
+    return sorted(due_ids_query(model, today))
+
+
+def _chunk(model: type[Activity] | type[Objective], ids: tuple[int, ...]) -> list[Any]:
+    """The items of a chunk, with their objective, plan and organization (prefetched)."""
     order: tuple[str, ...] = ("objective_id", "position", "pk") if model is Activity else ("plan_id", "pk")
     related = "objective__plan__organization" if model is Activity else "plan__organization"
-    items = model.objects.filter(due, state__in=OPEN_STATES, planned_end__isnull=False).order_by(*order)
-    return items.prefetch_related(related)
+    return list(model.objects.filter(pk__in=ids).order_by(*order).prefetch_related(related))
 
 
 NEXT_REMINDER = """
@@ -210,8 +221,8 @@ def plan_deadline_reminders(today: dt.date, rules: Rules | None = None) -> int:
     rules = rules or Rules.from_settings()
     planned = 0
     for model in (Activity, Objective):
-        for items in batched(_due_items(model, today).iterator(chunk_size=SCAN_CHUNK), SCAN_CHUNK):
-            planned += _plan_items(list(items), today, rules)
+        for ids in batched(_due_ids(model, today), SCAN_CHUNK):
+            planned += _plan_items(_chunk(model, ids), today, rules)
     return planned
 
 
