@@ -197,6 +197,8 @@ MONITORING_LINK_MAX_AGE_DAYS = env_int("MONITORING_LINK_MAX_AGE_DAYS", 35)
 DAILY_DIGEST_HOUR = env_int("DAILY_DIGEST_HOUR", 8)
 # A message claimed by a worker that died is handed back after this many seconds.
 MAIL_SEND_LEASE_SECONDS = env_int("MAIL_SEND_LEASE_SECONDS", 600)
+# How many tasks share beat's sending run (people by id modulo this): the worker's concurrency.
+MAIL_DISPATCH_SHARDS = env_int("MAIL_DISPATCH_SHARDS", 1)
 
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workflow.api.schema.TraguardiAutoSchema",

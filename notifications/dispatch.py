@@ -256,11 +256,18 @@ def _mail_order(row: Message) -> tuple[str, int]:
     return (row.kind, row.pk)
 
 
-def dispatch(now: dt.datetime | None = None, recipients: Iterable[int] | None = None) -> DispatchResult:
+def dispatch(
+    now: dt.datetime | None = None, recipients: Iterable[int] | None = None, shard: tuple[int, int] | None = None
+) -> DispatchResult:
+    """Send what is due now: to these people only when given, and, with `shard` = (index, count), only to the
+    people whose id modulo `count` is `index`, so that `count` runs share the outbox without meeting."""
     now = now or timezone.now()
     result = DispatchResult()
     release_lost_claims(now)
     people = list(due_by_recipient(now, recipients).items())
+    if shard is not None:
+        index, count = shard
+        people = [(person, ids) for person, ids in people if person % count == index]
     for start in range(0, len(people), CHUNK):
         deliver(people[start : start + CHUNK], now, result)
     return result

@@ -263,6 +263,18 @@ def test_two_workers_consuming_several_dispatch_tasks_at_once_deliver_once(fresh
         assert ran, f"{worker.name} ran none of the tasks"
 
 
+def test_the_shards_of_a_run_deliver_everything_once_on_both_pool_processes(fresh: Workers, sink: Sink) -> None:
+    """What run_scans hands out with MAIL_DISPATCH_SHARDS=2: each task sends its half of the people."""
+    scene = build_scene()
+    _count, people = plan_in_the_test(scene)
+    tasks = [send("dispatch_messages", scene.now, shard=[index, 2]) for index in range(2)]
+    results = fresh.wait(tasks)
+    mails = sink.wait_for(people)
+    assert_delivered_exactly_once(mails)
+    assert all(result["mails"] > 0 for result in results)  # each shard had people of its own
+    assert sum(result["mails"] for result in results) == len(mails) == people
+
+
 def test_a_task_delivered_twice_by_the_broker_delivers_once(fresh: Workers, sink: Sink) -> None:
     """Redis delivers at least once: after a visibility timeout or a lost connection the same task message
     (same id) comes again. Deterministic here: the same message is published twice, and two workers run the

@@ -15,6 +15,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
+from notifications import tasks
 from notifications.dispatch import dispatch
 from notifications.models import Message, Preference
 from notifications.scans import plan_deadline_reminders
@@ -84,6 +85,59 @@ def test_a_run_reads_its_rows_at_once_and_makes_one_statement_per_mail(world: Wo
     assert len(queries) <= per_mail * result.mails + 8, [query["sql"][:80] for query in queries.captured_queries]
     assert set(Message.objects.values_list("status", "claim")) == {("sent", None)}
     assert {message.to[0] for message in mail.outbox} == {"sara@aurelia.example"} | {person.email for person in people}
+
+
+def test_shards_share_the_people_and_together_send_everything_once(world: World) -> None:
+    overdue_world(world)
+    Activity.objects.filter(pk=world.second_activity.pk).update(owner=world.tommaso)
+    plan_deadline_reminders(dt.date(2026, 6, 22))
+    people = set(Message.objects.values_list("recipient_id", flat=True))
+    assert {person % 2 for person in people} == {0, 1}, "the world's people must fall in both shards"
+    even = dispatch(now=at(2026, 6, 22), shard=(0, 2))
+    sent_first = {message.to[0] for message in mail.outbox}
+    odd = dispatch(now=at(2026, 6, 22), shard=(1, 2))
+    assert even.mails == len([p for p in people if p % 2 == 0]) and odd.mails == len([p for p in people if p % 2])
+    assert sent_first == set(
+        Message.objects.filter(recipient_id__in=[p for p in people if p % 2 == 0]).values_list(
+            "recipient__email", flat=True
+        )
+    )
+    assert len(mail.outbox) == len(people)  # each person once
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_run_scans_hands_the_other_shards_to_the_pool_and_sends_its_own(
+    world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MAIL_DISPATCH_SHARDS = 3
+    published: list[dict[str, object]] = []
+    monkeypatch.setattr(tasks.dispatch_messages, "delay", lambda **kwargs: published.append(kwargs))
+    overdue_world(world)
+    result = tasks.run_scans.apply(kwargs={"now": at(2026, 6, 22).isoformat()}).get()
+    assert [entry["shard"] for entry in published] == [[1, 3], [2, 3]]
+    people = set(Message.objects.values_list("recipient_id", flat=True))
+    mine = {person for person in people if person % 3 == 0}
+    assert result["mails"] == len(mail.outbox) == len(mine)
+    sent = set(Message.objects.filter(status="sent").values_list("recipient_id", flat=True))
+    assert sent == mine  # the other shards' people wait for their tasks
+    assert people - mine, "some people must fall in the other shards"
+
+
+def test_run_scans_sends_every_shard_itself_when_the_broker_is_down(
+    world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settings.MAIL_DISPATCH_SHARDS = 2
+
+    def broker_down(**kwargs: object) -> None:
+        raise ConnectionError("Redis is down")
+
+    monkeypatch.setattr(tasks.dispatch_messages, "delay", broker_down)
+    overdue_world(world)
+    result = tasks.run_scans.apply(kwargs={"now": at(2026, 6, 22).isoformat()}).get()
+    people = set(Message.objects.values_list("recipient_id", flat=True))
+    assert result["mails"] == len(mail.outbox) == len(people) > 1
+    assert result["messages"] == Message.objects.count()
+    assert set(Message.objects.values_list("status", flat=True)) == {"sent"}
 
 
 def test_english_for_those_who_choose_it(world: World) -> None:
