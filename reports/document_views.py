@@ -11,32 +11,25 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from plans.models import Plan
-from plans.rules import visible_plans
-from reports.exports import needs_background, request_export
+from reports.exports import is_large, request_export
 from reports.formats import FORMATS
 from reports.models import ReportExport
-from reports.relazione import plan_years
-from reports.views import not_found
+from reports.views import not_found, plan_not_found, visible_plan, year_not_in_plan
 from web.http import AuthenticatedRequest, is_htmx
 
 DOCUMENT_FORMATS = tuple(extension for extension, fmt in FORMATS.items() if fmt.background)
 HISTORY = 20  # the latest jobs shown for one plan and year
 
 
-def _plan(request: AuthenticatedRequest, plan_id: int) -> Plan | None:
-    return visible_plans(request.user).select_related("organization").filter(pk=plan_id).first()
-
-
 @require_http_methods(["GET", "HEAD", "POST"])
 @login_required
 def documents(request: AuthenticatedRequest, plan_id: int, year: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
+    plan = visible_plan(request, plan_id)
     if plan is None:
-        return not_found(request, _("Il piano richiesto non esiste o non è tra quelli che puoi consultare."))
-    if year not in plan_years(plan):
-        message = _("L'anno %(year)d non è un anno del piano: scegli un anno tra %(first)d e %(last)d.")
-        return not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
+        return plan_not_found(request)
+    refused = year_not_in_plan(request, plan, year)
+    if refused is not None:
+        return refused
     error = ""
     chosen = request.POST.get("formato", "") if request.method == "POST" else request.GET.get("formato", "pdf")
     if request.method == "POST":
@@ -54,6 +47,7 @@ def documents(request: AuthenticatedRequest, plan_id: int, year: int) -> HttpRes
         .defer("content")
         .order_by("-requested_at", "-pk")[:HISTORY]
     )
+    objective_count = plan.objectives.count()
     context = {
         "plan": plan,
         "year": year,
@@ -61,8 +55,8 @@ def documents(request: AuthenticatedRequest, plan_id: int, year: int) -> HttpRes
         "pending": any(export.is_pending for export in exports),
         "formats": DOCUMENT_FORMATS,
         "chosen": chosen if chosen in DOCUMENT_FORMATS else DOCUMENT_FORMATS[0],
-        "large": needs_background(plan, DOCUMENT_FORMATS[0]),
-        "objective_count": plan.objectives.count(),
+        "large": is_large(objective_count),
+        "objective_count": objective_count,
         "error": error,
     }
     template = "reports/documents_table.html" if is_htmx(request) else "reports/documents.html"
@@ -72,7 +66,7 @@ def documents(request: AuthenticatedRequest, plan_id: int, year: int) -> HttpRes
 @require_safe
 @login_required
 def download(request: AuthenticatedRequest, plan_id: int, export_id: int) -> HttpResponse:
-    plan = _plan(request, plan_id)
+    plan = visible_plan(request, plan_id)
     export = (
         ReportExport.objects.filter(pk=export_id, plan_id=plan.pk, status=ReportExport.Status.READY).first()
         if plan is not None

@@ -30,9 +30,13 @@ def _lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.REPORT_EXPORT_LEASE_SECONDS)
 
 
+def is_large(objective_count: int) -> bool:
+    """Whether a plan of this many objectives has documents too long to prepare inside a web request."""
+    return objective_count > settings.REPORT_INLINE_MAX_OBJECTIVES
+
+
 def needs_background(plan: Plan, fmt: str) -> bool:
-    """Whether the document is too long to prepare inside a web request."""
-    return FORMATS[fmt].background and plan.objectives.count() > settings.REPORT_INLINE_MAX_OBJECTIVES
+    return FORMATS[fmt].background and is_large(plan.objectives.count())
 
 
 def request_export(*, actor: Any, plan: Plan, year: int, fmt: str) -> tuple[ReportExport, bool]:

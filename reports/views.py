@@ -31,19 +31,36 @@ def opendata(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpRes
     return _download(request, plan_id, year, fmt, kind=OPEN_DATA)
 
 
+def visible_plan(request: HttpRequest, plan_id: int) -> Plan | None:
+    """The plan, if the person may see it. A plan of another organization answers exactly like a plan that
+    does not exist."""
+    return visible_plans(request.user).select_related("organization").filter(pk=plan_id).first()
+
+
+def plan_not_found(request: HttpRequest) -> HttpResponse:
+    return not_found(request, _("Il piano richiesto non esiste o non è tra quelli che puoi consultare."))
+
+
+def year_not_in_plan(request: HttpRequest, plan: Plan, year: int) -> HttpResponse | None:
+    """The 404 for a year outside the plan, or None."""
+    if year in plan_years(plan):
+        return None
+    message = _("L'anno %(year)d non è un anno del piano: scegli un anno tra %(first)d e %(last)d.")
+    return not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
+
+
 def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: str) -> HttpResponse:
-    # A plan of another organization answers exactly like a plan that does not exist.
-    plan = visible_plans(request.user).select_related("organization").filter(pk=plan_id).first()
+    plan = visible_plan(request, plan_id)
     if plan is None:
-        return not_found(request, _("Il piano richiesto non esiste o non è tra quelli che puoi consultare."))
+        return plan_not_found(request)
     formats = formats_of(kind)
     chosen = formats.get(fmt)
     if chosen is None:
         message = _("Il formato «%(format)s» non è disponibile. Formati disponibili: %(known)s.")
         return not_found(request, message % {"format": fmt, "known": ", ".join(formats)}, plan)
-    if year not in plan_years(plan):
-        message = _("L'anno %(year)d non è un anno del piano: scegli un anno tra %(first)d e %(last)d.")
-        return not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
+    refused = year_not_in_plan(request, plan, year)
+    if refused is not None:
+        return refused
     if needs_background(plan, fmt):
         documents = reverse("reports:documents", args=[plan.pk, year])
         return HttpResponseRedirect(f"{documents}?formato={fmt}", status=303)
