@@ -88,6 +88,7 @@ urlpatterns = [
     path("profilo/", home.profile, name="profile"),
     path("profilo/calendario/nuovo/", home.rotate_calendar, name="rotate-calendar"),
     path("scadenze/", dashboard.dashboard, name="dashboard"),
+    path("scadenze/puntualita/", dashboard.punctuality_chart, name="dashboard-punctuality"),
     path("scadenze/indicatori/", dashboard.indicators, name="dashboard-indicators"),
     path("approvazioni/", inbox.inbox, name="inbox"),
     path("approvazioni/<int:pk>/decisione/", inbox.decide, name="decide"),

@@ -60,6 +60,9 @@ class Lifecycle(ConcurrentTransitionMixin, models.Model):
     planned_end: dt.date | None
     actual_end: dt.date | None
 
+    # Every field a transition method may change: what saving a transition writes.
+    TRANSITION_FIELDS = ("state", "next_reminder_on", "planned_end", "actual_end")
+
     class Meta:
         abstract = True
 

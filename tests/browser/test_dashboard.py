@@ -115,6 +115,7 @@ def open_plan_results(page: Page) -> None:
 def test_director_sees_the_slipped_deadlines_of_seed_002(page: Page, axe: Audit) -> None:
     login(page, "direttore", "/scadenze/")
     open_plan_results(page)
+    expect(page.locator("#puntualita figure").first).to_be_visible()  # the chart, asked by htmx after the list
     axe.check(page, "rp-2021", open_details=True)  # the numbers behind each chart too
     rows = result_rows(page)
     assert {row["Obiettivo"].split(" · ")[0] for row in rows} == {PLAN}
@@ -179,6 +180,12 @@ def test_filters_work_without_javascript(new_page: Callable[..., Page], shot: Sc
     expect(page).to_have_url(re.compile(rf"/scadenze/\?.*area=\d+.*min_days_late={MIN_DAYS_LATE}"))
     shot(page, "filtered")
     assert_narrowed_to_direzione(result_rows(page), before, MIN_DAYS_LATE)
+    # The chart, which htmx would load after the list, is a link to its own page with the plan and the area.
+    page.get_by_role("link", name="Attività concluse in tempo e in ritardo, per area e mese").click()
+    expect(page).to_have_url(re.compile(r"/scadenze/puntualita/\?plan=\d+&area=\d+$"))
+    expect(page.get_by_role("heading", level=1, name="Puntualità per area e mese")).to_be_visible()
+    expect(page.locator("figure").first).to_be_visible()
+    shot(page, "punctuality")
 
 
 def test_an_invalid_filter_says_what_is_wrong(page: Page, axe: Audit) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.contrib.auth.models import User
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
@@ -83,18 +83,38 @@ def test_nothing_is_said_to_whoever_decided_alone(world: World, django_capture_o
     assert mail.outbox == []
 
 
-def test_telling_the_approvers_costs_as_many_queries_however_many_areas_the_organization_has(
-    world: World, monkeypatch: pytest.MonkeyPatch
+def test_the_outbox_rows_commit_with_the_request_and_the_worker_hears_only_after_commit(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
 ) -> None:
     woken: list[list[int]] = []
     monkeypatch.setattr(dispatch_messages, "delay", woken.append)
     item_avvia(actor=world.sara, item=world.activity)
-    pending = item_concludi(actor=world.sara, item=world.activity).request  # its announcement is not run here
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        item_concludi(actor=world.sara, item=world.activity)
+        assert kinds() == [("approval_needed", "anna")]  # written in the request's transaction
+        assert woken == []
+        raise RuntimeError("the transaction fails after the request")
+    assert (kinds(), woken) == ([], [])  # rolled back with it; no worker woken
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        item_concludi(actor=world.sara, item=world.activity)
+    assert (kinds(), woken) == ([("approval_needed", "anna")], [])
+    for callback in pending:
+        callback()
+    assert woken == [[world.anna.pk]]
+
+
+def test_telling_the_approvers_costs_as_many_queries_however_many_areas_the_organization_has(
+    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+) -> None:
+    woken: list[list[int]] = []
+    monkeypatch.setattr(dispatch_messages, "delay", woken.append)
+    item_avvia(actor=world.sara, item=world.activity)
+    pending = item_concludi(actor=world.sara, item=world.activity).request  # its worker is not woken here
 
     def announce() -> int:
         Message.objects.all().delete()
-        with CaptureQueriesContext(connection) as queries:
-            notify_approvers(sender=None, request_id=pending.pk)
+        with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
+            notify_approvers(sender=None, request=pending)
         assert kinds() == [("approval_needed", "anna")]
         return len(queries)
 

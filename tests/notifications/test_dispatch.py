@@ -18,7 +18,8 @@ from pytest_django.fixtures import Settings
 from notifications import tasks
 from notifications.dispatch import dispatch
 from notifications.models import Message, Preference
-from notifications.scans import plan_deadline_reminders
+from notifications.monitoring import plan_monitoring
+from notifications.scans import plan_deadline_reminders, plan_director_digests
 from plans.models import Activity
 from tests.notifications.backends import FlakyBackend
 from tests.workflow.world import World
@@ -109,14 +110,20 @@ def test_shards_share_the_people_and_together_send_everything_once(world: World)
 def test_run_scans_hands_the_other_shards_to_the_pool_and_sends_its_own(
     world: World, settings: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    settings.MAIL_DISPATCH_SHARDS = 3
     published: list[dict[str, object]] = []
     monkeypatch.setattr(tasks.dispatch_messages, "delay", lambda **kwargs: published.append(kwargs))
     overdue_world(world)
-    result = tasks.run_scans.apply(kwargs={"now": at(2026, 6, 22).isoformat()}).get()
-    assert [entry["shard"] for entry in published] == [[1, 3], [2, 3]]
+    Activity.objects.filter(pk=world.second_activity.pk).update(owner=world.tommaso)
+    day = dt.date(2026, 6, 22)  # the rows run_scans sends, planned first: their people's ids set the shards
+    assert plan_deadline_reminders(day) + plan_director_digests(day) + plan_monitoring(day) > 0
     people = set(Message.objects.values_list("recipient_id", flat=True))
-    mine = {person for person in people if person % 3 == 0}
+    # At least 3 shards, with someone in the run's own shard (0) and someone not (the largest id always does).
+    shards = next(n for n in range(3, max(people) + 1) if {person % n == 0 for person in people} == {True, False})
+    settings.MAIL_DISPATCH_SHARDS = shards
+    result = tasks.run_scans.apply(kwargs={"now": at(2026, 6, 22).isoformat()}).get()
+    assert result["planned"] == 0  # nothing new: the people are the ones the shards were chosen for
+    assert [entry["shard"] for entry in published] == [[index, shards] for index in range(1, shards)]
+    mine = {person for person in people if person % shards == 0}
     assert result["mails"] == len(mail.outbox) == len(mine)
     sent = set(Message.objects.filter(status="sent").values_list("recipient_id", flat=True))
     assert sent == mine  # the other shards' people wait for their tasks

@@ -24,6 +24,7 @@ from tests.workflow.world import World
 pytestmark = pytest.mark.django_db
 URL = "/scadenze/"
 INDICATORS_URL = "/scadenze/indicatori/"
+PUNCTUALITY_URL = "/scadenze/puntualita/"
 HTMX = {"HX-Request": "true"}
 
 
@@ -303,16 +304,52 @@ def test_a_bad_filter_answers_400_with_the_italian_error_and_no_results(
         assert "scadenze mancate —" not in text and "Puntualità per area e mese" not in text
 
 
+@pytest.mark.parametrize("headers", [{}, HTMX], ids=["page", "htmx"])
 def test_the_punctuality_numbers_count_on_time_and_late_activities_per_area_and_month(
-    client: Client, world: World, slipped: Slipped
+    client: Client, world: World, slipped: Slipped, headers: dict[str, str]
 ) -> None:
-    response = logged_in(client, world.diana).get(URL)
+    response = logged_in(client, world.diana).get(PUNCTUALITY_URL, headers=headers)  # the most recent plan
+    assert response.status_code == 200
     social = table_titled(response, "Puntualità di Servizi sociali")
     # March: "Acquisto degli arredi" on time, "Apertura del nuovo sportello" late; April: the overdue one;
     # May: the shared activity. Rinviato to July and due in June are not due yet.
     assert social.rows[1:] == [["Marzo 2026", "1", "1"], ["Aprile 2026", "0", "1"], ["Maggio 2026", "0", "1"]]
     technical = table_titled(response, "Puntualità di Servizi tecnici")
     assert technical.rows[1:] == [["Maggio 2026", "0", "2"]]
+    assert ("<html" in response.content.decode()) == (headers == {})  # htmx gets the section alone
+
+
+def test_the_dashboard_shows_its_list_first_and_loads_the_punctuality_chart_after_with_its_filters(
+    client: Client, world: World, slipped: Slipped
+) -> None:
+    logged_in(client, world.diana)
+    first = client.get(URL)
+    html = first.content.decode()
+    chart = f"{PUNCTUALITY_URL}?plan={world.plan.pk}"
+    assert f'hx-get="{chart}" hx-trigger="load"' in html  # asked by htmx once the list is shown
+    assert f'href="{chart}"' in html  # and a link without JavaScript
+    assert not [table.caption for table in tables(first) if table.caption.startswith("Puntualità di")]
+    filtered = client.get(URL, {"plan": str(world.plan.pk), "area": str(world.technical.pk)}, headers=HTMX)
+    assert f'hx-get="{chart}&amp;area={world.technical.pk}"' in filtered.content.decode()
+    chart_of_area = client.get(PUNCTUALITY_URL, {"plan": str(world.plan.pk), "area": str(world.technical.pk)})
+    assert [table.caption for table in tables(chart_of_area) if table.caption.startswith("Puntualità di")] == [
+        "Puntualità di Servizi tecnici"
+    ]
+
+
+def test_the_punctuality_chart_of_an_area_head_counts_only_her_areas_and_a_bad_filter_answers_400(
+    client: Client, world: World, slipped: Slipped
+) -> None:
+    mine = logged_in(client, world.anna).get(PUNCTUALITY_URL)
+    social = table_titled(mine, "Puntualità di Servizi sociali")
+    assert social.rows[1:] == [["Marzo 2026", "1", "1"], ["Aprile 2026", "0", "1"], ["Maggio 2026", "0", "1"]]
+    # Of Servizi tecnici, only the activity of the objective the two areas share (the director sees 2).
+    assert table_titled(mine, "Puntualità di Servizi tecnici").rows[1:] == [["Maggio 2026", "0", "1"]]
+    for headers in ({}, HTMX):
+        wrong = client.get(PUNCTUALITY_URL, {"plan": "999999"}, headers=headers)
+        assert wrong.status_code == 400
+        assert "Alcuni filtri non sono validi" in page_text(wrong)
+        assert not [table.caption for table in tables(wrong) if table.caption.startswith("Puntualità di")]
 
 
 def test_an_area_head_sees_only_the_items_of_her_areas(client: Client, world: World, slipped: Slipped) -> None:

@@ -80,14 +80,14 @@ def test_the_admin_shows_a_staff_user_only_their_scope(world: World) -> None:
     assert "SOC-1" not in page
 
 
-def test_announcements_leave_after_commit_and_once(
+def test_a_request_is_announced_in_its_transaction_and_an_applied_transition_after_commit_once(
     world: World, django_capture_on_commit_callbacks: Any, frozen_today: dt.date
 ) -> None:
     created: list[int] = []
     applied: list[tuple[str, str]] = []
 
-    def on_created(sender: Any, request_id: int, **kwargs: Any) -> None:
-        created.append(request_id)
+    def on_created(sender: Any, request: Any, **kwargs: Any) -> None:
+        created.append(request.pk)
 
     def on_applied(sender: Any, from_state: str, to_state: str, **kwargs: Any) -> None:
         applied.append((from_state, to_state))
@@ -98,12 +98,15 @@ def test_announcements_leave_after_commit_and_once(
         item_avvia(actor=world.sara, item=world.activity)
         with django_capture_on_commit_callbacks(execute=False) as pending:
             outcome = item_concludi(actor=world.sara, item=world.activity)
-        assert created == []  # nothing before the commit
+        assert created == [outcome.request.pk]  # in the transaction: before its commit callbacks
         for callback in pending:
             callback()
-        assert created == [outcome.request.pk]
-        with django_capture_on_commit_callbacks(execute=True):
+        assert created == [outcome.request.pk]  # once
+        with django_capture_on_commit_callbacks(execute=False) as pending:
             approval_approve(actor=world.anna, request=outcome.request)
+        assert applied == []  # nothing before the commit
+        for callback in pending:
+            callback()
         assert applied == [("avviato", "concluso")]
     finally:
         signals.request_awaiting.disconnect(on_created)

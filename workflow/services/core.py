@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import Prefetch
+from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
@@ -57,19 +57,30 @@ def lock_item(item: WorkItem) -> WorkItem:
 # rule and the chain read them. (SQLite ignores the locks.)
 
 
-def _areas(path: str) -> Prefetch:
-    return Prefetch(path, queryset=Area.objects.order_by())  # any order: the rules read them as a set
+def hold(instance: Any, name: str, queryset: QuerySet[Any]) -> None:
+    """Read `queryset`, the rows of `instance`'s relation `name`, and keep them on the instance as
+    prefetch_related does: `instance.<name>.all()` then answers them without a query. One plain query:
+    prefetch_related's own machinery costs more than the query itself on a transition's path."""
+    len(queryset)  # evaluated once: the rows stay cached on it
+    instance._prefetched_objects_cache = getattr(instance, "_prefetched_objects_cache", {}) | {name: queryset}
+
+
+def _hold_areas(objective: Objective) -> None:
+    hold(objective, "areas", Area.objects.filter(objectives=objective.pk).order_by())  # the rules read a set
 
 
 def _lock_activity(pk: int, objective_id: Any) -> Activity:
     Objective.objects.select_for_update(no_key=True).filter(pk=objective_id).exists()
     locked = Activity.objects.select_for_update(no_key=True, of=("self",)).select_related("objective__plan")
-    return locked.prefetch_related(_areas("objective__areas")).get(pk=pk)
+    activity = locked.get(pk=pk)
+    _hold_areas(activity.objective)
+    return activity
 
 
 def _lock_objective(pk: int) -> Objective:
-    locked = Objective.objects.select_for_update(no_key=True, of=("self",)).select_related("plan")
-    return locked.prefetch_related(_areas("areas")).get(pk=pk)
+    objective = Objective.objects.select_for_update(no_key=True, of=("self",)).select_related("plan").get(pk=pk)
+    _hold_areas(objective)
+    return objective
 
 
 def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, WorkItem]:
@@ -88,7 +99,18 @@ def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, WorkIte
         locked.activity = item
     else:
         locked.objective = item
+    hold_approvals(locked)
     return locked, item
+
+
+def hold_approvals(request: TransitionRequest, *, new: bool = False) -> None:
+    """The request's approvals, in the order they were decided, held on it: the services, the announcements
+    and the API's answer read `request.approvals.all()` without a query; `record_decision` adds each new one."""
+    approvals = Approval.objects.filter(request=request).select_related("decided_by", "on_behalf_of")
+    approvals = approvals.order_by("decided_at", "pk")
+    if new:
+        approvals._result_cache = []  # made in this transaction: none yet, no need to ask
+    hold(request, "approvals", approvals)
 
 
 def ensure_visible(actor: Any, item: WorkItem) -> None:
@@ -179,12 +201,13 @@ def create_request(
             )
     except IntegrityError as error:  # the partial unique index: someone else's request won the race
         raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
+    hold_approvals(request, new=True)
     audit(request, AuditEntry.Event.REQUESTED, actor, comment=payload.reason or payload.comment)
     return request
 
 
 def record_decision(request: TransitionRequest, step: str, decider: Decider, decision: str, comment: str) -> None:
-    Approval.objects.create(
+    approval = Approval.objects.create(
         request=request,
         step=step,
         decision=decision,
@@ -192,12 +215,15 @@ def record_decision(request: TransitionRequest, step: str, decider: Decider, dec
         on_behalf_of=decider.on_behalf_of,
         comment=comment,
     )
+    held = request.approvals.all()
+    if held._result_cache is not None:  # held (hold_approvals): the new one joins them
+        held._result_cache.append(approval)
     event = AuditEntry.Event.APPROVED if decision == Approval.Decision.APPROVED else AuditEntry.Event.REJECTED
     audit(request, event, decider.user, on_behalf_of=decider.on_behalf_of, comment=comment)
 
 
 def decided_steps(request: TransitionRequest) -> set[str]:
-    return set(request.approvals.order_by().values_list("step", flat=True))
+    return {approval.step for approval in request.approvals.all()}
 
 
 @dataclass(frozen=True)
@@ -251,7 +277,7 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
         arguments["new_planned_end"] = request.new_planned_end
     try:
         getattr(item, request.transition)(**arguments)
-        item.save()
+        item.save(update_fields=item.TRANSITION_FIELDS)
     except (TransitionNotAllowed, ConcurrentTransition) as error:
         raise Conflict(
             _("Lo stato dell'elemento è cambiato nel frattempo: ricarica e riprova."), code="stale"
@@ -285,11 +311,9 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
 
 
 def announce_awaiting(request: TransitionRequest) -> None:
-    transaction.on_commit(lambda: signals.request_awaiting.send(sender=TransitionRequest, request_id=request.pk))
+    """In the transaction: the receivers' rows (the outbox) commit with the request, or not at all."""
+    signals.request_awaiting.send(sender=TransitionRequest, request=request)
 
 
 def announce_closed(request: TransitionRequest) -> None:
-    status = request.status
-    transaction.on_commit(
-        lambda: signals.request_closed.send(sender=TransitionRequest, request_id=request.pk, status=status)
-    )
+    signals.request_closed.send(sender=TransitionRequest, request=request)

@@ -70,8 +70,10 @@ class RequestSerializer(ModelSerializer[TransitionRequest]):
 
 
 def with_approvals(transition_request: TransitionRequest) -> TransitionRequest:
-    """The request a service answered, its approvals and who decided them read in one query, for the
-    RequestSerializer."""
+    """The request a service answered, with its approvals and who decided them, for the RequestSerializer:
+    the ones the service held (workflow.services.core.hold_approvals), or else read in one query."""
+    if "approvals" in getattr(transition_request, "_prefetched_objects_cache", {}):
+        return transition_request
     approvals = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
     prefetch_related_objects([transition_request], Prefetch("approvals", queryset=approvals))
     return transition_request

@@ -6,12 +6,14 @@ measurements. Everything a caller may not see answers 404, as if it did not exis
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
@@ -40,6 +42,7 @@ from workflow.api.serializers.requests import (
 from workflow.api.transitions import run_transition
 from workflow.selectors import history_of
 from workflow.services import measurement_record
+from workflow.services.core import ensure_visible
 
 # Ids are PostgreSQL integers: anything longer is not an id, and answers 404 without a query.
 ID = r"[0-9]{1,9}"
@@ -65,6 +68,7 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     """Shared by objectives and activities: detail with available transitions, transitions, history."""
 
     lookup_value_regex = ID
+    model: type[Objective] | type[Activity]
     list_serializer: type[BaseSerializer[Any]]
     detail_serializer: type[BaseSerializer[Any]]
 
@@ -82,9 +86,12 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         """Ask for a transition: applied at once when the policy needs no approval (200), otherwise a
         request that awaits its approvers (202)."""
-        item: WorkItem = self.get_object()
+        # By id alone: the service locks the item and answers 404 if the caller may not see it.
+        item = cast(WorkItem, get_object_or_404(self.model._default_manager.all(), pk=pk))
         data = TransitionInputSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
+        if not data.is_valid():
+            ensure_visible(request.user, item)  # an item the caller may not see is not there, whatever the input
+            raise ValidationError(data.errors)
         outcome = run_transition(request.user, item, data.validated_data)
         transition_request = with_approvals(outcome.request)
         if not outcome.applied:
@@ -106,6 +113,7 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
 
 
 class ObjectiveViewSet(WorkItemViewSet):
+    model = Objective
     list_serializer = ObjectiveSerializer
     detail_serializer = ObjectiveDetailSerializer
     filterset_class = ObjectiveFilter
@@ -115,6 +123,7 @@ class ObjectiveViewSet(WorkItemViewSet):
 
 
 class ActivityViewSet(WorkItemViewSet):
+    model = Activity
     list_serializer = ActivitySerializer
     detail_serializer = ActivityDetailSerializer
     filterset_class = ActivityFilter
