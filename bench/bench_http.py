@@ -18,12 +18,15 @@ Full mode tries a few gunicorn configurations and reports the one where the real
 all of them in `figures.configurations`. bench.httpoffice builds the office and the clients' scenarios.
 
 `python -m bench.bench_http --profile` profiles one transition and one approval in-process instead
-(bench.httptrace: cProfile, top functions by cumulative time, and the SQL queries each request makes).
+(bench.httptrace: cProfile, top functions by cumulative time, and the SQL queries each request makes);
+`--cpu` compares, in-process, the CPU a real request and a same-work request take (a steadier figure than
+the load's throughput on a noisy machine; it leaves out PostgreSQL's own CPU).
 """
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -38,7 +41,7 @@ from typing import Any
 
 from bench.common import REPO, Result, bench_env, quick, setup_django, summary_ms
 from bench.httpoffice import Office, bare_scenario, build_office, real_scenario, same_work_scenario, tidy
-from bench.httptrace import profile, trace_pair
+from bench.httptrace import cpu_ratio, profile, trace_pair
 from bench.loadgen import Load, Scenario, cores, run
 
 CLIENTS = 16
@@ -209,6 +212,9 @@ def main() -> None:
     ensure_database()
     if "--profile" in sys.argv[1:]:
         profile(CLIENTS)
+        return
+    if "--cpu" in sys.argv[1:]:
+        print(json.dumps(cpu_ratio(100 if quick() else 300)))
         return
     size = sizes()
     tried = configurations()

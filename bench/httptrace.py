@@ -1,11 +1,14 @@
-"""bench_http's in-process view of one pair: the SQL each request runs and, with `--profile`, where its
-time goes (cProfile). Django's test client in this process, on the bench database."""
+"""bench_http's in-process view of one pair: the SQL each request runs; with `--profile`, where its time goes
+(cProfile); with `--cpu`, the server CPU a real request takes against a same-work request, in blocks that
+alternate between the two so that a machine's drift touches both alike. Django's test client in this
+process, on the bench database: no network, no other process, only this one's CPU time."""
 
 from __future__ import annotations
 
 import cProfile
 import io
 import pstats
+import resource
 import time
 from dataclasses import dataclass
 from typing import Any
@@ -85,3 +88,53 @@ def profile(clients: int) -> None:
             print(text.getvalue())
     finally:
         tidy(office)
+
+
+def _cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def cpu_ratio(pairs: int, block: int = 20) -> dict[str, float]:
+    """CPU per request of the real pair's requests and of the same-work view, `pairs` of each."""
+    from django.test import Client, override_settings
+
+    office = build_office(1, pairs + 2 * block)
+    seat = office.seats[0]
+    client = Client(SERVER_NAME="127.0.0.1")
+
+    def post(path: str, body: dict[str, Any], token: str, status: int) -> Any:
+        reply = client.post(path, body, content_type="application/json", HTTP_AUTHORIZATION=f"Token {token}")
+        assert reply.status_code == status, reply.content
+        return reply.json()
+
+    def real(count: int) -> None:
+        for _ in range(count):
+            asked = post(
+                f"/api/activities/{seat.next_activity()}/transitions/", {"transition": "avvia"}, seat.staff_token, 202
+            )
+            post(f"/api/approvals/{asked['id']}/approve", {}, seat.head_token, 200)
+
+    def same_work(count: int) -> None:
+        for _ in range(count):
+            post(f"/bench/same-work/{seat.scratch_activity}/", {}, seat.staff_token, 200)
+
+    spent = {"real": 0.0, "same_work": 0.0}
+    try:
+        with override_settings(ROOT_URLCONF="bench.urls_bench"):
+            real(block // 2)  # warm: imports, connections, caches
+            same_work(block)
+            for _ in range(max(pairs // block, 1)):
+                for name, run, requests in (("same_work", same_work, block), ("real", real, 2 * block)):
+                    started = _cpu_seconds()
+                    run(block)
+                    spent[name] += (_cpu_seconds() - started) / requests
+    finally:
+        tidy(office)
+    blocks = max(pairs // block, 1)
+    real_ms, same_ms = spent["real"] / blocks * 1000, spent["same_work"] / blocks * 1000
+    return {
+        "real_cpu_ms_per_request": round(real_ms, 2),
+        "same_work_cpu_ms_per_request": round(same_ms, 2),
+        "same_work_over_real": round(same_ms / real_ms, 3),
+    }

@@ -12,13 +12,26 @@ from plans.rules import visible_areas, visible_plans
 from workflow.models import TransitionName
 
 
+class ReadOnce(forms.models.ModelChoiceIterator):
+    """The options of a filter from the field's queryset, read with one plain query and kept on it: Django's
+    own iterator reads them through a server-side cursor (three round trips) every time they are listed."""
+
+    def __iter__(self) -> Any:
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for item in self.queryset:
+            yield self.choice(item)
+
+
+class FilterChoiceField(forms.ModelChoiceField):
+    iterator = ReadOnce
+
+
 class DashboardFilters(forms.Form):
     KINDS = [("", _("Attività e obiettivi")), ("activity", _("Solo attività")), ("objective", _("Solo obiettivi"))]
 
-    plan = forms.ModelChoiceField(
-        label=_("Piano"), queryset=Plan.objects.none(), required=False, empty_label=_("Tutti")
-    )
-    area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Tutte"))
+    plan = FilterChoiceField(label=_("Piano"), queryset=Plan.objects.none(), required=False, empty_label=_("Tutti"))
+    area = FilterChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Tutte"))
     kind = forms.ChoiceField(label=_("Tipo"), choices=KINDS, required=False)
     min_days_late = forms.IntegerField(
         label=_("Giorni di ritardo, almeno"), min_value=0, max_value=36_500, required=False

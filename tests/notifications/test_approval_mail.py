@@ -83,11 +83,17 @@ def test_nothing_is_said_to_whoever_decided_alone(world: World, django_capture_o
     assert mail.outbox == []
 
 
+@pytest.fixture
+def woken(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
+    """The recipients of each dispatch_messages task asked for, instead of asking."""
+    asked: list[list[int]] = []
+    monkeypatch.setattr(dispatch_messages, "delay", asked.append)
+    return asked
+
+
 def test_the_outbox_rows_commit_with_the_request_and_the_worker_hears_only_after_commit(
-    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+    world: World, woken: list[list[int]], django_capture_on_commit_callbacks: Any
 ) -> None:
-    woken: list[list[int]] = []
-    monkeypatch.setattr(dispatch_messages, "delay", woken.append)
     item_avvia(actor=world.sara, item=world.activity)
     with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
         item_concludi(actor=world.sara, item=world.activity)
@@ -104,10 +110,8 @@ def test_the_outbox_rows_commit_with_the_request_and_the_worker_hears_only_after
 
 
 def test_telling_the_approvers_costs_as_many_queries_however_many_areas_the_organization_has(
-    world: World, monkeypatch: pytest.MonkeyPatch, django_capture_on_commit_callbacks: Any
+    world: World, woken: list[list[int]], django_capture_on_commit_callbacks: Any
 ) -> None:
-    woken: list[list[int]] = []
-    monkeypatch.setattr(dispatch_messages, "delay", woken.append)
     item_avvia(actor=world.sara, item=world.activity)
     pending = item_concludi(actor=world.sara, item=world.activity).request  # its worker is not woken here
 

@@ -184,6 +184,17 @@ def test_the_dashboard_renders_with_the_same_number_of_queries_whatever_the_numb
     assert many == few
 
 
+def test_the_filters_read_their_options_once_with_plain_queries(client: Client, world: World, slipped: Slipped) -> None:
+    logged_in(client, world.diana)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(URL)
+    statements = [query["sql"] for query in captured.captured_queries]
+    assert not [sql for sql in statements if "DECLARE" in sql]  # no server-side cursor for a few options
+    assert len([sql for sql in statements if sql.startswith('SELECT "plans_plan"')]) == 1  # first visit + options
+    html = response.content.decode()
+    assert f'<option value="{world.plan.pk}" selected>' in html and f'value="{world.technical.pk}"' in html
+
+
 def test_an_overdue_open_activity_shows_the_days_since_its_planned_end(
     client: Client, world: World, slipped: Slipped
 ) -> None:

@@ -35,8 +35,8 @@ class PlanAreaFilters(DashboardFilters):
 
 def _filters(form: DashboardFilters) -> tuple[Filters, Plan | None]:
     plans = form.fields["plan"].queryset  # type: ignore[attr-defined]
-    if not form.is_bound:  # the first visit: the most recent plan
-        plan = plans.first()
+    if not form.is_bound:  # the first visit: the most recent plan (the list read once, for the options too)
+        plan = next(iter(plans), None)
         return Filters(plan_id=plan.pk if plan else None), plan
     if not form.is_valid():
         return Filters(), None
