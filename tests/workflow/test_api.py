@@ -148,6 +148,19 @@ def test_bad_input_gets_400_with_the_fields_and_changes_nothing(world: World) ->
     assert not world.activity.transition_requests.exists()
 
 
+def test_a_transition_on_an_item_the_caller_does_not_see_answers_404_whatever_the_input(world: World) -> None:
+    erica = client_for(world.erica)  # of another organization
+    for kind, item in (("activities", world.activity), ("objectives", world.objective)):
+        url = f"/api/{kind}/{item.pk}/transitions/"
+        assert_error(erica.post(url, {"transition": "avvia"}, format="json"), 404, "not_found")
+        assert_error(erica.post(url, {"transition": "vola"}, format="json"), 404, "not_found")  # not a 400
+        assert_error(
+            erica.post(f"/api/{kind}/99999999/transitions/", {"transition": "vola"}, format="json"), 404, "not_found"
+        )
+        assert not item.transition_requests.exists()
+    assert Activity.objects.get(pk=world.activity.pk).state == WorkState.PROGRAMMATO
+
+
 def test_errors_share_one_shape(world: World) -> None:
     assert_error(client_for(None).get("/api/objectives/"), 401, "not_authenticated")
     assert_error(client_for(world.erica).get(f"/api/objectives/{world.objective.pk}/"), 404, "not_found")
