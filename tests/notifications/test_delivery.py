@@ -41,6 +41,7 @@ from tests.notifications.workers import (
     ROME,
     SUCCEEDED,
     WAIT,
+    WORKER_TESTS,
     Workers,
     purge_broker,
     running_workers,
@@ -48,20 +49,7 @@ from tests.notifications.workers import (
 )
 from tests.workflow.world import World, build_world
 
-REDIS_URL = os.environ.get("REDIS_URL", "")
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(
-        not REDIS_URL, reason="needs a real Redis for the Celery workers: set REDIS_URL=redis://127.0.0.1:6379/0"
-    ),
-    pytest.mark.django_db(transaction=True),  # committed data, visible to the workers
-]
-
-
-@pytest.fixture(scope="module")
-def sink() -> Iterator[Sink]:
-    with Sink() as server:
-        yield server
+pytestmark = WORKER_TESTS
 
 
 @pytest.fixture(scope="module")

@@ -12,19 +12,9 @@ import pytest
 
 from tests.notifications.sink import Sink
 from tests.notifications.test_delivery import assert_delivered_exactly_once, build_scene, planned
-from tests.notifications.workers import REDIS_URL, SUCCEEDED, WAIT, Workers, purge_broker, running_workers, send
+from tests.notifications.workers import SUCCEEDED, WAIT, WORKER_TESTS, Workers, purge_broker, running_workers, send
 
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(not REDIS_URL, reason="needs a real Redis for the Celery workers: set REDIS_URL"),
-    pytest.mark.django_db(transaction=True),  # committed data, visible to the workers
-]
-
-
-@pytest.fixture(scope="module")
-def sink() -> Iterator[Sink]:
-    with Sink() as server:
-        yield server
+pytestmark = WORKER_TESTS
 
 
 @pytest.fixture(scope="module")

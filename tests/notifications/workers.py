@@ -31,6 +31,14 @@ CELERY = str(Path(sys.executable).parent / "celery")
 ROME = ZoneInfo("Europe/Rome")
 LEASE_SECONDS = 3  # MAIL_SEND_LEASE_SECONDS of the workers: a claim older than this (in `now` time) is lost
 WAIT = 30.0  # seconds, for any task or worker
+# The marks of every module that runs real workers on committed data.
+WORKER_TESTS = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not REDIS_URL, reason="needs a real Redis for the Celery workers: set REDIS_URL=redis://127.0.0.1:6379/0"
+    ),
+    pytest.mark.django_db(transaction=True),  # committed data, visible to the workers
+]
 WORKER_OPTIONS = ["--loglevel=info", "--pool=prefork", "--concurrency=1", "-Q", "celery"]
 WORKER_OPTIONS += ["--without-heartbeat", "--without-mingle", "--without-gossip"]
 PEOPLE = (

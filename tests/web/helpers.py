@@ -8,7 +8,16 @@ from typing import Any
 from django.apps import apps
 from django.contrib.auth.models import User
 
-from plans.models import Activity, Indicator, IndicatorTarget, Measurement, Objective, WorkState
+from plans.models import (
+    Activity,
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    Organization,
+    Plan,
+    WorkState,
+)
 from plans.models.indicator import ParsedValue
 from plans.parsing import parse_value
 
@@ -30,6 +39,13 @@ def set_state(item: Activity | Objective, state: WorkState) -> None:
     # The state field is protected: a test that only needs an item in a state writes the column directly.
     type(item).objects.filter(pk=item.pk).update(state=state)
     item.refresh_from_db()
+
+
+def last_years_peg(organization: Organization) -> Plan:
+    """The organization's PEG of 2025: an older plan, for the filters that choose between plans."""
+    return Plan.objects.create(
+        organization=organization, code="PEG-2025", kind=Plan.Kind.PEG, title="PEG 2025", year_start=2025, year_end=2025
+    )
 
 
 def activity(

@@ -17,7 +17,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from plans.models import Activity, Indicator, Objective, Plan, WorkState
-from tests.web.helpers import activity, indicator_values, set_state
+from tests.web.helpers import activity, indicator_values, last_years_peg, set_state
 from tests.web.html import Table, page_text, table_titled, tables
 from tests.workflow.world import World
 
@@ -73,14 +73,7 @@ def slipped(world: World) -> Slipped:
     )
     technical.areas.add(world.technical)
     roads = activity(technical, "Manutenzione delle strade", planned_end=dt.date(2026, 5, 1), owner=world.tommaso)
-    old_plan = Plan.objects.create(
-        organization=world.aurelia,
-        code="PEG-2025",
-        kind=Plan.Kind.PEG,
-        title="PEG 2025",
-        year_start=2025,
-        year_end=2025,
-    )
+    old_plan = last_years_peg(world.aurelia)
     old_objective = Objective.objects.create(plan=old_plan, code="SOC-0", title="Sportello unico")
     old_objective.areas.add(world.social)
     activity(old_objective, "Vecchia attività rimasta aperta", planned_end=dt.date(2025, 11, 30))

@@ -15,8 +15,8 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from plans.models import Indicator, Objective, Plan
-from tests.web.helpers import indicator_values
+from plans.models import Indicator, Objective
+from tests.web.helpers import indicator_values, last_years_peg
 from tests.web.html import Table, page_text, table_titled, tables
 from tests.workflow.world import World
 
@@ -116,14 +116,7 @@ def test_each_indicator_shows_expected_actual_percent_and_light_for_the_plan_yea
 def test_the_plan_filter_shows_the_year_of_that_plan_and_every_plan_asks_to_choose_one(
     client: Client, measured: World
 ) -> None:
-    old = Plan.objects.create(
-        organization=measured.aurelia,
-        code="PEG-2025",
-        kind=Plan.Kind.PEG,
-        title="PEG 2025",
-        year_start=2025,
-        year_end=2025,
-    )
+    old = last_years_peg(measured.aurelia)
     moved = Objective.objects.create(plan=old, code="SOC-0", title="Sportello unico")
     indicator_values(Indicator.objects.create(objective=moved, position=1, name="Pratiche chiuse"), 2025, expected="10")
     logged_in(client, measured.diana)
