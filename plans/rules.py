@@ -21,6 +21,7 @@ import rules
 from django.db.models import BigIntegerField, Model, Q, QuerySet, Value
 
 from plans.models import Activity, Area, Indicator, Objective, OrganizationRole, Plan
+from plans.statements import Statement
 
 ObjectiveAreas = Objective.areas.through
 
@@ -49,24 +50,31 @@ NO_ROLES = Roles(frozenset(), frozenset(), frozenset(), frozenset(), frozenset()
 _HEAD, _MEMBER = "area:head", "area:member"  # never an OrganizationRole.Role value
 
 
+def _roles_query(user: int) -> QuerySet[Any]:
+    """(role, organization, -) for each organization role, then (kind, organization, area) for each area the
+    user heads or serves in: one query."""
+    no_area = Value(None, output_field=BigIntegerField())
+    return (
+        OrganizationRole.objects.filter(user=user)
+        .order_by()
+        .values_list("role", "organization_id", no_area)
+        .union(
+            Area.objects.filter(head=user).order_by().values_list(Value(_HEAD), "organization_id", "pk"),
+            Area.objects.filter(members=user).order_by().values_list(Value(_MEMBER), "organization_id", "pk"),
+            all=True,
+        )
+    )
+
+
+_ROLES = Statement(_roles_query, user=int)
+
+
 def roles_of(user: Any) -> Roles:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached: Roles | None = getattr(user, "_traguardi_roles", None)
     if cached is None:
-        # One query: (role, organization, -) for each organization role, then (kind, organization, area)
-        # for each area the user heads or serves in.
-        no_area = Value(None, output_field=BigIntegerField())
-        rows = (
-            OrganizationRole.objects.filter(user=user)
-            .order_by()
-            .values_list("role", "organization_id", no_area)
-            .union(
-                Area.objects.filter(head=user).order_by().values_list(Value(_HEAD), "organization_id", "pk"),
-                Area.objects.filter(members=user).order_by().values_list(Value(_MEMBER), "organization_id", "pk"),
-                all=True,
-            )
-        )
+        rows = _ROLES.rows(user=user.pk)
         found: dict[str, set[int]] = {kind: set() for kind in (_HEAD, _MEMBER, *OrganizationRole.Role.values)}
         organizations: set[int] = set()
         for kind, organization_id, pk in rows:

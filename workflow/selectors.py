@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from plans.models import Activity, Area, Objective, Organization, OrganizationRole, WorkItem
 from plans.rules import is_area_head, is_director
+from plans.statements import Statement
 from workflow.models import (
     DEFAULT_CHAINS,
     ApprovalPolicy,
@@ -24,16 +25,86 @@ from workflow.models import (
     TransitionRequest,
 )
 
+# The reads of every transition and decision, compiled once (plans.statements).
+_POLICY = Statement(
+    lambda organization, kind, transition: (
+        ApprovalPolicy.objects.filter(organization=organization, target_kind=kind, transition=transition)
+        .order_by("pk")  # at most one row: no need for the ordering by organization name, and its join
+        .values_list("chain")[:1]
+    ),
+    organization=int,
+    kind=str,
+    transition=str,
+)
+_DELEGATIONS_RECEIVED = Statement(
+    lambda substitute, organization, day: (
+        Delegation.objects.active_on(day)
+        .filter(substitute=substitute, organization_id=organization)
+        .select_related("delegator")
+        .order_by("pk")
+    ),
+    substitute=int,
+    organization=int,
+    day=dt.date,
+)
+_OPEN_REQUEST_ON_ACTIVITY = Statement(
+    lambda pk: TransitionRequest.objects.filter(activity=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[
+        :1
+    ],
+    pk=int,
+)
+_OPEN_REQUEST_ON_OBJECTIVE = Statement(
+    lambda pk: TransitionRequest.objects.filter(objective=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[
+        :1
+    ],
+    pk=int,
+)
+
+
+def _deciders(holders: QuerySet[Any], organization: int, day: dt.date) -> QuerySet[User, tuple[int]]:
+    """The active `holders` (the ids of those who hold a step in their own right, as a subquery) and the active
+    substitutes of those among them who are away on `day`."""
+    substitutes = Delegation.objects.active_on(day).filter(
+        organization_id=organization, delegator__in=holders, delegator__is_active=True
+    )
+    deciders = User.objects.filter(Q(pk__in=holders) | Q(pk__in=substitutes.values("substitute_id")), is_active=True)
+    return deciders.order_by("pk").values_list("pk")
+
+
+_HEADS_OF_ACTIVITY = Statement(
+    lambda activity, organization, day: _deciders(
+        Area.objects.filter(objectives__activities=activity).values("head_id"), organization, day
+    ),
+    activity=int,
+    organization=int,
+    day=dt.date,
+)
+_HEADS_OF_OBJECTIVE = Statement(
+    lambda objective, organization, day: _deciders(
+        Area.objects.filter(objectives=objective).values("head_id"), organization, day
+    ),
+    objective=int,
+    organization=int,
+    day=dt.date,
+)
+_DIRECTORS = Statement(
+    lambda organization, day: _deciders(
+        OrganizationRole.objects.filter(role=OrganizationRole.Role.DIRECTOR, organization_id=organization).values(
+            "user_id"
+        ),
+        organization,
+        day,
+    ),
+    organization=int,
+    day=dt.date,
+)
+
 
 def approval_chain(organization: Organization | int, kind: TargetKind, transition: TransitionName) -> tuple[Step, ...]:
     """The approvals that `transition` on an item of `kind` needs in `organization` (or its id), in order."""
-    configured = (
-        ApprovalPolicy.objects.filter(organization=organization, target_kind=kind, transition=transition)
-        .order_by("pk")  # at most one row: no need for the ordering by organization name, and its join
-        .values_list("chain", flat=True)
-        .first()
-    )
-    return Chain(configured or DEFAULT_CHAINS[(kind, transition)]).steps
+    organization_id = organization if isinstance(organization, int) else organization.pk
+    configured = _POLICY.rows(organization=organization_id, kind=kind, transition=transition)
+    return Chain(configured[0][0] if configured else DEFAULT_CHAINS[(kind, transition)]).steps
 
 
 def kind_of(item: WorkItem) -> TargetKind:
@@ -86,8 +157,7 @@ def decider_for(user: Any, item: WorkItem, step: Step | str, *, on: dt.date | No
     if holds_step(user, item, step):
         return Decider(user)
     day = on or timezone.localdate()
-    delegations = Delegation.objects.active_on(day).filter(substitute=user, organization_id=organization_id_of(item))
-    for delegation in delegations.select_related("delegator").order_by("pk"):
+    for delegation in _DELEGATIONS_RECEIVED.all(substitute=user.pk, organization=organization_id_of(item), day=day):
         if holds_step(delegation.delegator, item, step):
             return Decider(user, on_behalf_of=delegation.delegator)
     return None
@@ -99,25 +169,20 @@ def deciders_of(request: TransitionRequest, *, on: dt.date | None = None) -> lis
     the organization's directors) and the active substitutes of those among them who are away. One query,
     whatever the size of the organization."""
     day = on or timezone.localdate()
-    holders: Any  # the ids of those who hold the step in their own right, as a subquery
-    if request.current_step == Step.AREA_HEAD:  # the heads of the areas of the item's objective
-        objective = (
-            Q(objectives__activities=request.activity_id) if request.activity_id else Q(objectives=request.objective_id)
-        )
-        holders = Area.objects.filter(objective).values("head_id")
+    organization = request.organization_id
+    if request.current_step != Step.AREA_HEAD:
+        rows = _DIRECTORS.rows(organization=organization, day=day)
+    elif request.activity_id:  # the heads of the areas of the item's objective
+        rows = _HEADS_OF_ACTIVITY.rows(activity=request.activity_id, organization=organization, day=day)
     else:
-        directors = OrganizationRole.objects.filter(role=OrganizationRole.Role.DIRECTOR)
-        holders = directors.filter(organization_id=request.organization_id).values("user_id")
-    substitutes = Delegation.objects.active_on(day).filter(
-        organization_id=request.organization_id, delegator__in=holders, delegator__is_active=True
-    )
-    deciders = User.objects.filter(Q(pk__in=holders) | Q(pk__in=substitutes.values("substitute_id")), is_active=True)
-    return list(deciders.order_by("pk").values_list("pk", flat=True))
+        rows = _HEADS_OF_OBJECTIVE.rows(objective=request.objective_id, organization=organization, day=day)
+    return [pk for (pk,) in rows]
 
 
 def open_request_for(item: WorkItem) -> TransitionRequest | None:
-    field = "activity" if isinstance(item, Activity) else "objective"
-    return TransitionRequest.objects.filter(**{field: item}, status=TransitionRequest.Status.PENDING).first()
+    """The item's pending request: at most one (a partial unique index)."""
+    statement = _OPEN_REQUEST_ON_ACTIVITY if isinstance(item, Activity) else _OPEN_REQUEST_ON_OBJECTIVE
+    return statement.first(pk=item.pk)
 
 
 def _awaiting(person_id: int, organization: Q) -> Q:

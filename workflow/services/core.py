@@ -18,6 +18,7 @@ from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
 from plans.models import Activity, Area, Objective, WorkItem, WorkState
 from plans.rules import can_view_item
+from plans.statements import Statement
 from workflow import signals
 from workflow.errors import Conflict, NotAllowed, NotVisible
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
@@ -45,10 +46,14 @@ class Outcome:
 
 
 def lock_item(item: WorkItem) -> WorkItem:
-    """A fresh copy of `item`, locked for this transaction, its objective locked first."""
-    if isinstance(item, Activity):
-        return _lock_activity(item.pk, item.objective_id)
-    return _lock_objective(item.pk)
+    """A fresh copy of `item`, locked for this transaction, its objective locked first. `item` may be a
+    reference that holds only its id (`Activity(pk=...)`): a missing item is NotVisible, as a hidden one."""
+    try:
+        if isinstance(item, Activity):
+            return _lock_activity(item.pk, item.objective_id)
+        return _lock_objective(item.pk)
+    except (Activity.DoesNotExist, Objective.DoesNotExist) as error:
+        raise NotVisible(_("Elemento non trovato.")) from error
 
 
 # Only the item's rows are locked: the plan comes along to be read (the rules need its organization) but
@@ -57,28 +62,91 @@ def lock_item(item: WorkItem) -> WorkItem:
 # rule and the chain read them. (SQLite ignores the locks.)
 
 
-def hold(instance: Any, name: str, queryset: QuerySet[Any]) -> None:
-    """Read `queryset`, the rows of `instance`'s relation `name`, and keep them on the instance as
-    prefetch_related does: `instance.<name>.all()` then answers them without a query. One plain query:
-    prefetch_related's own machinery costs more than the query itself on a transition's path."""
-    len(queryset)  # evaluated once: the rows stay cached on it
+def hold(instance: Any, name: str, queryset: QuerySet[Any], rows: list[Any] | None = None) -> None:
+    """Keep `rows` (by default, `queryset`'s own rows, read now), the rows of `instance`'s relation `name`,
+    on the instance as prefetch_related does: `instance.<name>.all()` then answers them without a query."""
+    if rows is None:
+        len(queryset)  # evaluated once: the rows stay cached on it
+    else:
+        queryset._result_cache = rows
     instance._prefetched_objects_cache = getattr(instance, "_prefetched_objects_cache", {}) | {name: queryset}
 
 
+# The locks and reads of every transition and decision, compiled once (plans.statements): compiling them
+# costs several times running them. No ordering where one row is read: a model's default ordering would
+# join the tables it orders by, and FOR UPDATE without OF would lock them too.
+_LOCK_OBJECTIVE = Statement(
+    lambda pk: Objective.objects.select_for_update(no_key=True).filter(pk=pk).order_by().values_list("pk"), pk=int
+)
+_LOCK_OBJECTIVE_OF_ACTIVITY = Statement(
+    # The objective's id read in the locking query itself (a subquery is not locked).
+    lambda activity: (
+        Objective.objects.select_for_update(no_key=True)
+        .filter(pk=Activity.objects.filter(pk=activity).order_by().values("objective_id")[:1])
+        .order_by()
+        .values_list("pk")
+    ),
+    activity=int,
+)
+_LOCK_ACTIVITY = Statement(
+    lambda pk: (
+        Activity.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("objective__plan")
+        .filter(pk=pk)
+        .order_by()
+    ),
+    pk=int,
+)
+_LOCK_OBJECTIVE_ITSELF = Statement(
+    lambda pk: (
+        Objective.objects.select_for_update(no_key=True, of=("self",)).select_related("plan").filter(pk=pk).order_by()
+    ),
+    pk=int,
+)
+_LOCK_REQUEST = Statement(
+    lambda pk: (
+        TransitionRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("requested_by")
+        .filter(pk=pk)
+        .order_by()
+    ),
+    pk=int,
+)
+_AREAS = Statement(lambda objective: Area.objects.filter(objectives=objective).order_by(), objective=int)
+_APPROVALS = Statement(
+    lambda request: (
+        Approval.objects.filter(request=request)
+        .select_related("decided_by", "on_behalf_of")
+        .order_by("decided_at", "pk")
+    ),
+    request=int,
+)
+
+
 def _hold_areas(objective: Objective) -> None:
-    hold(objective, "areas", Area.objects.filter(objectives=objective.pk).order_by())  # the rules read a set
+    # The rules read the areas as a set: no ordering.
+    hold(objective, "areas", Area.objects.filter(objectives=objective.pk), _AREAS.all(objective=objective.pk))
 
 
-def _lock_activity(pk: int, objective_id: Any) -> Activity:
-    Objective.objects.select_for_update(no_key=True).filter(pk=objective_id).exists()
-    locked = Activity.objects.select_for_update(no_key=True, of=("self",)).select_related("objective__plan")
-    activity = locked.get(pk=pk)
+def _only(found: list[Any], model: type[Any]) -> Any:
+    if not found:
+        raise model.DoesNotExist(f"{model.__name__} matching query does not exist.")
+    return found[0]
+
+
+def _lock_activity(pk: int, objective_id: int | None) -> Activity:
+    """With `objective_id` None, the objective's id is read in the locking query itself."""
+    if objective_id is None:
+        _LOCK_OBJECTIVE_OF_ACTIVITY.rows(activity=pk)
+    else:
+        _LOCK_OBJECTIVE.rows(pk=objective_id)
+    activity: Activity = _only(_LOCK_ACTIVITY.all(pk=pk), Activity)
     _hold_areas(activity.objective)
     return activity
 
 
 def _lock_objective(pk: int) -> Objective:
-    objective = Objective.objects.select_for_update(no_key=True, of=("self",)).select_related("plan").get(pk=pk)
+    objective: Objective = _only(_LOCK_OBJECTIVE_ITSELF.all(pk=pk), Objective)
     _hold_areas(objective)
     return objective
 
@@ -87,14 +155,11 @@ def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, WorkIte
     """The request and its item, locked; the locked item is the request's target from then on."""
     item: WorkItem
     if request.activity_id is not None:
-        # The objective's id read in the locking query itself (a subquery is not locked).
-        objective_id = Activity.objects.filter(pk=request.activity_id).order_by().values("objective_id")[:1]
-        item = _lock_activity(request.activity_id, objective_id)
+        item = _lock_activity(request.activity_id, None)
     else:
         assert request.objective_id is not None
         item = _lock_objective(request.objective_id)
-    requests = TransitionRequest.objects.select_for_update(no_key=True, of=("self",)).select_related("requested_by")
-    locked = requests.get(pk=request.pk)
+    locked: TransitionRequest = _only(_LOCK_REQUEST.all(pk=request.pk), TransitionRequest)
     if isinstance(item, Activity):
         locked.activity = item
     else:
@@ -105,12 +170,10 @@ def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, WorkIte
 
 def hold_approvals(request: TransitionRequest, *, new: bool = False) -> None:
     """The request's approvals, in the order they were decided, held on it: the services, the announcements
-    and the API's answer read `request.approvals.all()` without a query; `record_decision` adds each new one."""
-    approvals = Approval.objects.filter(request=request).select_related("decided_by", "on_behalf_of")
-    approvals = approvals.order_by("decided_at", "pk")
-    if new:
-        approvals._result_cache = []  # made in this transaction: none yet, no need to ask
-    hold(request, "approvals", approvals)
+    and the API's answer read `request.approvals.all()` without a query; `record_decision` adds each new one.
+    A request made in this transaction has none yet: no need to ask."""
+    rows = [] if new else _APPROVALS.all(request=request.pk)
+    hold(request, "approvals", Approval.objects.filter(request=request), rows)
 
 
 def ensure_visible(actor: Any, item: WorkItem) -> None:

@@ -86,11 +86,13 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     def transitions(self, request: Request, pk: str | None = None) -> Response:
         """Ask for a transition: applied at once when the policy needs no approval (200), otherwise a
         request that awaits its approvers (202)."""
-        # By id alone: the service locks the item and answers 404 if the caller may not see it.
-        item = cast(WorkItem, get_object_or_404(self.model._default_manager.all(), pk=pk))
+        # A reference by id alone: the service locks and reads the item, and answers 404 if it is missing or
+        # the caller may not see it.
+        item = cast(WorkItem, self.model(pk=int(pk or 0)))
         data = TransitionInputSerializer(data=request.data)
         if not data.is_valid():
-            ensure_visible(request.user, item)  # an item the caller may not see is not there, whatever the input
+            # An item the caller may not see is not there, whatever the input.
+            ensure_visible(request.user, cast(WorkItem, get_object_or_404(self.model._default_manager.all(), pk=pk)))
             raise ValidationError(data.errors)
         outcome = run_transition(request.user, item, data.validated_data)
         transition_request = with_approvals(outcome.request)

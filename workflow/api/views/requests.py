@@ -6,7 +6,7 @@ from typing import Any
 
 from django.contrib.auth.models import User
 from django.db.models import Q, QuerySet
-from django.shortcuts import get_object_or_404
+from django.http import Http404
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
@@ -16,6 +16,7 @@ from rest_framework.response import Response
 
 from plans.models import Organization
 from plans.rules import visible_activities, visible_objectives
+from plans.statements import Statement
 from workflow.api.serializers.requests import (
     DecisionInputSerializer,
     DelegationInputSerializer,
@@ -30,6 +31,9 @@ from workflow.selectors import requests_awaiting, requests_decided_by
 from workflow.services import approval_approve, approval_reject, delegation_create, delegation_revoke, request_withdraw
 
 REQUEST_RELATED = ("requested_by", "objective", "activity")
+_REQUEST = Statement(
+    lambda pk: TransitionRequest.objects.filter(pk=pk).order_by(), pk=int
+)  # compiled once: on every decision
 
 
 def _comment(request: Request) -> str:
@@ -91,7 +95,10 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
 
     def _request(self, pk: str | None) -> TransitionRequest:
         # Whether the caller may see it is the service's call: a substitute sees what they decide.
-        return get_object_or_404(TransitionRequest, pk=pk)
+        found = _REQUEST.first(pk=int(pk or 0))
+        if found is None:
+            raise Http404
+        return found
 
 
 class RequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
