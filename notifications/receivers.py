@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from notifications.models import Message
 from notifications.scans import plan
+from notifications.wake import wake
 from workflow import signals
 from workflow.models import TransitionRequest
 from workflow.selectors import deciders_of
@@ -29,10 +30,8 @@ def _schedule(rows: list[Message]) -> None:
 def _wake(recipients: list[int]) -> None:
     """If the broker cannot be reached the rows wait in the outbox for the next scan: the request that
     caused them has committed and must not fail."""
-    from notifications.tasks import dispatch_messages
-
     try:
-        dispatch_messages.delay(recipients)
+        wake(recipients)
     except Exception:
         logger.exception("broker unreachable: the messages stay in the outbox for the next scan")
 

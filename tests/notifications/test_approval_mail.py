@@ -15,9 +15,9 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from config.celery import app
+from notifications import receivers
 from notifications.models import Message
 from notifications.receivers import notify_approvers
-from notifications.tasks import dispatch_messages
 from plans.models import Area, Objective
 from tests.workflow.world import World
 from workflow.models import Delegation
@@ -85,9 +85,9 @@ def test_nothing_is_said_to_whoever_decided_alone(world: World, django_capture_o
 
 @pytest.fixture
 def woken(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
-    """The recipients of each dispatch_messages task asked for, instead of asking."""
+    """The recipients of each wake-up asked for (notifications.wake), instead of asking."""
     asked: list[list[int]] = []
-    monkeypatch.setattr(dispatch_messages, "delay", asked.append)
+    monkeypatch.setattr(receivers, "wake", asked.append)
     return asked
 
 

@@ -24,10 +24,12 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
+import redis
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
+from notifications import tasks, wake
 from notifications.calendar import add_working_days, next_working_day
 from notifications.models import Message, MonitoringRound
 from notifications.monitoring import month_start
@@ -38,6 +40,7 @@ from tests.notifications.workers import (
     LEASE_SECONDS,
     PEOPLE,
     RECEIVED,
+    REDIS_URL,
     ROME,
     SUCCEEDED,
     WAIT,
@@ -48,6 +51,7 @@ from tests.notifications.workers import (
     send,
 )
 from tests.workflow.world import World, build_world
+from workflow.services import approval_approve, item_rinvia
 
 pytestmark = WORKER_TESTS
 
@@ -397,3 +401,30 @@ def test_a_scan_run_again_reports_that_it_planned_nothing(fresh: Workers, sink: 
     count, _people = planned(scene)
     assert first["planned"] == count
     assert second["planned"] == 0, f"the second run claims to have planned {second['planned']} rows that existed"
+
+
+def test_approval_events_wake_the_worker_which_tells_each_person_once(
+    fresh: Workers, sink: Sink, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A postponement asked by sara, approved by anna, then by diana: each event wakes the worker through
+    notifications.wake on the real Redis (a task published while one waits to start is not published), and
+    the worker tells anna and diana that it awaits them and sara that it was approved, each once."""
+    scene = build_scene()
+    world = scene.world
+    redis.Redis.from_url(REDIS_URL).delete(wake.RECIPIENTS_KEY, wake.QUEUED_KEY)
+    published: list[str] = []  # published as wake publishes it, with the scene's working day as the moment
+    monkeypatch.setattr(tasks.dispatch_woken, "delay", lambda: published.append(send("dispatch_woken", scene.now)))
+    new_end = scene.end + dt.timedelta(days=60)
+    asked = item_rinvia(actor=world.sara, item=world.activity, reason="Gara deserta", new_planned_end=new_end)
+    approved = approval_approve(actor=world.anna, request=asked.request)
+    approval_approve(actor=world.diana, request=approved.request)
+    assert 1 <= len(published) <= 3
+    results = fresh.wait(published)
+    mails = sink.wait_for(3)
+    rows = assert_delivered_exactly_once(mails)
+    assert sorted((row.kind, row.recipient.username) for row in rows.values()) == [
+        ("approval_needed", "anna"),
+        ("approval_needed", "diana"),
+        ("request_decided", "sara"),
+    ]
+    assert sum(result["mails"] for result in results) == 3
