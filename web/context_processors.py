@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.rules import roles_of
 from workflow.models import Delegation
-from workflow.selectors import requests_awaiting
+from workflow.selectors import count_awaiting
 
 
 @dataclass(frozen=True)
@@ -37,7 +37,7 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
     if roles.director_of or roles.auditor_of or roles.headed_areas:
         entries.append(("web:dashboard", _("Scadenze mancate"), None))
     if roles.director_of or roles.headed_areas or _substitutes(user):
-        entries.append(("web:inbox", _("Approvazioni"), requests_awaiting(user).count()))
+        entries.append(("web:inbox", _("Approvazioni"), count_awaiting(user)))
     entries.append(("web:my-activities", _("Le mie attività"), None))
     entries.append(("web:plans", _("Piani"), None))
     entries.append(("web:profile", _("Profilo"), None))

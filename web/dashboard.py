@@ -8,6 +8,8 @@ the number of items.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from math import ceil
 from typing import Any
@@ -30,7 +32,7 @@ from django.db.models import (
 from django.db.models.functions import TruncMonth
 
 from plans.models import OPEN_STATES, Activity, Objective, WorkState
-from plans.rules import visible_activities, visible_objectives
+from plans.rules import roles_of, visible_activities, visible_objectives
 
 
 @dataclass(frozen=True)
@@ -123,7 +125,7 @@ ORDERING = ("area_name", "-late", "kind", "pk")  # most late first within each a
 
 def slipped_deadlines(user: Any, filters: Filters, today: dt.date) -> QuerySet[Any, dict[str, Any]]:
     """One row per slipped item and area (an objective shared by two areas is late in both), most late
-    first within each area. A queryset: `SlippedPaginator` pages it."""
+    first within each area. A queryset: `slipped_statement` compiles it and `SlippedPaginator` pages it."""
     parts: list[QuerySet[Any, dict[str, Any]]] = []
     if filters.kind in ("", "activity"):
         parts.append(_activity_rows(user, filters, today))
@@ -137,14 +139,50 @@ def slipped_deadlines(user: Any, filters: Filters, today: dt.date) -> QuerySet[A
     return rows.order_by(*ORDERING)
 
 
+@dataclass(frozen=True)
+class SlippedStatement:
+    """`slipped_deadlines` compiled: its SQL and parameters, on database `using`."""
+
+    sql: str
+    params: tuple[Any, ...]
+    using: str
+
+
+_statements: OrderedDict[tuple[Any, ...], SlippedStatement] = OrderedDict()
+_statements_lock = threading.Lock()
+STATEMENTS_KEPT = 256  # about 3 kB each
+
+
+def slipped_statement(user: Any, filters: Filters, today: dt.date) -> SlippedStatement:
+    """`slipped_deadlines(user, filters, today)` compiled to SQL. The SQL depends only on the person, their roles
+    (read afresh for each request), the filters and the day, so each process keeps the latest STATEMENTS_KEPT:
+    reloading the dashboard, turning its pages or coming back to a filter builds nothing again (building and
+    compiling the statement costs about as much CPU as PostgreSQL takes to run it on a typical plan). The rows
+    themselves are always read from the database."""
+    key = (user.pk, roles_of(user), filters, today)
+    with _statements_lock:
+        found = _statements.get(key)
+        if found is not None:
+            _statements.move_to_end(key)
+            return found
+    rows = slipped_deadlines(user, filters, today)
+    sql, params = rows.order_by().query.sql_with_params()
+    statement = SlippedStatement(sql, tuple(params), rows.db)
+    with _statements_lock:
+        _statements[key] = statement
+        while len(_statements) > STATEMENTS_KEPT:
+            _statements.popitem(last=False)
+    return statement
+
+
 class SlippedPaginator(Paginator):
-    """Pages `slipped_deadlines` with one statement per page: each row of the page carries the count of all
+    """Pages `slipped_statement` with one statement per page: each row of the page carries the count of all
     rows (a window count), which the page would otherwise ask for in a second, as costly, statement.
     Past the last page (an old link) it counts apart and shows the last page, as get_page() does."""
 
-    def __init__(self, rows: QuerySet[Any, dict[str, Any]], per_page: int) -> None:
-        super().__init__(rows, per_page)
-        self.rows = rows
+    def __init__(self, statement: SlippedStatement, per_page: int) -> None:
+        super().__init__([], per_page)
+        self.inner = statement
 
     def get_page(self, number: Any) -> Page:
         try:
@@ -153,7 +191,7 @@ class SlippedPaginator(Paginator):
             number = 1
         rows, total = self._fetch(number)
         if total is None:  # nothing from this page on: how many are there?
-            total = self.rows.count()
+            total = self._count()
             number = max(ceil(total / self.per_page), 1)
             rows, _ = self._fetch(number) if total else ([], 0)
         self.count = total  # the cached property, filled
@@ -161,15 +199,20 @@ class SlippedPaginator(Paginator):
 
     def statement(self, number: int) -> tuple[str, tuple[Any, ...]]:
         """The SQL of page `number` and its parameters: the rows of the page, each with the count of all."""
-        sql, params = self.rows.order_by().query.sql_with_params()
-        quote = connections[self.rows.db].ops.quote_name
+        quote = connections[self.inner.using].ops.quote_name
         order = ", ".join(f"{quote(name.lstrip('-'))} {'DESC' if name[0] == '-' else 'ASC'}" for name in ORDERING)
-        statement = f"SELECT *, COUNT(*) OVER () FROM ({sql}) {quote('slipped')} ORDER BY {order} LIMIT %s OFFSET %s"
-        return statement, (*params, self.per_page, (number - 1) * self.per_page)
+        inner = self.inner.sql
+        statement = f"SELECT *, COUNT(*) OVER () FROM ({inner}) {quote('slipped')} ORDER BY {order} LIMIT %s OFFSET %s"
+        return statement, (*self.inner.params, self.per_page, (number - 1) * self.per_page)
+
+    def _count(self) -> int:
+        with connections[self.inner.using].cursor() as cursor:
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.inner.sql}) slipped", self.inner.params)
+            return int(cursor.fetchone()[0])
 
     def _fetch(self, number: int) -> tuple[list[dict[str, Any]], int | None]:
         statement, params = self.statement(number)
-        with connections[self.rows.db].cursor() as cursor:
+        with connections[self.inner.using].cursor() as cursor:
             cursor.execute(statement, params)
             fetched = cursor.fetchall()
         if not fetched:

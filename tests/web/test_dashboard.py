@@ -20,6 +20,8 @@ from plans.models import Activity, Indicator, Objective, Plan, WorkState
 from tests.web.helpers import activity, indicator_values, last_years_peg, set_state
 from tests.web.html import Table, page_text, table_titled, tables
 from tests.workflow.world import World
+from web import dashboard
+from web.dashboard import Filters
 
 pytestmark = pytest.mark.django_db
 URL = "/scadenze/"
@@ -466,3 +468,44 @@ def test_the_dashboard_links_to_the_indicators_of_the_plan_with_its_filters(
     assert link in filtered.content.decode()
     every_plan = client.get(URL, {"plan": ""})
     assert INDICATORS_URL not in every_plan.content.decode()  # indicators are read one plan (and year) at a time
+
+
+def test_the_rows_cells_are_the_items_own_and_an_item_without_owner_shows_none(
+    client: Client, world: World, slipped: Slipped
+) -> None:
+    Objective.objects.filter(pk=slipped.technical.pk).update(owner=None)
+    by_area = deadline_tables(logged_in(client, world.diana).get(URL))
+    concluded = by_area["Servizi sociali"].row_with("Apertura del nuovo sportello")
+    assert concluded is not None
+    expected = ["PEG-2026 · SOC-1", "Concluso", "31/03/2026", "10/04/2026", "31/03/2026", "10/04/2026", "10", "Sara"]
+    assert concluded[1:] == expected
+    objective = by_area["Servizi tecnici"].row_with("Obiettivo TEC-1")
+    assert objective is not None
+    # Open: no end date; nobody responsible: an empty cell, not "None None".
+    assert objective[1:] == ["PEG-2026 · TEC-1", "Programmato", "", "", "31/03/2026", "—", "45", ""]
+
+
+def test_the_compiled_statement_is_kept_for_the_same_person_roles_filters_and_day(
+    client: Client, world: World, slipped: Slipped, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(dashboard, "_statements", dashboard.OrderedDict())
+    monkeypatch.setattr(dashboard, "STATEMENTS_KEPT", 2)
+    today = dt.date(2026, 5, 15)
+    first = dashboard.slipped_statement(world.diana, Filters(), today)
+    assert dashboard.slipped_statement(world.diana, Filters(), today) is first  # kept
+    for other in (Filters(kind="activity"), Filters(min_days_late=14)):
+        assert dashboard.slipped_statement(world.diana, other, today) is not first
+    assert dashboard.slipped_statement(world.diana, Filters(), today) is not first  # the oldest went first
+    assert dashboard.slipped_statement(world.diana, Filters(), today + dt.timedelta(days=1)).params != first.params
+    # New roles are a new statement: Sara, made head of the technical area, sees its items at once.
+    assert "Manutenzione delle strade" not in listed(logged_in(client, world.sara).get(URL))
+    world.technical.head = world.sara
+    world.technical.save()
+    assert "Manutenzione delle strade" in listed(logged_in(client, world.sara).get(URL))
+
+
+def test_the_rows_escape_what_people_typed(client: Client, world: World, slipped: Slipped) -> None:
+    Activity.objects.filter(pk=slipped.roads.pk).update(description='Strade <script>alert("x")</script> & piazze')
+    page = logged_in(client, world.diana).get(URL).content.decode()
+    assert "<script>alert" not in page
+    assert "Strade &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; piazze" in page

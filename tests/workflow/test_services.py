@@ -11,7 +11,7 @@ from plans.models import Activity, Objective, WorkState
 from tests.workflow.world import World
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import ApprovalPolicy, AuditEntry, Chain, Delegation, Step, TransitionRequest
-from workflow.selectors import requests_awaiting
+from workflow.selectors import count_awaiting, requests_awaiting
 from workflow.services import (
     approval_approve,
     approval_reject,
@@ -55,6 +55,7 @@ def test_staff_request_to_conclude_waits_for_the_area_head_then_applies(world: W
     assert list(requests_awaiting(world.anna)) == [outcome.request]
     assert not requests_awaiting(world.bruno).exists()
     assert not requests_awaiting(world.diana).exists()
+    assert [count_awaiting(person) for person in (world.anna, world.bruno, world.diana)] == [1, 0, 0]
 
     approved = approval_approve(actor=world.anna, request=outcome.request, comment="Ok")
     assert approved.applied
@@ -121,6 +122,7 @@ def test_rinvia_goes_through_the_area_head_then_the_director(world: World) -> No
     assert state(world.activity) == WorkState.PROGRAMMATO
     assert list(requests_awaiting(world.diana)) == [request]
     assert not requests_awaiting(world.anna).exists()
+    assert (count_awaiting(world.diana), count_awaiting(world.anna)) == (1, 0)
     with pytest.raises(NotAllowed):
         approval_approve(actor=world.anna, request=request)
 
@@ -226,6 +228,7 @@ def test_a_substitute_decides_on_behalf_of_the_absent_head(world: World) -> None
     pending = item_concludi(actor=world.sara, item=world.activity).request
     # Bruno heads another area: he cannot see the activity in his own right, but he substitutes Anna.
     assert list(requests_awaiting(world.bruno)) == [pending]
+    assert count_awaiting(world.bruno) == 1  # as a substitute
     approval_approve(actor=world.bruno, request=pending, comment="Per Anna, in ferie")
     approval = pending.approvals.get()
     assert (approval.decided_by, approval.on_behalf_of) == (world.bruno, world.anna)
@@ -244,6 +247,7 @@ def test_an_expired_or_revoked_delegation_gives_no_power(world: World) -> None:
     item_avvia(actor=world.sara, item=world.activity)
     pending = item_concludi(actor=world.sara, item=world.activity).request
     assert not requests_awaiting(world.bruno).exists()
+    assert count_awaiting(world.bruno) == 0
     with pytest.raises(NotVisible):
         approval_approve(actor=world.bruno, request=pending)
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from plans.models import Plan, WorkState
 from web.charts import bar_chart
-from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_deadlines
+from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_statement
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest, is_htmx
 from web.indicators import achievements, indicators_of, year_of
@@ -88,7 +88,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
     if form.is_bound and not form.is_valid():
         status = 400
     else:
-        slipped = SlippedPaginator(slipped_deadlines(request.user, filters, today), PAGE_SIZE)
+        slipped = SlippedPaginator(slipped_statement(request.user, filters, today), PAGE_SIZE)
         page = slipped.get_page(request.GET.get("pagina"))
         context |= {
             "page": page,

@@ -15,7 +15,7 @@ from plans.models import OPEN_STATES, Activity
 from plans.rules import roles_of
 from web.dashboard import Filters, slipped_deadlines
 from web.http import AuthenticatedRequest
-from workflow.selectors import requests_awaiting
+from workflow.selectors import count_awaiting
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -28,7 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "roles": roles,
         "oversees": bool(roles.director_of or roles.auditor_of or roles.headed_areas),
         "decides": bool(roles.director_of or roles.headed_areas),
-        "awaiting": requests_awaiting(request.user).count(),
+        "awaiting": count_awaiting(request.user),
         "open_activities": mine.count(),
         "overdue_activities": mine.filter(planned_end__lt=today).count(),
         "next_deadlines": mine.filter(planned_end__gte=today).select_related("objective").order_by("planned_end")[:5],
