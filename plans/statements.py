@@ -7,7 +7,7 @@ parameters; it is compiled once per database, then each call binds new values in
 back what the queryset would: model instances (with their select_related objects) or, for values_list
 querysets, rows.
 
-The parameters are scalars (int, str or date). To find where each one lands among the compiled SQL's
+The parameters are scalars (int, str, date or aware datetime). To find where each one lands among the compiled SQL's
 parameters, the queryset is built once with a marker value in its place: a parameter that Django does not
 pass through unchanged (an `icontains`, a list for `__in`) is refused when the statement is compiled.
 
@@ -26,7 +26,7 @@ from django.db import DEFAULT_DB_ALIAS, connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import DEFAULT_FETCH_MODE, ModelIterable, get_related_populators
 
-Kind = type[int] | type[str] | type[dt.date]
+Kind = type[int] | type[str] | type[dt.date] | type[dt.datetime]
 
 _INT_MARKER = -7_319_000_000_000_000  # no id, year or count is ever this
 
@@ -36,9 +36,11 @@ def _marker(kind: Kind, index: int) -> Any:
         return _INT_MARKER - index
     if kind is str:
         return f"\x1fstatement-parameter-{index}\x1f"
+    if kind is dt.datetime:  # before date: a datetime is a date too
+        return dt.datetime(1, 1, 2, tzinfo=dt.UTC) + dt.timedelta(days=index)
     if kind is dt.date:
         return dt.date(1, 1, 1) + dt.timedelta(days=index)
-    raise TypeError(f"a statement parameter is an int, a str or a date, not {kind!r}")
+    raise TypeError(f"a statement parameter is an int, a str, a date or a datetime, not {kind!r}")
 
 
 def _adapt(kind: Kind, value: Any, connection: Any) -> Any:
@@ -47,6 +49,8 @@ def _adapt(kind: Kind, value: Any, connection: Any) -> Any:
         return int(value)
     if kind is str:
         return str(value)
+    if kind is dt.datetime:
+        return connection.ops.adapt_datetimefield_value(value)
     return connection.ops.adapt_datefield_value(value)
 
 

@@ -88,5 +88,5 @@ def test_wrong_calls_say_what_is_wrong(world: World) -> None:
         ACTIVITY.all(id=world.activity.pk)
     with pytest.raises(StatementError, match="call rows"):
         SUBSTITUTES.all(day=dt.date(2026, 5, 15))
-    with pytest.raises(TypeError, match="an int, a str or a date"):
+    with pytest.raises(TypeError, match="an int, a str, a date or a datetime"):
         Statement(lambda value: Area.objects.filter(pk=value), value=float).all(value=1.0)  # type: ignore[arg-type]

@@ -474,7 +474,11 @@ def test_the_rows_cells_are_the_items_own_and_an_item_without_owner_shows_none(
     client: Client, world: World, slipped: Slipped
 ) -> None:
     Objective.objects.filter(pk=slipped.technical.pk).update(owner=None)
-    by_area = deadline_tables(logged_in(client, world.diana).get(URL))
+    response = logged_in(client, world.diana).get(URL)
+    page = response.content.decode()
+    for path in (f"/attivita/{slipped.concluded_late.pk}/", f"/obiettivi/{slipped.technical.pk}/"):
+        assert f'<a href="{path}">' in page  # each row links to its item's page
+    by_area = deadline_tables(response)
     concluded = by_area["Servizi sociali"].row_with("Apertura del nuovo sportello")
     assert concluded is not None
     expected = ["PEG-2026 · SOC-1", "Concluso", "31/03/2026", "10/04/2026", "31/03/2026", "10/04/2026", "10", "Sara"]
