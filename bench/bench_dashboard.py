@@ -32,8 +32,8 @@ from typing import Any
 from bench.common import Result, quick, setup_django, summary_ms
 
 SIZES = (100_000, 10_000) if quick() else (1_000_000, 10_000)  # the large one first: the scan leaves it loaded
-PAGE_REQUESTS = 10 if quick() else 40
-QUERY_CALLS = 10 if quick() else 40
+PAGE_REQUESTS = 10 if quick() else 100
+QUERY_CALLS = 10 if quick() else 100
 BUDGET_SECONDS = 6 if quick() else 30  # at most, per series: a slow page gets fewer samples, never fewer than 5
 PAGE_TARGET_MS = 100
 RAW_RATIO_TARGET = 2.0

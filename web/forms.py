@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from plans.models import Area, Plan
 from plans.rules import roles_of, visible_areas, visible_plans
 from plans.statements import Statement
+from web.widgets import QuickSelect
 from workflow.models import TransitionName
 
 PLAN_ORDER = ("-year_end", "-year_start", "code")  # the most recent first: the first visit's plan
@@ -28,6 +29,7 @@ class ReadOnce(forms.models.ModelChoiceIterator):
 
 class FilterChoiceField(forms.ModelChoiceField):
     iterator = ReadOnce
+    widget = QuickSelect
 
     def set_options(self, queryset: Any, rows: list[Any] | None) -> None:
         """The field's queryset (it validates the choice) and, when already read, its rows: listing the options
@@ -55,7 +57,7 @@ class DashboardFilters(forms.Form):
 
     plan = FilterChoiceField(label=_("Piano"), queryset=Plan.objects.none(), required=False, empty_label=_("Tutti"))
     area = FilterChoiceField(label=_("Area"), queryset=Area.objects.none(), required=False, empty_label=_("Tutte"))
-    kind = forms.ChoiceField(label=_("Tipo"), choices=KINDS, required=False)
+    kind = forms.ChoiceField(label=_("Tipo"), choices=KINDS, required=False, widget=QuickSelect)
     min_days_late = forms.IntegerField(
         label=_("Giorni di ritardo, almeno"), min_value=0, max_value=36_500, required=False
     )
