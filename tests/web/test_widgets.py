@@ -9,7 +9,7 @@ from web.widgets import QuickSelect
 CHOICES = [
     ("", "Tutte"),
     (1, "Servizi <sociali> & famiglie"),
-    ("Gruppo \"B\"", [(2, "Servizi tecnici"), (3, "Area 'amministrativa'")]),
+    ('Gruppo "B"', [(2, "Servizi tecnici"), (3, "Area 'amministrativa'")]),
 ]
 
 

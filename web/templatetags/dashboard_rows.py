@@ -5,7 +5,10 @@ as Django escapes it (`html.escape`), without the per-call overhead of format_ht
 
 from __future__ import annotations
 
+import datetime as dt
 import html
+import unicodedata
+from collections.abc import Callable
 from typing import Any
 
 from django import template
@@ -31,14 +34,34 @@ ROW = """<tr>
 """
 
 
-def _cells(row: dict[str, Any], short_date: str) -> tuple[Any, ...]:
+# Django's date format characters that strftime writes alike (zero-padded day and month, the year).
+_STRFTIME = {"d": "%d", "m": "%m", "Y": "%Y", "y": "%y"}
+
+
+def _date_writer(django_format: str) -> Callable[[dt.date], str]:
+    """`date:django_format` as a function: with strftime when the format has only characters it writes alike
+    (the SHORT_DATE_FORMAT of Italian, d/m/Y, and of English, m/d/Y), otherwise with Django's dateformat."""
+    if all(char in _STRFTIME or (not char.isalpha() and char not in "\\%") for char in django_format):
+        pattern = "".join(_STRFTIME.get(char, char) for char in django_format)
+        return lambda value: value.strftime(pattern)
+    return lambda value: format_date(value, django_format)
+
+
+def _truncated(text: str, length: int) -> str:
+    """`truncatechars:length`; a text already short (and NFC, as Truncator gives it back) is returned as is."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
+
+
+def _cells(row: dict[str, Any], write_date: Callable[[dt.date], str]) -> tuple[Any, ...]:
     if row["kind"] == "activity":
-        label = Truncator(row["title"]).chars(140)
+        label = _truncated(row["title"], 140)
     else:
-        label = f"{gettext('Obiettivo')} {row['objective_code']}: {Truncator(row['title']).chars(120)}"
+        label = f"{gettext('Obiettivo')} {row['objective_code']}: {_truncated(row['title'], 120)}"
     ended = "—"
     if row["state"] == WorkState.CONCLUSO and row["actual_end"]:
-        ended = format_date(row["actual_end"], short_date)
+        ended = write_date(row["actual_end"])
     owner = " ".join(name for name in (row["owner_first"], row["owner_last"]) if name)
     return (
         row["url"],
@@ -49,7 +72,7 @@ def _cells(row: dict[str, Any], short_date: str) -> tuple[Any, ...]:
         row["state_label"],
         row["planned_raw"],
         row["actual_raw"],
-        format_date(row["planned_end"], short_date) if row["planned_end"] else "",
+        write_date(row["planned_end"]) if row["planned_end"] else "",
         ended,
         " tg-late" if row["days_late"] else "",
         row["days_late"],
@@ -60,7 +83,7 @@ def _cells(row: dict[str, Any], short_date: str) -> tuple[Any, ...]:
 @register.simple_tag
 def slipped_rows(rows: list[dict[str, Any]]) -> SafeString:
     """`<tr>` elements for the rows of one area (web.views.dashboard._grouped)."""
-    short_date = get_format("SHORT_DATE_FORMAT")  # the active language's, as the `date` filter reads it
+    write_date = _date_writer(get_format("SHORT_DATE_FORMAT"))  # the active language's, as the filter reads it
     return mark_safe(  # every value escaped: html.escape, as django.utils.html.escape
-        "".join(ROW.format(*(html.escape(str(cell)) for cell in _cells(row, short_date))) for row in rows)
+        "".join(ROW.format(*(html.escape(str(cell)) for cell in _cells(row, write_date))) for row in rows)
     )

@@ -73,12 +73,13 @@ _NO_ID = "2147483647"  # an id no row has, in the address reversed once per kind
 def _grouped(rows: Any) -> list[tuple[str, list[dict[str, Any]]]]:
     # reverse() costs more than all the rest of a row: once per kind, not once per row.
     addresses = {kind: reverse(f"web:{kind}", args=[int(_NO_ID)]) for kind in ("activity", "objective")}
+    labels = {state: str(label) for state, label in WorkState.choices}  # translated once, not once per row
     items = [
         {
             **row,
             "url": addresses[row["kind"]].replace(_NO_ID, str(row["pk"])),
             "days_late": days(row["late"]),
-            "state_label": WorkState(row["state"]).label,
+            "state_label": labels[row["state"]],
         }
         for row in rows
     ]
