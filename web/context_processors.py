@@ -7,13 +7,11 @@ from typing import Any
 
 from django.http import HttpRequest
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext_lazy as _
 
 from plans.rules import roles_of
-from workflow.models import Delegation
-from workflow.selectors import count_awaiting
+from workflow.selectors import count_awaiting, delegations_to
 
 
 @dataclass(frozen=True)
@@ -24,10 +22,6 @@ class MenuEntry:
     badge: int | None = None
 
 
-def _substitutes(user: Any) -> bool:
-    return Delegation.objects.active_on(timezone.localdate()).filter(substitute=user).exists()
-
-
 def _menu(request: HttpRequest) -> list[MenuEntry]:
     user = request.user
     if not user.is_authenticated:
@@ -36,7 +30,7 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
     entries: list[tuple[str, Any, int | None]] = []
     if roles.director_of or roles.auditor_of or roles.headed_areas:
         entries.append(("web:dashboard", _("Scadenze mancate"), None))
-    if roles.director_of or roles.headed_areas or _substitutes(user):
+    if roles.director_of or roles.headed_areas or delegations_to(user):
         entries.append(("web:inbox", _("Approvazioni"), count_awaiting(user)))
     entries.append(("web:my-activities", _("Le mie attività"), None))
     entries.append(("web:plans", _("Piani"), None))

@@ -207,7 +207,8 @@ class SlippedPaginator(Paginator):
 
     def _count(self) -> int:
         with connections[self.inner.using].cursor() as cursor:
-            cursor.execute(f"SELECT COUNT(*) FROM ({self.inner.sql}) slipped", self.inner.params)
+            quote = connections[self.inner.using].ops.quote_name
+            cursor.execute(f"SELECT COUNT(*) FROM ({self.inner.sql}) {quote('slipped')}", self.inner.params)
             return int(cursor.fetchone()[0])
 
     def _fetch(self, number: int) -> tuple[list[dict[str, Any]], int | None]:

@@ -221,23 +221,32 @@ def _awaiting_condition(user: Any, delegations: list[Delegation]) -> Q:
     return condition
 
 
+def delegations_to(user: Any, *, on: dt.date | None = None) -> list[Delegation]:
+    """The delegations active on day `on` (today by default) that make `user` someone's substitute."""
+    if not user.is_authenticated:
+        return []
+    return _DELEGATIONS_TO.all(substitute=user.pk, day=on or timezone.localdate())
+
+
+def _pending_awaiting(user: Any, delegations: list[Delegation]) -> QuerySet[TransitionRequest]:
+    pending = TransitionRequest.objects.filter(status=TransitionRequest.Status.PENDING)
+    return pending.filter(_awaiting_condition(user, delegations))
+
+
 def requests_awaiting(user: Any, *, on: dt.date | None = None) -> QuerySet[TransitionRequest]:
     """The pending requests whose next decision is `user`'s, in their own right or as a substitute."""
-    pending = TransitionRequest.objects.filter(status=TransitionRequest.Status.PENDING)
     if not user.is_authenticated:
-        return pending.none()
-    delegations = _DELEGATIONS_TO.all(substitute=user.pk, day=on or timezone.localdate())
-    return pending.filter(_awaiting_condition(user, delegations))
+        return TransitionRequest.objects.none()
+    return _pending_awaiting(user, delegations_to(user, on=on))
 
 
 def count_awaiting(user: Any, *, on: dt.date | None = None) -> int:
     """`requests_awaiting(user).count()`, compiled once for someone who stands in for nobody (most people)."""
     if not user.is_authenticated:
         return 0
-    delegations = _DELEGATIONS_TO.all(substitute=user.pk, day=on or timezone.localdate())
+    delegations = delegations_to(user, on=on)
     if delegations:
-        pending = TransitionRequest.objects.filter(status=TransitionRequest.Status.PENDING)
-        return pending.filter(_awaiting_condition(user, delegations)).count()
+        return _pending_awaiting(user, delegations).count()
     counted = _COUNT_AWAITING_OWN.rows(person=user.pk)
     return int(counted[0][0]) if counted else 0
 

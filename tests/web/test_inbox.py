@@ -76,6 +76,16 @@ def test_the_menu_badge_counts_the_requests_awaiting_the_person(
     assert menu_entry(logged_in(client, world.anna).get("/").content.decode(), INBOX) == "Approvazioni 1 in attesa"
     assert menu_entry(logged_in(client, world.diana).get("/").content.decode(), INBOX) == "Approvazioni"
     assert INBOX not in logged_in(client, world.sara).get("/").content.decode()  # staff decide nothing
+    delegation_create(
+        actor=world.anna,
+        organization=world.aurelia,
+        substitute=world.tommaso,
+        starts_on=dt.date(2026, 5, 11),
+        ends_on=dt.date(2026, 5, 22),
+        reason="Ferie",
+    )
+    # Staff standing in for Anna decide what awaits her: the menu shows them the inbox and its count.
+    assert menu_entry(logged_in(client, world.tommaso).get("/").content.decode(), INBOX) == "Approvazioni 1 in attesa"
 
 
 def test_approving_moves_the_request_to_the_director(client: Client, world: World, pending: TransitionRequest) -> None:

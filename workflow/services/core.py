@@ -56,12 +56,6 @@ def lock_item(item: WorkItem) -> WorkItem:
         raise NotVisible(_("Elemento non trovato.")) from error
 
 
-# Only the item's rows are locked: the plan comes along to be read (the rules need its organization) but
-# stays unlocked, or every transition of a plan would wait for the others. NO KEY UPDATE is the lock an
-# UPDATE takes anyway; it lets others insert rows that refer to the item. The areas come along too: every
-# rule and the chain read them. (SQLite ignores the locks.)
-
-
 def hold(instance: Any, name: str, queryset: QuerySet[Any], rows: list[Any] | None = None) -> None:
     """Keep `rows` (by default, `queryset`'s own rows, read now), the rows of `instance`'s relation `name`,
     on the instance as prefetch_related does: `instance.<name>.all()` then answers them without a query."""
@@ -72,6 +66,11 @@ def hold(instance: Any, name: str, queryset: QuerySet[Any], rows: list[Any] | No
     instance._prefetched_objects_cache = getattr(instance, "_prefetched_objects_cache", {}) | {name: queryset}
 
 
+# Only the item's rows are locked: the plan comes along to be read (the rules need its organization) but
+# stays unlocked, or every transition of a plan would wait for the others. NO KEY UPDATE is the lock an
+# UPDATE takes anyway; it lets others insert rows that refer to the item. The areas come along too: every
+# rule and the chain read them. (SQLite ignores the locks.)
+#
 # The locks and reads of every transition and decision, compiled once (plans.statements): compiling them
 # costs several times running them. No ordering where one row is read: a model's default ordering would
 # join the tables it orders by, and FOR UPDATE without OF would lock them too.
