@@ -1,5 +1,6 @@
-"""The outbox in the admin: what was planned, sent or failed, with the last error. Rows are written only
-by the scans and the dispatcher; failed ones can be queued again once the cause is fixed."""
+"""The outbox in the admin: what was planned, sent, failed or dropped as no longer true, with the last error
+or the reason. Rows are written only by the scans and the dispatcher; failed ones can be queued again once
+the cause is fixed (dropped ones never: what they said is no longer true)."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ from notifications.models import CalendarFeed, Message, MonitoringAnswer, Monito
 class MessageAdmin(admin.ModelAdmin[Message]):
     list_display = ("created_at", "kind", "recipient", "period", "due_on", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", "organization", "due_on")
-    search_fields = ("recipient__username", "recipient__email", "target", "period", "last_error")
+    search_fields = ("recipient__username", "recipient__email", "target", "period", "last_error", "dropped_reason")
     list_select_related = ("recipient",)
     readonly_fields = [field.name for field in Message._meta.fields]
     actions = ("queue_again",)

@@ -8,6 +8,9 @@ failed, with the error, for the admin. A claim whose worker died is handed back 
 A run reads its rows in chunks (with what their mails name, in a few queries), sends a chunk's mails over
 one SMTP connection, and makes one statement per mail: the claim of a person's rows, which also marks the
 previous mail sent. See `Outbox` for the window in which a dying worker can make a mail go out twice.
+Before anything of a chunk is claimed, its rows that are no longer true (a request decided meanwhile, an
+item closed, a role given to someone else) are dropped with the reason, in one more statement
+(notifications.staleness).
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from django.utils import timezone
 from notifications.calendar import is_working_day
 from notifications.mails import Lookup, compose
 from notifications.models import Message, Preference
+from notifications.staleness import drop, judge
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=1)
@@ -42,6 +46,7 @@ class DispatchResult:
     messages: int = 0
     retried: int = 0
     failed: int = 0
+    dropped: int = 0  # no longer true at send time: never sent (notifications.staleness)
     errors: list[str] = field(default_factory=list)
 
 
@@ -225,6 +230,20 @@ class Mailer:
             self.backend.close()
 
 
+def _leave_out_stale(rows: dict[int, Message], lookup: Lookup, now: dt.datetime, result: DispatchResult) -> None:
+    """Drop the rows that are no longer true (notifications.staleness) and narrow the ones that name
+    something no longer current. A narrowed context is this run's only: the mail lists what is left, the
+    row keeps what was planned."""
+    verdict = judge(rows.values(), lookup, timezone.localdate(now))
+    result.dropped += drop(verdict.dropped, now)
+    for pk in verdict.dropped:
+        del rows[pk]  # dropped here, or claimed meanwhile by another run, which judges it for itself
+    for pk, context in verdict.narrowed.items():
+        rows[pk].context = context
+    if verdict.dropped:
+        logger.info("dropped %d stale messages: %s", len(verdict.dropped), sorted(verdict.dropped))
+
+
 def deliver(people: list[tuple[int, list[int]]], now: dt.datetime, result: DispatchResult) -> None:
     """Send each person's due rows in one mail, over one connection. The rows, and what their mails name,
     are read at once, before anything is claimed; a row another run took meanwhile is left to it."""
@@ -232,6 +251,7 @@ def deliver(people: list[tuple[int, list[int]]], now: dt.datetime, result: Dispa
     pending = Message.objects.filter(pk__in=ids, status=Message.Status.PENDING)
     rows = {row.pk: row for row in pending.select_related("recipient__mail_preference", "organization")}
     lookup = Lookup.load(rows.values(), timezone.localdate(now))
+    _leave_out_stale(rows, lookup, now, result)
     outbox, mailer = Outbox(now), Mailer()
     try:
         for _person, person_ids in people:

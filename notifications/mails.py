@@ -70,6 +70,8 @@ class Lookup:
         for row in rows:
             if row.kind in (Message.Kind.MONITORING, Message.Kind.MONITORING_REMINDER):
                 activity_ids.update(int(pk) for pk in row.context.get("activities", []))
+            elif row.kind == Message.Kind.MONITORING_MISSING:  # read for the send-time check (staleness)
+                activity_ids.update(int(pk) for ids in row.context.get("missing", {}).values() for pk in ids)
         requests = TransitionRequest.objects.filter(pk__in=_ids(rows, "request")).select_related(
             "requested_by", "activity__objective", "activity__owner", "objective__owner"
         )

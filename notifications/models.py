@@ -3,7 +3,8 @@
 A row is unique by (kind, target, period, recipient), so a scan that runs twice plans nothing twice. Whoever
 sends a row first claims it with a conditional UPDATE (pending → sending); a second worker, a second beat or
 a redelivered task finds nothing left to claim. A row whose sender died mid-send is handed back after its
-lease expires.
+lease expires. A row that is no longer true when its turn comes (the request was decided, the item closed,
+the person no longer holds the role) is dropped instead, with the reason (notifications.staleness).
 """
 
 from __future__ import annotations
@@ -35,6 +36,7 @@ class Message(models.Model):
         SENDING = "sending", _("in invio")
         SENT = "sent", _("inviato")
         FAILED = "failed", _("non recapitabile")
+        DROPPED = "dropped", _("non più attuale")  # stale at send time: never sent, never retried
 
     kind = models.CharField(_("tipo"), max_length=24, choices=Kind.choices)
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="+")
@@ -52,6 +54,9 @@ class Message(models.Model):
     claim = models.UUIDField(_("invio in corso"), null=True, blank=True)
     claimed_at = models.DateTimeField(null=True, blank=True)
     sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
+    dropped_at = models.DateTimeField(_("annullato il"), null=True, blank=True)
+    # db_default: the scans insert rows naming only the columns they plan (scans.PLANNED_FIELDS).
+    dropped_reason = models.TextField(_("perché non è stato inviato"), blank=True, db_default="")
     created_at = models.DateTimeField(_("creato il"), default=timezone.now)
 
     class Meta:

@@ -406,9 +406,11 @@ def test_a_scan_run_again_reports_that_it_planned_nothing(fresh: Workers, sink: 
 def test_approval_events_wake_the_worker_which_tells_each_person_once(
     fresh: Workers, sink: Sink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """A postponement asked by sara, approved by anna, then by diana: each event wakes the worker through
-    notifications.wake on the real Redis (a task published while one waits to start is not published), and
-    the worker tells anna and diana that it awaits them and sara that it was approved, each once."""
+    """A postponement asked by sara, approved by anna once she has heard of it, then by diana once she has:
+    each event wakes the worker through notifications.wake on the real Redis (a task published while one
+    waits to start is not published), and the worker tells anna and diana that it awaits them and sara that
+    it was approved, each once. (A notice whose step is decided before it goes out is dropped instead:
+    test_delivery_stale.py.)"""
     scene = build_scene()
     world = scene.world
     redis.Redis.from_url(REDIS_URL).delete(wake.RECIPIENTS_KEY, wake.QUEUED_KEY)
@@ -416,7 +418,9 @@ def test_approval_events_wake_the_worker_which_tells_each_person_once(
     monkeypatch.setattr(tasks.dispatch_woken, "delay", lambda: published.append(send("dispatch_woken", scene.now)))
     new_end = scene.end + dt.timedelta(days=60)
     asked = item_rinvia(actor=world.sara, item=world.activity, reason="Gara deserta", new_planned_end=new_end)
+    sink.wait_for(1)  # anna reads the notice, then decides
     approved = approval_approve(actor=world.anna, request=asked.request)
+    sink.wait_for(2)  # so does diana
     approval_approve(actor=world.diana, request=approved.request)
     assert 1 <= len(published) <= 3
     results = fresh.wait(published)
