@@ -1,7 +1,9 @@
 """One-click links for the monthly answer: signed, expiring, good for one answer, no password needed.
 
 The token names the round, the activity and the person; the signature stops tampering and the timestamp
-expiry. Reuse is stopped by the database: one answer per (round, activity, person).
+expiry. Reuse is stopped by the database: one answer per (round, activity, person). What may have changed
+since the mail (the activity reassigned or concluded, the person gone) is checked when the link is opened
+and when it is answered (notifications.answers).
 """
 
 from __future__ import annotations
@@ -16,7 +18,9 @@ SALT = "traguardi.notifications.monitoring-answer"
 
 
 class LinkError(Exception):
-    """Why a link cannot be used: "expired", "invalid" or "used"."""
+    """Why a link cannot be used: "expired", "invalid" or "used"; or, for a link that was good when mailed,
+    "reassigned" (the activity is someone else's now), "closed" (it is concluded) or "inactive" (the
+    person's account is switched off)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

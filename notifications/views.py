@@ -1,4 +1,5 @@
-"""The one-click monthly answer: a page that needs no password, only a valid link."""
+"""The one-click monthly answer: a page that needs no password, only a valid link, for an activity that is
+still the person's and still open (checked when the page is opened and again when the answer is posted)."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext_lazy as _
 
-from notifications.answers import already_answered, load_claim, monitoring_answer_record
+from notifications.answers import NO_LONGER_YOURS, load_claim, monitoring_answer_record
 from notifications.forms import AnswerForm
 from notifications.links import LinkError, read_answer_token
 
@@ -32,6 +33,14 @@ LINK_PROBLEMS = {
             "correggerla, scrivi al tuo responsabile d'area."
         ),
     ),
+    **{reason: (409, message) for reason, message in NO_LONGER_YOURS.items()},
+    "inactive": (
+        403,
+        _(
+            "Il tuo account non è più attivo, quindi la risposta non può essere registrata. Se pensi che sia "
+            "un errore, rivolgiti all'amministratore."
+        ),
+    ),
 }
 
 
@@ -44,8 +53,6 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
     try:
         claim = read_answer_token(token)
         monitoring_round, activity, user = load_claim(claim)
-        if already_answered(claim):
-            raise LinkError("used")
     except LinkError as error:
         return _refused(request, error.reason)
     form = AnswerForm(request.POST or None, initial={"state": activity.state})

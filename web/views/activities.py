@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from notifications.answers import monitoring_answer_record
+from notifications.answers import NO_LONGER_YOURS, ensure_still_theirs, monitoring_answer_record
 from notifications.forms import AnswerForm
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
@@ -88,12 +88,15 @@ def monthly_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     form = AnswerForm(request.POST, prefix=f"a{pk}")
     if not form.is_valid():
         return render(request, "web/my_activities.html", {"rows": _rows(request, (pk, form))}, status=400)
-    monitoring_round = current_round(activity.objective.plan.organization)
-    claim = AnswerClaim(monitoring_round.pk, activity.pk, request.user.pk)
     try:
+        ensure_still_theirs(activity, request.user)  # before a round is planned for an answer refused anyway
+        monitoring_round = current_round(activity.objective.plan.organization)
+        claim = AnswerClaim(monitoring_round.pk, activity.pk, request.user.pk)
         recorded = monitoring_answer_record(claim=claim, **form.cleaned_data)
-    except LinkError:
-        messages.error(request, _("Hai già aggiornato questa attività per questo mese."))
+    except LinkError as error:
+        messages.error(
+            request, NO_LONGER_YOURS.get(error.reason, _("Hai già aggiornato questa attività per questo mese."))
+        )
         return redirect("web:my-activities")
     messages.success(request, _("Aggiornamento registrato: %(activity)s.") % {"activity": activity})
     if recorded.outcome is not None and not recorded.outcome.applied:
