@@ -1,6 +1,7 @@
 """The outbox in the admin: what was planned, sent, failed or dropped as no longer true, with the last error
 or the reason. Rows are written only by the scans and the dispatcher; failed ones can be queued again once
-the cause is fixed (dropped ones never: what they said is no longer true)."""
+the cause is fixed (dropped ones never: what they said is no longer true). Every admin is scoped to the
+user's organizations (config/admin.py); calendar tokens are shown to nobody."""
 
 from __future__ import annotations
 
@@ -13,12 +14,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from config.admin import ScopedAdmin, through
 from notifications.feeds import calendar_feed_rotate
 from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
+from plans.rules import visible_activities
 
 
 @admin.register(Message)
-class MessageAdmin(admin.ModelAdmin[Message]):
+class MessageAdmin(ScopedAdmin[Message]):
+    organization_path = "organization"
     list_display = ("created_at", "kind", "recipient", "period", "due_on", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", "organization", "due_on")
     search_fields = ("recipient__username", "recipient__email", "target", "period", "last_error", "dropped_reason")
@@ -32,7 +36,7 @@ class MessageAdmin(admin.ModelAdmin[Message]):
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    @admin.action(description=_("Rimetti in coda i messaggi non recapitati"))
+    @admin.action(description=_("Rimetti in coda i messaggi non recapitati"), permissions=["change"])
     def queue_again(self, request: HttpRequest, queryset: QuerySet[Message]) -> None:
         count = queryset.filter(status=Message.Status.FAILED).update(
             status=Message.Status.PENDING, next_attempt_at=timezone.now()
@@ -46,20 +50,24 @@ class MessageAdmin(admin.ModelAdmin[Message]):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(admin.ModelAdmin[Preference]):
+class PreferenceAdmin(ScopedAdmin[Preference]):
+    person_path = "user"
     list_display = ("user", "delivery", "language")
     list_filter = ("delivery", "language")
     autocomplete_fields = ("user",)
 
 
 @admin.register(MonitoringRound)
-class MonitoringRoundAdmin(admin.ModelAdmin[MonitoringRound]):
+class MonitoringRoundAdmin(ScopedAdmin[MonitoringRound]):
+    organization_path = "organization"
     list_display = ("organization", "month", "planned_on")
     list_filter = ("organization",)
 
 
 @admin.register(MonitoringAnswer)
-class MonitoringAnswerAdmin(admin.ModelAdmin[MonitoringAnswer]):
+class MonitoringAnswerAdmin(ScopedAdmin[MonitoringAnswer]):
+    organization_path = "round__organization"
+    visible = staticmethod(through(MonitoringAnswer, "activity", visible_activities))
     list_display = ("answered_at", "activity", "respondent", "state", "progress", "actual_end")
     list_filter = ("round__organization", "round__month", "state")
     search_fields = ("activity__description", "respondent__username", "note")
@@ -70,15 +78,23 @@ class MonitoringAnswerAdmin(admin.ModelAdmin[MonitoringAnswer]):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(admin.ModelAdmin[CalendarFeed]):
+class CalendarFeedAdmin(ScopedAdmin[CalendarFeed]):
+    """The token in a feed's address is a credential: nobody reads it here, not even a superuser. The admin
+    shows that a person has a feed and renews it; the person creates it on their profile page."""
+
+    person_path = "user"
+    secret_fields = ("token",)
     list_display = ("user", "created_at")
     search_fields = ("user__username", "user__email", "user__first_name", "user__last_name")
     list_select_related = ("user",)
-    autocomplete_fields = ("user",)
-    readonly_fields = ("token", "created_at")
+    fields = ("user", "created_at")
+    readonly_fields = ("user", "created_at")  # moving a feed to someone else would publish their deadlines
     actions = ("rotate",)
 
-    @admin.action(description=_("Rinnova il link (quello vecchio smette di funzionare)"))
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    @admin.action(description=_("Rinnova il link (quello vecchio smette di funzionare)"), permissions=["change"])
     def rotate(self, request: HttpRequest, queryset: QuerySet[CalendarFeed]) -> None:
         feeds = list(queryset.select_related("user"))
         for feed in feeds:

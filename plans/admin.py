@@ -1,15 +1,17 @@
 """Admin for every plan model. The state is read-only here: it changes only through the workflow's
-transitions. Raw texts are editable and their parsed meaning, shown beside them, is recomputed on save."""
+transitions. Raw texts are editable and their parsed meaning, shown beside them, is recomputed on save.
+Every admin is scoped to the user's organizations (config/admin.py); organizations and their roles are
+the platform operator's alone."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
+from config.admin import PlatformOnlyAdmin, ScopedAdmin, ScopedStackedInline, ScopedTabularInline, through
+from plans import admin_people  # noqa: F401  (registers the people's admins in place of django.contrib.auth's)
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
@@ -27,34 +29,27 @@ from plans.models import (
 from plans.models.activity import time_columns
 from plans.models.indicator import ParsedValue
 from plans.parsing import parse_time, parse_value
-from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
+from plans.rules import visible_activities, visible_indicators, visible_objectives
 
 PARSED_TIME = ("kind", "start", "end", "checkpoints", "hint", "remark", "parsed")
 PARSED_VALUE = ("kind", "operator", "value", "numerator", "denominator", "date_value", "boolean", "parsed")
 
 
-class ScopedAdmin[M: Model](admin.ModelAdmin[M]):
-    """A staff user who is not a superuser (say, an area head with admin access) sees in the admin only
-    what the same rules let them see in the API and the pages."""
-
-    visible: Callable[[Any], QuerySet[Any]]
-
-    def get_queryset(self, request: HttpRequest) -> QuerySet[M]:
-        queryset = super().get_queryset(request)
-        if request.user.is_superuser:
-            return queryset
-        return queryset.filter(pk__in=type(self).visible(request.user).values("pk"))
-
-
 @admin.register(Organization)
-class OrganizationAdmin(admin.ModelAdmin[Organization]):
+class OrganizationAdmin(PlatformOnlyAdmin[Organization]):
+    """Others read their own organization."""
+
+    organization_path = "pk"
     list_display = ("name", "slug", "kind", "patron_saint_day")
     search_fields = ("name", "slug")
     prepopulated_fields = {"slug": ("name",)}
 
 
 @admin.register(OrganizationRole)
-class OrganizationRoleAdmin(admin.ModelAdmin[OrganizationRole]):
+class OrganizationRoleAdmin(PlatformOnlyAdmin[OrganizationRole]):
+    """A role is power over a whole organization: others read their organization's roles."""
+
+    organization_path = "organization"
     list_display = ("user", "role", "organization")
     list_filter = ("organization", "role")
     search_fields = ("user__username", "user__last_name")
@@ -63,7 +58,7 @@ class OrganizationRoleAdmin(admin.ModelAdmin[OrganizationRole]):
 
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin[Area]):
-    visible = staticmethod(visible_areas)
+    organization_path = "organization"
     list_display = ("code", "name", "organization", "head", "head_name", "parent")
     list_filter = ("organization",)
     search_fields = ("code", "name", "head_name", "head__username")
@@ -73,19 +68,20 @@ class AreaAdmin(ScopedAdmin[Area]):
 
 @admin.register(Plan)
 class PlanAdmin(ScopedAdmin[Plan]):
-    visible = staticmethod(visible_plans)
+    organization_path = "organization"
     list_display = ("code", "title", "kind", "organization", "year_start", "year_end")
     list_filter = ("organization", "kind", "year_start")
     search_fields = ("code", "title")
 
 
-class ReportInline(admin.StackedInline[ObjectiveReport, Objective]):
+class ReportInline(ScopedStackedInline[ObjectiveReport, Objective]):
     model = ObjectiveReport
     extra = 0
 
 
 @admin.register(Objective)
 class ObjectiveAdmin(ScopedAdmin[Objective]):
+    organization_path = "plan__organization"
     visible = staticmethod(visible_objectives)
     list_display = ("code", "short_title", "plan", "programme", "number", "state", "planned_end", "owner")
     list_filter = ("plan", "areas", "state", "typology")
@@ -101,6 +97,7 @@ class ObjectiveAdmin(ScopedAdmin[Objective]):
 
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdmin[Activity]):
+    organization_path = "objective__plan__organization"
     visible = staticmethod(visible_activities)
     list_display = (
         "objective",
@@ -140,7 +137,8 @@ class ActivityAdmin(ScopedAdmin[Activity]):
         super().save_model(request, obj, form, change)
 
 
-class ParsedValueAdmin[M: ParsedValue](admin.ModelAdmin[M]):
+class ParsedValueAdmin[M: ParsedValue](ScopedAdmin[M]):
+    organization_path = "indicator__objective__plan__organization"
     readonly_fields = PARSED_VALUE
     list_filter = ("indicator__objective__plan", "kind", "parsed")
     search_fields = ("raw", "indicator__name", "indicator__objective__code")
@@ -152,7 +150,7 @@ class ParsedValueAdmin[M: ParsedValue](admin.ModelAdmin[M]):
         super().save_model(request, obj, form, change)
 
 
-class TargetInline(admin.TabularInline[IndicatorTarget, Indicator]):
+class TargetInline(ScopedTabularInline[IndicatorTarget, Indicator]):
     model = IndicatorTarget
     fields = ("year", "raw", *PARSED_VALUE)
     readonly_fields = PARSED_VALUE
@@ -161,6 +159,7 @@ class TargetInline(admin.TabularInline[IndicatorTarget, Indicator]):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ScopedAdmin[Indicator]):
+    organization_path = "objective__plan__organization"
     visible = staticmethod(visible_indicators)
     list_display = ("objective", "position", "name", "unit", "indicator_type")
     list_filter = ("objective__plan", "objective__areas", "indicator_type")
@@ -171,30 +170,35 @@ class IndicatorAdmin(ScopedAdmin[Indicator]):
 
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(ParsedValueAdmin[IndicatorTarget]):
+    visible = staticmethod(through(IndicatorTarget, "indicator", visible_indicators))
     list_display = ("indicator", "year", "raw", "kind", "value", "numerator", "denominator", "parsed")
 
 
 @admin.register(Measurement)
 class MeasurementAdmin(ParsedValueAdmin[Measurement]):
+    visible = staticmethod(through(Measurement, "indicator", visible_indicators))
     list_display = ("indicator", "year", "measured_on", "raw", "kind", "value", "parsed", "recorded_by", "recorded_at")
     readonly_fields = (*PARSED_VALUE, "recorded_at")  # type: ignore[assignment]
 
 
 @admin.register(ObjectiveReport)
-class ObjectiveReportAdmin(admin.ModelAdmin[ObjectiveReport]):
+class ObjectiveReportAdmin(ScopedAdmin[ObjectiveReport]):
+    organization_path = "objective__plan__organization"
+    visible = staticmethod(through(ObjectiveReport, "objective", visible_objectives))
     list_display = ("objective", "date")
     list_filter = ("objective__plan", "objective__areas")
     search_fields = ("text", "objective__code")
     autocomplete_fields = ("objective",)
 
 
-class SheetIndicatorInline(admin.TabularInline[ActionSheetIndicator, ActionSheet]):
+class SheetIndicatorInline(ScopedTabularInline[ActionSheetIndicator, ActionSheet]):
     model = ActionSheetIndicator
     extra = 0
 
 
 @admin.register(ActionSheet)
-class ActionSheetAdmin(admin.ModelAdmin[ActionSheet]):
+class ActionSheetAdmin(ScopedAdmin[ActionSheet]):
+    organization_path = "plan__organization"
     list_display = ("code", "title", "plan", "area", "level")
     list_filter = ("plan", "area")
     search_fields = ("code", "title", "objectives")
@@ -202,7 +206,8 @@ class ActionSheetAdmin(admin.ModelAdmin[ActionSheet]):
 
 
 @admin.register(ActionSheetIndicator)
-class ActionSheetIndicatorAdmin(admin.ModelAdmin[ActionSheetIndicator]):
+class ActionSheetIndicatorAdmin(ScopedAdmin[ActionSheetIndicator]):
+    organization_path = "sheet__plan__organization"
     list_display = ("sheet", "position", "text")
     list_filter = ("sheet__plan",)
     search_fields = ("text", "sheet__code")

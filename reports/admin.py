@@ -5,12 +5,15 @@ from typing import Any
 from django.contrib import admin
 from django.http import HttpRequest
 
+from config.admin import ScopedAdmin
 from reports.models import ReportExport
 
 
 @admin.register(ReportExport)
-class ReportExportAdmin(admin.ModelAdmin[ReportExport]):
+class ReportExportAdmin(ScopedAdmin[ReportExport]):
     """Read-only: documents are asked for on the plan's pages and prepared by the workers."""
+
+    organization_path = "plan__organization"
 
     list_display = ("plan", "year", "fmt", "status", "requested_by", "requested_at", "finished_at", "size")
     list_filter = ("status", "fmt")

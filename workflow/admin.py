@@ -1,19 +1,33 @@
 """Admin of the workflow. Requests, decisions and the trail are read-only evidence, written only by the
-services; policies and delegations are configured here."""
+services; policies and delegations are configured here. Every admin is scoped to the user's organizations
+(config/admin.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Q, QuerySet
+from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
 
-from plans.rules import visible_activities, visible_objectives
+from config.admin import ScopedAdmin, ScopedTabularInline
+from plans.rules import roles_of, visible_activities, visible_objectives
 from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, TransitionRequest
 
 
-class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
+def _on_visible_items[M: Model](model: type[M]) -> Any:
+    """Non-superusers see the rows about the items the rules let them see."""
+
+    def visible(user: Any) -> QuerySet[M]:
+        activities, objectives = visible_activities(user).values("pk"), visible_objectives(user).values("pk")
+        return model._default_manager.filter(Q(activity__in=activities) | Q(objective__in=objectives))
+
+    return visible
+
+
+class ReadOnlyAdmin[M: Model](ScopedAdmin[M]):
+    organization_path = "organization"
+
     def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
@@ -24,18 +38,9 @@ class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
         return False
 
 
-def _on_visible_items(queryset: QuerySet[Any], request: HttpRequest) -> QuerySet[Any]:
-    """Non-superusers see the rows about the items the rules let them see."""
-    if request.user.is_superuser:
-        return queryset
-    user = request.user
-    return queryset.filter(
-        Q(activity__in=visible_activities(user).values("pk")) | Q(objective__in=visible_objectives(user).values("pk"))
-    )
-
-
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
+    visible = staticmethod(_on_visible_items(AuditEntry))
     list_display = (
         "at",
         "event",
@@ -51,11 +56,8 @@ class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     search_fields = ("comment", "objective__code", "activity__description", "actor__username")
     list_select_related = ("objective", "activity", "actor", "on_behalf_of")
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[AuditEntry]:
-        return _on_visible_items(super().get_queryset(request), request)
 
-
-class ApprovalInline(admin.TabularInline[Approval, TransitionRequest]):
+class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
     model = Approval
     extra = 0
     can_delete = False
@@ -68,28 +70,33 @@ class ApprovalInline(admin.TabularInline[Approval, TransitionRequest]):
 
 @admin.register(TransitionRequest)
 class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
+    visible = staticmethod(_on_visible_items(TransitionRequest))
     list_display = ("requested_at", "transition", "objective", "activity", "status", "current_step", "requested_by")
     list_filter = ("organization", "status", "transition", "current_step")
     search_fields = ("objective__code", "activity__description", "requested_by__username", "reason", "comment")
     list_select_related = ("objective", "activity", "requested_by")
     inlines = (ApprovalInline,)
 
-    def get_queryset(self, request: HttpRequest) -> QuerySet[TransitionRequest]:
-        return _on_visible_items(super().get_queryset(request), request)
-
 
 @admin.register(ApprovalPolicy)
-class ApprovalPolicyAdmin(admin.ModelAdmin[ApprovalPolicy]):
-    """Each organization can change who approves what; without a row the default chain applies."""
+class ApprovalPolicyAdmin(ScopedAdmin[ApprovalPolicy]):
+    """Each organization can change who approves what; without a row the default chain applies. Who
+    approves is the director's to decide: others do not even read it here."""
+
+    organization_path = "organization"
+
+    def organizations(self, request: HttpRequest) -> frozenset[int]:
+        return roles_of(request.user).director_of
 
     list_display = ("organization", "target_kind", "transition", "chain")
     list_filter = ("organization", "target_kind", "transition")
 
 
 @admin.register(Delegation)
-class DelegationAdmin(admin.ModelAdmin[Delegation]):
+class DelegationAdmin(ScopedAdmin[Delegation]):
     """Absences can be recorded here too; a delegation is ended by revoking it, never deleted."""
 
+    organization_path = "organization"
     list_display = ("delegator", "substitute", "organization", "starts_on", "ends_on", "revoked_at")
     list_filter = ("organization",)
     search_fields = ("delegator__username", "substitute__username", "reason")

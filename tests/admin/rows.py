@@ -1,0 +1,180 @@
+"""Rows of every model the admin shows, in the Comune di Aurelia, for the attacks of tests/admin/.
+
+`build_aurelia_rows` gives, for each model, rows that belong to Aurelia (built on the small world of
+tests/workflow/world.py). The enumeration test fails for a registered model without rows here, so a new
+admin (local or third-party) comes with its Aurelia rows: add them to `_third_party_rows` or below.
+
+`ADD_TWEAKS` changes what a copy of the first Aurelia row needs changed to be a valid new row (unique
+codes, one-to-one people); the payload is built from the row in memory, so a tweak may also free a unique
+slot in the database (say, delete the Aurelia row of a one-row-per-organization model) and return {}. The
+test proves each add payload valid by having the platform operator post it first (rolled back): a payload
+refused for being a duplicate would prove nothing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth.models import Group, Permission, User
+from django.db.models import Model
+from django.utils import timezone
+
+from notifications.feeds import calendar_feed_for
+from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
+from plans.models import (
+    ActionSheet,
+    ActionSheetIndicator,
+    IndicatorTarget,
+    Measurement,
+    ObjectiveReport,
+    OrganizationRole,
+    WorkState,
+)
+from reports.models import ReportExport
+from tests.workflow.world import World
+from workflow.models import ApprovalPolicy, AuditEntry, Delegation, TransitionRequest
+from workflow.models.policy import Chain, TargetKind, TransitionName
+from workflow.services import item_avvia, item_concludi
+
+Rows = dict[type[Model], list[Model]]
+
+
+def make_it_office_director(world: World) -> User:
+    """Erica, director of Borgo, given staff access by an IT office that granted her every model permission
+    through a group: the worst a careless IT office can do. Her address is Borgo's, so that any "aurelia"
+    on her admin pages is a leak."""
+    office = Group.objects.create(name="Ufficio informatico di Borgo")
+    office.permissions.set(Permission.objects.all())
+    erica = world.erica
+    erica.is_staff = True
+    erica.email = "erica@borgo.example"
+    erica.save()
+    erica.groups.add(office)
+    return erica
+
+
+def build_aurelia_rows(world: World) -> Rows:
+    plan, objective, activity, indicator = world.plan, world.objective, world.activity, world.indicator
+    item_avvia(actor=world.sara, item=activity)
+    pending = item_concludi(actor=world.sara, item=activity).request
+    sheet = ActionSheet.objects.create(plan=plan, code="AZ-1", title="Sportello unico", area=world.social)
+    month = dt.date(2026, 5, 1)
+    monitoring = MonitoringRound.objects.create(organization=world.aurelia, month=month, planned_on=month)
+    personnel = Group.objects.create(name="Ufficio personale di Aurelia")
+    world.sara.groups.add(personnel)
+    rows: Rows = {
+        world.aurelia._meta.model: [world.aurelia],
+        OrganizationRole: list(OrganizationRole.objects.filter(organization=world.aurelia)),
+        world.social._meta.model: [world.social, world.technical],
+        plan._meta.model: [plan],
+        objective._meta.model: [objective, world.transversal],
+        activity._meta.model: [activity, world.second_activity],
+        indicator._meta.model: [indicator],
+        IndicatorTarget: [IndicatorTarget.objects.create(indicator=indicator, year=2026, raw="100")],
+        Measurement: [Measurement.objects.create(indicator=indicator, year=2026, raw="40", recorded_by=world.sara)],
+        ObjectiveReport: [ObjectiveReport.objects.create(objective=objective, date=month, text="Avviata la mappatura")],
+        ActionSheet: [sheet],
+        ActionSheetIndicator: [ActionSheetIndicator.objects.create(sheet=sheet, position=1, text="Accessi")],
+        AuditEntry: list(AuditEntry.objects.filter(organization=world.aurelia)),
+        TransitionRequest: [pending],
+        ApprovalPolicy: [
+            ApprovalPolicy.objects.create(
+                organization=world.aurelia,
+                target_kind=TargetKind.ACTIVITY,
+                transition=TransitionName.AVVIA,
+                chain=Chain.AREA_HEAD,
+            )
+        ],
+        Delegation: [
+            Delegation.objects.create(
+                organization=world.aurelia,
+                delegator=world.anna,
+                substitute=world.bruno,
+                starts_on=month,
+                ends_on=dt.date(2026, 5, 31),
+                reason="Ferie",
+            )
+        ],
+        Message: [
+            Message.objects.create(
+                kind=Message.Kind.DEADLINE,
+                organization=world.aurelia,
+                recipient=world.sara,
+                target=f"activity:{activity.pk}",
+                period="2026-06-30/14",
+                due_on=month,
+                status=Message.Status.FAILED,
+                last_error="550 casella di Aurelia inesistente",
+            )
+        ],
+        Preference: [Preference.objects.create(user=world.sara)],
+        MonitoringRound: [monitoring],
+        MonitoringAnswer: [
+            MonitoringAnswer.objects.create(
+                round=monitoring,
+                activity=activity,
+                respondent=world.sara,
+                state=WorkState.AVVIATO,
+                progress=40,
+                note="Metà degli sportelli di Aurelia mappati",
+            )
+        ],
+        CalendarFeed: [calendar_feed_for(world.sara), calendar_feed_for(world.diana)],
+        ReportExport: [
+            ReportExport.objects.create(
+                plan=plan, year=2026, fmt="pdf", requested_by=world.diana, requested_at=timezone.now()
+            )
+        ],
+        User: [world.users[name] for name in ("diana", "anna", "bruno", "sara", "tommaso", "otto")],
+        Group: [personnel],
+    }
+    rows.update(_third_party_rows(world))
+    return {model: [stored(row) for row in found] for model, found in rows.items()}
+
+
+def stored(row: Model) -> Model:
+    """The row as stored now (not refresh_from_db: DRF's token proxy answers `pk` with its user's id)."""
+    attname = row._meta.pk.attname
+    return type(row)._default_manager.get(**{attname: getattr(row, attname)})
+
+
+def _third_party_rows(world: World) -> Rows:
+    rows: Rows = {}
+    if apps.is_installed("rest_framework.authtoken"):
+        from rest_framework.authtoken.models import Token, TokenProxy
+
+        Token.objects.create(user=world.diana)
+        rows[TokenProxy] = list(TokenProxy.objects.filter(user=world.diana))
+    return rows
+
+
+def _activity_position(world: World) -> dict[str, Any]:
+    return {"position": 9}
+
+
+ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
+    "plans.Organization": lambda world: {"slug": "aurelia-bis", "name": "Comune di Aurelia bis"},
+    "plans.OrganizationRole": lambda world: {"user": world.tommaso.pk},
+    "plans.Area": lambda world: {"code": "SOC-2", "slug": "sociale-2"},
+    "plans.Plan": lambda world: {"code": "PEG-2027"},
+    "plans.Objective": lambda world: {"code": "SOC-9"},
+    "plans.Activity": _activity_position,
+    "plans.Indicator": _activity_position,
+    "plans.IndicatorTarget": lambda world: {"year": 2027},
+    "plans.ObjectiveReport": lambda world: {"date": "2026-06-01"},
+    "plans.ActionSheet": lambda world: {"code": "AZ-2"},
+    "plans.ActionSheetIndicator": _activity_position,
+    "workflow.ApprovalPolicy": lambda world: {"transition": TransitionName.RIPRENDI.value},
+    "notifications.Preference": lambda world: {"user": world.tommaso.pk},
+    "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
+    "auth.User": lambda world: {
+        "username": "sara-bis",
+        "password1": "Una-Password-Lunga-1",
+        "password2": "Una-Password-Lunga-1",
+    },
+    "auth.Group": lambda world: {"name": "Ufficio personale di Aurelia (bis)"},
+    "authtoken.TokenProxy": lambda world: {"user": world.anna.pk},
+}
