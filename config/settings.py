@@ -56,6 +56,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Who changes plan data, and from where, for the audit trail's triggers (workflow.trail.context).
+    "workflow.trail.context.TrailMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -86,6 +88,11 @@ if not DATABASE_URL:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASE_URL = f"sqlite:///{VAR_DIR / 'traguardi.sqlite3'}"
 DATABASES = {"default": database_from_url(DATABASE_URL)}
+# PostgreSQL in production: the application connects (DATABASE_URL) as a role that owns no table, and `migrate`
+# runs as the owner (DATABASE_URL set to the owner's address for that command). Set here, on the owner's
+# `migrate`, the application role is given what it needs after every migration, and no more: see
+# workflow.trail.install and README, "The audit trail".
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [

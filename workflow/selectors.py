@@ -256,9 +256,15 @@ def requests_decided_by(user: Any) -> QuerySet[TransitionRequest]:
 
 
 def history_of(item: WorkItem) -> QuerySet[AuditEntry]:
+    """The item's trail: its requests, decisions and state changes, and the changes to its data made elsewhere
+    (the admin, an import). The data row that a state change writes as well (same transaction) is left out:
+    the state change says it."""
     field = "activity" if isinstance(item, Activity) else "objective"
+    workflow = AuditEntry.objects.filter(**{field: item})
+    twins = workflow.filter(event=AuditEntry.Event.STATE_CHANGED, txid__isnull=False).values("txid")
+    data = Q(subject=item._meta.label_lower, subject_id=item.pk) & ~Q(txid__in=twins)
     return (
-        AuditEntry.objects.filter(**{field: item})
+        AuditEntry.objects.filter(Q(**{field: item}) | data)
         .select_related("actor", "on_behalf_of", "request")
         .order_by("at", "pk")
     )

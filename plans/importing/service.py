@@ -16,6 +16,7 @@ from plans.importing.sync import Counts
 from plans.importing.validation import reference_problems, schema_problems
 from plans.importing.writer import PlanWriter, Progress
 from plans.models import Plan
+from workflow.trail.context import Source, recorded_as
 
 ENTITY_LABELS = {
     "organization": "ente",
@@ -101,7 +102,7 @@ def import_plan_file(
         reference_date=reference_date or timezone.localdate(),
         progress=progress,
     )
-    with transaction.atomic():
+    with transaction.atomic(), recorded_as(Source.IMPORT):
         plan = writer.write()
         if dry_run:
             transaction.set_rollback(True)

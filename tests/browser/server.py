@@ -17,6 +17,8 @@ from urllib.parse import urlsplit, urlunsplit
 import psycopg
 from psycopg import sql
 
+from tests.roles import APPLICATION_ROLE, ensure_application_role
+
 REPO = Path(__file__).resolve().parents[2]
 MANAGE = str(REPO / "manage.py")
 START_TIMEOUT_SECONDS = 30
@@ -116,19 +118,38 @@ def _wait_for_port(server: Server, port: int) -> None:
     )
 
 
+def as_application_role(database_url: str) -> str:
+    """The same database, connecting as the application's role (which trust authentication lets in)."""
+    parts = urlsplit(database_url)
+    host = parts.hostname or "127.0.0.1"
+    return urlunsplit(parts._replace(netloc=f"{APPLICATION_ROLE}@{host}:{parts.port or 5432}"))
+
+
 def start(var_dir: Path) -> Server:
-    """Create the database, migrate, start the server, load the demo and wait until the server listens."""
+    """Create the database, migrate as its owner, start the server, load the demo and wait until the server
+    listens. On PostgreSQL the server and the demo's loading connect as the application's role, as in
+    production: every page the browser tests visit proves that role may do what the page does."""
     port = free_port()
-    database_url = browser_database_url(os.environ.get("DATABASE_URL", ""))
-    if database_url:
-        recreate_database(database_url)
+    owner_url = browser_database_url(os.environ.get("DATABASE_URL", ""))
+    if owner_url:
+        recreate_database(owner_url)
+        ensure_application_role(urlunsplit(urlsplit(owner_url)._replace(path="/postgres")))
     server = Server(
         url=f"http://127.0.0.1:{port}",
-        env=server_env(var_dir, port, database_url),
+        env=server_env(var_dir, port, as_application_role(owner_url) if owner_url else None),
         var_dir=var_dir,
         log=var_dir / "server.log",
     )
-    server.manage("migrate", "--no-input", "-v0")
+    if owner_url:
+        migrate_env = server.env | {"DATABASE_URL": owner_url, "DATABASE_APP_ROLE": APPLICATION_ROLE}
+        done = subprocess.run(
+            [sys.executable, MANAGE, "migrate", "--no-input", "-v0"],
+            cwd=REPO, env=migrate_env, capture_output=True, text=True, timeout=300,
+        )
+        if done.returncode != 0:
+            raise RuntimeError(f"migrate as the owner failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")
+    else:
+        server.manage("migrate", "--no-input", "-v0")
     # The server takes seconds to start: let it start while the demo loads (it reads nothing until asked).
     with server.log.open("wb") as log:
         server.process = subprocess.Popen(

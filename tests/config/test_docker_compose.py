@@ -24,8 +24,11 @@ def _command(service: dict[str, Any]) -> str:
 
 
 def test_every_production_service_is_there_with_a_health_check(services: dict[str, Any]) -> None:
-    assert set(services) == {"postgres", "redis", "web", "worker", "beat", "mail"}
+    assert set(services) == {"postgres", "redis", "migrate", "web", "worker", "beat", "mail"}
     for name, service in services.items():
+        if name == "migrate":  # one-shot: the others wait for it to complete successfully instead
+            assert service["restart"] == "no"
+            continue
         assert service["healthcheck"]["test"], f"{name} has no health check"
 
 
@@ -42,8 +45,24 @@ def test_web_worker_and_beat_run_the_app_on_postgres_and_redis(services: dict[st
         assert environment["REDIS_URL"] == "redis://redis:6379/0"
         assert environment["DEBUG"] == "false"
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
+        assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
     assert "gunicorn config.wsgi:application" in _command(services["web"])
-    assert "migrate" in _command(services["web"])
+
+
+def test_the_app_connects_as_a_role_that_owns_nothing_and_only_migrate_as_the_owner(services: dict[str, Any]) -> None:
+    for name in ("web", "worker", "beat"):
+        environment = services[name]["environment"]
+        assert environment["DATABASE_URL"].startswith("postgres://traguardi_app:"), name
+        assert "DATABASE_APP_ROLE" not in environment and "migrate" not in _command(services[name])
+    migrate = services["migrate"]
+    assert _command(migrate) == "python manage.py migrate --no-input"
+    assert migrate["environment"]["DATABASE_URL"].startswith("postgres://traguardi:")
+    assert migrate["environment"]["DATABASE_APP_ROLE"] == "traguardi_app"
+    # The postgres image creates that role on a new volume, with the script the compose file mounts.
+    [mount] = [volume for volume in services["postgres"]["volumes"] if "docker-entrypoint-initdb.d" in volume]
+    script = (COMPOSE.parent / mount.split(":")[0]).read_text(encoding="utf-8")
+    assert "CREATE ROLE traguardi_app LOGIN PASSWORD :'app_password'" in script
+    assert services["postgres"]["environment"]["POSTGRES_USER"] == "traguardi"
 
 
 def test_exactly_one_beat_using_redbeat_and_no_embedded_beat(services: dict[str, Any]) -> None:

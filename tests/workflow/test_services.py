@@ -156,7 +156,7 @@ def test_rinvia_requires_a_reason_and_a_later_planned_end(world: World) -> None:
         item_rinvia(actor=world.anna, item=world.activity, reason="x", new_planned_end=dt.date(2026, 1, 1))
     assert "passato" in past.value.fields["new_planned_end"][0]
     assert not TransitionRequest.objects.exists()
-    assert not AuditEntry.objects.exists()
+    assert not AuditEntry.objects.workflow().exists()
 
 
 def test_an_objective_cannot_be_concluded_while_an_activity_is_open(world: World) -> None:

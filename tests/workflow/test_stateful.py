@@ -397,7 +397,7 @@ class WorkflowMachine(RuleBasedStateMachine):
         approvals: dict[int, list[Approval]] = {pk: [] for pk in requests}
         for approval in Approval.objects.order_by("pk"):
             approvals[approval.request_id].append(approval)
-        entries = list(AuditEntry.objects.order_by("at", "pk"))
+        entries = list(AuditEntry.objects.workflow().order_by("at", "pk"))
 
         def key_of(row: AuditEntry | TransitionRequest) -> str:
             if row.activity_id is not None:

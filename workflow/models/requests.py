@@ -44,6 +44,10 @@ class TransitionRequest(models.Model):
     actual_end = models.DateField(_("conclusione effettiva"), null=True, blank=True)
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
 
+    # What a request's life changes after it is made; the application's database role may update nothing else
+    # (workflow.trail.install), so that a request cannot be rewritten after the fact.
+    UPDATABLE_FIELDS = ("status", "current_step", "closed_at")
+
     class Meta:
         verbose_name = _("richiesta di transizione")
         verbose_name_plural = _("richieste di transizione")

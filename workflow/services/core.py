@@ -347,7 +347,7 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
     request.status = TransitionRequest.Status.APPROVED
     request.current_step = ""
     request.closed_at = timezone.now()
-    request.save(update_fields=["status", "current_step", "closed_at"])
+    request.save(update_fields=TransitionRequest.UPDATABLE_FIELDS)
     audit(
         request,
         AuditEntry.Event.STATE_CHANGED,

@@ -88,5 +88,5 @@ def _close(request: TransitionRequest, status: TransitionRequest.Status) -> None
     request.status = status
     request.current_step = ""
     request.closed_at = timezone.now()
-    request.save(update_fields=["status", "current_step", "closed_at"])
+    request.save(update_fields=TransitionRequest.UPDATABLE_FIELDS)
     announce_closed(request)

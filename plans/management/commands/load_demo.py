@@ -8,6 +8,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from plans.demo import load_demo
 from plans.importing import PlanImportError
+from workflow.trail.context import Source, recorded_as
 
 
 class Command(BaseCommand):
@@ -25,7 +26,8 @@ class Command(BaseCommand):
     def handle(self, *args: Any, **options: Any) -> None:
         reference_date = options["reference_date"] or dt.date.fromisoformat(settings.DEMO_REFERENCE_DATE)
         try:
-            result = load_demo(reference_date=reference_date)
+            with recorded_as(Source.IMPORT):
+                result = load_demo(reference_date=reference_date)
         except PlanImportError as error:
             raise CommandError(f"I dati demo non sono stati caricati:\n{error}") from None
         for imported in result.imports:

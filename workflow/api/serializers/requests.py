@@ -94,8 +94,10 @@ class DecisionInputSerializer(serializers.Serializer[Any]):
 
 
 class AuditEntrySerializer(ModelSerializer[AuditEntry]):
-    actor = PersonSerializer(read_only=True)
+    actor = PersonSerializer(read_only=True, allow_null=True, help_text="Null on a data change made by a command.")
     on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
+    before = serializers.JSONField(read_only=True, allow_null=True, help_text="A data change: the columns before.")
+    after = serializers.JSONField(read_only=True, allow_null=True, help_text="A data change: the columns after.")
 
     class Meta:
         model = AuditEntry
@@ -110,6 +112,14 @@ class AuditEntrySerializer(ModelSerializer[AuditEntry]):
             "on_behalf_of",
             "comment",
             "request",
+            "subject",
+            "subject_id",
+            "source",
+            "before",
+            "after",
+            "seq",
+            "prev_hash",
+            "hash",
         ]
 
 

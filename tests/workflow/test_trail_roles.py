@@ -1,0 +1,142 @@
+"""As the application's database role, the trail cannot be rewritten: no UPDATE, DELETE or TRUNCATE of the
+trail or the decisions, no rewriting of a request, no dropping or switching off a trigger; it owns nothing.
+
+The role is a real PostgreSQL role (created once on the cluster, given its privileges on the test database by
+`grant_application_role`, as `migrate` does in production), and the test connects as it with psycopg."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+
+import psycopg
+import pytest
+from django.db import connection
+from psycopg import errors
+
+from tests.roles import APPLICATION_ROLE, ensure_application_role
+from tests.workflow.world import World
+from workflow.models import AuditEntry
+from workflow.services import item_avvia, item_concludi
+from workflow.trail.chain import verify
+from workflow.trail.install import grant_application_role
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+ROLE = APPLICATION_ROLE
+
+
+@pytest.fixture
+def app(committed_world: World) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+    settings = connection.settings_dict
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    ensure_application_role(f"postgres://{settings['USER']}@{host}:{port}/postgres")
+    grant_application_role(ROLE)
+    with psycopg.connect(dbname=settings["NAME"], user=ROLE, host=host, port=port) as application:
+        yield application
+
+
+def _refused(app: psycopg.Connection[tuple[object, ...]], statement: str, params: list[object] | None = None) -> str:
+    with pytest.raises(errors.InsufficientPrivilege) as refused, app.transaction():
+        app.execute(statement, params or [])
+    return str(refused.value)
+
+
+@pytest.fixture
+def trail(committed_world: World) -> AuditEntry:
+    world = committed_world
+    item_avvia(actor=world.anna, item=world.activity, comment="Avviata")
+    item_concludi(actor=world.sara, item=world.activity)  # waits for anna: a pending request
+    return AuditEntry.objects.workflow().filter(activity=world.activity).order_by("pk").first()  # type: ignore[return-value]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "UPDATE workflow_auditentry SET comment = 'ritoccato' WHERE id = %s",
+        "UPDATE workflow_auditentry SET at = '2020-01-01' WHERE id = %s",
+        "UPDATE workflow_auditentry SET hash = '' WHERE id = %s",
+        "DELETE FROM workflow_auditentry WHERE id = %s",
+    ],
+)
+def test_the_application_role_cannot_change_or_remove_a_trail_row(app, trail: AuditEntry, statement: str) -> None:
+    assert "permission denied for table workflow_auditentry" in _refused(app, statement, [trail.pk])
+    assert verify(trail.organization_id).intact
+
+
+def test_the_application_role_cannot_truncate_the_trail_or_the_decisions(app, trail: AuditEntry) -> None:
+    assert "permission denied" in _refused(app, "TRUNCATE workflow_auditentry CASCADE")
+    assert "permission denied" in _refused(app, "TRUNCATE workflow_approval CASCADE")
+    assert "permission denied" in _refused(app, "DELETE FROM workflow_approval")
+    assert "permission denied" in _refused(app, "UPDATE workflow_approval SET comment = 'x'")
+    assert AuditEntry.objects.filter(pk=trail.pk).exists()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "DROP TRIGGER traguardi_audit_protect ON workflow_auditentry",
+        "DROP TRIGGER traguardi_audit_stamp ON workflow_auditentry",
+        "ALTER TABLE workflow_auditentry DISABLE TRIGGER traguardi_audit_protect",
+        "ALTER TABLE workflow_auditentry DISABLE TRIGGER ALL",
+        "DROP TRIGGER traguardi_history_plans_activity_change ON plans_activity",
+        "DROP FUNCTION traguardi_audit_seal(bigint)",
+        "CREATE OR REPLACE FUNCTION traguardi_audit_stamp() RETURNS trigger LANGUAGE sql AS 'SELECT NULL'",
+    ],
+)
+def test_the_application_role_cannot_drop_or_switch_off_the_triggers(app, trail: AuditEntry, statement: str) -> None:
+    refusal = _refused(app, statement)
+    assert "must be owner" in refusal or "permission denied for schema public" in refusal
+
+
+def test_the_application_role_cannot_switch_triggers_off_for_its_session(app, trail: AuditEntry) -> None:
+    assert "permission denied" in _refused(app, "SET session_replication_role = replica")
+
+
+def test_a_request_cannot_be_rewritten_only_moved_along_its_life(
+    app, committed_world: World, trail: AuditEntry
+) -> None:
+    request = trail.request
+    assert request is not None
+    for column, value in (("requested_by_id", committed_world.diana.pk), ("reason", "altro"), ("transition", "riapri")):
+        statement = f"UPDATE workflow_transitionrequest SET {column} = %s WHERE id = %s"
+        assert "permission denied" in _refused(app, statement, [value, request.pk])
+    assert "permission denied" in _refused(app, "DELETE FROM workflow_transitionrequest WHERE id = %s", [request.pk])
+    with app.transaction(force_rollback=True):  # what the services do is allowed
+        app.execute(
+            "UPDATE workflow_transitionrequest SET status = 'withdrawn', current_step = '' WHERE id = %s", [request.pk]
+        )
+
+
+def test_a_back_dated_row_inserted_by_the_application_role_gets_the_database_time(app, committed_world: World) -> None:
+    world = committed_world
+    with app.transaction():
+        row = app.execute(
+            "INSERT INTO workflow_auditentry (organization_id, activity_id, event, transition, from_state, to_state, "
+            "actor_id, comment, subject, source, prev_hash, hash, at, seq) VALUES "
+            "(%s, %s, 'state_changed', 'concludi', 'avviato', 'concluso', %s, '', '', '', 'x', 'y', %s, 1) "
+            "RETURNING id",
+            [world.aurelia.pk, world.activity.pk, world.anna.pk, dt.datetime(2020, 1, 1, tzinfo=dt.UTC)],
+        ).fetchone()
+    assert row is not None
+    entry = AuditEntry.objects.get(pk=row[0])
+    assert entry.at.year == dt.date.today().year and entry.at > dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    assert entry.seq is not None and entry.seq > 1 and entry.prev_hash != "x"
+    assert verify(world.aurelia.pk).intact
+
+
+def test_the_application_role_writes_plan_data_and_the_trail_records_it(app, committed_world: World) -> None:
+    world = committed_world
+    with app.transaction():
+        app.execute("UPDATE plans_activity SET description = 'Mappatura completa' WHERE id = %s", [world.activity.pk])
+    change = AuditEntry.objects.data_changes().filter(subject="plans.activity", subject_id=world.activity.pk).last()
+    assert change is not None and change.after == {"description": "Mappatura completa"}
+    assert verify(world.aurelia.pk).intact
+
+
+def test_the_application_role_owns_nothing(app) -> None:
+    found = app.execute(
+        "SELECT count(*) FROM pg_class c JOIN pg_roles r ON r.oid = c.relowner WHERE r.rolname = %s", [ROLE]
+    ).fetchone()
+    assert found == (0,)
+    assert "permission denied" in _refused(app, "CREATE TABLE plans_shadow (id int)")

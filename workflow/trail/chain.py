@@ -1,0 +1,208 @@
+"""The hash chain of the audit trail, per organization.
+
+Each row's hash is SHA-256 over the previous row's hash, the row's place in the chain and the row's content,
+each column written as text by the same SQL expressions (`BODY`) when the row is sealed and when it is
+verified. The database seals rows at commit (a deferred trigger), one organization at a time (an advisory
+lock), so the chain follows the order in which transactions committed and never waits on a row lock.
+
+The verification recomputes the hashes in Python from the rows as they are now: a row changed, removed or
+inserted by whoever owns the table breaks the chain at that row. Removing the newest rows leaves a shorter
+chain that is still whole; `verify_audit` prints each organization's last hash so that it can be kept
+elsewhere (for instance in the OIV's validation document) and compared later.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import connection
+
+TABLE = "workflow_auditentry"
+# Separators between the previous hash, the place in the chain and the body, and between the columns.
+RECORD, UNIT = "\x1e", "\x1f"
+NULL = "\\N"
+
+# The content of a row, column by column, as text: SQL over the row `r`. Times as microseconds since the epoch,
+# so that the session's time zone does not matter; JSON as PostgreSQL writes jsonb (keys in its order).
+_COLUMNS = (
+    "r.id::text",
+    "r.organization_id::text",
+    "(extract(epoch from r.at) * 1000000)::bigint::text",
+    "r.txid::text",
+    "r.event",
+    "r.subject",
+    "r.subject_id::text",
+    "r.objective_id::text",
+    "r.activity_id::text",
+    "r.request_id::text",
+    "r.transition",
+    "r.from_state",
+    "r.to_state",
+    "r.actor_id::text",
+    "r.on_behalf_of_id::text",
+    "r.source",
+    "r.comment",
+    "r.before::text",
+    "r.after::text",
+)
+BODY = " || chr(31) || ".join(f"coalesce({column}, '{NULL}')" for column in _COLUMNS)
+
+
+def chain_hash(prev_hash: str, seq: int, body: str) -> str:
+    return hashlib.sha256(f"{prev_hash}{RECORD}{seq}{UNIT}{body}".encode()).hexdigest()
+
+
+# Stamp: the time and transaction are the database's, and a new row is never born sealed.
+STAMP_SQL = f"""
+CREATE OR REPLACE FUNCTION traguardi_audit_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.at := clock_timestamp();
+    NEW.txid := txid_current();
+    NEW.seq := NULL;
+    NEW.prev_hash := '';
+    NEW.hash := '';
+    RETURN NEW;
+END $$;
+DROP TRIGGER IF EXISTS traguardi_audit_stamp ON {TABLE};
+CREATE TRIGGER traguardi_audit_stamp BEFORE INSERT ON {TABLE}
+    FOR EACH ROW EXECUTE FUNCTION traguardi_audit_stamp();
+"""
+
+# Seal: the organization's rows not yet in the chain (at commit, those of the committing transaction: others'
+# are not visible), in the order they were written. SECURITY DEFINER: it runs as the table's owner, since the
+# application's role may not update the trail at all. The advisory lock orders the organization's committing
+# transactions.
+SEAL_SQL = f"""
+CREATE OR REPLACE FUNCTION traguardi_audit_seal(org bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+    r {TABLE}%ROWTYPE;
+    last_seq bigint;
+    last_hash text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM {TABLE} WHERE organization_id = org AND seq IS NULL) THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(1414, org::integer);
+    SELECT a.seq, a.hash INTO last_seq, last_hash FROM {TABLE} a
+        WHERE a.organization_id = org AND a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1;
+    last_seq := coalesce(last_seq, 0);
+    last_hash := coalesce(last_hash, '');
+    FOR r IN SELECT * FROM {TABLE} WHERE organization_id = org AND seq IS NULL ORDER BY id LOOP
+        last_seq := last_seq + 1;
+        UPDATE {TABLE} SET seq = last_seq, prev_hash = last_hash,
+            hash = encode(sha256(convert_to(
+                last_hash || chr(30) || last_seq::text || chr(31) || {BODY}, 'UTF8')), 'hex')
+            WHERE id = r.id
+            RETURNING hash INTO last_hash;
+    END LOOP;
+END $$;
+CREATE OR REPLACE FUNCTION traguardi_audit_seal_all() RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+DECLARE
+    org bigint;
+BEGIN
+    -- Organizations in the order of their ids, so that two transactions that wrote for the same ones take
+    -- their locks in the same order and never wait on each other in a circle.
+    FOR org IN SELECT DISTINCT organization_id FROM {TABLE} WHERE seq IS NULL ORDER BY 1 LOOP
+        PERFORM traguardi_audit_seal(org);
+    END LOOP;
+END $$;
+CREATE OR REPLACE FUNCTION traguardi_audit_seal_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    -- The first row's trigger seals every row the transaction wrote; the others find their row sealed. (Asked by
+    -- the row's id: the unsealed rows' index still lists every row sealed in this transaction, until it ends.)
+    IF (SELECT seq FROM {TABLE} WHERE id = NEW.id) IS NULL THEN
+        PERFORM traguardi_audit_seal_all();
+    END IF;
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS traguardi_audit_seal ON {TABLE};
+CREATE CONSTRAINT TRIGGER traguardi_audit_seal AFTER INSERT ON {TABLE}
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION traguardi_audit_seal_row();
+"""
+
+# Protect: nothing changes or goes, but the one update that seals a new row (its content untouched).
+PROTECT_SQL = f"""
+CREATE OR REPLACE FUNCTION traguardi_audit_protect() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
+        AND (to_jsonb(NEW) - '{{seq,prev_hash,hash}}'::text[]) = (to_jsonb(OLD) - '{{seq,prev_hash,hash}}'::text[]) THEN
+        RETURN NEW;
+    END IF;
+    RAISE EXCEPTION 'Cannot update or delete rows from %: the audit trail is append-only', TG_TABLE_NAME;
+END $$;
+DROP TRIGGER IF EXISTS traguardi_audit_protect ON {TABLE};
+CREATE TRIGGER traguardi_audit_protect BEFORE UPDATE OR DELETE ON {TABLE}
+    FOR EACH ROW EXECUTE FUNCTION traguardi_audit_protect();
+"""
+
+CHAIN_SQL = STAMP_SQL + SEAL_SQL + PROTECT_SQL
+
+
+def seal_pending() -> None:
+    """Seal the committed rows that are not in the chain yet (rows written before the chain existed)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT traguardi_audit_seal_all()")
+
+
+@dataclass(frozen=True)
+class Break:
+    """Where an organization's chain stops holding: the row, and what is wrong with it."""
+
+    row_id: int
+    seq: int | None
+    problem: str
+
+
+@dataclass(frozen=True)
+class Verdict:
+    organization_id: int
+    rows: int
+    last_seq: int
+    last_hash: str
+    broken: Break | None
+
+    @property
+    def intact(self) -> bool:
+        return self.broken is None
+
+
+def _rows(organization_id: int, after_seq: int, size: int) -> list[tuple[int, int, str, str, str]]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT r.id, r.seq, r.prev_hash, r.hash, {BODY} FROM {TABLE} r "
+            "WHERE r.organization_id = %s AND r.seq > %s ORDER BY r.seq LIMIT %s",
+            [organization_id, after_seq, size],
+        )
+        return list(cursor.fetchall())
+
+
+def _chain(organization_id: int, size: int) -> Iterator[tuple[int, int, str, str, str]]:
+    after = 0
+    while batch := _rows(organization_id, after, size):
+        yield from batch
+        after = batch[-1][1]
+
+
+def verify(organization_id: int, *, batch: int = 5000) -> Verdict:
+    """Recompute an organization's chain from its rows as they are now; the first row that does not hold."""
+    expected_seq, previous, count = 1, "", 0
+    for row_id, seq, prev_hash, stored, body in _chain(organization_id, batch):
+        problem = ""
+        if seq != expected_seq:
+            problem = f"missing rows {expected_seq}–{seq - 1}" if seq > expected_seq else "duplicate position"
+        elif prev_hash != previous:
+            problem = "previous hash does not match"
+        elif chain_hash(previous, seq, body) != stored:
+            problem = "content altered"
+        if problem:
+            return Verdict(organization_id, count, expected_seq - 1, previous, Break(row_id, seq, problem))
+        expected_seq, previous, count = seq + 1, stored, count + 1
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT min(id) FROM {TABLE} WHERE organization_id = %s AND seq IS NULL", [organization_id])
+        unsealed = cursor.fetchone()[0]
+    broken = Break(unsealed, None, "not sealed") if unsealed is not None else None
+    return Verdict(organization_id, count, expected_seq - 1, previous, broken)

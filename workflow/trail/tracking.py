@@ -1,0 +1,147 @@
+"""Which plan data the trail records, and the trigger that records each change.
+
+One trigger per table writes a data row into the trail for every insert, change and deletion, whoever makes it
+(the admin, an import, a service, a shell): its organization, the subject (label and id), the columns before and
+after (for a change, only those that changed), and who and from where as the application's context says
+(`workflow.trail.context`). Columns that are bookkeeping, not data, are left out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import connection
+from django.db.models import Model
+
+from plans.models import (
+    ActionSheet,
+    ActionSheetIndicator,
+    Activity,
+    Area,
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    ObjectiveReport,
+    Organization,
+    OrganizationRole,
+    Plan,
+)
+from workflow.models import ApprovalPolicy, Delegation
+
+
+@dataclass(frozen=True)
+class Tracked:
+    model: type[Model]
+    organization: str  # the path from the model to its organization ("" for the organization itself)
+    ignored: tuple[str, ...] = ()  # columns that are not data
+
+    @property
+    def table(self) -> str:
+        return self.model._meta.db_table
+
+    @property
+    def label(self) -> str:
+        return self.model._meta.label_lower
+
+
+# The day the next reminder is due is the scan's bookkeeping (plans.models.lifecycle), rewritten every day.
+_REMINDER = ("next_reminder_on",)
+
+TRACKED = (
+    Tracked(Organization, ""),
+    Tracked(OrganizationRole, "organization"),
+    Tracked(Area, "organization"),
+    Tracked(Area.members.through, "area__organization"),
+    Tracked(Plan, "organization"),
+    Tracked(Objective, "plan__organization", _REMINDER),
+    Tracked(Objective.areas.through, "objective__plan__organization"),
+    Tracked(ObjectiveReport, "objective__plan__organization"),
+    Tracked(Activity, "objective__plan__organization", _REMINDER),
+    Tracked(Indicator, "objective__plan__organization"),
+    Tracked(IndicatorTarget, "indicator__objective__plan__organization"),
+    Tracked(Measurement, "indicator__objective__plan__organization"),
+    Tracked(ActionSheet, "plan__organization"),
+    Tracked(ActionSheetIndicator, "sheet__plan__organization"),
+    Tracked(ApprovalPolicy, "organization"),
+    Tracked(Delegation, "organization"),
+)
+
+
+def _q(name: str | None) -> str:
+    assert name is not None  # a concrete column
+    return connection.ops.quote_name(name)
+
+
+def organization_sql(tracked: Tracked, row: str) -> str:
+    """SQL for the organization id of `row` (a record of the tracked table), following the path's foreign keys
+    with one subquery each."""
+    model: type[Model] = tracked.model
+    if not tracked.organization:
+        return f"{row}.{_q(model._meta.pk.column)}"
+    expression = ""
+    for name in tracked.organization.split("__"):
+        field = model._meta.get_field(name)
+        column = _q(field.column)  # type: ignore[union-attr]
+        if not expression:
+            expression = f"{row}.{column}"
+        else:
+            table, key = _q(model._meta.db_table), _q(model._meta.pk.column)
+            expression = f"(SELECT {column} FROM {table} WHERE {key} = {expression})"
+        model = field.related_model  # type: ignore[assignment]
+    return expression
+
+
+def function_name(tracked: Tracked) -> str:
+    return f"traguardi_history_{tracked.table}"
+
+
+def _changed_condition(tracked: Tracked) -> str:
+    """The UPDATE trigger's WHEN: any column but the ignored ones changed (so that the scan's daily bookkeeping
+    does not even call the function)."""
+    if not tracked.ignored:
+        return "OLD.* IS DISTINCT FROM NEW.*"
+    columns = [field.column for field in tracked.model._meta.concrete_fields if field.column not in tracked.ignored]
+    return " OR ".join(f"OLD.{_q(column)} IS DISTINCT FROM NEW.{_q(column)}" for column in columns)
+
+
+def history_sql(tracked: Tracked) -> str:
+    table, function = _q(tracked.table), function_name(tracked)
+    ignored = "{" + ",".join(tracked.ignored) + "}"
+    return f"""
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    _row record;
+    _before jsonb;
+    _after jsonb;
+    _context jsonb := NULLIF(current_setting('pghistory.context_metadata', true), '')::jsonb;
+BEGIN
+    IF TG_OP = 'DELETE' THEN _row := OLD; ELSE _row := NEW; END IF;
+    IF TG_OP <> 'INSERT' THEN _before := to_jsonb(OLD) - '{ignored}'::text[]; END IF;
+    IF TG_OP <> 'DELETE' THEN _after := to_jsonb(NEW) - '{ignored}'::text[]; END IF;
+    IF TG_OP = 'UPDATE' THEN
+        SELECT jsonb_object_agg(n.key, n.value), jsonb_object_agg(n.key, _before -> n.key) INTO _after, _before
+            FROM jsonb_each(_after) n WHERE n.value IS DISTINCT FROM _before -> n.key;
+        IF _after IS NULL THEN
+            RETURN NULL;
+        END IF;
+    END IF;
+    INSERT INTO workflow_auditentry (organization_id, event, subject, subject_id, before, after, actor_id, source,
+        transition, from_state, to_state, comment, prev_hash, hash)
+    VALUES ({organization_sql(tracked, "_row")},
+        CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'changed' ELSE 'deleted' END,
+        '{tracked.label}', _row.{_q(tracked.model._meta.pk.column)}, _before, _after,
+        (_context ->> 'user')::bigint, coalesce(_context ->> 'source', ''), '', '', '', '', '', '');
+    RETURN NULL;
+END $$;
+DROP TRIGGER IF EXISTS {function}_write ON {table};
+CREATE TRIGGER {function}_write AFTER INSERT OR DELETE ON {table}
+    FOR EACH ROW EXECUTE FUNCTION {function}();
+DROP TRIGGER IF EXISTS {function}_change ON {table};
+CREATE TRIGGER {function}_change AFTER UPDATE ON {table}
+    FOR EACH ROW WHEN ({_changed_condition(tracked)}) EXECUTE FUNCTION {function}();
+"""
+
+
+def tracking_sql() -> str:
+    return "".join(history_sql(tracked) for tracked in TRACKED)
