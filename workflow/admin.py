@@ -38,21 +38,34 @@ class ReadOnlyAdmin[M: Model](ScopedAdmin[M]):
         return False
 
 
+def _visible_trail(user: Any) -> QuerySet[AuditEntry]:
+    """The workflow's rows about the items the rules let the user see, and the changes to plan data of the
+    organizations the user directs or audits (the whole body's data: nobody narrower oversees it)."""
+    roles = roles_of(user)
+    on_items = _on_visible_items(AuditEntry)(user)
+    data = AuditEntry.objects.data_changes().filter(organization__in=roles.director_of | roles.auditor_of)
+    return AuditEntry.objects.filter(Q(pk__in=on_items.values("pk")) | Q(pk__in=data.values("pk")))
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
-    visible = staticmethod(_on_visible_items(AuditEntry))
+    visible = staticmethod(_visible_trail)
     list_display = (
         "at",
+        "seq",
         "event",
+        "source",
         "transition",
         "from_state",
         "to_state",
         "objective",
         "activity",
+        "subject",
+        "subject_id",
         "actor",
         "on_behalf_of",
     )
-    list_filter = ("organization", "event", "transition", "to_state")
+    list_filter = ("organization", "event", "source", "subject", "transition", "to_state")
     search_fields = ("comment", "objective__code", "activity__description", "actor__username")
     list_select_related = ("objective", "activity", "actor", "on_behalf_of")
 
