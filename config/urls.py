@@ -5,6 +5,9 @@ from django.urls import include, path
 
 from config.health import health
 
+# Django's own 400s (a Host outside ALLOWED_HOSTS, a body too large): the API's JSON error shape under /api/.
+handler400 = "config.refusals.bad_request"
+
 urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),

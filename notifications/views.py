@@ -55,7 +55,7 @@ def answer(request: HttpRequest, token: str) -> HttpResponse:
         monitoring_round, activity, user = load_claim(claim)
     except LinkError as error:
         return _refused(request, error.reason)
-    form = AnswerForm(request.POST or None, initial={"state": activity.state})
+    form = AnswerForm(request.POST or None, initial={"state": activity.state}, plan=activity.objective.plan)
     context = {"form": form, "activity": activity, "round": monitoring_round, "person": user}
     if request.method != "POST" or not form.is_valid():
         return render(request, "notifications/answer.html", context, status=400 if form.is_bound else 200)

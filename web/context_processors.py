@@ -23,8 +23,10 @@ class MenuEntry:
 
 
 def _menu(request: HttpRequest) -> list[MenuEntry]:
-    user = request.user
-    if not user.is_authenticated:
+    # An error page can be drawn for a request that never reached AuthenticationMiddleware (a bad Host header,
+    # a body refused by config.guard): it has no user, and no menu.
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
         return []
     roles = roles_of(user)
     entries: list[tuple[str, Any, int | None]] = []

@@ -9,7 +9,9 @@ from functools import cache
 from typing import Any
 
 from plans.importing.bulk import insert_values
+from plans.importing.errors import DocPath, Locator, PlanImportError, Problem
 from plans.importing.sync import Counts, sync_rows, sync_values
+from plans.limits import value_digits, value_fits
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
@@ -46,9 +48,15 @@ SHEET_TEXTS = (
 
 class DetailWriter:
     def __init__(
-        self, document: dict[str, Any], plan: Plan, counts: dict[str, Counts], progress: Callable[[int, int], None]
+        self,
+        document: dict[str, Any],
+        plan: Plan,
+        counts: dict[str, Counts],
+        progress: Callable[[int, int], None],
+        locate: Locator,
     ) -> None:
         self.document = document
+        self.locate = locate
         self.plan = plan
         self.counts = counts
         self.progress = progress
@@ -57,6 +65,7 @@ class DetailWriter:
 
     def write_indicators_and_reports(self, objectives: dict[str, Objective]) -> None:
         items = self.document.get("objectives", [])
+        self._check_values(items)
         wanted: dict[tuple[int, int], dict[str, Any]] = {}
         for item in items:
             for position, indicator in enumerate(item.get("indicators", []), start=1):
@@ -79,6 +88,26 @@ class DetailWriter:
         self._targets(items, objectives, indicators)
         self._measurements(items, objectives, indicators)
         self._reports(items, objectives)
+
+    def _check_values(self, items: list[dict[str, Any]]) -> None:
+        """Every target and measurement parsed (once: the writing below finds them parsed), and refused with its
+        location when a number in it is too large for the column (plans.limits), before anything is written."""
+        problems = []
+        for index, item in enumerate(items):
+            for position, indicator in enumerate(item.get("indicators", [])):
+                for key in ("targets", "measurements"):
+                    for number, entry in enumerate(indicator.get(key, [])):
+                        if not value_fits(self._parse_value(str(entry["value"]))):
+                            path: DocPath = ("objectives", index, "indicators", position, key, number, "value")
+                            problems.append(
+                                Problem(
+                                    self.locate(path),
+                                    f"un numero del valore «{entry['value']}» è troppo grande",
+                                    f"Sono ammesse al massimo {value_digits()} cifre prima della virgola.",
+                                )
+                            )
+        if problems:
+            raise PlanImportError(problems[:50])
 
     def _targets(
         self,

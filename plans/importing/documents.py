@@ -11,6 +11,7 @@ from typing import Any
 import yaml
 
 from plans.importing.errors import DocPath, PlanImportError, Problem, format_path
+from plans.importing.limits import text_problems
 
 _BaseLoader: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -31,6 +32,24 @@ PlanYamlLoader.yaml_implicit_resolvers = {
 PlanYamlLoader.add_implicit_resolver(
     "tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF")
 )
+
+LONGEST_INTEGER = 4000  # digits: Python refuses to read more than 4,300; the schema bounds the rest
+
+
+def _integer_or_text(literal: str) -> int | str:
+    """An integer, or, if Python cannot read it (a ValueError without position), its text: the schema then
+    says where it is."""
+    return int(literal) if len(literal.lstrip("+-")) <= LONGEST_INTEGER else literal
+
+
+def _yaml_integer_or_text(loader: yaml.SafeLoader, node: yaml.ScalarNode) -> int | str:
+    literal = str(loader.construct_scalar(node))
+    if len(literal.replace("_", "").lstrip("+-")) <= LONGEST_INTEGER:
+        return int(loader.construct_yaml_int(node))
+    return literal
+
+
+PlanYamlLoader.add_constructor("tag:yaml.org,2002:int", _yaml_integer_or_text)
 
 
 class SourceMap:
@@ -56,7 +75,7 @@ class SourceMap:
     def _build(self) -> _Index:
         try:
             unchanged = _stamp(self._path) == self._stamp
-            text = self._path.read_text(encoding="utf-8") if unchanged else None
+            text = self._path.read_text(encoding="utf-8").removeprefix("\ufeff") if unchanged else None
         except (OSError, UnicodeDecodeError):
             text = None
         if text is None:
@@ -175,14 +194,45 @@ class _JsonIndex(_Index):
 
 
 def read_text(path: Path) -> str:
+    """The file as text; a file that is not UTF-8 text (a binary file, UTF-16, a NUL byte) is refused with the
+    line and column where it stops being text."""
     try:
-        return path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise PlanImportError([Problem(str(path), "il file non esiste", "Controlla il percorso.")]) from None
     except UnicodeDecodeError as error:
+        raise PlanImportError([_not_utf8(path, error)]) from None
+    text = text.removeprefix("\ufeff")  # the byte order mark some Windows editors put before UTF-8
+    if "\x00" in text:  # no text editor writes one: a binary file, or a text saved in UTF-16
         raise PlanImportError(
-            [Problem(path.name, f"il file non è testo UTF-8 (byte {error.start})", "Salvalo con codifica UTF-8.")]
-        ) from None
+            [
+                Problem(
+                    f"{path.name}, {_line_column(text, text.index('\x00'))}",
+                    "il file contiene il carattere NUL (byte 0), che in un file di testo non c'è",
+                    "Forse è un file binario rinominato o un testo salvato in UTF-16: salvalo come testo UTF-8.",
+                )
+            ]
+        )
+    return text
+
+
+def _not_utf8(path: Path, error: UnicodeDecodeError) -> Problem:
+    raw = error.object if isinstance(error.object, bytes) else b""
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return Problem(path.name, "il file è in UTF-16, non in UTF-8", "Salvalo con codifica UTF-8.")
+    read = raw[: error.start].decode("utf-8")  # valid up to the error, by definition
+    return Problem(
+        f"{path.name}, {_line_column(read, len(read))}",
+        f"il file non è testo UTF-8 (byte {raw[error.start]:#04x} non valido)",
+        "Salvalo con codifica UTF-8; se è un altro tipo di file (un .docx, un .xlsx, un'immagine) rinominato, "
+        "usa il file giusto.",
+    )
+
+
+def _line_column(text: str, offset: int) -> str:
+    """ "riga N, colonna M" of a character offset (lines split at \\n, as the file was read)."""
+    line_start = text.rfind("\n", 0, offset) + 1
+    return f"riga {text.count('\n', 0, offset) + 1}, colonna {offset - line_start + 1}"
 
 
 def load_yaml(path: Path) -> tuple[Any, SourceMap]:
@@ -214,15 +264,37 @@ def load_yaml(path: Path) -> tuple[Any, SourceMap]:
                 )
             ]
         ) from None
+    except yaml.reader.ReaderError as error:  # a control character; its position counts bytes, not characters
+        character = chr(error.character) if isinstance(error.character, int) else str(error.character)
+        offset = max(text.find(character), 0)
+        raise PlanImportError(
+            [
+                Problem(
+                    f"{path.name}, {_line_column(text, offset)}",
+                    f"carattere di controllo U+{ord(character):04X} non ammesso in un file YAML",
+                    "Toglilo con un editor di testo: di solito viene da un copia e incolla.",
+                )
+            ]
+        ) from None
     except yaml.YAMLError as error:
         raise PlanImportError([Problem(path.name, f"YAML non valido: {error}")]) from None
-    return data, SourceMap(path, json=False)
+    return _without_nul(data, text, SourceMap(path, json=False), YAML_NUL_ESCAPES)
 
 
 def load_json(path: Path) -> tuple[Any, SourceMap]:
     text = read_text(path)
     try:
-        data = json.loads(text, parse_float=str)
+        data = json.loads(text, parse_float=str, parse_int=_integer_or_text)
+    except RecursionError:
+        raise PlanImportError(
+            [
+                Problem(
+                    f"{path.name}, {_line_column(text, _too_deep(text))}",
+                    "il documento è annidato troppo in profondità (oltre 500 livelli di parentesi)",
+                    "Un piano ne usa al più sei: il file è malformato o non è un piano.",
+                )
+            ]
+        ) from None
     except json.JSONDecodeError as error:
         raise PlanImportError(
             [
@@ -233,4 +305,32 @@ def load_json(path: Path) -> tuple[Any, SourceMap]:
                 )
             ]
         ) from None
-    return data, SourceMap(path, json=True)
+    return _without_nul(data, text, SourceMap(path, json=True), ("\\u0000",))
+
+
+# A NUL byte in the file is refused by read_text: in the document one can only come from an escape.
+YAML_NUL_ESCAPES = ("\\0", "\\x00", "\\u0000", "\\U00000000")
+
+
+def _without_nul(data: Any, text: str, source: SourceMap, escapes: tuple[str, ...]) -> tuple[Any, SourceMap]:
+    """The document, once sure that no text in it holds a NUL; the whole document is read only when the file
+    has an escape that may make one."""
+    if any(escape in text for escape in escapes):
+        problems = text_problems(data, source)
+        if problems:
+            raise PlanImportError(problems)
+    return data, source
+
+
+_BRACKETS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str, limit: int = 500) -> int:
+    """Where the nesting first goes past `limit`: only read once a file has been found too deep."""
+    depth = 0
+    for token in _BRACKETS.finditer(text):
+        mark = token.group()
+        depth += 1 if mark in "[{" else -1 if mark in "]}" else 0
+        if depth > limit:
+            return token.start()
+    return 0

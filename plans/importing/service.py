@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from plans.importing.documents import load_json, load_yaml
 from plans.importing.errors import Locator, PlanImportError, Problem
+from plans.importing.limits import limit_problems
 from plans.importing.sync import Counts
 from plans.importing.validation import reference_problems, schema_problems
 from plans.importing.writer import PlanWriter, Progress
@@ -78,7 +79,7 @@ def load_document(path: Path) -> tuple[Any, Locator]:
 def validate_document(document: Any, locate: Locator) -> None:
     problems = schema_problems(document, locate)
     if not problems:
-        problems = reference_problems(document, locate)
+        problems = reference_problems(document, locate) + limit_problems(document, locate)
     if problems:
         raise PlanImportError(problems)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+import zlib
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from typing import Any
 from openpyxl import Workbook, load_workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+from openpyxl.utils.exceptions import InvalidFileException
 
 from plans.importing.errors import DocPath, PlanImportError, Problem, format_path
 from plans.importing.workbook_layout import (
@@ -34,6 +36,19 @@ from plans.importing.workbook_layout import (
 )
 
 Row = tuple[int, dict[str, Any]]
+# What openpyxl raises on a damaged file: a truncated or altered archive (zip, zlib), broken XML inside it, a
+# cell whose content does not match its type. Read-only mode reads a sheet's XML only while its rows are read.
+DAMAGED = (
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    SyntaxError,
+    OSError,
+    KeyError,
+    ValueError,
+    TypeError,
+    InvalidFileException,
+)
 _ITALIAN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
@@ -60,6 +75,7 @@ class WorkbookReader:
         self.path = path
         self.cells: dict[DocPath, str] = {}
         self.problems: list[Problem] = []
+        self.reading = path.name  # the sheet and row being read, to say where a damaged file stops
 
     def locate(self, doc_path: DocPath) -> str:
         probe = doc_path
@@ -83,6 +99,7 @@ class WorkbookReader:
                     )
                 )
             return []
+        self.reading = f"{self.path.name}, foglio «{layout.name}», riga 1"
         rows = book[layout.name].iter_rows(values_only=True)
         header = next(rows, None) or ()
         known = layout.by_header()
@@ -113,6 +130,7 @@ class WorkbookReader:
                 )
         result = []
         for number, values in enumerate(rows, start=2):
+            self.reading = self._where(layout, number)
             if all(value is None or str(value).strip() == "" for value in values):
                 continue
             data: dict[str, Any] = {}
@@ -135,28 +153,32 @@ class WorkbookReader:
 
 def load_workbook_document(path: Path) -> tuple[dict[str, Any], Any]:
     reader = WorkbookReader(path)
+    if not path.exists():
+        raise PlanImportError([Problem(str(path), "il file non esiste", "Controlla il percorso.")])
     try:
         book = load_workbook(path, read_only=True, data_only=True)
-    except FileNotFoundError:
-        raise PlanImportError([Problem(str(path), "il file non esiste", "Controlla il percorso.")]) from None
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as error:
-        raise PlanImportError(
-            [
-                Problem(
-                    path.name,
-                    f"il file XLSX è danneggiato o troncato ({error})",
-                    "Salvalo di nuovo da Excel o LibreOffice come .xlsx e riprova.",
-                )
-            ]
-        ) from None
-    try:
-        sheets = {layout.name: reader.read_sheet(book, layout) for layout in LAYOUTS}
-    finally:
-        book.close()
+        try:
+            sheets = {layout.name: reader.read_sheet(book, layout) for layout in LAYOUTS}
+        finally:
+            book.close()
+    except DAMAGED as error:
+        raise PlanImportError([_damaged(reader.reading, error)]) from None
     document = _assemble(reader, sheets)
     if reader.problems:
         raise PlanImportError(reader.problems)
     return document, reader.locate
+
+
+def _damaged(where: str, error: Exception) -> Problem:
+    if isinstance(error, zipfile.BadZipFile | InvalidFileException):
+        what = "non è un file XLSX leggibile: l'archivio è troncato, o è un altro tipo di file rinominato .xlsx"
+    else:
+        what = "il file XLSX è danneggiato: il contenuto non si legge da qui in poi"
+    return Problem(
+        where,
+        f"{what} (dettaglio tecnico: {type(error).__name__}: {error})",
+        "Aprilo in Excel o LibreOffice e salvalo di nuovo come .xlsx, oppure parti dal modello scaricabile.",
+    )
 
 
 def _assemble(
@@ -289,6 +311,9 @@ def write_workbook(document: dict[str, Any]) -> bytes:
             cell.font = Font(bold=True)
         for row in rows.get(layout.name, []):
             sheet.append([_to_cell(row.get(column.key), column) for column in layout.columns])
+            for cell in sheet[sheet.max_row]:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # openpyxl writes "=…" as a formula: "=>4" or "=HYPERLINK(…)" stay text
         for index, column in enumerate(layout.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = 14 if column.kind in {"int", "date"} else 28
             if column.kind == "raw":  # stored as text so that "1,00" or "150/1600" stay as written

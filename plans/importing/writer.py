@@ -64,7 +64,7 @@ class PlanWriter:
         areas = self._areas(organization)
         plan = self._plan(organization)
         objectives = self._objectives(plan, areas, users)
-        details = DetailWriter(self.document, plan, self.counts, self.progress)
+        details = DetailWriter(self.document, plan, self.counts, self.progress, self.locate)
         details.write_indicators_and_reports(objectives)
         details.write_action_sheets(areas)
         return plan

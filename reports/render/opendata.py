@@ -2,6 +2,11 @@
 
 Machine-readable on purpose: English keys and column names, dot decimals, ISO dates, plain UTF-8 without
 BOM, comma separator. Values are as written in the plan ("=>4", "si", "75%") next to the percentage reached.
+
+Safe to open in a spreadsheet: a CSV cell that Excel or LibreOffice would read as a formula (one starting with
+=, +, -, @, a tab or a carriage return, as OWASP's guidance on CSV injection lists) gets a leading apostrophe,
+so "=HYPERLINK(...)" or "=>4" are shown as text; a plain number ("-5", "+3,5", "-12.5%") is left as it is.
+The JSON keeps every value exactly as written.
 """
 
 from __future__ import annotations
@@ -10,6 +15,8 @@ import csv
 import datetime as dt
 import io
 import json
+import re
+from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
@@ -35,13 +42,30 @@ CSV_COLUMNS = (
 )
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+PLAIN_NUMBER = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)*%?")
+
+
+def spreadsheet_safe(cell: object) -> object:
+    """The cell as a spreadsheet shows it as text: a leading apostrophe before what would start a formula.
+    (defusedcsv does the same but misses the tab and the carriage return, and rewrites "|" inside values.)"""
+    if isinstance(cell, str) and cell.startswith(FORMULA_START) and not PLAIN_NUMBER.fullmatch(cell):
+        return "'" + cell
+    return cell
+
+
+def _write_row(writer: Any, row: Iterable[object]) -> None:
+    writer.writerow([spreadsheet_safe(cell) for cell in row])
+
+
 def render_csv(relazione: Relazione) -> bytes:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
     for o in relazione.objectives:
         for i in o.indicators:
-            writer.writerow(
+            _write_row(
+                writer,
                 (
                     relazione.organization_slug,
                     relazione.plan_code,
@@ -59,7 +83,7 @@ def render_csv(relazione: Relazione) -> bytes:
                     i.actual,
                     _decimal_text(i.percent),
                     i.light or "",
-                )
+                ),
             )
     return buffer.getvalue().encode("utf-8")
 

@@ -3,6 +3,7 @@ This runs its steps in fresh processes with none of the production variables set
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import socket
 import subprocess
@@ -17,8 +18,10 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 # A postponement asked by staff, approved by the area head, then by the director: the workflow's compiled
-# statements (plans.statements) on SQLite, dates among their parameters.
-POSTPONE = """
+# statements (plans.statements) on SQLite, dates among their parameters. The new deadline falls next January:
+# within the dates a plan allows (plans.limits), since the current year counts as one of the plan's.
+NEW_END = f"{dt.date.today().year + 1}-01-31"
+POSTPONE = f"""
 import datetime as dt
 from django.contrib.auth.models import User
 from plans.models import Activity, Area, WorkState
@@ -26,7 +29,8 @@ from workflow.services import approval_approve, item_rinvia
 area = next(a for a in Area.objects.exclude(head=None).order_by("pk") if a.members.exists())
 activity = Activity.objects.filter(objective__areas=area, state=WorkState.AVVIATO).order_by("pk").first()
 staff = area.members.order_by("pk").first()
-asked = item_rinvia(actor=staff, item=activity, reason="Gara deserta", new_planned_end=dt.date(2099, 1, 31))
+new_end = dt.date.fromisoformat("{NEW_END}")
+asked = item_rinvia(actor=staff, item=activity, reason="Gara deserta", new_planned_end=new_end)
 head = approval_approve(actor=area.head, request=asked.request)
 director = approval_approve(actor=User.objects.get(username="direttore"), request=head.request)
 activity.refresh_from_db()
@@ -91,7 +95,7 @@ def test_embedded_defaults_serve_the_demo(tmp_path: Path) -> None:
     _manage(env, "migrate", "--no-input", "-v0")
     assert (tmp_path / "traguardi.sqlite3").is_file()
     assert "Utenti demo creati: direttore, oiv" in _manage(env, "load_demo")
-    assert "postponed: area_head director approved 2099-01-31" in _manage(env, "shell", "-v0", "-c", POSTPONE)
+    assert f"postponed: area_head director approved {NEW_END}" in _manage(env, "shell", "-v0", "-c", POSTPONE)
     settings = _manage(env, "shell", "-c", "from django.conf import settings as s; print(s.CELERY_BROKER_URL)")
     assert settings.strip().splitlines()[-1] == "filesystem://"
     _manage(env, "sendtestemail", "direttore@demo.traguardi.localhost")

@@ -123,5 +123,6 @@ def test_values_that_look_like_formulas_or_hold_control_characters_survive_every
     sheet = load_workbook(io.BytesIO(render_xlsx(relazione)))["Indicatori"]
     assert (sheet["F2"].value, sheet["F2"].data_type) == ("=>4", "s")  # a threshold, not a formula
     assert render_docx(relazione).startswith(b"PK")
-    assert ",n.,=>4,," in render_csv(relazione).decode("utf-8")
+    assert ",n.,'=>4,," in render_csv(relazione).decode("utf-8")  # shown as text by a spreadsheet
+    assert '"expected": "=>4"' in render_json(relazione).decode("utf-8")  # exact
     assert '"Riga\\u000bcon carattere di controllo, e virgola"' in render_json(relazione).decode("utf-8")

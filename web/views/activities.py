@@ -85,7 +85,7 @@ def monthly_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(
         Activity.objects.select_related("objective__plan__organization"), pk=pk, owner=request.user
     )
-    form = AnswerForm(request.POST, prefix=f"a{pk}")
+    form = AnswerForm(request.POST, prefix=f"a{pk}", plan=activity.objective.plan)
     if not form.is_valid():
         return render(request, "web/my_activities.html", {"rows": _rows(request, (pk, form))}, status=400)
     try:

@@ -15,9 +15,10 @@ class TraguardiAutoSchema(AutoSchema):
         codes = ["400", "401", "403", "404"]
         if self.method in ("POST", "PUT", "PATCH", "DELETE"):
             codes.append("409")
-            # A body the parsers cannot read (no Content-Type, or text/plain) answers 415 before the view runs.
+            # A body the parsers cannot read (no Content-Type, or text/plain) answers 415 before the view runs,
+            # one over the size limit 413 before anything reads it (config.guard).
             if self.get_request_serializer() is not None:
-                codes.append("415")
+                codes += ["413", "415"]
         for code in codes:
             responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code, direction=direction))
         return responses

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plans.limits import current_window
 from plans.models import Area, Organization, OrganizationRole
 from plans.rules import roles_of
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
@@ -46,6 +47,8 @@ def delegation_create(
         problems["ends_on"] = [_("La fine dell'assenza non può precedere l'inizio.")]
     elif ends_on < timezone.localdate():
         problems["ends_on"] = [_("L'assenza è già finita: indica un periodo in corso o futuro.")]
+    window = current_window()  # the bounds of plans.limits, like every date of the workflow
+    problems = window.check("starts_on", starts_on) | window.check("ends_on", ends_on) | problems
     if problems:
         raise InvalidInput(_("La delega non è valida: correggi i campi indicati."), fields=problems)
     return Delegation.objects.create(

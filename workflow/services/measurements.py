@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from plans.limits import plan_window, value_digits, value_fits
 from plans.models import Indicator, Measurement
 from plans.parsing import parse_value
 from plans.rules import can_record_measurement, can_view_item
@@ -34,10 +35,18 @@ def measurement_record(
             _("L'anno deve cadere nel piano, dal %(start)d al %(end)d.")
             % {"start": plan.year_start, "end": plan.year_end}
         ]
+    spec = parse_value(value.strip())
     if not value.strip():
         problems["value"] = [_("Indica il valore rilevato, ad esempio «85%», «12» o «3/4».")]
+    elif not value_fits(spec):
+        problems["value"] = [
+            _("Un numero del valore è troppo grande: al massimo %(digits)d cifre prima della virgola.")
+            % {"digits": value_digits()}
+        ]
     if measured_on and measured_on > timezone.localdate():
         problems["measured_on"] = [_("La data di rilevazione non può essere nel futuro.")]
+    else:
+        problems |= plan_window(plan.year_start, plan.year_end).check("measured_on", measured_on)
     if problems:
         raise InvalidInput(_("Il valore non è stato registrato: correggi i campi indicati."), fields=problems)
     return Measurement.objects.create(
@@ -46,5 +55,5 @@ def measurement_record(
         measured_on=measured_on,
         note=note,
         recorded_by=actor,
-        **Measurement.spec_values(parse_value(value.strip())),
+        **Measurement.spec_values(spec),
     )

@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from plans.models import WorkItem
+from plans.limits import DateWindow, plan_window
+from plans.models import Activity, WorkItem
 from workflow.errors import InvalidInput
 from workflow.models import TransitionName
 from workflow.selectors import Decider, chain_for
@@ -62,10 +63,16 @@ def item_avvia(*, actor: Any, item: WorkItem, comment: str = "") -> Outcome:
     return _request(actor, item, TransitionName.AVVIA, Payload(comment=comment), _no_check)
 
 
+def _window(item: WorkItem) -> DateWindow:
+    """The dates the item's plan allows (plans.limits); the locked item holds its plan."""
+    plan = item.objective.plan if isinstance(item, Activity) else item.plan
+    return plan_window(plan.year_start, plan.year_end)
+
+
 def _check_concludi(item: WorkItem, payload: Payload) -> dict[str, list[str]]:
     if payload.actual_end and payload.actual_end > timezone.localdate():
         return {"actual_end": [_("La data di conclusione non può essere nel futuro.")]}
-    return {}
+    return _window(item).check("actual_end", payload.actual_end)
 
 
 def item_concludi(*, actor: Any, item: WorkItem, actual_end: dt.date | None = None, comment: str = "") -> Outcome:
@@ -88,6 +95,8 @@ def _check_rinvia(item: WorkItem, payload: Payload) -> dict[str, list[str]]:
             _("La nuova scadenza deve essere successiva a quella attuale, %(date)s.")
             % {"date": date_format(item.planned_end, "SHORT_DATE_FORMAT")}
         ]
+    else:
+        problems |= _window(item).check("new_planned_end", new_end)
     return problems
 
 

@@ -1,0 +1,73 @@
+"""The input every request carries, checked before any other middleware or view reads it.
+
+- A body longer than DATA_UPLOAD_MAX_MEMORY_SIZE is refused (413) unread. Django checks that limit only for
+  the bodies it parses into memory, not for uploaded files; Traguardi takes no uploads, so the limit is the
+  whole body's.
+- A NUL character (U+0000) in the path, the query, a header, a cookie or a form field is refused (400,
+  naming where). PostgreSQL cannot store it, and a lookup with one (a session cookie, a token, a filter)
+  fails with an error instead of finding nothing. JSON bodies are checked by the API's parser
+  (workflow.api.parsers), which names the field in the same way.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from django.conf import settings
+from django.core.exceptions import BadRequest, SuspiciousOperation
+from django.http import HttpRequest, HttpResponse, UnreadablePostError
+from django.http.multipartparser import MultiPartParserError
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from config.refusals import TOO_LARGE, refusal, too_large
+
+NUL = "\x00"
+FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+class InputGuardMiddleware:
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        # LocaleMiddleware has not run yet: the refusal speaks the language the request asks for.
+        with translation.override(translation.get_language_from_request(request)):
+            refused = _refusal(request)
+        return refused or self.get_response(request)
+
+
+def _refusal(request: HttpRequest) -> HttpResponse | None:
+    try:
+        length = int(request.META.get("CONTENT_LENGTH") or 0)
+    except ValueError:
+        length = 0  # as Django reads it: no body
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+    if limit is not None and length > limit:
+        return too_large(request)
+    try:
+        places = _nul_places(request)
+    except TOO_LARGE as error:
+        return too_large(request, error)
+    except (MultiPartParserError, UnreadablePostError, BadRequest, SuspiciousOperation):
+        message = _("Il corpo della richiesta non si legge: il modulo inviato è incompleto o malformato.")
+        return refusal(request, 400, "parse_error", message)
+    if not places:
+        return None
+    problem = _("Contiene il carattere NUL (U+0000), che non è ammesso.")
+    message = _("La richiesta contiene il carattere NUL (U+0000), che non è ammesso: toglilo e riprova.")
+    return refusal(request, 400, "invalid", message, {place: [problem] for place in places})
+
+
+def _nul_places(request: HttpRequest) -> list[str]:
+    """Where a NUL is: "path", a query or form field's name, a header's name."""
+    places = ["path"] if NUL in request.path_info else []
+    places += _in_pairs(request.GET.lists())
+    places += [name for name, value in request.headers.items() if NUL in value]
+    if request.method == "POST" and request.content_type in FORMS:
+        places += _in_pairs(request.POST.lists())
+    return places
+
+
+def _in_pairs(pairs: Iterable[tuple[str, list[str]]]) -> list[str]:
+    return [name.replace(NUL, "\\0") for name, values in pairs if NUL in name or any(NUL in v for v in values)]

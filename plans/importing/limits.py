@@ -1,0 +1,103 @@
+"""What an import refuses besides the schema's rules, each with its location: a NUL character anywhere (a
+"\\0" in YAML, a "\\u0000" in JSON: PostgreSQL cannot store it), dates outside the plan's window and amounts
+the columns cannot hold (the bounds of plans.limits, the same as the workflow's). Indicator values are
+parsed, and checked, where they are written (plans.importing.details)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+from plans.importing.errors import DocPath, Locator, Problem
+from plans.limits import column, fits, integer_digits, plan_window
+from plans.models import Objective
+from plans.parsing import parse_italian_decimal
+
+NUL = "\x00"
+MAX_PROBLEMS = 50
+
+
+def text_problems(document: Any, locate: Locator) -> list[Problem]:
+    """Every key or text holding a NUL. YAML aliases share their objects: each one is read once, so that a
+    file of nested aliases cannot make the walk take exponential time."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    pending: list[tuple[Any, DocPath]] = [(document, ())]
+    while pending and len(problems) < MAX_PROBLEMS:
+        value, path = pending.pop()
+        if isinstance(value, str):
+            if NUL in value:
+                problems.append(_nul(locate(path)))
+            continue
+        if not isinstance(value, dict | list) or id(value) in seen:
+            continue
+        seen.add(id(value))
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if isinstance(key, str) and NUL in key:
+                    problems.append(_nul(locate(path)))
+                pending.append((item, (*path, str(key))))
+        else:
+            pending.extend((item, (*path, index)) for index, item in enumerate(value))
+    problems.sort(key=lambda problem: problem.where)
+    return problems
+
+
+def _nul(where: str) -> Problem:
+    return Problem(
+        where,
+        "il testo contiene il carattere NUL (U+0000), che non si può salvare",
+        'Toglilo: di solito è un "\\0" o un "\\u0000" scritto nel file, o viene da un copia e incolla.',
+    )
+
+
+def limit_problems(document: dict[str, Any], locate: Locator) -> list[Problem]:
+    """Dates outside the plan's window and amounts too large, in a document the schema accepted."""
+    plan = document["plan"]
+    window = plan_window(plan["year_start"], plan["year_end"])
+    problems: list[Problem] = []
+    for index, objective in enumerate(document.get("objectives", [])):
+        base: DocPath = ("objectives", index)
+        for path, text in _dates(objective, base):
+            day = _date(text)
+            if day is not None and day not in window:
+                problems.append(Problem(locate(path), f"la data {text} è fuori dai limiti", window.problem()))
+        problems += _amount_problems(objective, base, locate)
+    return problems[:MAX_PROBLEMS]
+
+
+def _dates(objective: dict[str, Any], base: DocPath) -> Iterator[tuple[DocPath, str]]:
+    for field in ("planned_start", "planned_end"):
+        if field in objective:
+            yield (*base, field), objective[field]
+    for index, report in enumerate(objective.get("reports", [])):
+        yield (*base, "reports", index, "date"), report["date"]
+    for position, indicator in enumerate(objective.get("indicators", [])):
+        for index, measurement in enumerate(indicator.get("measurements", [])):
+            if "date" in measurement:
+                yield (*base, "indicators", position, "measurements", index, "date"), measurement["date"]
+
+
+def _date(text: str) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        return None  # an impossible date is reported by the schema
+
+
+def _amount_problems(objective: dict[str, Any], base: DocPath, locate: Locator) -> Iterator[Problem]:
+    for field in ("weight", "budget_income", "budget_expense"):
+        if field not in objective:
+            continue
+        try:
+            amount = parse_italian_decimal(str(objective[field]))
+        except ValueError:
+            continue  # unreadable: reported by the validation
+        if not fits(column(Objective, field), amount):
+            digits = integer_digits(column(Objective, field))
+            yield Problem(
+                locate((*base, field)),
+                f"l'importo {objective[field]} è troppo grande",
+                f"Sono ammesse al massimo {digits} cifre prima della virgola.",
+            )
