@@ -52,6 +52,7 @@ def test_the_right_password_is_refused_while_locked_and_gets_a_token_after_the_c
 def test_another_username_from_the_same_address_still_gets_a_token(world: World) -> None:
     for _ in range(30):
         ask_token("anna", "sbagliata")
+    assert ask_token("anna", "segreta").status_code == 429
     assert ask_token("bruno", "segreta").status_code == 200
     assert ask_token("anna", "segreta", address=ELSEWHERE).status_code == 200
 
