@@ -10,7 +10,6 @@ import sys
 import uuid
 from pathlib import Path
 
-from django.conf import settings
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
@@ -45,10 +44,24 @@ def test_a_second_process_sees_the_requests_the_first_one_counted(db: None, sett
     assert done.stdout.split() == ["429", "throttled"], done.stdout + done.stderr
 
 
-def test_the_cache_is_redis_when_there_is_one_and_files_otherwise() -> None:
-    backend = settings.CACHES["default"]["BACKEND"]
-    if settings.REDIS_URL:
-        assert backend == "django.core.cache.backends.redis.RedisCache"
-        assert settings.CACHES["default"]["LOCATION"] == settings.REDIS_URL
-    else:
-        assert backend == "django.core.cache.backends.filebased.FileBasedCache"
+def _cache_of(tmp_path: Path, **env: str) -> list[str]:
+    script = "from django.conf import settings; print(*settings.CACHES['default'].values())"
+    environment = {name: value for name, value in os.environ.items() if name not in ("REDIS_URL", "DATABASE_URL")}
+    environment |= {"DJANGO_SETTINGS_MODULE": "config.settings", "TRAGUARDI_VAR_DIR": str(tmp_path), **env}
+    done = subprocess.run(
+        [sys.executable, "-c", f"import django; django.setup(); {script}"],
+        cwd=REPO,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    return done.stdout.split()
+
+
+def test_the_cache_is_redis_when_there_is_one_and_files_under_var_otherwise(tmp_path: Path) -> None:
+    redis = "redis://cache.ente.example:6379/2"
+    assert _cache_of(tmp_path, REDIS_URL=redis) == ["django.core.cache.backends.redis.RedisCache", redis, "traguardi"]
+    files = ["django.core.cache.backends.filebased.FileBasedCache", str(tmp_path / "cache")]
+    assert _cache_of(tmp_path) == files
