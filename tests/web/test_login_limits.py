@@ -9,6 +9,7 @@ import datetime as dt
 from typing import Any
 
 import time_machine
+from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from pytest_django.fixtures import Settings
@@ -122,3 +123,13 @@ def test_the_lock_is_told_in_english_to_an_english_browser(world: World) -> None
     refused = log_in("anna", "segreta", HTTP_ACCEPT_LANGUAGE="en")
     told = "Too many failed login attempts: logging in is suspended. Try again in 15 minutes, from 10:15."
     assert told in page_text(refused)
+
+
+def test_a_wrong_password_is_counted_but_never_stored(world: World) -> None:
+    # A wrong password is often the right one with a typo: the failure's record must not keep it.
+    log_in("anna", "segreta-con-un-refuso")
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT axes_accessattempt::text FROM axes_accessattempt")
+        rows = [row[0] for row in cursor.fetchall()]
+    assert len(rows) == 1 and ATTACKER in rows[0]
+    assert "segreta-con-un-refuso" not in rows[0]
