@@ -323,7 +323,6 @@ SPECTACULAR_SETTINGS = {
     # Swagger UI from the pinned files of drf-spectacular-sidecar, served here: no CDN, works offline, fits the CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
-    "REDOC_DIST": "SIDECAR",
     # No validator badge: it is an image from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
