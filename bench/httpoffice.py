@@ -71,9 +71,9 @@ def build_office(clients: int, items_per_client: int, *, plan_per_client: bool =
 
     from django.contrib.auth.models import User
     from django.db import transaction
-    from rest_framework.authtoken.models import Token
 
     from plans.models import Activity, Area, Objective, Plan
+    from workflow.api.tokens import token_create
 
     stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}{'-plans' if plan_per_client else ''}"
     year = dt.date.today().year
@@ -100,8 +100,7 @@ def build_office(clients: int, items_per_client: int, *, plan_per_client: bool =
                     for role in ("head", "staff")
                 ]
             )
-            tokens = {user.pk: Token.generate_key() for user in (head, staff)}
-            Token.objects.bulk_create([Token(key=key, user_id=pk) for pk, key in tokens.items()])
+            tokens = {user.pk: token_create(user=user)[1] for user in (head, staff)}
             area = Area.objects.create(
                 organization=organization, code=f"A{index:02d}", slug=f"area-{index}", name=f"Area {index}", head=head
             )

@@ -13,7 +13,6 @@ from django.db import transaction
 from django.http import HttpRequest, JsonResponse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
-from rest_framework.authentication import TokenAuthentication
 from rest_framework.decorators import api_view, authentication_classes, permission_classes
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
@@ -21,6 +20,7 @@ from rest_framework.response import Response
 
 from notifications.models import Message
 from plans.models import Activity, WorkState
+from workflow.api.tokens import TokenAuthentication
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
 
 

@@ -4,11 +4,13 @@ mail written to files. Production sets DATABASE_URL, REDIS_URL, EMAIL_URL, SITE_
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 
 from config.env import database_from_url, env_bool, env_int, env_list, env_str, mailer_from_url
 
@@ -36,8 +38,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "rest_framework",
-    "rest_framework.authtoken",
+    "knox",
+    "axes",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
@@ -50,6 +54,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "config.guard.InputGuardMiddleware",  # before anything reads the body, the session cookie or the query
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -61,6 +66,8 @@ MIDDLEWARE = [
     "workflow.trail.context.TrailMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last: it turns a login that django-axes refused into the page (or the API answer) that says when to retry.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -97,6 +104,8 @@ DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: a locked-out username+address (or address) is refused before any password is checked.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -105,6 +114,9 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    # Not a rule: Django tells every validator when a password has been changed (set_password() then save(),
+    # whatever the path: the reset form, the admin, changepassword), and this one then revokes the API tokens.
+    {"NAME": "workflow.api.tokens.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "it"
@@ -152,6 +164,29 @@ SESSION_ENGINE = "config.sessions"  # Django's database sessions, read with a co
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
+# Content-Security-Policy on every answer: scripts and styles only from files served here (no inline script, no
+# inline style, no eval), nothing in frames, no plugins. The data: images and font are the icons embedded in
+# Bootstrap Italia's (and Swagger UI's) CSS files.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF, "data:"],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
+
+# Behind proxies: how many of them append the caller's address to X-Forwarded-For (nginx's
+# $proxy_add_x_forwarded_for does). The caller is the address that many places from the right; with 0 the header is
+# ignored, since anyone can write it. Login limits and throttles count per caller address.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} cannot be negative: use 0 without a proxy.")
+
 # Mail: MAILERS is Django 6.1's replacement for the EMAIL_* settings.
 MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"), BASE_DIR)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Traguardi <noreply@traguardi.localhost>")
@@ -172,6 +207,23 @@ else:
         "processed_folder": str(_broker_dir / "processed"),
         "control_folder": str(_broker_dir / "control"),  # kombu's default is ./control
         "store_processed": False,
+    }
+# Django's cache holds the throttles' counters, which every gunicorn process must share: Redis when there is one,
+# otherwise files under var/cache/ (shared by the processes of one machine, the embedded default's case).
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "traguardi",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
     }
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_ENABLE_UTC = True
@@ -211,13 +263,62 @@ MAIL_SEND_LEASE_SECONDS = env_int("MAIL_SEND_LEASE_SECONDS", 600)
 # How many tasks share beat's sending run (people by id modulo this): the worker's concurrency.
 MAIL_DISPATCH_SHARDS = env_int("MAIL_DISPATCH_SHARDS", 1)
 
+# Failed logins (the login page, the admin's and POST /api/auth/token/ alike, since all go through
+# authenticate()): django-axes counts them in the database, which every process shares. LOGIN_FAILURE_LIMIT
+# failures of one username from one address, each within LOGIN_COOLOFF_MINUTES of the previous, lock that
+# username from that address (and only from there: a colleague cannot be locked out from everywhere);
+# LOGIN_FAILURE_LIMIT_PER_ADDRESS failures from one address, whatever the usernames, lock the address. A lock ends
+# LOGIN_COOLOFF_MINUTES after the last failure; attempts while locked are refused unchecked and do not prolong it,
+# so that the time the message gives holds.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30)
+LOGIN_COOLOFF_MINUTES = env_int("LOGIN_COOLOFF_MINUTES", 15)
+for _name, _value in (
+    ("LOGIN_FAILURE_LIMIT", LOGIN_FAILURE_LIMIT),
+    ("LOGIN_FAILURE_LIMIT_PER_ADDRESS", LOGIN_FAILURE_LIMIT_PER_ADDRESS),
+    ("LOGIN_COOLOFF_MINUTES", LOGIN_COOLOFF_MINUTES),
+):
+    if _value < 1:
+        raise ImproperlyConfigured(f"{_name}={_value} must be at least 1.")
+AXES_HANDLER = "config.lockout.LockoutHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]  # the per-address limit is LockoutHandler's
+AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_CLIENT_IP_CALLABLE = "config.throttling.client_address"
+AXES_LOCKOUT_CALLABLE = "web.views.auth.lockout_response"
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not ours to keep; failures go once their lock is over
+AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username` or `axes_reset_ip`
+AXES_VERBOSE = False  # no banner at every start; failures and locks are still logged as warnings
+
+# API tokens (django-rest-knox): stored as a SHA-512 digest, valid API_TOKEN_TTL_DAYS, revocable by their owner
+# one by one or all at once, and all revoked when the password changes (workflow.api.tokens).
+API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
+if API_TOKEN_TTL_DAYS < 1:
+    raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS={API_TOKEN_TTL_DAYS} must be at least 1.")
+REST_KNOX = {
+    "TOKEN_TTL": dt.timedelta(days=API_TOKEN_TTL_DAYS),
+    "AUTH_HEADER_PREFIX": "Token",
+    "AUTO_REFRESH": False,
+}
+
 REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "workflow.api.schema.TraguardiAutoSchema",
     # Token first: an anonymous caller then gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "workflow.api.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
+    # DRF reads X-Forwarded-For as the caller's address whenever this is None: never trust it unless configured.
+    "NUM_PROXIES": TRUSTED_PROXY_COUNT,
+    # Requests, successful or not, per caller address (and per username from that address) to the endpoints
+    # that check a password or send a mail; counted in the cache above (config.throttling).
+    "DEFAULT_THROTTLE_RATES": {
+        "token_address": "60/min",
+        "token_username": "10/min",
+        "password_reset_address": "20/hour",
+        "password_reset_email": "3/hour",
+    },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
         "workflow.api.parsers.JSONParser",
@@ -234,6 +335,11 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "Objectives, activities, indicators and their approval workflow.",
     "VERSION": "1",
     "SERVE_INCLUDE_SCHEMA": False,
+    # Swagger UI from the pinned files of drf-spectacular-sidecar, served here: no CDN, works offline, fits the CSP.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    # No validator badge: it is an image from validator.swagger.io.
+    "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
         "WorkStateEnum": "plans.models.states.WorkState",
@@ -268,6 +374,6 @@ LOGGING = {
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # WeasyPrint narrates every step of a PDF at INFO; its warnings still come through.
-    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}},
+    # WeasyPrint narrates every step of a PDF at INFO, django-axes every login; their warnings still come through.
+    "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

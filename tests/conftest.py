@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -20,6 +21,14 @@ SEEDS = SEEDS_DIR
 def _fast_password_hasher(settings: Settings) -> None:
     # The production hasher is slow on purpose; tests log in many times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _own_throttle_counters(settings: Settings) -> None:
+    # The throttles count in Django's cache (Redis when REDIS_URL is set): each test counts from zero under its own
+    # key prefix, without flushing a Redis database that the Celery tests' broker shares.
+    prefix = f"test-{uuid.uuid4().hex}"
+    settings.CACHES = {name: {**config, "KEY_PREFIX": prefix} for name, config in settings.CACHES.items()}
 
 
 @pytest.fixture

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
 from web.views import activities, dashboard, home, inbox, items, plans
+from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
 
@@ -43,7 +44,7 @@ auth_urls = [
     ),
     path(
         "password/dimenticata/",
-        auth.PasswordResetView.as_view(
+        PasswordResetView.as_view(
             success_url=reverse_lazy("web:password-reset-done"),
             email_template_name="web/password_reset_email.txt",
             subject_template_name="web/password_reset_subject.txt",
@@ -87,6 +88,8 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("profilo/", home.profile, name="profile"),
     path("profilo/calendario/nuovo/", home.rotate_calendar, name="rotate-calendar"),
+    path("profilo/token/revoca-tutti/", revoke_all_tokens, name="revoke-all-tokens"),
+    path("profilo/token/<str:prefix>/revoca/", revoke_token, name="revoke-token"),
     path("scadenze/", dashboard.dashboard, name="dashboard"),
     path("scadenze/puntualita/", dashboard.punctuality_chart, name="dashboard-punctuality"),
     path("scadenze/indicatori/", dashboard.indicators, name="dashboard-indicators"),

@@ -15,6 +15,7 @@ from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from tests.browser import server as live
 from tests.browser.axe import Audit
+from tests.browser.csp import CspWatch
 from tests.browser.pages import sign_in_personas
 from tests.browser.server import REPO
 
@@ -113,10 +114,17 @@ def axe(shot: Screenshots) -> Audit:
 
 
 @pytest.fixture
+def csp(server: live.Server) -> CspWatch:
+    """What the browser saw of the Content-Security-Policy in this test's pages (see tests/browser/csp.py)."""
+    return CspWatch(server.url)
+
+
+@pytest.fixture
 def new_page(
-    request: pytest.FixtureRequest, chromium: Browser, server: live.Server, shot: Screenshots
+    request: pytest.FixtureRequest, chromium: Browser, server: live.Server, shot: Screenshots, csp: CspWatch
 ) -> Iterator[Callable[..., Page]]:
-    """`new_page("who", javascript=True)`: a page in a fresh context of its own (its own cookies)."""
+    """`new_page("who", javascript=True)`: a page in a fresh context of its own (its own cookies). Every page it
+    opens must carry the Content-Security-Policy header and have nothing refused by it, or the test fails."""
     contexts: list[tuple[str, BrowserContext]] = []
 
     def open_page(label: str = "page", *, javascript: bool = True) -> Page:
@@ -128,6 +136,7 @@ def new_page(
             java_script_enabled=javascript,
         )
         context.set_default_timeout(TIMEOUT_MS)
+        csp.attach(context)
         contexts.append((label, context))
         return context.new_page()
 
@@ -143,6 +152,9 @@ def new_page(
                 except Exception as error:  # a screenshot must not hide the test's own failure
                     print(f"no screenshot of {label}: {error}")
         context.close()
+    if csp.problems:
+        report = "Content-Security-Policy:\n" + "\n".join(csp.problems)
+        print(report) if failed else pytest.fail(report)
 
 
 @pytest.fixture

@@ -15,6 +15,7 @@ from plans.models import OPEN_STATES, Activity
 from plans.rules import roles_of
 from web.dashboard import Filters, slipped_deadlines
 from web.http import AuthenticatedRequest
+from workflow.api.tokens import tokens_of
 from workflow.selectors import count_awaiting
 
 
@@ -41,7 +42,7 @@ def home(request: HttpRequest) -> HttpResponse:
 @login_required
 def profile(request: AuthenticatedRequest) -> HttpResponse:
     feed = calendar_feed_for(request.user)
-    return render(request, "web/profile.html", {"feed_url": feed_url(feed)})
+    return render(request, "web/profile.html", {"feed_url": feed_url(feed), "tokens": tokens_of(request.user)})
 
 
 @login_required

@@ -16,6 +16,7 @@ from rest_framework import exceptions, serializers
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from config.throttling import TooManyRequests
 from workflow.errors import WorkflowError
 
 
@@ -55,6 +56,8 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         exc = exceptions.NotFound(_("Elemento non trovato."))
     elif isinstance(exc, PermissionDenied):
         exc = exceptions.PermissionDenied()
+    elif isinstance(exc, exceptions.Throttled) and not isinstance(exc, TooManyRequests):
+        exc = TooManyRequests(exc.wait)  # 429 and Retry-After; DRF's own message is English and counts seconds
     response = drf_exception_handler(exc, context)
     if response is None or not isinstance(exc, exceptions.APIException):
         return response

@@ -1,11 +1,17 @@
 from __future__ import annotations
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from workflow.api.errors import api_not_found
-from workflow.api.views.auth import TokenView
+from workflow.api.views.auth import (
+    RevokeAllTokensView,
+    RevokeCurrentTokenView,
+    RevokeTokenView,
+    TokenListView,
+    TokenView,
+)
 from workflow.api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
 from workflow.api.views.me import MailPreferenceView
 from workflow.api.views.monitoring import MonitoringAnswerViewSet
@@ -27,9 +33,18 @@ router.register("monitoring-answers", MonitoringAnswerViewSet, basename="monitor
 
 urlpatterns = [
     path("auth/token/", TokenView.as_view(), name="token"),
+    re_path(r"^auth/token/revoke/?$", RevokeCurrentTokenView.as_view(), name="token-revoke"),
+    path("auth/tokens/", TokenListView.as_view(), name="tokens"),
+    re_path(r"^auth/tokens/revoke/?$", RevokeAllTokensView.as_view(), name="tokens-revoke"),
+    re_path(r"^auth/tokens/(?P<prefix>[0-9a-f]{15})/revoke/?$", RevokeTokenView.as_view(), name="token-revoke-one"),
     path("me/mail-preference/", MailPreferenceView.as_view(), name="mail-preference"),
     path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The page and its start-up script are two answers (?script): the CSP allows no inline script.
+    path(
+        "docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="web/api_docs.html"),
+        name="docs",
+    ),
     path("", include(router.urls)),
     # [\s\S], not ".": a path with an encoded newline (%0A) is also an API address, not Django's HTML 404.
     re_path(r"^(?P<path>[\s\S]*)$", api_not_found),
