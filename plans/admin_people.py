@@ -11,7 +11,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.apps import apps
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin as DjangoGroupAdmin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -19,7 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from config.admin import PlatformOnlyAdmin, is_platform_operator, register_platform_only
+from config.admin import PlatformOnlyAdmin, is_platform_operator
 
 admin.site.unregister(User)
 admin.site.unregister(Group)
@@ -49,8 +48,3 @@ class UserAdmin(PlatformOnlyAdmin[User], DjangoUserAdmin):
 class GroupAdmin(PlatformOnlyAdmin[Group], DjangoGroupAdmin):  # type: ignore[misc]  # stubs: optional request
     """Groups are the platform's, not an organization's: others see none."""
 
-
-if apps.is_installed("rest_framework.authtoken"):
-    from rest_framework.authtoken.models import TokenProxy
-
-    register_platform_only(TokenProxy, secret_fields=("key",))
