@@ -9,8 +9,9 @@ from django.contrib import admin
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest
 
+from plans.models import Organization, OrganizationRole
 from plans.rules import visible_activities, visible_objectives
-from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, TransitionRequest
+from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
 
 
 class ReadOnlyAdmin[M: Any](admin.ModelAdmin[M]):
@@ -98,3 +99,27 @@ class DelegationAdmin(admin.ModelAdmin[Delegation]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SeparationPolicy)
+class SeparationPolicyAdmin(admin.ModelAdmin[SeparationPolicy]):
+    """Who may stand in for whom, and whether the director covers the area head (workflow.separation). A
+    non-superuser sees and writes only the rows of the organizations they direct."""
+
+    list_display = ("organization", "area_head_substitutes", "director_substitutes", "director_covers_area_head")
+
+    def get_queryset(self, request: HttpRequest) -> QuerySet[SeparationPolicy]:
+        queryset = super().get_queryset(request)
+        if request.user.is_superuser:
+            return queryset
+        return queryset.filter(organization__in=_directed(request))
+
+    def formfield_for_foreignkey(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if db_field.name == "organization" and not request.user.is_superuser:
+            kwargs["queryset"] = Organization.objects.filter(pk__in=_directed(request))
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+def _directed(request: HttpRequest) -> QuerySet[OrganizationRole, Any]:
+    roles = OrganizationRole.objects.filter(user_id=request.user.pk or 0, role=OrganizationRole.Role.DIRECTOR)
+    return roles.values("organization_id")
