@@ -27,24 +27,7 @@ from workflow.models import (
     TransitionName,
     TransitionRequest,
 )
-from workflow.separation import (
-    Decider,
-    approved_with_request,
-    decider_for,
-    holds_step,
-    may_stand_in,
-    objective_of,
-    organization_id_of,
-    separation_policy,
-)
-
-__all__ = [  # Decider, decider_for and holds_step live in workflow.separation; callers find them here too
-    "Decider",
-    "decider_for",
-    "holds_step",
-    "objective_of",
-    "organization_id_of",
-]
+from workflow.separation import approved_with_request, may_stand_in, organization_id_of, separation_policy
 
 # The reads of every transition and decision, compiled once (plans.statements).
 _POLICY = Statement(

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import Activity, Objective, WorkItem
+from plans.models import Activity, Area, Objective, WorkItem
 from plans.rules import is_area_head, is_director, roles_of
 from plans.statements import Statement
 from workflow.models.delegation import Delegation
@@ -127,8 +127,9 @@ def may_stand_in(policy: SeparationPolicy, step: Step | str, substitute: Any, de
         return directs
     if directs or heads:
         return True
-    staff_of_delegator = roles.member_areas & roles_of(delegator).headed_areas
-    return policy.area_head_substitutes == AreaHeadSubstitutes.WITH_AREA_STAFF and bool(staff_of_delegator)
+    if policy.area_head_substitutes != AreaHeadSubstitutes.WITH_AREA_STAFF:
+        return False
+    return Area.objects.filter(organization_id=organization, head=delegator, members=substitute).exists()
 
 
 def who_may_stand_in(policy: SeparationPolicy, step: Step | str) -> str:

@@ -21,7 +21,8 @@ from django.utils import timezone
 from plans.models import Area, Objective, WorkItem
 from tests.workflow.world import World
 from workflow.models import AreaHeadSubstitutes, Delegation, SeparationPolicy, Step, TransitionRequest
-from workflow.selectors import decider_for, deciders_of
+from workflow.selectors import deciders_of
+from workflow.separation import decider_for
 
 pytestmark = pytest.mark.django_db
 

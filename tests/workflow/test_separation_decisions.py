@@ -18,7 +18,8 @@ from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
 from django.test import Client
 
-from plans.models import Activity, Area, WorkState
+from plans.models import Activity, Area, OrganizationRole, WorkState
+from plans.rules import roles_of
 from tests.web.html import page_text
 from tests.workflow.test_api import assert_error, client_for
 from tests.workflow.world import World
@@ -178,7 +179,9 @@ def test_the_director_heading_the_area_decides_one_step_unless_the_policy_docume
     covering_policy(world)
     assert list(requests_awaiting(world.diana)) == [pending]
     assert deciders(pending) == [world.diana.pk]
-    assert approve(world.diana, pending).status_code == 200
+    covered = approve(world.diana, pending)
+    assert covered.status_code == 200
+    assert [row["director_covers_area_head"] for row in covered.json()["approvals"]] == [False, True]
     assert state(world) == WorkState.RINVIATO
     assert decisions(pending) == [("area_head", "diana", False), ("director", "diana", True)]
 
@@ -214,6 +217,21 @@ def test_the_director_covers_an_area_without_a_head_for_one_step_and_a_substitut
 
 
 # The database's own check of the decisions.
+
+
+def test_a_substitute_made_oiv_while_deciding_is_caught_by_the_database(world: World) -> None:
+    delegation_create(
+        actor=world.diana, organization=world.aurelia, substitute=world.bruno, starts_on=START, ends_on=END
+    )
+    pending = postpone(world, world.anna)  # awaiting the director
+    bruno = User.objects.get(pk=world.bruno.pk)
+    assert not roles_of(bruno).auditor_of  # his roles, read once, as at the start of his request
+    OrganizationRole.objects.create(organization=world.aurelia, user=bruno, role=OrganizationRole.Role.AUDITOR)
+    with pytest.raises(NotAllowed) as refused:
+        approval_approve(actor=bruno, request=pending)
+    assert refused.value.code == "sod_auditor"
+    assert decisions(pending) == [("area_head", "anna", False)]
+    assert (state(world), TransitionRequest.objects.get(pk=pending.pk).status) == (WorkState.PROGRAMMATO, "pending")
 
 
 def test_the_database_refuses_a_second_decision_by_the_same_person(world: World) -> None:

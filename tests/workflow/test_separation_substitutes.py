@@ -20,6 +20,7 @@ from django.db import IntegrityError, transaction
 from django.test import Client
 
 from plans.models import Activity, Area, OrganizationRole, WorkState
+from plans.rules import roles_of
 from tests.workflow.test_api import assert_error, client_for
 from tests.workflow.world import World
 from workflow.errors import InvalidInput
@@ -130,6 +131,16 @@ def test_an_area_head_made_oiv_after_being_named_cannot_approve(world: World) ->
     assert_cannot_approve(world, world.bruno, pending, "sod_auditor")
     response = client_for(loaded(world.bruno)).post(f"/api/approvals/{pending.pk}/reject", {"comment": "No"})
     assert_error(response, 403, "sod_auditor")
+
+
+def test_a_substitute_made_oiv_while_being_named_is_caught_by_the_database(world: World) -> None:
+    bruno = loaded(world.bruno)
+    assert not roles_of(bruno).auditor_of  # his roles, read once, as at the start of the request naming him
+    make_auditor(world, world.bruno)  # meanwhile, in another transaction
+    with pytest.raises(InvalidInput) as refused:
+        delegation_create(actor=world.diana, organization=world.aurelia, substitute=bruno, starts_on=START, ends_on=END)
+    assert (refused.value.code, list(refused.value.fields)) == ("sod_auditor", ["substitute"])
+    assert not Delegation.objects.exists()
 
 
 # Who may stand in for whom.

@@ -22,8 +22,8 @@ from plans.statements import Statement
 from workflow import signals
 from workflow.errors import Conflict, NotAllowed, NotVisible
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
-from workflow.selectors import Decider, open_request_for, organization_id_of
-from workflow.separation import SEPARATION_CODES, approved_with_request
+from workflow.selectors import open_request_for
+from workflow.separation import SEPARATION_CODES, Decider, approved_with_request, organization_id_of
 
 
 @dataclass(frozen=True)
@@ -284,7 +284,9 @@ def record_decision(request: TransitionRequest, step: str, decider: Decider, dec
             )
     except IntegrityError as error:
         # The database's separation-of-duties trigger: a role changed between the check and the insert.
-        code = next((code for code in SEPARATION_CODES if code in str(error)), "permission_denied")
+        code = next((code for code in SEPARATION_CODES if code in str(error)), None)
+        if code is None:
+            raise
         raise NotAllowed(
             _("La decisione non è ammessa dalla separazione dei compiti: ricarica la pagina e riprova."), code=code
         ) from error

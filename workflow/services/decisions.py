@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from plans.models import WorkItem
 from workflow.errors import Conflict, InvalidInput, NotAllowed
 from workflow.models import Approval, AuditEntry, TransitionRequest
-from workflow.selectors import Decider
-from workflow.separation import Refusal, judge
+from workflow.separation import Decider, Refusal, judge
 from workflow.services.core import (
     Outcome,
     advance,

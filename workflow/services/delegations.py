@@ -49,8 +49,7 @@ def delegation_create(
     if problems:
         raise InvalidInput(message, code=code, fields=problems)
     try:
-        # No savepoint: a refused insert fails the caller's transaction, which the InvalidInput rolls back.
-        with transaction.atomic(savepoint=False):
+        with transaction.atomic():  # a refused insert rolls back to here, whoever calls
             return Delegation.objects.create(
                 organization=organization,
                 delegator=actor,
@@ -60,6 +59,8 @@ def delegation_create(
                 reason=reason,
             )
     except IntegrityError as error:  # the database's trigger: made the auditor since the check above
+        if SOD_AUDITOR not in str(error):
+            raise
         message = _("L'OIV (organismo di valutazione) non può fare da sostituto: scegli un'altra persona.")
         raise InvalidInput(message, code=SOD_AUDITOR, fields={"substitute": [message]}) from error
 

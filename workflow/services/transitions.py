@@ -20,7 +20,8 @@ from django.utils.translation import gettext as _
 from plans.models import WorkItem
 from workflow.errors import InvalidInput
 from workflow.models import TransitionName
-from workflow.selectors import Decider, chain_for
+from workflow.selectors import chain_for
+from workflow.separation import Decider
 from workflow.services.core import (
     Outcome,
     Payload,
