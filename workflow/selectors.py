@@ -55,6 +55,7 @@ _OPEN_REQUEST_ON_OBJECTIVE = Statement(
 
 
 _DIRECTOR, _AUDITOR = OrganizationRole.Role.DIRECTOR, OrganizationRole.Role.AUDITOR
+_PENDING = TransitionRequest.Status.PENDING
 ObjectiveAreas = Objective.areas.through
 
 
@@ -251,7 +252,7 @@ _DELEGATIONS_TO = Statement(
 )
 _COUNT_AWAITING_OWN = Statement(  # the menu's badge on every page, for someone who stands in for nobody
     lambda person: (
-        TransitionRequest.objects.filter(_awaiting(person, Q()) & ~_not_theirs(person), status="pending")
+        TransitionRequest.objects.filter(_awaiting(person, Q()) & ~_not_theirs(person), status=_PENDING)
         .order_by()
         .values("status")
         .annotate(count=Count("pk"))

@@ -282,8 +282,7 @@ def record_decision(request: TransitionRequest, step: str, decider: Decider, dec
                 director_covers_area_head=decider.covers_area_head,
                 comment=comment,
             )
-    except IntegrityError as error:
-        # The database's separation-of-duties trigger: a role changed between the check and the insert.
+    except IntegrityError as error:  # the separation-of-duties trigger: a role changed since the check
         code = next((code for code in SEPARATION_CODES if code in str(error)), None)
         if code is None:
             raise
@@ -313,8 +312,7 @@ class Progress:
 def progress_of(
     steps: list[str], requester: Any, item: WorkItem, *, decided: set[str], earlier: list[str] | None = None
 ) -> Progress:
-    """`earlier`: the steps the requester already approved on the request. Their own right only: a
-    requester's delegated powers never approve their own request (workflow.separation)."""
+    """`earlier`: the steps the requester already approved. Own right only (workflow.separation)."""
     own: list[tuple[str, Decider]] = []
     approved = list(earlier or [])
     for step in steps:
