@@ -35,6 +35,7 @@ class Roles:
     headed_areas: frozenset[int]
     member_areas: frozenset[int]
     member_of: frozenset[int]  # every organization where the user holds any role
+    heads_in: frozenset[int] = frozenset()  # the organizations where the user heads an area
 
 
 @dataclass(frozen=True)
@@ -77,15 +78,19 @@ def roles_of(user: Any) -> Roles:
         rows = _ROLES.rows(user=user.pk)
         found: dict[str, set[int]] = {kind: set() for kind in (_HEAD, _MEMBER, *OrganizationRole.Role.values)}
         organizations: set[int] = set()
+        heads_in: set[int] = set()
         for kind, organization_id, pk in rows:
             found.setdefault(kind, set()).add(organization_id if pk is None else pk)
             organizations.add(organization_id)
+            if kind == _HEAD:
+                heads_in.add(organization_id)
         cached = Roles(
             director_of=frozenset(found[OrganizationRole.Role.DIRECTOR]),
             auditor_of=frozenset(found[OrganizationRole.Role.AUDITOR]),
             headed_areas=frozenset(found[_HEAD]),
             member_areas=frozenset(found[_MEMBER]),
             member_of=frozenset(organizations),
+            heads_in=frozenset(heads_in),
         )
         user._traguardi_roles = cached
     return cached

@@ -12,7 +12,7 @@ from django.http import HttpRequest
 
 from config.admin import ScopedAdmin, ScopedTabularInline
 from plans.rules import roles_of, visible_activities, visible_objectives
-from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, TransitionRequest
+from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
 
 
 def _on_visible_items[M: Model](model: type[M]) -> Any:
@@ -118,3 +118,16 @@ class DelegationAdmin(ScopedAdmin[Delegation]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(SeparationPolicy)
+class SeparationPolicyAdmin(ScopedAdmin[SeparationPolicy]):
+    """Who may stand in for whom, and whether the director covers the area head (workflow.separation): the
+    director's to decide, like the approval policy."""
+
+    organization_path = "organization"
+
+    def organizations(self, request: HttpRequest) -> frozenset[int]:
+        return roles_of(request.user).director_of
+
+    list_display = ("organization", "area_head_substitutes", "director_substitutes", "director_covers_area_head")

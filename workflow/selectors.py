@@ -3,27 +3,31 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from plans.models import Activity, Area, Objective, Organization, OrganizationRole, WorkItem
-from plans.rules import is_area_head, is_director
+from plans.rules import roles_of
 from plans.statements import Statement
 from workflow.models import (
     DEFAULT_CHAINS,
+    Approval,
     ApprovalPolicy,
+    AreaHeadSubstitutes,
     AuditEntry,
     Chain,
     Delegation,
+    DirectorSubstitutes,
+    SeparationPolicy,
     Step,
     TargetKind,
     TransitionName,
     TransitionRequest,
 )
+from workflow.separation import approved_with_request, may_stand_in, organization_id_of, separation_policy
 
 # The reads of every transition and decision, compiled once (plans.statements).
 _POLICY = Statement(
@@ -35,17 +39,6 @@ _POLICY = Statement(
     organization=int,
     kind=str,
     transition=str,
-)
-_DELEGATIONS_RECEIVED = Statement(
-    lambda substitute, organization, day: (
-        Delegation.objects.active_on(day)
-        .filter(substitute=substitute, organization_id=organization)
-        .select_related("delegator")
-        .order_by("pk")
-    ),
-    substitute=int,
-    organization=int,
-    day=dt.date,
 )
 _OPEN_REQUEST_ON_ACTIVITY = Statement(
     lambda pk: TransitionRequest.objects.filter(activity=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[
@@ -61,42 +54,108 @@ _OPEN_REQUEST_ON_OBJECTIVE = Statement(
 )
 
 
-def _deciders(holders: QuerySet[Any], organization: int, day: dt.date) -> QuerySet[User, tuple[int]]:
-    """The active `holders` (the ids of those who hold a step in their own right, as a subquery) and the active
-    substitutes of those among them who are away on `day`."""
-    substitutes = Delegation.objects.active_on(day).filter(
-        organization_id=organization, delegator__in=holders, delegator__is_active=True
+_DIRECTOR, _AUDITOR = OrganizationRole.Role.DIRECTOR, OrganizationRole.Role.AUDITOR
+_PENDING = TransitionRequest.Status.PENDING
+ObjectiveAreas = Objective.areas.through
+
+
+def _stand_in(step: Step, organization: Any) -> Q:
+    """separation.may_stand_in in SQL, on the Delegation rows of `organization`: whether the policy lets each
+    substitute, with the roles they hold now, decide `step` (the auditor is excluded by the caller)."""
+    directors = OrganizationRole.objects.filter(organization_id=organization, role=_DIRECTOR).values("user_id")
+    heads = Area.objects.filter(organization_id=organization, head__isnull=False).values("head_id")
+    policy = SeparationPolicy.objects.filter(organization_id=organization)
+    if step == Step.DIRECTOR:
+        nobody = Exists(policy.filter(director_substitutes=DirectorSubstitutes.NOBODY))
+        return ~nobody & (Q(substitute_id__in=heads) | Q(substitute_id__in=directors))
+    only_director = Exists(policy.filter(area_head_substitutes=AreaHeadSubstitutes.DIRECTOR))
+    with_staff = Exists(policy.filter(area_head_substitutes=AreaHeadSubstitutes.WITH_AREA_STAFF))
+    staff = Area.members.through.objects.filter(
+        area__organization_id=organization, area__head_id=OuterRef("delegator_id")
+    ).values("user_id")
+    return (
+        Q(substitute_id__in=directors)
+        | (~only_director & Q(substitute_id__in=heads))
+        | (with_staff & Q(substitute_id__in=staff))
     )
-    deciders = User.objects.filter(Q(pk__in=holders) | Q(pk__in=substitutes.values("substitute_id")), is_active=True)
-    return deciders.order_by("pk").values_list("pk")
+
+
+def _deciders(
+    holders: QuerySet[Any], step: Step, organization: int, day: dt.date, request: int
+) -> QuerySet[User, tuple[int]]:
+    """The active `holders` (the ids of those who hold `step` in their own right, as a subquery) and the
+    active substitutes of those among them who are away on `day` whom the policy lets stand in, less whom the
+    separation of duties excludes from `request` (0: none yet): its requester, the organization's auditors,
+    whoever decided one of its steps already (but the director's documented covering of the area head)."""
+    auditors = OrganizationRole.objects.filter(organization_id=organization, role=_AUDITOR).values("user_id")
+    substitutes = (
+        Delegation.objects.active_on(day)
+        .filter(_stand_in(step, organization), organization_id=organization, delegator__in=holders)
+        .filter(delegator__is_active=True)
+        .exclude(delegator__in=auditors)
+    )
+    decided = Approval.objects.filter(request_id=request)
+    blocking = decided if step == Step.AREA_HEAD else decided.exclude(_covering(organization))
+    deciders = User.objects.filter(
+        (Q(pk__in=holders) & ~Q(pk__in=blocking.values("decided_by_id")))
+        | (Q(pk__in=substitutes.values("substitute_id")) & ~Q(pk__in=decided.values("decided_by_id"))),
+        is_active=True,
+    )
+    requester = TransitionRequest.objects.filter(pk=request).values("requested_by_id")
+    return deciders.exclude(pk__in=requester).exclude(pk__in=auditors).order_by("pk").values_list("pk")
+
+
+def _covering(organization: Any) -> Q:
+    """The decisions that let their director decide the director's step too: the area-head step, decided in
+    their own right, where the policy documents that the director covers the area head."""
+    covers = SeparationPolicy.objects.filter(organization_id=organization, director_covers_area_head=True)
+    return Q(step=Step.AREA_HEAD, on_behalf_of__isnull=True) & Q(Exists(covers))
+
+
+def _area_step_holders(areas: QuerySet[Area], organization: int) -> QuerySet[User, Any]:
+    """The heads of `areas`, or, when none of them has one, the organization's directors (holds_step)."""
+    directors = OrganizationRole.objects.filter(role=_DIRECTOR, organization_id=organization).values("user_id")
+    no_head = ~Exists(areas.filter(head__isnull=False))
+    return User.objects.filter(Q(pk__in=areas.values("head_id")) | (no_head & Q(pk__in=directors))).values("pk")
 
 
 _HEADS_OF_ACTIVITY = Statement(
-    lambda activity, organization, day: _deciders(
-        Area.objects.filter(objectives__activities=activity).values("head_id"), organization, day
+    lambda activity, organization, day, request: _deciders(
+        _area_step_holders(Area.objects.filter(objectives__activities=activity), organization),
+        Step.AREA_HEAD,
+        organization,
+        day,
+        request,
     ),
     activity=int,
     organization=int,
     day=dt.date,
+    request=int,
 )
 _HEADS_OF_OBJECTIVE = Statement(
-    lambda objective, organization, day: _deciders(
-        Area.objects.filter(objectives=objective).values("head_id"), organization, day
+    lambda objective, organization, day, request: _deciders(
+        _area_step_holders(Area.objects.filter(objectives=objective), organization),
+        Step.AREA_HEAD,
+        organization,
+        day,
+        request,
     ),
     objective=int,
     organization=int,
     day=dt.date,
+    request=int,
 )
 _DIRECTORS = Statement(
-    lambda organization, day: _deciders(
-        OrganizationRole.objects.filter(role=OrganizationRole.Role.DIRECTOR, organization_id=organization).values(
-            "user_id"
-        ),
+    lambda organization, day, request: _deciders(
+        OrganizationRole.objects.filter(role=_DIRECTOR, organization_id=organization).values("user_id"),
+        Step.DIRECTOR,
         organization,
         day,
+        request,
     ),
     organization=int,
     day=dt.date,
+    request=int,
 )
 
 
@@ -111,71 +170,26 @@ def kind_of(item: WorkItem) -> TargetKind:
     return TargetKind.ACTIVITY if isinstance(item, Activity) else TargetKind.OBJECTIVE
 
 
-def objective_of(item: WorkItem) -> Objective:
-    objective = item.objective if isinstance(item, Activity) else item
-    assert isinstance(objective, Objective)
-    return objective
-
-
-def organization_id_of(item: WorkItem) -> int:
-    return objective_of(item).plan.organization_id
-
-
 def chain_for(item: WorkItem, transition: TransitionName) -> list[Step]:
-    """The chain for this very item. An area-head step on an item whose areas have no head goes to the
-    director, so that nothing waits for nobody; a step that would then repeat is asked once. The areas
-    are read with `.all()`, so that the ones a locked item came with (core.lock_item) serve."""
-    steps: list[Step] = []
-    headless = not any(area.head_id is not None for area in objective_of(item).areas.all())
-    for step in approval_chain(organization_id_of(item), kind_of(item), transition):
-        resolved = Step.DIRECTOR if step == Step.AREA_HEAD and headless else step
-        if resolved not in steps:
-            steps.append(resolved)
-    return steps
-
-
-def holds_step(user: Any, item: WorkItem, step: Step | str) -> bool:
-    """Whether `user`, in their own right, is the one who decides `step` on `item`."""
-    if step == Step.AREA_HEAD:
-        return bool(is_area_head(user, item))
-    return bool(is_director(user, item))
-
-
-@dataclass(frozen=True)
-class Decider:
-    """Who decides, and for whom: `on_behalf_of` is the absent person when deciding as a substitute."""
-
-    user: Any
-    on_behalf_of: Any = None
-
-
-def decider_for(user: Any, item: WorkItem, step: Step | str, *, on: dt.date | None = None) -> Decider | None:
-    """How `user` may decide `step` on `item` on day `on` (today by default): in their own right, as the
-    substitute of someone absent, or not at all."""
-    if not user.is_authenticated:
-        return None
-    if holds_step(user, item, step):
-        return Decider(user)
-    day = on or timezone.localdate()
-    for delegation in _DELEGATIONS_RECEIVED.all(substitute=user.pk, organization=organization_id_of(item), day=day):
-        if holds_step(delegation.delegator, item, step):
-            return Decider(user, on_behalf_of=delegation.delegator)
-    return None
+    """The chain for this very item: the organization's policy, or the default. (An area-head step on an item
+    whose areas have no head is the director's: workflow.separation.holds_step.)"""
+    return list(approval_chain(organization_id_of(item), kind_of(item), transition))
 
 
 def deciders_of(request: TransitionRequest, *, on: dt.date | None = None) -> list[int]:
     """The ids of everyone `decider_for` accepts for the request's current step on day `on` (today by
     default): the active people who hold the step in their own right (the heads of the item's areas, or
-    the organization's directors) and the active substitutes of those among them who are away. One query,
-    whatever the size of the organization."""
+    the organization's directors) and the active substitutes of those among them who are away, less whom the
+    separation of duties excludes. One query, whatever the size of the organization."""
     day = on or timezone.localdate()
     organization = request.organization_id
+    about: dict[str, Any] = {"organization": organization, "day": day, "request": request.pk or 0}
     if request.current_step != Step.AREA_HEAD:
-        rows = _DIRECTORS.rows(organization=organization, day=day)
+        rows = _DIRECTORS.rows(**about)
     elif request.activity_id:  # the heads of the areas of the item's objective
-        rows = _HEADS_OF_ACTIVITY.rows(activity=request.activity_id, organization=organization, day=day)
+        rows = _HEADS_OF_ACTIVITY.rows(activity=request.activity_id, **about)
     else:
-        rows = _HEADS_OF_OBJECTIVE.rows(objective=request.objective_id, organization=organization, day=day)
+        rows = _HEADS_OF_OBJECTIVE.rows(objective=request.objective_id, **about)
     return [pk for (pk,) in rows]
 
 
@@ -185,26 +199,60 @@ def open_request_for(item: WorkItem) -> TransitionRequest | None:
     return statement.first(pk=item.pk)
 
 
-def _awaiting(person_id: int, organization: Q) -> Q:
-    """Pending requests whose current step is decided by the person `person_id`."""
+def _without_head() -> Q:
+    """Requests on an item none of whose areas has a head: the director decides their area-head step."""
+    headed = ObjectiveAreas.objects.filter(area__head__isnull=False)
+    on_objective = Exists(headed.filter(objective_id=OuterRef("objective_id")))
+    on_activity = Exists(headed.filter(objective_id=OuterRef("activity__objective_id")))
+    return (Q(objective_id__isnull=False) & ~on_objective) | (Q(activity_id__isnull=False) & ~on_activity)
+
+
+def _awaiting(person_id: int, organization: Q, steps: tuple[Step, ...] = tuple(Step)) -> Q:
+    """Pending requests whose current step, one of `steps`, is decided by the person `person_id`."""
     headed_areas = Area.objects.filter(head_id=person_id).values("pk")
-    directed = OrganizationRole.objects.filter(role=OrganizationRole.Role.DIRECTOR, user_id=person_id)
-    objective_in_area = Objective.areas.through.objects.filter(area_id__in=headed_areas).values("objective_id")
-    return organization & (
-        Q(current_step=Step.AREA_HEAD)
-        & (Q(objective_id__in=objective_in_area) | Q(activity__objective_id__in=objective_in_area))
-        | Q(current_step=Step.DIRECTOR, organization_id__in=directed.values("organization_id"))
+    directed = OrganizationRole.objects.filter(role=_DIRECTOR, user_id=person_id).values("organization_id")
+    objective_in_area = ObjectiveAreas.objects.filter(area_id__in=headed_areas).values("objective_id")
+    conditions = []
+    if Step.AREA_HEAD in steps:
+        in_area = Q(objective_id__in=objective_in_area) | Q(activity__objective_id__in=objective_in_area)
+        conditions.append(Q(current_step=Step.AREA_HEAD) & in_area)
+        conditions.append(Q(current_step=Step.AREA_HEAD, organization_id__in=directed) & _without_head())
+    if Step.DIRECTOR in steps:
+        conditions.append(Q(current_step=Step.DIRECTOR, organization_id__in=directed))
+    either = conditions[0]
+    for condition in conditions[1:]:
+        either |= condition
+    return organization & either
+
+
+def _not_theirs(person_id: int) -> Q:
+    """Requests the person `person_id` may not decide, whatever their roles: their own, those of an
+    organization they audit, and those of which they decided a step already, but where the director covers
+    the area head as the policy documents (the SQL of workflow.separation's rules)."""
+    audited = OrganizationRole.objects.filter(role=_AUDITOR, user_id=person_id).values("organization_id")
+    directed = OrganizationRole.objects.filter(role=_DIRECTOR, user_id=person_id).values("organization_id")
+    theirs = Approval.objects.filter(request=OuterRef("pk"), decided_by_id=person_id)
+    policy = SeparationPolicy.objects.filter(
+        organization_id=OuterRef("organization_id"), director_covers_area_head=True
     )
+    covers = (
+        Q(current_step=Step.DIRECTOR, organization_id__in=directed)
+        & Exists(policy)
+        & ~Exists(theirs.exclude(step=Step.AREA_HEAD, on_behalf_of__isnull=True))
+    )
+    return Q(requested_by_id=person_id) | Q(organization_id__in=audited) | (Exists(theirs) & ~covers)
 
 
 _DELEGATIONS_TO = Statement(
-    lambda substitute, day: Delegation.objects.active_on(day).filter(substitute=substitute).order_by("pk"),
+    lambda substitute, day: (
+        Delegation.objects.active_on(day).filter(substitute=substitute).select_related("delegator").order_by("pk")
+    ),
     substitute=int,
     day=dt.date,
 )
 _COUNT_AWAITING_OWN = Statement(  # the menu's badge on every page, for someone who stands in for nobody
     lambda person: (
-        TransitionRequest.objects.filter(_awaiting(person, Q()), status=TransitionRequest.Status.PENDING)
+        TransitionRequest.objects.filter(_awaiting(person, Q()) & ~_not_theirs(person), status=_PENDING)
         .order_by()
         .values("status")
         .annotate(count=Count("pk"))
@@ -214,11 +262,24 @@ _COUNT_AWAITING_OWN = Statement(  # the menu's badge on every page, for someone 
 )
 
 
+def _stand_in_steps(user: Any, delegation: Delegation, policies: dict[int, SeparationPolicy]) -> tuple[Step, ...]:
+    """The steps `user` may decide for the delegator of `delegation` under its organization's policy."""
+    delegator, organization = delegation.delegator, delegation.organization_id
+    if not delegator.is_active or organization in roles_of(delegator).auditor_of:
+        return ()
+    if organization not in policies:
+        policies[organization] = separation_policy(organization)
+    return tuple(step for step in Step if may_stand_in(policies[organization], step, user, delegator))
+
+
 def _awaiting_condition(user: Any, delegations: list[Delegation]) -> Q:
     condition = _awaiting(user.pk, Q())
+    policies: dict[int, SeparationPolicy] = {}
     for delegation in delegations:
-        condition |= _awaiting(delegation.delegator_id, Q(organization_id=delegation.organization_id))
-    return condition
+        steps = _stand_in_steps(user, delegation, policies)
+        if steps:
+            condition |= _awaiting(delegation.delegator_id, Q(organization_id=delegation.organization_id), steps)
+    return condition & ~_not_theirs(user.pk)
 
 
 def delegations_to(user: Any, *, on: dt.date | None = None) -> list[Delegation]:
@@ -234,7 +295,8 @@ def _pending_awaiting(user: Any, delegations: list[Delegation]) -> QuerySet[Tran
 
 
 def requests_awaiting(user: Any, *, on: dt.date | None = None) -> QuerySet[TransitionRequest]:
-    """The pending requests whose next decision is `user`'s, in their own right or as a substitute."""
+    """The pending requests whose next decision is `user`'s, in their own right or as a substitute: what
+    `decider_for` lets them decide."""
     if not user.is_authenticated:
         return TransitionRequest.objects.none()
     return _pending_awaiting(user, delegations_to(user, on=on))
@@ -272,14 +334,21 @@ def history_of(item: WorkItem) -> QuerySet[AuditEntry]:
 
 def available_transitions(user: Any, item: WorkItem) -> list[dict[str, Any]]:
     """The transitions `user` may ask for on `item` now (state, conditions and permission, as declared
-    on the state machine), each with the approvals it would still need. None while a request is open."""
+    on the state machine), each with the approvals it would still need: the steps that their own right
+    does not approve with the request (workflow.separation.approved_with_request). None while a request is
+    open."""
     if not user.is_authenticated or open_request_for(item) is not None:
         return []
     available = []
     for transition in item.get_available_user_state_transitions(user):  # type: ignore[union-attr]
         name = TransitionName(transition.name)
-        steps = chain_for(item, name)
-        needed = [step for step in steps if decider_for(user, item, step) is None]
+        needed: list[Step] = []
+        approved: list[str] = []
+        for step in chain_for(item, name):
+            if approved_with_request(user, item, step, earlier=approved):
+                approved.append(step)
+            else:
+                needed.append(step)
         available.append(
             {
                 "transition": name.value,

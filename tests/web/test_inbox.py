@@ -16,7 +16,7 @@ from plans.models import Activity, WorkState
 from tests.web.helpers import database_state
 from tests.web.html import page_text, squash
 from tests.workflow.world import World
-from workflow.models import Approval, Step, TransitionRequest
+from workflow.models import Approval, AreaHeadSubstitutes, SeparationPolicy, Step, TransitionRequest
 from workflow.services import delegation_create, item_rinvia
 
 pytestmark = pytest.mark.django_db
@@ -76,6 +76,12 @@ def test_the_menu_badge_counts_the_requests_awaiting_the_person(
     assert menu_entry(logged_in(client, world.anna).get("/").content.decode(), INBOX) == "Approvazioni 1 in attesa"
     assert menu_entry(logged_in(client, world.diana).get("/").content.decode(), INBOX) == "Approvazioni"
     assert INBOX not in logged_in(client, world.sara).get("/").content.decode()  # staff decide nothing
+    # Where the body lets the staff of an area stand in for its head, Tommaso, who serves in Anna's area
+    # too, is her substitute.
+    SeparationPolicy.objects.create(
+        organization=world.aurelia, area_head_substitutes=AreaHeadSubstitutes.WITH_AREA_STAFF
+    )
+    world.social.members.add(world.tommaso)
     delegation_create(
         actor=world.anna,
         organization=world.aurelia,

@@ -1,9 +1,12 @@
 """Who may decide a request's current step, all at once (deciders_of, for the approvers' notifications),
 agrees with asking decider_for person by person, substitutes included, in a constant number of queries.
 
-Mid-May 2026 in the Comune di Aurelia: Anna (social area) is away and Tommaso stands in for her; Diana
-(director) is away and Sara stands in; Bruno's delegation to Otto ended in April, Anna's to Otto was
-revoked, Diana's to Tommaso starts in June, and Bruno's delegation to Erica is for the Comune di Borgo.
+Mid-May 2026 in the Comune di Aurelia: Anna (social area) is away and Diana (director) stands in; Diana is
+away and Bruno (area head) stands in. Bruno's delegation to Anna ended in April, Anna's to Bruno was revoked,
+Diana's to Anna starts in June, and Bruno's delegation to Erica is for the Comune di Borgo. Two delegations
+were written past the services: Anna's to Sara (staff of her area: a substitute only where the policy lets
+the area's staff stand in) and Diana's to Tommaso (staff: never the director's substitute). Every test runs
+under the default separation policy and under one that lets an area head's staff stand in.
 """
 
 from __future__ import annotations
@@ -17,8 +20,9 @@ from django.utils import timezone
 
 from plans.models import Area, Objective, WorkItem
 from tests.workflow.world import World
-from workflow.models import Delegation, Step, TransitionRequest
-from workflow.selectors import decider_for, deciders_of
+from workflow.models import AreaHeadSubstitutes, Delegation, SeparationPolicy, Step, TransitionRequest
+from workflow.selectors import deciders_of
+from workflow.separation import decider_for
 
 pytestmark = pytest.mark.django_db
 
@@ -34,15 +38,23 @@ def _delegate(world: World, delegator: User, substitute: User, days: tuple[int, 
     )
 
 
-@pytest.fixture
-def absences(world: World) -> World:
-    _delegate(world, world.anna, world.tommaso, (0, 0))
-    _delegate(world, world.diana, world.sara, (0, 0))
-    _delegate(world, world.bruno, world.otto, (4, 4))  # ended
-    _delegate(world, world.anna, world.otto, (0, 0), revoked_at=timezone.now())
-    _delegate(world, world.diana, world.tommaso, (6, 7))  # not yet
+@pytest.fixture(params=[AreaHeadSubstitutes.HEADS_OR_DIRECTOR, AreaHeadSubstitutes.WITH_AREA_STAFF])
+def absences(world: World, request: pytest.FixtureRequest) -> World:
+    SeparationPolicy.objects.create(organization=world.aurelia, area_head_substitutes=request.param)
+    _delegate(world, world.anna, world.diana, (0, 0))
+    _delegate(world, world.diana, world.bruno, (0, 0))
+    _delegate(world, world.bruno, world.anna, (4, 4))  # ended
+    _delegate(world, world.anna, world.bruno, (0, 0), revoked_at=timezone.now())
+    _delegate(world, world.diana, world.anna, (6, 7))  # not yet
     _delegate(world, world.bruno, world.erica, (0, 0), organization=world.borgo)
+    _delegate(world, world.anna, world.sara, (0, 0))  # staff of her area: only where the policy says so
+    _delegate(world, world.diana, world.tommaso, (0, 0))  # staff: never the director's substitute
     return world
+
+
+def _staff_stand_in(world: World) -> bool:
+    policy = SeparationPolicy.objects.get(organization=world.aurelia)
+    return policy.area_head_substitutes == AreaHeadSubstitutes.WITH_AREA_STAFF
 
 
 def _request(item: WorkItem, step: str, world: World) -> TransitionRequest:
@@ -67,32 +79,36 @@ def test_all_at_once_agrees_with_one_by_one(absences: World, target: str, step: 
 
 
 def test_the_heads_of_the_items_areas_and_their_substitutes_decide(absences: World) -> None:
+    staff = ["sara"] if _staff_stand_in(absences) else []
     social = _request(absences.activity, Step.AREA_HEAD, absences)
-    assert _names(deciders_of(social)) == ["anna", "tommaso"]
+    assert _names(deciders_of(social)) == sorted(["anna", "diana", *staff])
     shared = _request(absences.transversal, Step.AREA_HEAD, absences)
-    assert _names(deciders_of(shared)) == ["anna", "bruno", "tommaso"]
+    assert _names(deciders_of(shared)) == sorted(["anna", "bruno", "diana", *staff])
 
 
 def test_the_director_and_her_substitute_decide_the_directors_step(absences: World) -> None:
-    assert _names(deciders_of(_request(absences.objective, Step.DIRECTOR, absences))) == ["diana", "sara"]
+    assert _names(deciders_of(_request(absences.objective, Step.DIRECTOR, absences))) == ["bruno", "diana"]
 
 
 def test_inactive_people_decide_nothing_nor_do_their_substitutes(absences: World) -> None:
-    _delegate(absences, absences.bruno, absences.otto, (0, 0))
+    _delegate(absences, absences.bruno, absences.tommaso, (0, 0))  # staff of his area
     ivo = User.objects.create_user("ivo", "ivo@aurelia.example", is_active=False)
+    Area.objects.create(organization=absences.aurelia, code="CUL", slug="cultura", name="Cultura", head=ivo)
     _delegate(absences, absences.anna, ivo, (0, 0))
     User.objects.filter(pk=absences.bruno.pk).update(is_active=False)
     request = _request(absences.transversal, Step.AREA_HEAD, absences)
-    assert _names(deciders_of(request)) == ["anna", "tommaso"]
+    staff = ["sara"] if _staff_stand_in(absences) else []
+    assert _names(deciders_of(request)) == sorted(["anna", "diana", *staff])
     assert deciders_of(request) == _one_by_one(absences.transversal, Step.AREA_HEAD)
 
 
-def test_an_area_without_a_head_has_nobody_to_decide_its_step(absences: World) -> None:
+def test_the_director_and_her_substitute_take_the_step_of_an_area_without_a_head(absences: World) -> None:
     culture = Area.objects.create(organization=absences.aurelia, code="CUL", slug="cultura", name="Cultura")
     objective = Objective.objects.create(plan=absences.plan, code="CUL-1", title="Biblioteca aperta")
     objective.areas.add(culture)
     request = _request(objective, Step.AREA_HEAD, absences)
-    assert deciders_of(request) == [] == _one_by_one(objective, Step.AREA_HEAD)
+    assert _names(deciders_of(request)) == ["bruno", "diana"]
+    assert deciders_of(request) == _one_by_one(objective, Step.AREA_HEAD)
 
 
 def test_the_deciders_take_one_query_however_many_areas_the_organization_has(

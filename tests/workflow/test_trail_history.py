@@ -18,7 +18,7 @@ from rest_framework.test import APIClient
 from plans.models import Activity, OrganizationRole
 from tests.plans.test_import_plan import run_import, small_plan, write
 from tests.workflow.world import World
-from workflow.models import ApprovalPolicy, AuditEntry, Delegation
+from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy
 from workflow.selectors import history_of
 from workflow.services import delegation_create
 from workflow.trail.tracking import TRACKED, function_name
@@ -32,7 +32,8 @@ def changes_of(instance: Model) -> list[AuditEntry]:
 
 
 def test_every_plan_model_policy_and_delegation_is_tracked_by_installed_triggers() -> None:
-    plan_data: set[type[Model]] = {*apps.get_app_config("plans").get_models(), ApprovalPolicy, Delegation}
+    policies = {ApprovalPolicy, SeparationPolicy, Delegation}
+    plan_data: set[type[Model]] = {*apps.get_app_config("plans").get_models(), *policies}
     for model in list(plan_data):
         plan_data |= {getattr(model, field.name).through for field in model._meta.many_to_many}
     assert {tracked.model for tracked in TRACKED} == plan_data

@@ -14,7 +14,8 @@ from web.forms import DecisionForm
 from web.http import AuthenticatedRequest, is_htmx
 from workflow.errors import WorkflowError
 from workflow.models import TransitionRequest
-from workflow.selectors import decider_for, requests_awaiting
+from workflow.selectors import requests_awaiting
+from workflow.separation import Decider, judge
 from workflow.services import approval_approve, approval_reject
 
 RELATED = ("activity__objective__plan", "objective__plan", "requested_by", "organization")
@@ -31,11 +32,15 @@ def inbox(request: AuthenticatedRequest) -> HttpResponse:
 
 
 def _may_see(user: object, transition_request: TransitionRequest) -> bool:
-    """As the services decide: whoever sees the item, or the substitute who decides its current step."""
+    """As the services decide: whoever sees the item, or the substitute who would decide its current step
+    (told why, when a rule of separation stops them)."""
     target = transition_request.target
     if can_view_item(user, target):
         return True
-    return transition_request.is_open and decider_for(user, target, transition_request.current_step) is not None
+    if not transition_request.is_open:
+        return False
+    verdict = judge(user, target, transition_request.current_step, request=transition_request)
+    return isinstance(verdict, Decider) or verdict.would_decide
 
 
 @login_required

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -16,6 +17,18 @@ from plans.models import Organization
 class DelegationQuerySet(models.QuerySet["Delegation"]):
     def active_on(self, day: dt.date) -> DelegationQuerySet:
         return self.filter(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)
+
+
+# The database's own check, for writes that bypass the services and the admin (workflow.separation).
+_NEVER_TO_THE_AUDITOR = """
+IF EXISTS (SELECT 1 FROM plans_organizationrole
+           WHERE organization_id = NEW.{columns.organization} AND user_id = NEW.{columns.substitute}
+             AND role = 'auditor') THEN
+  RAISE EXCEPTION 'sod_auditor: the auditor of the organization is never a substitute'
+    USING ERRCODE = 'check_violation';
+END IF;
+RETURN NEW;
+"""
 
 
 class Delegation(models.Model):
@@ -53,6 +66,16 @@ class Delegation(models.Model):
                 condition=~models.Q(substitute=models.F("delegator")), name="delegation_to_someone_else"
             ),
         ]
+        triggers = [
+            # Only when the substitute or the organization is written: revoking a delegation whose substitute
+            # has since become the auditor must still work (the decision-time check refuses their decisions).
+            pgtrigger.Trigger(
+                name="delegation_never_to_the_auditor",
+                operation=pgtrigger.Insert | pgtrigger.UpdateOf("substitute_id", "organization_id"),
+                when=pgtrigger.Before,
+                func=pgtrigger.Func(_NEVER_TO_THE_AUDITOR),
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.delegator} → {self.substitute} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"
@@ -62,3 +85,11 @@ class Delegation(models.Model):
             raise ValidationError({"ends_on": _("La fine dell'assenza non può precedere l'inizio.")})
         if self.delegator_id and self.delegator_id == self.substitute_id:
             raise ValidationError({"substitute": _("Il sostituto deve essere un'altra persona.")})
+        if self.organization_id and self.delegator_id and self.substitute_id:
+            # The admin's check is the service's (workflow.separation reads delegations: imported here, not
+            # at the top, where it would import this module back).
+            from workflow.separation import delegation_refusal
+
+            refusal = delegation_refusal(self.organization_id, self.delegator, self.substitute)
+            if refusal is not None:
+                raise ValidationError({refusal.field: ValidationError(refusal.message, code=refusal.code)})

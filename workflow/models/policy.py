@@ -93,3 +93,57 @@ class ApprovalPolicy(models.Model):
             )
         if key[1] == TransitionName.RIAPRI and self.chain != Chain.DIRECTOR:
             raise ValidationError({"chain": _("La riapertura spetta al solo direttore.")})
+
+
+class AreaHeadSubstitutes(models.TextChoices):
+    """Who may stand in for an absent area head."""
+
+    HEADS_OR_DIRECTOR = "heads_or_director", _("un altro responsabile d'area o il direttore")
+    DIRECTOR = "director", _("solo il direttore")
+    WITH_AREA_STAFF = "with_area_staff", _("un altro responsabile d'area, il direttore o il personale delle sue aree")
+
+
+class DirectorSubstitutes(models.TextChoices):
+    """Who may stand in for an absent director."""
+
+    AREA_HEADS = "area_heads", _("un responsabile d'area")
+    NOBODY = "nobody", _("nessuno: il direttore non si fa sostituire")
+
+
+class SeparationPolicy(models.Model):
+    """An organization's separation of duties: who may stand in for whom, and whether the director may also
+    decide the area-head step of a request. At most one row per organization; without a row the defaults
+    of the fields hold (read through `workflow.separation.separation_policy`)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="separation_policy", verbose_name=_("ente")
+    )
+    area_head_substitutes = models.CharField(
+        _("chi può sostituire un responsabile d'area"),
+        max_length=20,
+        choices=AreaHeadSubstitutes.choices,
+        default=AreaHeadSubstitutes.HEADS_OR_DIRECTOR,
+    )
+    director_substitutes = models.CharField(
+        _("chi può sostituire il direttore"),
+        max_length=20,
+        choices=DirectorSubstitutes.choices,
+        default=DirectorSubstitutes.AREA_HEADS,
+    )
+    director_covers_area_head = models.BooleanField(
+        _("il direttore copre il responsabile d'area"),
+        default=False,
+        help_text=_(
+            "Se attivo, il direttore che è anche responsabile dell'area di un elemento, o che copre un'area "
+            "senza responsabile, decide sia il passo del responsabile d'area sia il proprio. Se non attivo, "
+            "il passo del direttore spetta a un'altra persona (un altro direttore o il suo sostituto)."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("separazione dei compiti")
+        verbose_name_plural = _("separazione dei compiti")
+        ordering = ["organization"]
+
+    def __str__(self) -> str:
+        return str(self.organization)

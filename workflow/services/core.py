@@ -22,7 +22,8 @@ from plans.statements import Statement
 from workflow import signals
 from workflow.errors import Conflict, NotAllowed, NotVisible
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
-from workflow.selectors import Decider, decider_for, open_request_for, organization_id_of
+from workflow.selectors import open_request_for
+from workflow.separation import SEPARATION_CODES, Decider, approved_with_request, organization_id_of
 
 
 @dataclass(frozen=True)
@@ -269,14 +270,25 @@ def create_request(
 
 
 def record_decision(request: TransitionRequest, step: str, decider: Decider, decision: str, comment: str) -> None:
-    approval = Approval.objects.create(
-        request=request,
-        step=step,
-        decision=decision,
-        decided_by=decider.user,
-        on_behalf_of=decider.on_behalf_of,
-        comment=comment,
-    )
+    try:
+        # No savepoint: a refused insert fails the caller's transaction, which the NotAllowed rolls back.
+        with transaction.atomic(savepoint=False):
+            approval = Approval.objects.create(
+                request=request,
+                step=step,
+                decision=decision,
+                decided_by=decider.user,
+                on_behalf_of=decider.on_behalf_of,
+                director_covers_area_head=decider.covers_area_head,
+                comment=comment,
+            )
+    except IntegrityError as error:  # the separation-of-duties trigger: a role changed since the check
+        code = next((code for code in SEPARATION_CODES if code in str(error)), None)
+        if code is None:
+            raise
+        raise NotAllowed(
+            _("La decisione non è ammessa dalla separazione dei compiti: ricarica la pagina e riprova."), code=code
+        ) from error
     held = request.approvals.all()
     if held._result_cache is not None:  # held (hold_approvals): the new one joins them
         held._result_cache.append(approval)
@@ -297,21 +309,28 @@ class Progress:
     waiting: str | None
 
 
-def progress_of(steps: list[str], requester: Any, item: WorkItem, *, decided: set[str]) -> Progress:
+def progress_of(
+    steps: list[str], requester: Any, item: WorkItem, *, decided: set[str], earlier: list[str] | None = None
+) -> Progress:
+    """`earlier`: the steps the requester already approved. Own right only (workflow.separation)."""
     own: list[tuple[str, Decider]] = []
+    approved = list(earlier or [])
     for step in steps:
         if step in decided:
             continue
-        decider = decider_for(requester, item, step)
+        decider = approved_with_request(requester, item, step, earlier=approved)
         if decider is None:
             return Progress(own, step)
         own.append((step, decider))
+        approved.append(step)
     return Progress(own, None)
 
 
 def advance(request: TransitionRequest, item: WorkItem, last: Decider, *, decided: set[str]) -> None:
     """Move the request along its chain, past the `decided` steps."""
-    settle(request, item, last, progress_of(request.steps, request.requested_by, item, decided=decided))
+    requester = request.requested_by
+    earlier = [approval.step for approval in request.approvals.all() if approval.decided_by_id == requester.pk]
+    settle(request, item, last, progress_of(request.steps, requester, item, decided=decided, earlier=earlier))
 
 
 def settle(request: TransitionRequest, item: WorkItem, last: Decider, progress: Progress) -> None:

@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 
 from plans.models import WorkItem
 from workflow.errors import Conflict, InvalidInput, NotAllowed
-from workflow.models import Approval, AuditEntry, Step, TransitionRequest
-from workflow.selectors import Decider, decider_for
+from workflow.models import Approval, AuditEntry, TransitionRequest
+from workflow.separation import Decider, Refusal, judge
 from workflow.services.core import (
     Outcome,
     advance,
@@ -24,35 +24,39 @@ from workflow.services.core import (
     record_decision,
 )
 
+Verdict = Decider | Refusal | None
 
-def _open_request(actor: Any, request: TransitionRequest, *, deciding: bool) -> tuple[TransitionRequest, WorkItem]:
+
+def _open_request(
+    actor: Any, request: TransitionRequest, *, deciding: bool
+) -> tuple[TransitionRequest, WorkItem, Verdict]:
+    """The request and its item, locked, and, when `deciding`, whether `actor` may decide its current step."""
     locked, item = lock_request(request)
-    # A substitute sees the requests they decide for the absent person, even outside their own areas.
-    if not (deciding and locked.is_open and decider_for(actor, item, locked.current_step)):
+    verdict = judge(actor, item, locked.current_step, request=locked) if deciding and locked.is_open else None
+    # A substitute sees the requests they would decide for the absent person, even outside their own areas;
+    # when a rule of separation stops them, they are told which (403), not that the request is not there.
+    if not (isinstance(verdict, Decider) or (isinstance(verdict, Refusal) and verdict.would_decide)):
         ensure_visible(actor, item)
     if not locked.is_open:
         raise Conflict(
             _("La richiesta è già stata chiusa (%(status)s).") % {"status": locked.get_status_display()},
             code="request_closed",
         )
-    return locked, item
+    return locked, item, verdict
 
 
-def _decider(actor: Any, request: TransitionRequest, item: WorkItem) -> Decider:
-    decider = decider_for(actor, item, request.current_step)
-    if decider is None:
-        raise NotAllowed(
-            _("Questa decisione spetta a: %(role)s.") % {"role": Step(request.current_step).label},
-            code="permission_denied",
-        )
-    return decider
+def _decider(verdict: Verdict) -> Decider:
+    if not isinstance(verdict, Decider):
+        assert verdict is not None  # judged: the request is open
+        raise NotAllowed(verdict.message, code=verdict.code)
+    return verdict
 
 
 def approval_approve(*, actor: Any, request: TransitionRequest, comment: str = "") -> Outcome:
     """Approve the current step; when it was the last, the transition is applied in the same transaction."""
     with transaction.atomic():
-        request, item = _open_request(actor, request, deciding=True)
-        decider = _decider(actor, request, item)
+        request, item, verdict = _open_request(actor, request, deciding=True)
+        decider = _decider(verdict)
         record_decision(request, request.current_step, decider, Approval.Decision.APPROVED, comment)
         advance(request, item, decider, decided=decided_steps(request))
     return Outcome(request=request, item=item)
@@ -61,8 +65,8 @@ def approval_approve(*, actor: Any, request: TransitionRequest, comment: str = "
 def approval_reject(*, actor: Any, request: TransitionRequest, comment: str) -> Outcome:
     """Reject: the request is closed and the item stays as it is. The comment tells the requester why."""
     with transaction.atomic():
-        request, item = _open_request(actor, request, deciding=True)
-        decider = _decider(actor, request, item)
+        request, item, verdict = _open_request(actor, request, deciding=True)
+        decider = _decider(verdict)
         if not comment.strip():
             raise InvalidInput(
                 _("Spiega il motivo del rifiuto a chi ha fatto la richiesta."),
@@ -76,7 +80,7 @@ def approval_reject(*, actor: Any, request: TransitionRequest, comment: str) -> 
 def request_withdraw(*, actor: Any, request: TransitionRequest, comment: str = "") -> Outcome:
     """Only whoever asked may withdraw, and only while the request is open."""
     with transaction.atomic():
-        request, item = _open_request(actor, request, deciding=False)
+        request, item, _verdict = _open_request(actor, request, deciding=False)
         if request.requested_by_id != actor.pk:
             raise NotAllowed(_("Solo chi ha fatto la richiesta può ritirarla."))
         audit(request, AuditEntry.Event.WITHDRAWN, actor, comment=comment)

@@ -5,24 +5,16 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.limits import current_window
-from plans.models import Area, Organization, OrganizationRole
+from plans.models import Organization, OrganizationRole
 from plans.rules import roles_of
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import Delegation
-
-
-def _decides_in(user: Any, organization: Organization) -> bool:
-    """Directors and area heads decide; only they have something to delegate."""
-    roles = roles_of(user)
-    return (
-        organization.pk in roles.director_of
-        or Area.objects.filter(organization=organization, pk__in=roles.headed_areas).exists()
-    )
+from workflow.separation import SOD_AUDITOR, delegation_refusal, roles_held
 
 
 def delegation_create(
@@ -36,13 +28,21 @@ def delegation_create(
 ) -> Delegation:
     if organization.pk not in roles_of(actor).member_of:
         raise NotVisible(_("Ente non trovato."))
-    if not _decides_in(actor, organization):
+    if not roles_held(actor, organization.pk):  # directors and area heads decide: only they have something to delegate
         raise NotAllowed(_("Solo il direttore e i responsabili d'area possono nominare un sostituto."))
     problems: dict[str, list[str]] = {}
+    message, code = _("La delega non è valida: correggi i campi indicati."), "invalid"
     if substitute.pk == actor.pk:
         problems["substitute"] = [_("Il sostituto deve essere un'altra persona.")]
     elif organization.pk not in roles_of(substitute).member_of:
         problems["substitute"] = [_("Il sostituto deve far parte dello stesso ente.")]
+    else:
+        refusal = delegation_refusal(organization.pk, actor, substitute)
+        if refusal is not None and refusal.field == "delegator":  # the auditor, who has nothing to delegate
+            raise NotAllowed(refusal.message, code=refusal.code)
+        if refusal is not None:
+            problems["substitute"] = [refusal.message]
+            message, code = refusal.message, refusal.code
     if ends_on < starts_on:
         problems["ends_on"] = [_("La fine dell'assenza non può precedere l'inizio.")]
     elif ends_on < timezone.localdate():
@@ -50,15 +50,22 @@ def delegation_create(
     window = current_window()  # the bounds of plans.limits, like every date of the workflow
     problems = window.check("starts_on", starts_on) | window.check("ends_on", ends_on) | problems
     if problems:
-        raise InvalidInput(_("La delega non è valida: correggi i campi indicati."), fields=problems)
-    return Delegation.objects.create(
-        organization=organization,
-        delegator=actor,
-        substitute=substitute,
-        starts_on=starts_on,
-        ends_on=ends_on,
-        reason=reason,
-    )
+        raise InvalidInput(message, code=code, fields=problems)
+    try:
+        with transaction.atomic():  # a refused insert rolls back to here, whoever calls
+            return Delegation.objects.create(
+                organization=organization,
+                delegator=actor,
+                substitute=substitute,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason=reason,
+            )
+    except IntegrityError as error:  # the database's trigger: made the auditor since the check above
+        if SOD_AUDITOR not in str(error):
+            raise
+        message = _("L'OIV (organismo di valutazione) non può fare da sostituto: scegli un'altra persona.")
+        raise InvalidInput(message, code=SOD_AUDITOR, fields={"substitute": [message]}) from error
 
 
 def delegation_revoke(*, actor: Any, delegation: Delegation) -> Delegation:

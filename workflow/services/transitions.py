@@ -21,7 +21,8 @@ from plans.limits import DateWindow, plan_window
 from plans.models import Activity, WorkItem
 from workflow.errors import InvalidInput
 from workflow.models import TransitionName
-from workflow.selectors import Decider, chain_for
+from workflow.selectors import chain_for
+from workflow.separation import Decider
 from workflow.services.core import (
     Outcome,
     Payload,

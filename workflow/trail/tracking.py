@@ -27,7 +27,7 @@ from plans.models import (
     OrganizationRole,
     Plan,
 )
-from workflow.models import ApprovalPolicy, Delegation
+from workflow.models import ApprovalPolicy, Delegation, SeparationPolicy
 
 
 @dataclass(frozen=True)
@@ -64,6 +64,7 @@ TRACKED = (
     Tracked(ActionSheet, "plan__organization"),
     Tracked(ActionSheetIndicator, "sheet__plan__organization"),
     Tracked(ApprovalPolicy, "organization"),
+    Tracked(SeparationPolicy, "organization"),
     Tracked(Delegation, "organization"),
 )
 

@@ -37,7 +37,15 @@ class ApprovalSerializer(ModelSerializer[Approval]):
 
     class Meta:
         model = Approval
-        fields = ["step", "decision", "decided_by", "on_behalf_of", "comment", "decided_at"]
+        fields = [
+            "step",
+            "decision",
+            "decided_by",
+            "on_behalf_of",
+            "director_covers_area_head",
+            "comment",
+            "decided_at",
+        ]
 
 
 class RequestSerializer(ModelSerializer[TransitionRequest]):

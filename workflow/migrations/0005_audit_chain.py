@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('plans', '0003_reminder_statistics'),
-        ('workflow', '0003_requests_approvals_delegations'),
+        ('workflow', '0004_separation_of_duties'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
