@@ -22,7 +22,9 @@ What "still true" means for each kind, in one table (`CHECKS`):
 - request_decided: an outcome stays true; only the request having vanished would drop it.
 
 Everything is read for the whole chunk of a run at once: the rows' `Lookup` (notifications.mails) holds the
-items, requests and late activities, and `Facts.load` adds at most five queries, whatever the number of rows.
+items, requests and late activities, and `Facts.load` adds a few queries, whatever the number of rows, and one
+per pending request the chunk's approval notices announce (the workflow's own `deciders_of`, which applies the
+separation of duties: no second copy of who decides).
 """
 
 from __future__ import annotations
