@@ -34,7 +34,7 @@ from plans.models import (
 )
 from reports.models import ReportExport
 from tests.workflow.world import World
-from workflow.models import ApprovalPolicy, AuditEntry, Delegation, TransitionRequest
+from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
 from workflow.models.policy import Chain, TargetKind, TransitionName
 from workflow.services import item_avvia, item_concludi
 
@@ -87,6 +87,7 @@ def build_aurelia_rows(world: World) -> Rows:
                 chain=Chain.AREA_HEAD,
             )
         ],
+        SeparationPolicy: [SeparationPolicy.objects.create(organization=world.aurelia)],
         Delegation: [
             Delegation.objects.create(
                 organization=world.aurelia,
@@ -150,6 +151,12 @@ def _activity_position(world: World) -> dict[str, Any]:
     return {"position": 9}
 
 
+def _free_the_policy_slot(world: World) -> dict[str, Any]:
+    """One separation policy per organization: the add form can only create Aurelia's once its row is gone."""
+    SeparationPolicy.objects.filter(organization=world.aurelia).delete()
+    return {}
+
+
 ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.Organization": lambda world: {"slug": "aurelia-bis", "name": "Comune di Aurelia bis"},
     "plans.OrganizationRole": lambda world: {"user": world.tommaso.pk},
@@ -163,6 +170,7 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.ActionSheet": lambda world: {"code": "AZ-2"},
     "plans.ActionSheetIndicator": _activity_position,
     "workflow.ApprovalPolicy": lambda world: {"transition": TransitionName.RIPRENDI.value},
+    "workflow.SeparationPolicy": _free_the_policy_slot,
     "notifications.Preference": lambda world: {"user": world.tommaso.pk},
     "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
     "auth.User": lambda world: {

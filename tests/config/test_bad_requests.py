@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from plans.models import Measurement
 from tests.workflow.world import World
+from workflow.api.tokens import token_create
 from workflow.models import TransitionRequest
 
 pytestmark = pytest.mark.django_db
@@ -46,8 +46,7 @@ def test_a_host_outside_allowed_hosts_answers_400(world: World, host: str) -> No
 
 
 def test_a_five_megabyte_body_on_the_api_answers_413_in_the_error_shape(world: World) -> None:
-    token = Token.objects.create(user=world.diana)
-    client = Client(headers={"authorization": f"Token {token.key}"})
+    client = Client(headers={"authorization": f"Token {token_create(user=world.diana)[1]}"})
     url = f"/api/indicators/{world.indicator.pk}/measurements/"
     note = "x" * FIVE_MB
     for response in (

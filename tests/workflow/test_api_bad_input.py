@@ -8,10 +8,10 @@ from typing import Any
 
 import pytest
 from django.test import Client
-from rest_framework.authtoken.models import Token
 
 from plans.models import Measurement
 from tests.workflow.world import World
+from workflow.api.tokens import token_create
 from workflow.models import Delegation, TransitionRequest
 
 pytestmark = pytest.mark.django_db
@@ -20,8 +20,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def diana(world: World) -> Client:
     """The director, calling with her API token as another system would."""
-    token = Token.objects.create(user=world.diana)
-    return Client(headers={"authorization": f"Token {token.key}"})
+    secret = token_create(user=world.diana)[1]
+    return Client(headers={"authorization": f"Token {secret}"})
 
 
 def refused(response: Any, status: int = 400) -> dict[str, Any]:

@@ -268,12 +268,12 @@ def test_a_director_sees_and_changes_only_the_separation_policy_of_her_organizat
     listing = client.get("/admin/workflow/separationpolicy/")
     assert listing.status_code == 200
     assert list(listing.context["cl"].queryset) == [own]
-    assert client.get(f"/admin/workflow/separationpolicy/{other.pk}/change/").status_code == 302  # not found
+    assert client.get(f"/admin/workflow/separationpolicy/{other.pk}/change/").status_code == 404
     changed = client.post(
         f"/admin/workflow/separationpolicy/{other.pk}/change/",
         {"organization": world.borgo.pk, "area_head_substitutes": "director", "director_substitutes": "nobody"},
     )
-    assert changed.status_code == 302
+    assert changed.status_code == 404
     assert SeparationPolicy.objects.get(pk=other.pk).area_head_substitutes == AreaHeadSubstitutes.HEADS_OR_DIRECTOR
     choices = client.get("/admin/workflow/separationpolicy/add/").context["adminform"].form.fields["organization"]
     assert list(choices.queryset) == [world.aurelia]
