@@ -7,12 +7,16 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import os
+import subprocess
+import sys
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
 
+from tests.conftest import REPO
 from tests.workflow.world import World
 from workflow.models import AuditEntry
 from workflow.services import approval_approve, item_avvia, item_concludi
@@ -101,6 +105,28 @@ def test_verify_audit_names_the_row_whose_content_the_owner_altered(committed: W
     assert "la voce è stata modificata" in err.getvalue()
     assert f"Le {altered.seq - 1} voci precedenti sono integre" in err.getvalue()
     assert verify(world.borgo.pk).intact  # the other body's chain is its own
+
+
+def test_the_command_exits_non_zero_naming_the_altered_row(committed: World) -> None:
+    """`manage.py verify_audit` as an operator runs it: its own process, on this test database."""
+    world = committed
+    item_avvia(actor=world.anna, item=world.activity)
+    altered = _aurelia_rows(world)[2]
+    _as_owner("UPDATE workflow_auditentry SET source = 'admin' WHERE id = %s", [altered.pk])
+    settings = connection.settings_dict
+    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
+    done = subprocess.run(
+        [sys.executable, str(REPO / "manage.py"), "verify_audit"],
+        env={**os.environ, "DATABASE_URL": f"postgres://{settings['USER']}@{host}:{port}/{settings['NAME']}"},
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 1
+    assert f"aurelia: catena interrotta alla voce n. {altered.seq} (id {altered.pk} del " in done.stderr
+    assert "borgo: " in done.stdout and "catena integra" in done.stdout
+    assert "Traceback" not in done.stderr
 
 
 def test_verify_audit_names_where_rows_were_removed(committed: World) -> None:
