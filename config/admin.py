@@ -32,8 +32,9 @@ from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin, InlineMod
 from django.contrib.admin.utils import get_fields_from_path, unquote
 from django.contrib.auth import get_user_model
 from django.core import checks
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import BooleanField, DateField, Model, Q, QuerySet
+from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
@@ -62,6 +63,30 @@ def through(model: type[Model], path: str, selector: Selector) -> Selector:
         return model._default_manager.filter(**{f"{path}__in": selector(user).values("pk")})
 
     return visible
+
+
+# Credentials kept in columns, whatever admin shows (or does not show) their model: no lookup reaches them.
+SECRET_COLUMNS = {
+    "auth.user": {"password"},
+    "knox.authtoken": {"digest", "token_key"},
+    "notifications.calendarfeed": {"token"},
+}
+
+
+def reaches_a_secret(model: type[Model], lookup: str) -> bool:
+    """Whether the lookup path from `model` ends on, or passes through, a column of SECRET_COLUMNS."""
+    for name in lookup.split(LOOKUP_SEP):
+        if name in SECRET_COLUMNS.get(model._meta.label_lower, set()):
+            return True
+        try:
+            field = model._meta.get_field(name)
+        except FieldDoesNotExist:
+            return False  # a lookup such as startswith: the path ends here
+        related = getattr(field, "related_model", None)
+        if related is None:
+            return False
+        model = related
+    return False
 
 
 def is_platform_operator(request: HttpRequest) -> bool:
@@ -246,8 +271,13 @@ class ScopedAdmin[M: Model](ScopedChoices[M], admin.ModelAdmin[M]):
         ]
 
     def lookup_allowed(self, lookup: str, value: str, request: HttpRequest) -> bool:
-        # A changelist filtered by ?token__startswith=… would give the secret away one character at a time.
-        return not self.is_secret(lookup) and super().lookup_allowed(lookup, value, request)
+        # A changelist filtered by ?token__startswith=… would give the secret away one character at a time, and
+        # so would one filtered through a relation (?auth_token_set__digest__startswith=… on the people).
+        return (
+            not self.is_secret(lookup)
+            and not reaches_a_secret(self.model, lookup)
+            and super().lookup_allowed(lookup, value, request)
+        )
 
 
 class PlatformOnlyAdmin[M: Model](ScopedAdmin[M]):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from config.admin import ScopedAdmin, through
+from config.admin import PlatformOnlyAdmin, ScopedAdmin, through
 from notifications.feeds import calendar_feed_rotate
 from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
 from plans.rules import visible_activities
@@ -50,7 +50,10 @@ class MessageAdmin(ScopedAdmin[Message]):
 
 
 @admin.register(Preference)
-class PreferenceAdmin(ScopedAdmin[Preference]):
+class PreferenceAdmin(PlatformOnlyAdmin[Preference]):
+    """A person's own choice (they make it on their profile page): others read it. A person may work for several
+    bodies: one body's director does not choose for them."""
+
     person_path = "user"
     list_display = ("user", "delivery", "language")
     list_filter = ("delivery", "language")
@@ -78,9 +81,11 @@ class MonitoringAnswerAdmin(ScopedAdmin[MonitoringAnswer]):
 
 
 @admin.register(CalendarFeed)
-class CalendarFeedAdmin(ScopedAdmin[CalendarFeed]):
+class CalendarFeedAdmin(PlatformOnlyAdmin[CalendarFeed]):
     """The token in a feed's address is a credential: nobody reads it here, not even a superuser. The admin
-    shows that a person has a feed and renews it; the person creates it on their profile page."""
+    shows that a person has a feed, and the platform operator renews it (a leaked address); the person creates
+    and renews it on their profile page. One body's director does not break the feed of a person who works
+    for other bodies too."""
 
     person_path = "user"
     secret_fields = ("token",)

@@ -10,6 +10,7 @@ chunk of due items at a time, in one transaction: a few queries per chunk, not a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections import defaultdict
 from collections.abc import Iterable
 from itertools import batched
@@ -24,6 +25,7 @@ from notifications.models import Message
 from notifications.schedule import Due, Rules, due_reminders, next_reminder_day
 from plans.models import OPEN_STATES, Activity, Area, Objective, Organization, OrganizationRole, WorkItem
 
+logger = logging.getLogger(__name__)
 INSERT_CHUNK = 1000  # rows per INSERT statement
 SCAN_CHUNK = 1000  # due items planned in one transaction
 PLANNED_FIELDS = (
@@ -191,8 +193,17 @@ def _plan_items(items: list[WorkItem], today: dt.date, rules: Rules) -> int:
             continue  # due stays due: the first working day picks it up
         end = item.planned_end
         assert end is not None
-        due.append((item, organization, end, due_reminders(end, today, rules, patron)))
-        following.append((item.pk, end, next_reminder_day(end, today, rules, patron)))
+        try:
+            reminders = due_reminders(end, today, rules, patron)
+            following_day = next_reminder_day(end, today, rules, patron)
+        except OverflowError:
+            # A deadline at the edge of the calendar (0001 or 9999, written in a document or by hand): no reminder
+            # can be counted from it. It must not stop the others' reminders: looked at again in a week.
+            logger.warning("%s: deadline %s out of the calendar's range, no reminder planned", target_of(item), end)
+            following.append((item.pk, end, today + dt.timedelta(days=7)))
+            continue
+        due.append((item, organization, end, reminders))
+        following.append((item.pk, end, following_day))
     heads = heads_by_objective(_objective(item).pk for item, _org, _end, reminders in due if _to_heads(item, reminders))
     rows = [
         Message(

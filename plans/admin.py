@@ -5,13 +5,12 @@ the platform operator's alone."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from django.contrib import admin
 from django.http import HttpRequest
 
 from config.admin import PlatformOnlyAdmin, ScopedAdmin, ScopedStackedInline, ScopedTabularInline, through
 from plans import admin_people  # noqa: F401  (registers the people's admins in place of django.contrib.auth's)
+from plans.admin_forms import ActivityForm, ObjectiveForm, ObjectiveReportForm, ParsedValueForm, PlanForm
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
@@ -26,10 +25,8 @@ from plans.models import (
     OrganizationRole,
     Plan,
 )
-from plans.models.activity import time_columns
 from plans.models.indicator import ParsedValue
-from plans.parsing import parse_time, parse_value
-from plans.rules import visible_activities, visible_indicators, visible_objectives
+from plans.rules import roles_of, visible_activities, visible_indicators, visible_objectives
 
 PARSED_TIME = ("kind", "start", "end", "checkpoints", "hint", "remark", "parsed")
 PARSED_VALUE = ("kind", "operator", "value", "numerator", "denominator", "date_value", "boolean", "parsed")
@@ -58,7 +55,24 @@ class OrganizationRoleAdmin(PlatformOnlyAdmin[OrganizationRole]):
 
 @admin.register(Area)
 class AreaAdmin(ScopedAdmin[Area]):
+    """Who heads an area, and who works in it, is power over its requests: the director's to set, and the
+    platform operator's. Others with admin access read their organizations' areas (and choose among them, say for
+    an objective) but change none."""
+
     organization_path = "organization"
+
+    def _directs(self, request: HttpRequest, obj: Area | None) -> bool:
+        directed = roles_of(request.user).director_of
+        return request.user.is_superuser or (obj.organization_id in directed if obj is not None else bool(directed))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._directs(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: Area | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._directs(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Area | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._directs(request, obj)
     list_display = ("code", "name", "organization", "head", "head_name", "parent")
     list_filter = ("organization",)
     search_fields = ("code", "name", "head_name", "head__username")
@@ -69,6 +83,7 @@ class AreaAdmin(ScopedAdmin[Area]):
 @admin.register(Plan)
 class PlanAdmin(ScopedAdmin[Plan]):
     organization_path = "organization"
+    form = PlanForm
     list_display = ("code", "title", "kind", "organization", "year_start", "year_end")
     list_filter = ("organization", "kind", "year_start")
     search_fields = ("code", "title")
@@ -76,6 +91,7 @@ class PlanAdmin(ScopedAdmin[Plan]):
 
 class ReportInline(ScopedStackedInline[ObjectiveReport, Objective]):
     model = ObjectiveReport
+    form = ObjectiveReportForm
     extra = 0
 
 
@@ -83,6 +99,7 @@ class ReportInline(ScopedStackedInline[ObjectiveReport, Objective]):
 class ObjectiveAdmin(ScopedAdmin[Objective]):
     organization_path = "plan__organization"
     visible = staticmethod(visible_objectives)
+    form = ObjectiveForm
     list_display = ("code", "short_title", "plan", "programme", "number", "state", "planned_end", "owner")
     list_filter = ("plan", "areas", "state", "typology")
     search_fields = ("code", "title", "description")
@@ -99,6 +116,7 @@ class ObjectiveAdmin(ScopedAdmin[Objective]):
 class ActivityAdmin(ScopedAdmin[Activity]):
     organization_path = "objective__plan__organization"
     visible = staticmethod(visible_activities)
+    form = ActivityForm  # parses the texts: the parsed columns are saved with them
     list_display = (
         "objective",
         "position",
@@ -129,13 +147,6 @@ class ActivityAdmin(ScopedAdmin[Activity]):
     def short_description(self, activity: Activity) -> str:
         return activity.description[:90]
 
-    def save_model(self, request: HttpRequest, obj: Activity, form: Any, change: bool) -> None:
-        year = obj.objective.plan.year_start
-        for prefix in ("planned", "actual"):
-            for field, value in time_columns(prefix, parse_time(getattr(obj, f"{prefix}_raw"), year=year)).items():
-                setattr(obj, field, value)
-        super().save_model(request, obj, form, change)
-
 
 class ParsedValueAdmin[M: ParsedValue](ScopedAdmin[M]):
     organization_path = "indicator__objective__plan__organization"
@@ -143,15 +154,12 @@ class ParsedValueAdmin[M: ParsedValue](ScopedAdmin[M]):
     list_filter = ("indicator__objective__plan", "kind", "parsed")
     search_fields = ("raw", "indicator__name", "indicator__objective__code")
     autocomplete_fields = ("indicator",)
-
-    def save_model(self, request: HttpRequest, obj: M, form: Any, change: bool) -> None:
-        for field, value in ParsedValue.spec_values(parse_value(obj.raw)).items():
-            setattr(obj, field, value)
-        super().save_model(request, obj, form, change)
+    form = ParsedValueForm  # type: ignore[assignment]  # parses the raw value: the parsed columns saved with it
 
 
 class TargetInline(ScopedTabularInline[IndicatorTarget, Indicator]):
     model = IndicatorTarget
+    form = ParsedValueForm  # type: ignore[assignment]
     fields = ("year", "raw", *PARSED_VALUE)
     readonly_fields = PARSED_VALUE
     extra = 0
@@ -183,6 +191,7 @@ class MeasurementAdmin(ParsedValueAdmin[Measurement]):
 
 @admin.register(ObjectiveReport)
 class ObjectiveReportAdmin(ScopedAdmin[ObjectiveReport]):
+    form = ObjectiveReportForm
     organization_path = "objective__plan__organization"
     visible = staticmethod(through(ObjectiveReport, "objective", visible_objectives))
     list_display = ("objective", "date")

@@ -6,13 +6,19 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
 from django.db.models import Model, Q, QuerySet
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from config.admin import ScopedAdmin, ScopedTabularInline
 from plans.rules import roles_of, visible_activities, visible_objectives
+from workflow.errors import InvalidInput, NotAllowed, NotVisible, WorkflowError
 from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
+from workflow.services import delegation_check, delegation_create, delegation_revoke
 
 
 def _on_visible_items[M: Model](model: type[M]) -> Any:
@@ -105,19 +111,87 @@ class ApprovalPolicyAdmin(ScopedAdmin[ApprovalPolicy]):
     list_filter = ("organization", "target_kind", "transition")
 
 
+class DelegationForm(forms.ModelForm[Delegation]):
+    """A new delegation, checked by the service that the API uses (delegation_check): who may name whom, the
+    separation of duties, the dates. A non-superuser names a substitute for themselves only."""
+
+    actor: Any = None  # who delegates: the person logged in, or the delegator the platform operator chose
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        actor = self.actor or cleaned.get("delegator")
+        fields = ("organization", "substitute", "starts_on", "ends_on")
+        if actor is None or any(cleaned.get(name) is None for name in fields):
+            return cleaned
+        try:
+            delegation_check(actor=actor, **{name: cleaned[name] for name in fields})
+        except InvalidInput as error:  # each message with the service's code (sod_auditor, invalid...)
+            for name, texts in error.fields.items():
+                for text in texts:
+                    self.add_error(name if name in self.fields else None, ValidationError(text, code=error.code))
+        except (NotAllowed, NotVisible) as error:
+            self.add_error(None, ValidationError(error.message, code=error.code))
+        return cleaned
+
+
 @admin.register(Delegation)
 class DelegationAdmin(ScopedAdmin[Delegation]):
-    """Absences can be recorded here too; a delegation is ended by revoking it, never deleted."""
+    """Absences can be recorded here too, through the same service as the API; a delegation is never changed
+    nor deleted, only ended early with the action below."""
 
     organization_path = "organization"
+    form = DelegationForm
     list_display = ("delegator", "substitute", "organization", "starts_on", "ends_on", "revoked_at")
     list_filter = ("organization",)
     search_fields = ("delegator__username", "substitute__username", "reason")
     autocomplete_fields = ("delegator", "substitute")
-    readonly_fields = ("created_at",)
+    readonly_fields = ("created_at", "revoked_at")
+    actions = ("revoke",)
+
+    def get_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = ["organization", "delegator", "substitute", "starts_on", "ends_on", "reason"]
+        if not request.user.is_superuser:
+            fields.remove("delegator")  # one delegates for oneself
+        return fields if obj is None else [*fields, "created_at", "revoked_at"]
+
+    def get_form(self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any) -> Any:
+        form = super().get_form(request, obj, change=change, **kwargs)
+        return type(form.__name__, (form,), {"actor": None if request.user.is_superuser else request.user})
+
+    def save_model(self, request: HttpRequest, obj: Delegation, form: Any, change: bool) -> None:
+        delegator = obj.delegator if request.user.is_superuser else request.user
+        created = delegation_create(
+            actor=delegator,
+            organization=obj.organization,
+            substitute=obj.substitute,
+            starts_on=obj.starts_on,
+            ends_on=obj.ends_on,
+            reason=obj.reason,
+        )
+        obj.pk, obj.delegator, obj.created_at = created.pk, created.delegator, created.created_at
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        # The changelist's action needs the change permission; a delegation itself is never edited.
+        return obj is None and super().has_change_permission(request, obj)
 
     def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+    @admin.action(description=_("Revoca le deleghe scelte (restano come storia)"), permissions=["change"])
+    def revoke(self, request: HttpRequest, queryset: QuerySet[Delegation]) -> None:
+        revoked = 0
+        for delegation in queryset.filter(revoked_at__isnull=True):
+            try:
+                delegation_revoke(actor=request.user, delegation=delegation)
+            except WorkflowError as error:
+                self.message_user(request, f"{delegation}: {error.message}", messages.WARNING)
+            else:
+                revoked += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d delega revocata.", "%(count)d deleghe revocate.", revoked) % {"count": revoked},
+            messages.SUCCESS,
+        )
 
 
 @admin.register(SeparationPolicy)

@@ -24,8 +24,8 @@ def admin_url(model: type[Model], view: str, *args: Any) -> str:
 
 
 def object_id(obj: Model) -> Any:
-    """The id in the row's admin address (DRF's token admin addresses tokens by their user)."""
-    return obj.user_id if obj._meta.label == "authtoken.TokenProxy" else obj.pk  # type: ignore[attr-defined]
+    """The id in the row's admin address."""
+    return obj.pk
 
 
 def _posted(value: Any) -> Any:

@@ -143,3 +143,19 @@ def test_the_director_gets_one_digest_a_week_from_its_first_working_day(world: W
         ("2026-06-01", "director_digest", "diana", "2026-W23"),
         ("2026-06-08", "director_digest", "diana", "2026-W24"),
     ]
+
+
+@pytest.mark.parametrize("edge", [dt.date(1, 1, 2), dt.date(9999, 12, 31)])
+def test_a_deadline_at_the_edge_of_the_calendar_does_not_stop_the_others_reminders(
+    world: World, edge: dt.date
+) -> None:
+    """A date such as 0001-01-02, written in a document, cannot be counted back from: that item is looked at
+    again in a week, and every other item gets its reminders as usual."""
+    broken = Activity.objects.create(
+        objective=world.objective, position=9, description="Data sbagliata", planned_end=edge, owner=world.sara
+    )
+    day = dt.date(2026, 6, 10)  # activity 1 (due 30 June) gets its 14-working-day reminder today
+    plan_deadline_reminders(day)
+    assert planned() == [("2026-06-10", "deadline", "sara", "2026-06-30:14")]
+    broken.refresh_from_db()
+    assert broken.next_reminder_on == day + dt.timedelta(days=7)

@@ -12,8 +12,8 @@ from django.db import DatabaseError, connection, transaction
 
 from plans.models import Activity, Objective, Plan
 from tests.workflow.world import World
-from workflow.models import TransitionRequest
-from workflow.services.core import lock_item, lock_request
+from workflow.models import AuditEntry, TransitionRequest
+from workflow.services.core import audit, lock_item, lock_request
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -68,15 +68,17 @@ def test_a_transition_locks_its_activity_and_objective_but_not_the_plan(world: W
 
 
 def test_a_decision_locks_the_request_and_its_item_but_not_the_plan(world: World) -> None:
-    request = TransitionRequest.objects.create(
-        organization=world.aurelia,
-        activity=world.activity,
-        transition="concludi",
-        from_state="avviato",
-        steps=["area_head"],
-        current_step="area_head",
-        requested_by=world.sara,
-    )
+    with transaction.atomic():  # a request commits with its row in the trail, or the database refuses it
+        request = TransitionRequest.objects.create(
+            organization=world.aurelia,
+            activity=world.activity,
+            transition="concludi",
+            from_state="avviato",
+            steps=["area_head"],
+            current_step="area_head",
+            requested_by=world.sara,
+        )
+        audit(request, AuditEntry.Event.REQUESTED, world.sara)
     with held_elsewhere(lambda: lock_request(TransitionRequest.objects.get(pk=request.pk))):
         assert is_locked(TransitionRequest.objects.filter(pk=request.pk))
         assert is_locked(Activity.objects.filter(pk=world.activity.pk))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import pgtrigger
 import pytest
 from django.contrib.auth.models import Permission, User
 from django.core.exceptions import ValidationError
@@ -21,6 +20,7 @@ from django.test import Client
 
 from plans.models import Activity, Area, OrganizationRole, WorkState
 from plans.rules import roles_of
+from tests.roles import triggers_off
 from tests.workflow.test_api import assert_error, client_for
 from tests.workflow.world import World
 from workflow.errors import InvalidInput
@@ -113,7 +113,7 @@ def test_the_database_refuses_a_delegation_row_naming_the_oiv(world: World) -> N
 
 def test_an_oiv_holding_a_delegation_written_before_the_check_cannot_approve(world: World) -> None:
     # A row as a database of before this check may hold it: written with the trigger switched off.
-    with pgtrigger.ignore("workflow.Delegation:delegation_never_to_the_auditor"):
+    with triggers_off():
         Delegation.objects.create(
             organization=world.aurelia, delegator=world.diana, substitute=world.otto, starts_on=START, ends_on=END
         )

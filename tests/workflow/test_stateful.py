@@ -33,7 +33,6 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from zoneinfo import ZoneInfo
 
-import pgtrigger
 import time_machine
 from django.db import transaction
 from hypothesis import HealthCheck, currently_in_test_context, event, settings
@@ -41,6 +40,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule, run_state_machine_as_test
 
 from plans.models import Activity, Objective, WorkItem, WorkState
+from tests.roles import triggers_off
 from tests.workflow.world import World, build_world
 from workflow.errors import InvalidInput, NotAllowed, NotVisible, WorkflowError
 from workflow.models import (
@@ -169,7 +169,7 @@ class WorkflowMachine(RuleBasedStateMachine):
     def _stand_in(self) -> None:
         users, period = self.world.users, {"starts_on": TODAY, "ends_on": TODAY + dt.timedelta(days=14)}
         for substitute, (delegator, _step) in STANDS_IN.items():
-            with pgtrigger.ignore("workflow.Delegation:delegation_never_to_the_auditor"):
+            with triggers_off():
                 Delegation.objects.create(
                     organization=self.world.aurelia, delegator=users[delegator], substitute=users[substitute], **period
                 )

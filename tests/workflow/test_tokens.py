@@ -196,6 +196,21 @@ def test_the_admin_password_form_revokes_the_tokens(world: World) -> None:
     assert_dead(secret)
 
 
+def test_disabling_the_password_in_the_admin_revokes_the_tokens(world: World) -> None:
+    """`set_unusable_password()` is no password change for Django's validators: the tokens go all the same."""
+    secret = new_token()["token"]
+    operator = User.objects.create_superuser("operatore", "operatore@example.it", "segreta")
+    client = Client()
+    client.force_login(operator)
+    changed = client.post(
+        f"/admin/auth/user/{world.anna.pk}/password/", {"usable_password": "false", "unset-password": "1"}
+    )
+    assert changed.status_code == 302, page_text(changed)
+    world.anna.refresh_from_db()
+    assert not world.anna.has_usable_password()
+    assert_dead(secret)
+
+
 @pytest.mark.parametrize("hashers", [["django.contrib.auth.hashers.PBKDF2PasswordHasher"]])
 def test_a_hash_upgrade_at_login_is_not_a_password_change(world: World, settings: Settings, hashers: list[str]) -> None:
     secret = new_token()["token"]  # anna's password is stored with the tests' MD5 hasher

@@ -67,6 +67,18 @@ class RevokeTokensOnPasswordChange:
         return _("Cambiando la password revochi tutti i tuoi token per l'API.")
 
 
+def revoke_tokens_when_password_disabled(sender: Any, instance: Any, update_fields: Any = None, **kwargs: Any) -> None:
+    """pre_save of the user: `set_unusable_password()` (the admin's "disable password-based authentication") is no
+    `password_changed()`, yet it must shut the tokens made with the password out as well."""
+    if instance.pk is None or instance.has_usable_password():
+        return
+    if update_fields is not None and "password" not in update_fields:
+        return
+    stored = type(instance)._default_manager.filter(pk=instance.pk).values_list("password", flat=True).first()
+    if stored is not None and stored != instance.password:
+        token_revoke_all(user=instance)
+
+
 class InactiveAccount(exceptions.AuthenticationFailed):
     pass
 

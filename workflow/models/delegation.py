@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 
-import pgtrigger
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -17,18 +16,6 @@ from plans.models import Organization
 class DelegationQuerySet(models.QuerySet["Delegation"]):
     def active_on(self, day: dt.date) -> DelegationQuerySet:
         return self.filter(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)
-
-
-# The database's own check, for writes that bypass the services and the admin (workflow.separation).
-_NEVER_TO_THE_AUDITOR = """
-IF EXISTS (SELECT 1 FROM plans_organizationrole
-           WHERE organization_id = NEW.{columns.organization} AND user_id = NEW.{columns.substitute}
-             AND role = 'auditor') THEN
-  RAISE EXCEPTION 'sod_auditor: the auditor of the organization is never a substitute'
-    USING ERRCODE = 'check_violation';
-END IF;
-RETURN NEW;
-"""
 
 
 class Delegation(models.Model):
@@ -66,16 +53,7 @@ class Delegation(models.Model):
                 condition=~models.Q(substitute=models.F("delegator")), name="delegation_to_someone_else"
             ),
         ]
-        triggers = [
-            # Only when the substitute or the organization is written: revoking a delegation whose substitute
-            # has since become the auditor must still work (the decision-time check refuses their decisions).
-            pgtrigger.Trigger(
-                name="delegation_never_to_the_auditor",
-                operation=pgtrigger.Insert | pgtrigger.UpdateOf("substitute_id", "organization_id"),
-                when=pgtrigger.Before,
-                func=pgtrigger.Func(_NEVER_TO_THE_AUDITOR),
-            ),
-        ]
+        # The auditor is never a substitute, checked by the database too: workflow/trail/guards.py.
 
     def __str__(self) -> str:
         return f"{self.delegator} → {self.substitute} ({self.starts_on:%d/%m/%Y}–{self.ends_on:%d/%m/%Y})"

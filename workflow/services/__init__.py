@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from workflow.services.core import Outcome
 from workflow.services.decisions import approval_approve, approval_reject, request_withdraw
-from workflow.services.delegations import delegation_create, delegation_revoke
+from workflow.services.delegations import delegation_check, delegation_create, delegation_revoke
 from workflow.services.measurements import measurement_record
 from workflow.services.transitions import item_avvia, item_concludi, item_riapri, item_rinvia, item_riprendi
 
@@ -13,6 +13,7 @@ __all__ = [
     "Outcome",
     "approval_approve",
     "approval_reject",
+    "delegation_check",
     "delegation_create",
     "delegation_revoke",
     "item_avvia",

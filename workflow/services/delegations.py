@@ -26,6 +26,33 @@ def delegation_create(
     ends_on: dt.date,
     reason: str = "",
 ) -> Delegation:
+    """`actor` names `substitute` for an absence from `starts_on` to `ends_on`: checked (delegation_check), then
+    written."""
+    delegation_check(
+        actor=actor, organization=organization, substitute=substitute, starts_on=starts_on, ends_on=ends_on
+    )
+    try:
+        with transaction.atomic():  # a refused insert rolls back to here, whoever calls
+            return Delegation.objects.create(
+                organization=organization,
+                delegator=actor,
+                substitute=substitute,
+                starts_on=starts_on,
+                ends_on=ends_on,
+                reason=reason,
+            )
+    except IntegrityError as error:  # the database's trigger: made the auditor since the check
+        if SOD_AUDITOR not in str(error):
+            raise
+        message = _("L'OIV (organismo di valutazione) non può fare da sostituto: scegli un'altra persona.")
+        raise InvalidInput(message, code=SOD_AUDITOR, fields={"substitute": [message]}) from error
+
+
+def delegation_check(
+    *, actor: Any, organization: Organization, substitute: Any, starts_on: dt.date, ends_on: dt.date
+) -> None:
+    """Whether `actor` may name `substitute` for those days: NotVisible, NotAllowed or InvalidInput (with the
+    fields) when not. The API and the admin's form ask this before anything is written."""
     if organization.pk not in roles_of(actor).member_of:
         raise NotVisible(_("Ente non trovato."))
     if not roles_held(actor, organization.pk):  # directors and area heads decide: only they have something to delegate
@@ -51,21 +78,6 @@ def delegation_create(
     problems = window.check("starts_on", starts_on) | window.check("ends_on", ends_on) | problems
     if problems:
         raise InvalidInput(message, code=code, fields=problems)
-    try:
-        with transaction.atomic():  # a refused insert rolls back to here, whoever calls
-            return Delegation.objects.create(
-                organization=organization,
-                delegator=actor,
-                substitute=substitute,
-                starts_on=starts_on,
-                ends_on=ends_on,
-                reason=reason,
-            )
-    except IntegrityError as error:  # the database's trigger: made the auditor since the check above
-        if SOD_AUDITOR not in str(error):
-            raise
-        message = _("L'OIV (organismo di valutazione) non può fare da sostituto: scegli un'altra persona.")
-        raise InvalidInput(message, code=SOD_AUDITOR, fields={"substitute": [message]}) from error
 
 
 def delegation_revoke(*, actor: Any, delegation: Delegation) -> Delegation:

@@ -19,7 +19,9 @@ from dataclasses import dataclass
 
 from django.db import connection
 
-TABLE = "workflow_auditentry"
+from workflow.trail.guards import SEARCH_PATH
+
+TABLE = "public.workflow_auditentry"  # qualified: a temporary table of that name must not stand in
 # Separators between the previous hash, the place in the chain and the body, and between the columns.
 RECORD, UNIT = "\x1e", "\x1f"
 NULL = "\\N"
@@ -56,7 +58,8 @@ def chain_hash(prev_hash: str, seq: int, body: str) -> str:
 
 # Stamp: the time and transaction are the database's, and a new row is never born sealed.
 STAMP_SQL = f"""
-CREATE OR REPLACE FUNCTION traguardi_audit_stamp() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION traguardi_audit_stamp() RETURNS trigger LANGUAGE plpgsql
+{SEARCH_PATH} AS $$
 BEGIN
     NEW.at := clock_timestamp();
     NEW.txid := txid_current();
@@ -76,9 +79,9 @@ CREATE TRIGGER traguardi_audit_stamp BEFORE INSERT ON {TABLE}
 # transactions.
 SEAL_SQL = f"""
 CREATE OR REPLACE FUNCTION traguardi_audit_seal(org bigint) RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER {SEARCH_PATH} AS $$
 DECLARE
-    r {TABLE}%ROWTYPE;
+    r public.workflow_auditentry%ROWTYPE;
     last_seq bigint;
     last_hash text;
 BEGIN
@@ -100,7 +103,7 @@ BEGIN
     END LOOP;
 END $$;
 CREATE OR REPLACE FUNCTION traguardi_audit_seal_all() RETURNS void
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog, public AS $$
+LANGUAGE plpgsql SECURITY DEFINER {SEARCH_PATH} AS $$
 DECLARE
     org bigint;
 BEGIN
@@ -110,7 +113,8 @@ BEGIN
         PERFORM traguardi_audit_seal(org);
     END LOOP;
 END $$;
-CREATE OR REPLACE FUNCTION traguardi_audit_seal_row() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION traguardi_audit_seal_row() RETURNS trigger LANGUAGE plpgsql
+{SEARCH_PATH} AS $$
 BEGIN
     -- The first row's trigger seals every row the transaction wrote; the others find their row sealed. (Asked by
     -- the row's id: the unsealed rows' index still lists every row sealed in this transaction, until it ends.)
@@ -126,7 +130,8 @@ CREATE CONSTRAINT TRIGGER traguardi_audit_seal AFTER INSERT ON {TABLE}
 
 # Protect: nothing changes or goes, but the one update that seals a new row (its content untouched).
 PROTECT_SQL = f"""
-CREATE OR REPLACE FUNCTION traguardi_audit_protect() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION traguardi_audit_protect() RETURNS trigger LANGUAGE plpgsql
+{SEARCH_PATH} AS $$
 BEGIN
     IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
         AND (to_jsonb(NEW) - '{{seq,prev_hash,hash}}'::text[]) = (to_jsonb(OLD) - '{{seq,prev_hash,hash}}'::text[]) THEN

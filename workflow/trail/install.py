@@ -16,13 +16,14 @@ from django.db.models import Model
 
 from workflow.models import Approval, AuditEntry, TransitionRequest
 from workflow.trail.chain import CHAIN_SQL, seal_pending
+from workflow.trail.guards import GUARDS_SQL
 from workflow.trail.tracking import tracking_sql
 
 MARKER = "traguardi_audit_seal(bigint)"
 
 
 def _installed_sql() -> str:
-    return CHAIN_SQL + tracking_sql()
+    return CHAIN_SQL + GUARDS_SQL + tracking_sql()
 
 
 def install_trail(using: str = "default") -> bool:

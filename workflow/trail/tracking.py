@@ -28,6 +28,7 @@ from plans.models import (
     Plan,
 )
 from workflow.models import ApprovalPolicy, Delegation, SeparationPolicy
+from workflow.trail.guards import SEARCH_PATH
 
 
 @dataclass(frozen=True)
@@ -87,7 +88,7 @@ def organization_sql(tracked: Tracked, row: str) -> str:
         if not expression:
             expression = f"{row}.{column}"
         else:
-            table, key = _q(model._meta.db_table), _q(model._meta.pk.column)
+            table, key = f"public.{_q(model._meta.db_table)}", _q(model._meta.pk.column)
             expression = f"(SELECT {column} FROM {table} WHERE {key} = {expression})"
         model = field.related_model  # type: ignore[assignment]
     return expression
@@ -107,10 +108,10 @@ def _changed_condition(tracked: Tracked) -> str:
 
 
 def history_sql(tracked: Tracked) -> str:
-    table, function = _q(tracked.table), function_name(tracked)
+    table, function = f"public.{_q(tracked.table)}", function_name(tracked)
     ignored = "{" + ",".join(tracked.ignored) + "}"
     return f"""
-CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql {SEARCH_PATH} AS $$
 DECLARE
     _row record;
     _before jsonb;
@@ -127,8 +128,8 @@ BEGIN
             RETURN NULL;
         END IF;
     END IF;
-    INSERT INTO workflow_auditentry (organization_id, event, subject, subject_id, before, after, actor_id, source,
-        transition, from_state, to_state, comment, prev_hash, hash)
+    INSERT INTO public.workflow_auditentry (organization_id, event, subject, subject_id, before, after, actor_id,
+        source, transition, from_state, to_state, comment, prev_hash, hash)
     VALUES ({organization_sql(tracked, "_row")},
         CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'changed' ELSE 'deleted' END,
         '{tracked.label}', _row.{_q(tracked.model._meta.pk.column)}, _before, _after,
