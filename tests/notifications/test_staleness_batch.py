@@ -20,7 +20,8 @@ from notifications.models import Message, MonitoringRound
 from notifications.staleness import judge
 from plans.models import Activity, Objective, WorkState
 from tests.workflow.world import World
-from workflow.models import Step, TransitionName, TransitionRequest
+from workflow.models import AuditEntry, Step, TransitionName, TransitionRequest
+from workflow.services.core import audit
 
 pytestmark = pytest.mark.django_db
 ROME = ZoneInfo("Europe/Rome")
@@ -35,9 +36,10 @@ def memory_mail(settings: Settings) -> Iterator[None]:
 
 
 def pending_request(item: Activity | Objective, by: User, step: Step) -> TransitionRequest:
-    """A request awaiting `step`, written directly: these tests are about reading it."""
+    """A request awaiting `step`, written directly (these tests are about reading it), with its row in the trail:
+    the database accepts a request only with one (workflow/trail/guards.py)."""
     target = {"activity": item} if isinstance(item, Activity) else {"objective": item}
-    return TransitionRequest.objects.create(
+    request = TransitionRequest.objects.create(
         organization=item.objective.plan.organization if isinstance(item, Activity) else item.plan.organization,
         transition=TransitionName.RINVIA,
         from_state=WorkState.PROGRAMMATO,
@@ -48,6 +50,8 @@ def pending_request(item: Activity | Objective, by: User, step: Step) -> Transit
         new_planned_end=dt.date(2026, 9, 30),
         **target,
     )
+    audit(request, AuditEntry.Event.REQUESTED, by)
+    return request
 
 
 def people_with_everything(world: World, count: int, first: int = 0) -> None:
