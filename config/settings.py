@@ -138,6 +138,9 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missing one at every start
 # Production serves collected, compressed files with hashed names (cached for a year) through WhiteNoise;
 # STATIC_MANIFEST=true needs `collectstatic` first, which the Docker image runs at build time.
+# Uploaded files (the evidence of indicator values), through Django's storage API: a folder under var/ by default;
+# served only by the application's own views, which check who may see them (never as public MEDIA_URL files).
+MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {

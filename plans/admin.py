@@ -5,6 +5,8 @@ the platform operator's alone."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
 from django.http import HttpRequest
 
@@ -17,8 +19,10 @@ from plans.models import (
     Activity,
     Area,
     Indicator,
+    IndicatorMotivation,
     IndicatorTarget,
     Measurement,
+    MeasurementEvidence,
     Objective,
     ObjectiveReport,
     Organization,
@@ -187,6 +191,34 @@ class MeasurementAdmin(ParsedValueAdmin[Measurement]):
     visible = staticmethod(through(Measurement, "indicator", visible_indicators))
     list_display = ("indicator", "year", "measured_on", "raw", "kind", "value", "parsed", "recorded_by", "recorded_at")
     readonly_fields = (*PARSED_VALUE, "recorded_at")  # type: ignore[assignment]
+
+
+@admin.register(MeasurementEvidence)
+class MeasurementEvidenceAdmin(ScopedAdmin[MeasurementEvidence]):
+    """Read-only: files are added and downloaded on the indicator's page, which checks who may see them."""
+
+    organization_path = "measurement__indicator__objective__plan__organization"
+    visible = staticmethod(through(MeasurementEvidence, "measurement__indicator", visible_indicators))
+    list_display = ("name", "measurement", "content_type", "size", "uploaded_by", "uploaded_at")
+    fields = ("measurement", "name", "content_type", "size", "uploaded_by", "uploaded_at")
+    readonly_fields = fields
+    list_select_related = ("measurement", "uploaded_by")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+
+@admin.register(IndicatorMotivation)
+class IndicatorMotivationAdmin(ScopedAdmin[IndicatorMotivation]):
+    organization_path = "indicator__objective__plan__organization"
+    visible = staticmethod(through(IndicatorMotivation, "indicator", visible_indicators))
+    list_display = ("indicator", "year", "written_by", "written_at")
+    list_filter = ("year",)
+    search_fields = ("text", "indicator__name", "indicator__objective__code")
+    autocomplete_fields = ("indicator",)
 
 
 @admin.register(ObjectiveReport)

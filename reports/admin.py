@@ -6,7 +6,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from config.admin import ScopedAdmin
-from reports.models import ReportExport
+from reports.models import RelazioneChapter, ReportExport
 
 
 @admin.register(ReportExport)
@@ -29,3 +29,13 @@ class ReportExportAdmin(ScopedAdmin[ReportExport]):
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
+
+
+@admin.register(RelazioneChapter)
+class RelazioneChapterAdmin(ScopedAdmin[RelazioneChapter]):
+    """The director writes these chapters on the Relazione's page; the admin shows them to those who see the plan."""
+
+    organization_path = "plan__organization"
+    list_display = ("plan", "year", "kind", "written_by", "written_at")
+    list_filter = ("year", "kind")
+    search_fields = ("text", "plan__code")

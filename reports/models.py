@@ -63,3 +63,31 @@ class ReportExport(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in self.PENDING
+
+
+class RelazioneChapter(models.Model):
+    """A chapter of the Relazione that the director writes in the application: its presentation, the context, and
+    how the report was drawn up. One per plan, year and kind; its changes are in the audit trail."""
+
+    class Kind(models.TextChoices):
+        PRESENTATION = "presentation", _("presentazione")
+        CONTEXT = "context", _("contesto e risorse")
+        PROCESS = "process", _("processo di redazione")
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="chapters", verbose_name=_("piano"))
+    year = models.PositiveSmallIntegerField(_("anno"))
+    kind = models.CharField(_("capitolo"), max_length=20, choices=Kind.choices)
+    text = models.TextField(_("testo"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scritto da")
+    )
+    written_at = models.DateTimeField(_("scritto il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("capitolo della Relazione")
+        verbose_name_plural = _("capitoli della Relazione")
+        ordering = ["plan", "year", "kind"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year", "kind"], name="one_chapter_per_kind")]
+
+    def __str__(self) -> str:
+        return f"{self.plan} {self.year}: {self.get_kind_display()}"

@@ -17,6 +17,17 @@ REPO = Path(__file__).resolve().parent.parent
 SEEDS = SEEDS_DIR
 
 
+@pytest.fixture(scope="session")
+def media_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("media")
+
+
+@pytest.fixture(autouse=True)
+def _media_in_a_temporary_folder(settings: Settings, media_root: Path) -> None:
+    # Uploaded files (evidence) go to a folder of the test run, never to the checkout's var/.
+    settings.MEDIA_ROOT = media_root
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Settings) -> None:
     # The production hasher is slow on purpose; tests log in many times.

@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from plans.models.plan import Objective
@@ -103,6 +106,16 @@ class Measurement(ParsedValue):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, verbose_name=_("registrato da")
     )
     recorded_at = models.DateTimeField(_("registrato il"), auto_now_add=True)
+    # Where the organization wants it, the area head confirms a value recorded by staff.
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confermato da"),
+    )
+    confirmed_at = models.DateTimeField(_("confermato il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("valore consuntivo")
@@ -111,3 +124,54 @@ class Measurement(ParsedValue):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.raw}"
+
+
+def evidence_path(evidence: MeasurementEvidence, filename: str) -> str:
+    """Under the organization and a random folder: a stored name says nothing and never collides."""
+    organization = evidence.measurement.indicator.objective.plan.organization_id
+    return f"evidenze/{organization}/{uuid.uuid4().hex}/{filename}"
+
+
+class MeasurementEvidence(models.Model):
+    """A file that documents a measurement (a register, a minute, a count): kept through Django's storage API, so
+    that object storage can serve it later, and never served but to those who see the indicator."""
+
+    measurement = models.ForeignKey(Measurement, on_delete=models.CASCADE, related_name="evidence")
+    file = models.FileField(_("file"), upload_to=evidence_path, max_length=300)
+    name = models.CharField(_("nome del file"), max_length=200, help_text=_("Come è stato caricato."))
+    content_type = models.CharField(_("tipo"), max_length=100)
+    size = models.PositiveIntegerField(_("dimensione (byte)"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("caricato da")
+    )
+    uploaded_at = models.DateTimeField(_("caricato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("documentazione del valore")
+        verbose_name_plural = _("documentazione dei valori")
+        ordering = ["measurement", "uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class IndicatorMotivation(models.Model):
+    """Why an indicator missed its target in a year: the area head's motivation, which the Relazione's annex of
+    deviations prints beside the figures. One per indicator and year; its changes are in the audit trail."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="motivations")
+    year = models.PositiveSmallIntegerField(_("anno"))
+    text = models.TextField(_("motivazione"))
+    written_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("scritta da")
+    )
+    written_at = models.DateTimeField(_("scritta il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("motivazione dello scostamento")
+        verbose_name_plural = _("motivazioni degli scostamenti")
+        ordering = ["indicator", "year"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="one_motivation_per_year")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.year}"

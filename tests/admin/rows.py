@@ -18,6 +18,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission, User
+from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
@@ -26,13 +27,15 @@ from notifications.models import CalendarFeed, Message, MonitoringAnswer, Monito
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
+    IndicatorMotivation,
     IndicatorTarget,
     Measurement,
+    MeasurementEvidence,
     ObjectiveReport,
     OrganizationRole,
     WorkState,
 )
-from reports.models import ReportExport
+from reports.models import RelazioneChapter, ReportExport
 from tests.workflow.world import World
 from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
 from workflow.models.policy import Chain, TargetKind, TransitionName
@@ -57,6 +60,7 @@ def make_it_office_director(world: World) -> User:
 
 def build_aurelia_rows(world: World) -> Rows:
     plan, objective, activity, indicator = world.plan, world.objective, world.activity, world.indicator
+    measured = Measurement.objects.create(indicator=indicator, year=2026, raw="40", recorded_by=world.sara)
     item_avvia(actor=world.sara, item=activity)
     pending = item_concludi(actor=world.sara, item=activity).request
     sheet = ActionSheet.objects.create(plan=plan, code="AZ-1", title="Sportello unico", area=world.social)
@@ -73,7 +77,22 @@ def build_aurelia_rows(world: World) -> Rows:
         activity._meta.model: [activity, world.second_activity],
         indicator._meta.model: [indicator],
         IndicatorTarget: [IndicatorTarget.objects.create(indicator=indicator, year=2026, raw="100")],
-        Measurement: [Measurement.objects.create(indicator=indicator, year=2026, raw="40", recorded_by=world.sara)],
+        Measurement: [measured],
+        MeasurementEvidence: [
+            MeasurementEvidence.objects.create(
+                measurement=measured,
+                file=ContentFile(b"Registro degli accessi di Aurelia", name="registro-aurelia.txt"),
+                name="registro-aurelia.txt",
+                content_type="text/plain",
+                size=33,
+                uploaded_by=world.sara,
+            )
+        ],
+        IndicatorMotivation: [
+            IndicatorMotivation.objects.create(
+                indicator=indicator, year=2026, text="Sportelli di Aurelia chiusi per lavori", written_by=world.anna
+            )
+        ],
         ObjectiveReport: [ObjectiveReport.objects.create(objective=objective, date=month, text="Avviata la mappatura")],
         ActionSheet: [sheet],
         ActionSheetIndicator: [ActionSheetIndicator.objects.create(sheet=sheet, position=1, text="Accessi")],
@@ -128,6 +147,11 @@ def build_aurelia_rows(world: World) -> Rows:
                 plan=plan, year=2026, fmt="pdf", requested_by=world.diana, requested_at=timezone.now()
             )
         ],
+        RelazioneChapter: [
+            RelazioneChapter.objects.create(
+                plan=plan, year=2026, kind="presentation", text="Il Comune di Aurelia presenta", written_by=world.diana
+            )
+        ],
         User: [world.users[name] for name in ("diana", "anna", "bruno", "sara", "tommaso", "otto")],
         Group: [personnel],
     }
@@ -166,6 +190,8 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.Activity": _activity_position,
     "plans.Indicator": _activity_position,
     "plans.IndicatorTarget": lambda world: {"year": 2027},
+    "plans.IndicatorMotivation": lambda world: {"year": 2027},
+    "reports.RelazioneChapter": lambda world: {"kind": "context"},
     "plans.ObjectiveReport": lambda world: {"date": "2026-06-01"},
     "plans.ActionSheet": lambda world: {"code": "AZ-2"},
     "plans.ActionSheetIndicator": _activity_position,

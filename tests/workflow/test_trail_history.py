@@ -16,6 +16,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from plans.models import Activity, OrganizationRole
+from reports.models import RelazioneChapter
 from tests.plans.test_import_plan import run_import, small_plan, write
 from tests.workflow.world import World
 from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy
@@ -32,7 +33,7 @@ def changes_of(instance: Model) -> list[AuditEntry]:
 
 
 def test_every_plan_model_policy_and_delegation_is_tracked_by_installed_triggers() -> None:
-    policies = {ApprovalPolicy, SeparationPolicy, Delegation}
+    policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter}
     plan_data: set[type[Model]] = {*apps.get_app_config("plans").get_models(), *policies}
     for model in list(plan_data):
         plan_data |= {getattr(model, field.name).through for field in model._meta.many_to_many}

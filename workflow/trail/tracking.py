@@ -19,14 +19,17 @@ from plans.models import (
     Activity,
     Area,
     Indicator,
+    IndicatorMotivation,
     IndicatorTarget,
     Measurement,
+    MeasurementEvidence,
     Objective,
     ObjectiveReport,
     Organization,
     OrganizationRole,
     Plan,
 )
+from reports.models import RelazioneChapter
 from workflow.models import ApprovalPolicy, Delegation, SeparationPolicy
 from workflow.trail.guards import SEARCH_PATH
 
@@ -62,6 +65,9 @@ TRACKED = (
     Tracked(Indicator, "objective__plan__organization"),
     Tracked(IndicatorTarget, "indicator__objective__plan__organization"),
     Tracked(Measurement, "indicator__objective__plan__organization"),
+    Tracked(MeasurementEvidence, "measurement__indicator__objective__plan__organization"),
+    Tracked(IndicatorMotivation, "indicator__objective__plan__organization"),
+    Tracked(RelazioneChapter, "plan__organization"),
     Tracked(ActionSheet, "plan__organization"),
     Tracked(ActionSheetIndicator, "sheet__plan__organization"),
     Tracked(ApprovalPolicy, "organization"),
