@@ -15,6 +15,7 @@ if the goal is met and 0 if not, rather than an infinite percentage.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
@@ -108,3 +109,31 @@ def _ratio(numerator: Decimal, denominator: Decimal, *, met: bool) -> Decimal:
     if denominator == 0:
         return FULL if met else NONE_ACHIEVED
     return numerator / denominator * FULL
+
+
+class Level(StrEnum):
+    """How far an indicator or an objective reached its goal, in words: what the Relazione counts and charts."""
+
+    REACHED = "raggiunto"
+    PARTIAL = "parzialmente"
+    MISSED = "non_raggiunto"
+    NOT_MEASURABLE = "non_misurabile"
+
+
+def level_for(percent: Decimal | None) -> Level:
+    """The level of a percentage, on the same thresholds as the traffic light."""
+    if percent is None:
+        return Level.NOT_MEASURABLE
+    return {Light.GREEN: Level.REACHED, Light.YELLOW: Level.PARTIAL, Light.RED: Level.MISSED}[light_for(percent)]
+
+
+def objective_level(indicator_percents: Sequence[Decimal | None], activities_concluded: Sequence[bool]) -> Level:
+    """An objective's level until the measurement system (SMVP) says otherwise: the mean of its measurable
+    indicators, each counted at most 100%; with no measurable indicator, the share of its activities concluded;
+    with neither, not measurable. Indicators without a percentage do not count as zero: they are not measured."""
+    measured = [min(percent, FULL) for percent in indicator_percents if percent is not None]
+    if measured:
+        return level_for(sum(measured, NONE_ACHIEVED) / len(measured))
+    if activities_concluded:
+        return level_for(Decimal(sum(activities_concluded)) / len(activities_concluded) * FULL)
+    return Level.NOT_MEASURABLE
