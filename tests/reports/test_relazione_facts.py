@@ -48,8 +48,9 @@ def _people(area: Area) -> tuple[User, User]:
 class Year:
     def __init__(self, plan: Plan) -> None:
         activities = Activity.objects.filter(objective__plan=plan).order_by("pk")
-        self.concluded = activities.filter(actual_raw="No", state="programmato").first()
-        assert self.concluded is not None  # the seed has activities whose Consuntivo says "No"
+        concluded = activities.filter(actual_raw="No", state="programmato").first()
+        assert concluded is not None  # the seed has activities whose Consuntivo says "No"
+        self.concluded: Activity = concluded
         self.head, self.staff = _people(self.concluded.objective.areas.get())
         direction = Area.objects.get(organization=plan.organization, code="DIR")
         self.postponed = activities.get(objective__areas=direction, state="avviato")
