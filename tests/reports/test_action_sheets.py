@@ -122,7 +122,7 @@ def test_the_plan_page_shows_every_part_of_the_sheet_and_its_indicators(pdz_plan
     assert _missing(text, [*_expected(), "Scheda 1 – SEGRETARIATO SOCIALE PROFESSIONALE"]) == []
     assert "Nessun obiettivo da mostrare" not in text
     # The downloads are the sheets' document, without the Relazione's XLSX.
-    assert "Schede del Piano di Zona e dati aperti" in text
+    assert "Documento del Piano di Zona e dati aperti" in text
     assert reverse("reports:relazione", args=[pdz_plan.pk, 2011, "xlsx"]) not in response.content.decode()
 
 
