@@ -1,9 +1,10 @@
-"""The document of a Piano di Zona (its action sheets), given by the Relazione's download URLs.
+"""The document of a Piano di Zona (its action sheets): at its own URL, and at the Relazione's download URLs.
 
-reports.views hands a request over here when the plan has action sheets and no objectives
-(reports.action_sheets.shows_action_sheets): its Relazione would be empty, the sheets are the plan.
-The document covers the whole plan, so every year of the plan gives the same one; the year is still checked
-as for the Relazione, and the file is named after the plan's period.
+`sheets` answers /piani/<id>/schede.<fmt> for any plan with sheets, a plan that also has objectives
+included. reports.views hands a Relazione download over to `download` when the plan has action sheets and
+no objectives (reports.action_sheets.shows_action_sheets): its Relazione would be empty, the sheets are the
+plan. The document covers the whole plan, so every year of the plan gives the same one; the year is still
+checked as for the Relazione, and the file is named after the plan's period.
 """
 
 from __future__ import annotations
@@ -12,9 +13,11 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from plans.models import Plan
 from reports import views
@@ -51,18 +54,36 @@ FORMATS: dict[str, dict[str, SheetsFormat]] = {
 }
 
 
+EVERY_FORMAT = FORMATS[RELAZIONE] | FORMATS[OPEN_DATA]
+
+
+@require_safe
+@login_required
+def sheets(request: HttpRequest, plan_id: int, fmt: str) -> HttpResponse:
+    plan = views.visible_plan(request, plan_id)
+    if plan is None:
+        return views.plan_not_found(request)
+    if not plan.action_sheets.exists():
+        return views.not_found(request, _("Il piano %(code)s non ha schede.") % {"code": plan.code}, plan)
+    return _file(request, plan, fmt, EVERY_FORMAT)
+
+
 def download(request: HttpRequest, plan: Plan, year: int, fmt: str, *, kind: str) -> HttpResponse:
     """The sheets' document in `fmt`, for a plan the person may see (checked by the caller)."""
-    formats = FORMATS[kind]
+    if fmt in FORMATS[kind]:  # an unknown format is told first, as for the Relazione
+        refused = views.year_not_in_plan(request, plan, year)
+        if refused is not None:
+            return refused
+    return _file(request, plan, fmt, FORMATS[kind])
+
+
+def _file(request: HttpRequest, plan: Plan, fmt: str, formats: dict[str, SheetsFormat]) -> HttpResponse:
     chosen = formats.get(fmt)
     if chosen is None:
         message = _(
             "Il formato «%(format)s» non è disponibile per le schede del Piano di Zona. Formati disponibili: %(known)s."
         )
         return views.not_found(request, message % {"format": fmt, "known": ", ".join(formats)}, plan)
-    refused = views.year_not_in_plan(request, plan, year)
-    if refused is not None:
-        return refused
     document = build_action_sheets(plan=plan)
     return HttpResponse(
         chosen.render(document),

@@ -257,6 +257,7 @@ def test_a_year_outside_the_piano_di_zona_gets_a_clear_404(pdz_plan: Plan, direc
         lambda plan: reverse("web:plan", args=[plan.pk]),
         lambda plan: reverse("reports:relazione", args=[plan.pk, 2011, "pdf"]),
         lambda plan: reverse("reports:opendata", args=[plan.pk, 2011, "json"]),
+        lambda plan: reverse("reports:action_sheets", args=[plan.pk, "docx"]),
     ],
 )
 def test_an_outsider_gets_404_and_not_a_word_of_the_sheet(pdz_plan: Plan, outsider: User, path: object) -> None:
@@ -280,12 +281,36 @@ def test_a_plan_with_sheets_and_objectives_keeps_its_relazione(pdz_plan: Plan, d
     page = _page_text(client.get(reverse("web:plan", args=[pdz_plan.pk])).content)
     assert "Ridurre le attese allo sportello" in page and "Relazione sulla Performance e dati aperti" in page
     assert _missing(page, [TITLE, *INDICATORS]) == []
+    # The sheets' document has its own URL, which the plan page gives.
+    sheets_url = reverse("reports:action_sheets", args=[pdz_plan.pk, "pdf"])
+    assert sheets_url in client.get(reverse("web:plan", args=[pdz_plan.pk])).content.decode()
+    sheets = client.get(sheets_url)
+    assert sheets["Content-Disposition"] == 'attachment; filename="schede-PSZ-2011-2013.pdf"'
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(sheets.content)).pages)
+    assert _missing(text, _expected()) == []
 
 
-def test_a_plan_without_sheets_shows_no_sheet_section(pdz_plan: Plan, director: User) -> None:
+def test_a_plan_without_sheets_shows_no_sheet_section_and_has_no_sheets_document(
+    pdz_plan: Plan, director: User
+) -> None:
     other = Plan.objects.get(code="RP-2021")
-    text = _page_text(client_for(director).get(reverse("web:plan", args=[other.pk])).content)
+    client = client_for(director)
+    text = _page_text(client.get(reverse("web:plan", args=[other.pk])).content)
     assert "Schede del Piano di Zona" not in text and "Relazione sulla Performance e dati aperti" in text
+    response = client.get(reverse("reports:action_sheets", args=[other.pk, "pdf"]))
+    assert response.status_code == 404
+    assert "Il piano RP-2021 non ha schede." in _page_text(response.content)
+
+
+def test_the_sheets_url_gives_every_format_and_refuses_others(pdz_plan: Plan, director: User) -> None:
+    client = client_for(director)
+    for fmt, magic in (("pdf", b"%PDF-"), ("docx", b"PK\x03\x04"), ("csv", b"organization,plan"), ("json", b"{")):
+        answer = client.get(reverse("reports:action_sheets", args=[pdz_plan.pk, fmt]))
+        assert answer.status_code == 200 and answer.content.startswith(magic), fmt
+    refused = client.get(reverse("reports:action_sheets", args=[pdz_plan.pk, "xlsx"]))
+    assert refused.status_code == 404
+    message = "Il formato «xlsx» non è disponibile per le schede del Piano di Zona. Formati disponibili: "
+    assert message + "pdf, docx, csv, json." in _page_text(refused.content)
 
 
 def test_imported_text_becomes_paragraphs_and_lists() -> None:

@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, render
 
 from plans.models import Activity, Indicator
 from plans.rules import visible_objectives, visible_plans
-from reports.action_sheets import plan_sheets, sheet_section
+from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
 
 # Action sheets are long (a page of text each): a plan page shows a few at a time.
@@ -53,7 +53,7 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "years": years,
         "sheets": sheets,
         "sections": [sheet_section(sheet) for sheet in sheets],
-        # As reports.action_sheets.shows_action_sheets: then the Relazione's links give the sheets' document.
-        "sheets_only": bool(sheets.paginator.count) and not plan.objectives.exists(),
+        # Then the Relazione's links give the sheets' document.
+        "sheets_only": shows_action_sheets(plan),
     }
     return render(request, "web/plan_tree.html", context)
