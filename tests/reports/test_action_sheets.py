@@ -322,3 +322,13 @@ def test_imported_text_becomes_paragraphs_and_lists() -> None:
         (False, ("Ultimo.",)),
     ]
     assert blocks("  \n\n ") == ()
+
+
+def test_the_plan_list_counts_the_sheets_beside_the_objectives(pdz_plan: Plan, director: User) -> None:
+    content = client_for(director).get(reverse("web:plans")).content.decode()
+    rows = {
+        code: re.findall(r'<td class="text-end">(\d+)</td>', row)
+        for code, row in re.findall(r"<tr><td>[^<]*</td><td><a [^>]*>([A-Z0-9-]+) —(.*?)</tr>", content, re.S)
+    }
+    assert rows["PSZ"] == ["0", "1"]
+    assert rows["RP-2021"][1] == "0" and int(rows["RP-2021"][0]) > 0

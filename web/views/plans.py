@@ -6,11 +6,11 @@ from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from plans.models import Activity, Indicator
+from plans.models import ActionSheet, Activity, Indicator
 from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
@@ -24,7 +24,17 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     plans = (
         visible_plans(request.user)
         .select_related("organization")
-        .annotate(objective_count=Count("objectives", distinct=True))
+        .annotate(
+            objective_count=Count("objectives", distinct=True),
+            # A subquery, not a second join: joining both would count objectives × sheets rows per plan.
+            sheet_count=Subquery(
+                ActionSheet.objects.filter(plan=OuterRef("pk"))
+                .order_by()
+                .values("plan")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+        )
         .order_by("organization__name", "-year_end", "code")
     )
     return render(request, "web/plans.html", {"plans": plans})
