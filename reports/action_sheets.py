@@ -20,7 +20,6 @@ from plans.models import ActionSheet, ActionSheetIndicator, Plan
 
 TITLE = _("Piano di Zona: schede di azione")
 SHEET = _("Scheda")
-LEVEL = _("Livello")
 GOAL = _("Obiettivo")
 ACTION_TITLE = _("Titolo azione")
 AREA = _("Struttura responsabile")
@@ -183,7 +182,3 @@ def blocks(text: str) -> tuple[Block, ...]:
 def _unmarked(lines: Iterable[str]) -> Iterable[str]:
     for line in lines:
         yield line[2:].strip()
-
-
-def level_heading(level: str) -> str:
-    return level or str(NO_LEVEL)

@@ -332,3 +332,23 @@ def test_the_plan_list_counts_the_sheets_beside_the_objectives(pdz_plan: Plan, d
     }
     assert rows["PSZ"] == ["0", "1"]
     assert rows["RP-2021"][1] == "0" and int(rows["RP-2021"][0]) > 0
+
+
+def test_a_sheet_without_number_or_level_and_with_markup_in_its_text(pdz_plan: Plan, director: User) -> None:
+    """Imported text is text: markup is shown, not interpreted; a control character does not break the DOCX."""
+    ActionSheet.objects.create(
+        plan=pdz_plan,
+        code="EXTRA-A",
+        title="Sportello <b>mobile</b>",
+        timing="Dal 2012\x0b al 2013 <script>alert(1)</script>",
+    )
+    client = client_for(director)
+    content = client.get(reverse("web:plan", args=[pdz_plan.pk])).content.decode()
+    assert "Scheda EXTRA-A – Sportello &lt;b&gt;mobile&lt;/b&gt;" in content
+    assert "<script>alert(1)" not in content and "&lt;script&gt;alert(1)&lt;/script&gt;" in content
+    document = build_action_sheets(plan=pdz_plan)
+    assert [group.level for group in document.levels] == [LEVEL, ""]
+    pdf_text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(render_pdf(document))).pages)
+    assert _missing(pdf_text, ["Schede senza livello", "Scheda EXTRA-A – Sportello <b>mobile</b>"]) == []
+    docx_text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(document))).paragraphs)
+    assert "Dal 2012 al 2013 <script>alert(1)</script>" in docx_text
