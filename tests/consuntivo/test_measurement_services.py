@@ -49,7 +49,7 @@ def test_staff_record_a_value_with_its_evidence_in_one_go(world: World, media_ro
         ("foto.png", "image/png", len(PNG), world.sara),
     ]
     # Through the storage, under the body's folder and a random one; the bytes as they were sent.
-    assert [e.file.name.split("/")[:2] for e in evidence] == [["evidenze", str(world.aurelia.pk)]] * 3
+    assert [str(e.file.name).split("/")[:2] for e in evidence] == [["evidenze", str(world.aurelia.pk)]] * 3
     assert [e.file.read() for e in evidence] == [PDF, CSV, PNG]
     assert len(stored_files(media_root) - before) == 3
     # The value and its files are in the trail.
