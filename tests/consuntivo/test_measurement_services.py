@@ -16,7 +16,7 @@ from tests.web.helpers import database_state
 from tests.workflow.world import World
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import AuditEntry, SeparationPolicy
-from workflow.services.measurements import measurement_confirm, measurement_record
+from workflow.services.measurements import measurement_confirm, measurement_record, value_that_counts
 
 pytestmark = pytest.mark.django_db
 
@@ -187,3 +187,14 @@ def test_nothing_to_confirm_where_the_body_does_not_ask_for_it(world: World) -> 
     with pytest.raises(Conflict):
         measurement_confirm(actor=world.anna, measurement=measurement)
     assert Measurement.objects.get().confirmed_at is None
+
+
+def test_where_values_are_confirmed_the_latest_confirmed_one_counts(world: World, confirming: SeparationPolicy) -> None:
+    first, second = record(world, "sara", value="40"), record(world, "sara", value="85")
+    values = [first, second]
+    assert value_that_counts(values, confirms=False) == second
+    assert value_that_counts(values, confirms=True) is None
+    measurement_confirm(actor=world.anna, measurement=first)
+    values = list(Measurement.objects.order_by("pk"))
+    assert value_that_counts(values, confirms=True) == first  # 85 is still to confirm
+    assert value_that_counts(values, confirms=False) == second

@@ -121,9 +121,13 @@ def test_the_auditor_reads_the_page_without_forms(client: Client, world: World) 
 
 def test_a_value_waits_for_confirmation_and_the_area_head_confirms_it(client: Client, world: World) -> None:
     SeparationPolicy.objects.create(organization=world.aurelia, measurements_need_confirmation=True)
+    indicator_values(world.indicator, 2026, expected="100")
     measurement = measurement_record(actor=world.sara, indicator=world.indicator, year=2026, value="85")
     own_page = page_text(as_(Client(), world.sara).get(indicator_url(world)))
     assert "da confermare" in own_page and "Conferma 85" not in own_page
+    # Not scored until confirmed.
+    assert "Ultimo valore confermato: — (ci sono valori da confermare)" in own_page
+    assert "Raggiunto" not in own_page
     head = as_(client, world.anna)
     assert "Conferma 85" in page_text(head.get(indicator_url(world)))
     answer = head.post(f"/valori/{measurement.pk}/conferma/")
@@ -131,6 +135,7 @@ def test_a_value_waits_for_confirmation_and_the_area_head_confirms_it(client: Cl
     text = page_text(head.get(indicator_url(world)))
     assert "Valore confermato: 85." in text
     assert re.search(r"confermato da Anna, 15/05/2026 \d\d:\d\d", text) and "da confermare" not in text
+    assert "Ultimo valore confermato: 85 · Raggiunto: 85,0% (valore atteso non raggiunto)" in text
     assert Measurement.objects.get().confirmed_by == world.anna
     assert as_(Client(), world.erica).post(f"/valori/{measurement.pk}/conferma/").status_code == 404
 

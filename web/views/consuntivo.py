@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import F, Prefetch
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -36,7 +36,12 @@ from web.indicators import year_of
 from web.views.items import render_item
 from workflow.errors import WorkflowError
 from workflow.services.consuntivo import indicator_motivation_write, objective_report_write
-from workflow.services.measurements import confirmation_refusal, measurement_confirm, measurement_record
+from workflow.services.measurements import (
+    confirmation_refusal,
+    measurement_confirm,
+    measurement_record,
+    value_that_counts,
+)
 from workflow.services.measurements import needs_confirmation as organization_confirms
 from workflow.trail.versions import text_versions
 
@@ -67,16 +72,20 @@ def _indicator(request: AuthenticatedRequest, pk: int) -> Indicator:
 def _years(indicator: Indicator, user: Any, failed: tuple[int, MotivationForm] | None) -> list[dict[str, Any]]:
     """For each year with a target: the target, the latest value, what it reached, the motivation and its form."""
     targets = list(indicator.targets.order_by("year"))
-    latest: dict[int, Measurement] = {}
+    by_year: dict[int, list[Measurement]] = {}
+    # Oldest first, as the Relazione orders them: an undated value after the dated ones.
     for measurement in indicator.measurements.filter(year__in=[t.year for t in targets]).order_by(
-        "measured_on", "recorded_at", "pk"
+        F("measured_on").asc(nulls_last=True), "recorded_at", "pk"
     ):
-        latest[measurement.year] = measurement
+        by_year.setdefault(measurement.year, []).append(measurement)
+    confirms = organization_confirms(indicator)
     motivations = {m.year: m for m in indicator.motivations.select_related("written_by")}
     may_write = bool(can_write_motivation(user, indicator))
     rows = []
     for target in targets:
-        actual = latest.get(target.year)
+        values = by_year.get(target.year, [])
+        actual = value_that_counts(values, confirms=confirms)
+        pending = confirms and any(value.confirmed_at is None for value in values)
         result = achievement(target, actual, indicator.direction)
         motivation = motivations.get(target.year)
         form = None
@@ -88,7 +97,16 @@ def _years(indicator: Indicator, user: Any, failed: tuple[int, MotivationForm] |
                 if bound and failed
                 else MotivationForm(prefix=prefix, initial={"text": motivation.text if motivation else ""})
             )
-        rows.append({"target": target, "actual": actual, "result": result, "motivation": motivation, "form": form})
+        rows.append(
+            {
+                "target": target,
+                "actual": actual,
+                "pending": pending,
+                "result": result,
+                "motivation": motivation,
+                "form": form,
+            }
+        )
     return rows
 
 

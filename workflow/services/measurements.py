@@ -88,6 +88,14 @@ def needs_confirmation(indicator: Indicator) -> bool:
     return separation_policy(indicator.objective.plan.organization_id).measurements_need_confirmation
 
 
+def value_that_counts(measurements: Sequence[Measurement], *, confirms: bool) -> Measurement | None:
+    """The value of a year that the pages, and the Relazione, should score, from its values oldest first: the
+    latest one; where the organization confirms values, the latest confirmed one (a value still to confirm is
+    shown as such, never scored)."""
+    counted = [m for m in measurements if m.confirmed_at is not None] if confirms else list(measurements)
+    return counted[-1] if counted else None
+
+
 def confirmation_refusal(actor: Any, measurement: Measurement) -> str | None:
     """Why `actor` may not confirm `measurement` (which they see), or None."""
     if not can_confirm_measurement(actor, measurement.indicator):
