@@ -176,6 +176,10 @@ def test_the_area_head_writes_the_objectives_report_on_its_page(client: Client, 
     # Who changed it, as the trail says.
     actors = AuditEntry.objects.filter(subject="plans.objectivereport").values_list("actor__username", "source")
     assert set(actors) == {("anna", "web")}
+    refused = head.post(f"{url}relazione/", {"relazione-date": "2026-12-31", "relazione-text": "  "})
+    assert refused.status_code == 400
+    assert "Il testo è vuoto: scrivi la relazione prima di salvare." in page_text(refused)
+    assert list(ObjectiveReport.objects.values_list("text", flat=True)) == ["Sportello unico aperto in tre sedi."]
     staff = as_(Client(), world.sara)
     assert "Salva la relazione" not in staff.get(url).content.decode()
     assert staff.post(f"{url}relazione/", {"relazione-date": "2026-12-31", "relazione-text": "x"}).status_code == 403
