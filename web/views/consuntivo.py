@@ -40,9 +40,9 @@ from workflow.services.measurements import (
     confirmation_refusal,
     measurement_confirm,
     measurement_record,
+    needs_confirmation,
     value_that_counts,
 )
-from workflow.services.measurements import needs_confirmation as organization_confirms
 from workflow.trail.versions import text_versions
 
 VALUES_PER_PAGE = 20
@@ -69,7 +69,9 @@ def _indicator(request: AuthenticatedRequest, pk: int) -> Indicator:
     return get_object_or_404(indicators.prefetch_related("objective__areas"), pk=pk)
 
 
-def _years(indicator: Indicator, user: Any, failed: tuple[int, MotivationForm] | None) -> list[dict[str, Any]]:
+def _years(
+    indicator: Indicator, user: Any, failed: tuple[int, MotivationForm] | None, *, confirms: bool
+) -> list[dict[str, Any]]:
     """For each year with a target: the target, the latest value, what it reached, the motivation and its form."""
     targets = list(indicator.targets.order_by("year"))
     by_year: dict[int, list[Measurement]] = {}
@@ -78,7 +80,6 @@ def _years(indicator: Indicator, user: Any, failed: tuple[int, MotivationForm] |
         F("measured_on").asc(nulls_last=True), "recorded_at", "pk"
     ):
         by_year.setdefault(measurement.year, []).append(measurement)
-    confirms = organization_confirms(indicator)
     motivations = {m.year: m for m in indicator.motivations.select_related("written_by")}
     may_write = bool(can_write_motivation(user, indicator))
     rows = []
@@ -125,7 +126,7 @@ def _indicator_context(
         .order_by("-recorded_at", "-pk")
     )
     page = Paginator(measurements, VALUES_PER_PAGE).get_page(request.GET.get("pagina"))
-    confirms = organization_confirms(indicator)
+    confirms = needs_confirmation(indicator)
     values = [
         {
             "measurement": measurement,
@@ -139,7 +140,7 @@ def _indicator_context(
     may_record = bool(can_record_measurement(user, indicator))
     if may_record and record_form is None:
         record_form = MeasurementForm(plan=plan, initial={"year": year_of(plan, timezone.localdate())})
-    years = _years(indicator, user, failed_motivation)
+    years = _years(indicator, user, failed_motivation, confirms=confirms)
     motivation_years = {row["motivation"].pk: row["target"].year for row in years if row["motivation"]}
     return {
         "indicator": indicator,
