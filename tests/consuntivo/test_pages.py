@@ -16,10 +16,10 @@ from plans.models import IndicatorMotivation, Measurement, MeasurementEvidence, 
 from reports.models import RelazioneChapter
 from tests.consuntivo.files import EXECUTABLE, PDF, upload
 from tests.web.helpers import database_state, indicator_values
-from tests.web.html import page_text
+from tests.web.html import page_text, tables
 from tests.workflow.world import World
 from workflow.models import AuditEntry, SeparationPolicy
-from workflow.services.measurements import measurement_record
+from workflow.services.measurements import measurement_confirm, measurement_record
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,23 @@ def test_the_indicator_page_reads_a_fixed_number_of_queries(
         page = client.get(indicator_url(world))
     assert page.content.decode().count("/documentazione/") == 20  # a page of values
     assert "Pagina 1 di 2" in page_text(page)
+
+
+def test_the_dashboards_indicators_score_only_confirmed_values_where_the_body_confirms(
+    client: Client, world: World
+) -> None:
+    SeparationPolicy.objects.create(organization=world.aurelia, measurements_need_confirmation=True)
+    indicator_values(world.indicator, 2026, expected="100")
+    first = measurement_record(actor=world.sara, indicator=world.indicator, year=2026, value="40")
+    measurement_record(actor=world.sara, indicator=world.indicator, year=2026, value="85")
+
+    def row() -> list[str]:
+        [found] = [
+            cells for table in tables(client.get("/scadenze/indicatori/")) for cells in table.rows if "SOC-1" in cells
+        ]
+        return found
+
+    as_(client, world.diana)
+    assert row()[3:5] == ["100", "—"]  # nothing confirmed yet: nothing scored
+    measurement_confirm(actor=world.anna, measurement=first)
+    assert row()[3:6] == ["100", "40", "40,0%"]  # the confirmed one, not the later 85 still to confirm
