@@ -141,6 +141,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missi
 # Uploaded files (the evidence of indicator values), through Django's storage API: a folder under var/ by default;
 # served only by the application's own views, which check who may see them (never as public MEDIA_URL files).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The evidence of a value: each file at most this size, at most this many files with one value. The pages that take
+# them accept a body of that many files (config.guard), every other request keeps DATA_UPLOAD_MAX_MEMORY_SIZE.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 5)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
