@@ -50,6 +50,8 @@ from reports.sections import (
     ReportText,
 )
 from workflow.models import Approval, AuditEntry, TransitionRequest
+from workflow.separation import separation_policy
+from workflow.services.measurements import value_that_counts
 
 
 class YearOutsidePlan(ValueError):
@@ -66,7 +68,9 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         raise YearOutsidePlan(year)
     window = year_window(year, plan.year_start, plan.year_end)
     objectives = list(_objectives(plan, year, window))
-    sections = {objective.pk: _objective_section(objective, plan.year_start) for objective in objectives}
+    # Where the body confirms values, only a confirmed value is scored (the pages' rule: value_that_counts).
+    confirms = separation_policy(plan.organization_id).measurements_need_confirmation
+    sections = {objective.pk: _objective_section(objective, plan.year_start, confirms) for objective in objectives}
     order = _programme_order(objectives)
     objectives.sort(key=lambda o: (order[o.programme], o.number is None, o.number or 0, o.code))
     areas: dict[int | None, AreaSection] = {}
@@ -210,9 +214,9 @@ def _programme_order(objectives: list[Objective]) -> dict[str, int]:
     return order
 
 
-def _objective_section(objective: Objective, parse_year: int) -> ObjectiveSection:
+def _objective_section(objective: Objective, parse_year: int, confirms: bool) -> ObjectiveSection:
     activities = tuple(_activity_row(activity, parse_year) for activity in objective.activities.all())
-    indicators = tuple(_indicator_row(indicator) for indicator in objective.indicators.all())
+    indicators = tuple(_indicator_row(indicator, confirms) for indicator in objective.indicators.all())
     level = objective_level(
         [indicator.percent for indicator in indicators],
         [activity.state == WorkState.CONCLUSO for activity in activities],
@@ -260,12 +264,14 @@ def _activity_row(activity: Activity, parse_year: int) -> ActivityRow:
     )
 
 
-def _indicator_row(indicator: Indicator) -> IndicatorRow:
+def _indicator_row(indicator: Indicator, confirms: bool) -> IndicatorRow:
     targets = list(indicator.targets.all())
     # The last measurement of the year is the current value.
     measurements = list(indicator.measurements.all())
     target = targets[0] if targets else None
-    measurement = measurements[-1] if measurements else None
+    measurement = value_that_counts(measurements, confirms=confirms)
+    # Values recorded after the one that counts, still waiting for the area head's confirmation.
+    waiting = measurements[measurements.index(measurement) + 1 :] if measurement else measurements
     reached = achievement(target, measurement, indicator.direction)
     motivations = list(indicator.motivations.all())
     return IndicatorRow(
@@ -283,4 +289,5 @@ def _indicator_row(indicator: Indicator) -> IndicatorRow:
         target_id=target.pk if target else None,
         motivation=motivations[0].text if motivations else "",
         recorded_by=person_name(measurement.recorded_by) if measurement else "",
+        awaiting_confirmation=len(waiting) if confirms else 0,
     )

@@ -67,6 +67,7 @@ class IndicatorRow:
     target_id: int | None = None
     motivation: str = ""  # the area head's motivation, where the target was missed
     recorded_by: str = ""
+    awaiting_confirmation: int = 0  # later values of the year not yet confirmed, where the body confirms them
 
 
 @dataclass(frozen=True)

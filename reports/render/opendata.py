@@ -184,6 +184,7 @@ def _indicator(i: IndicatorRow) -> dict[str, Any]:
         "light": i.light,
         "level": i.level,
         "motivation": i.motivation,
+        "values_awaiting_confirmation": i.awaiting_confirmation,
     }
 
 

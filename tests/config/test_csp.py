@@ -25,7 +25,6 @@ STRICT = {
     "frame-ancestors": "'none'",
 }
 # Templates rendered into mail or PDF, where no CSP applies (and inline styles are the norm).
-# Documents rendered to PDF (never served as pages) and the mail body: their styles are inline on purpose.
 NOT_PAGES = {
     "notifications/mail/message.html",
     "reports/relazione.html",
