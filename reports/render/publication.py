@@ -18,6 +18,13 @@ from reports.sections import Relazione
 LANGUAGE = "it"  # BCP 47, as the PDF's /Lang and <html lang> want it
 LANGUAGE_WITH_REGION = "it-IT"  # as Word wants it in w:lang
 
+# Where the Relazione and its data are published: the "Performance" section of "Amministrazione trasparente",
+# sub-section "Relazione sulla Performance" (D.Lgs. 33/2013 art. 10 c. 8 lett. b; the tree of sections is
+# Annex 1 of ANAC's resolution 1310/2016). ANAC prescribes no table layout for these data, as it does for
+# other obligations: the open data follow the Relazione's own structure. Names of the law: never translated.
+ANAC_SECTION = "Amministrazione trasparente › Performance › Relazione sulla Performance"
+ANAC_REFERENCE = "D.Lgs. 33/2013, art. 10, c. 8, lett. b); delibera ANAC n. 1310/2016, Allegato 1"
+
 
 @dataclass(frozen=True)
 class Publication:
