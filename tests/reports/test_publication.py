@@ -1,0 +1,418 @@
+"""Documents fit for publication in "Amministrazione trasparente": the tagged PDF with its cover and index, the
+DOCX that Word navigates and numbers, and the open data in an Italian CSV beside the machine-oriented one.
+
+The documents are read back as a reader would: the PDF's structure with pypdf, the DOCX's parts with
+python-docx and its XML, the CSV with the csv module. They are prepared at a frozen moment, which the cover
+and the properties must show.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from collections.abc import Iterator
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.contrib.auth.models import User
+from django.test import Client
+from django.urls import reverse
+from django.utils.text import slugify
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.oxml.ns import qn
+from pypdf import PdfReader
+from pypdf.generic import DictionaryObject
+from pytest_django import DjangoDbBlocker
+
+from plans.models import Plan
+from reports.relazione import build_relazione
+from reports.render.docx import render_docx
+from reports.render.index import with_index
+from reports.render.opendata import CSV_COLUMNS, render_csv
+from reports.render.opendata_it import render_csv_it
+from reports.render.pdf import render_pdf
+from reports.sections import AreaSection, IndicatorRow, ObjectiveSection, Relazione
+from tests.reports.commands import export_report
+
+pytestmark = pytest.mark.django_db
+
+PREPARED = dt.datetime(2027, 6, 20, 10, 30, tzinfo=ZoneInfo("Europe/Rome"))
+BODY = "Consorzio IN.RE.TE."
+TITLE = f"Relazione sulla Performance 2021 – {BODY}"
+AREAS = (
+    "Area Direzione",
+    "Area Amministrativa",
+    "Area Finanziaria",
+    "Area Minori e Famiglie - Adulti",
+    "Area Disabili - Anziani",
+    "Area Inclusione e Reti Territoriali",
+)
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+
+@pytest.fixture(scope="module")
+def relazione(demo_plan: Plan, django_db_blocker: DjangoDbBlocker) -> Relazione:
+    with django_db_blocker.unblock():
+        return build_relazione(plan=demo_plan, year=2021)
+
+
+@pytest.fixture(scope="module")
+def pdf(relazione: Relazione) -> PdfReader:
+    with time_machine.travel(PREPARED, tick=False):
+        return PdfReader(io.BytesIO(render_pdf(relazione)))
+
+
+@pytest.fixture(scope="module")
+def pages(pdf: PdfReader) -> list[str]:
+    return [page.extract_text() for page in pdf.pages]
+
+
+@pytest.fixture(scope="module")
+def docx(relazione: Relazione) -> DocumentObject:
+    with time_machine.travel(PREPARED, tick=False):
+        return Document(io.BytesIO(render_docx(relazione)))
+
+
+# The PDF
+
+
+def structure_tags(element: Any) -> Iterator[str]:
+    """The structure types (/H1, /Table, ...) of the tagged PDF's tree, depth first."""
+    element = element.get_object()
+    if isinstance(element, DictionaryObject):
+        if "/S" in element:
+            yield str(element["/S"])
+        kids = element.get("/K", [])
+        for kid in kids if isinstance(kids, list) else [kids]:
+            yield from structure_tags(kid)
+
+
+def test_the_pdf_is_tagged_with_language_and_title_shown(pdf: PdfReader) -> None:
+    catalog: Any = pdf.root_object
+    assert "/StructTreeRoot" in catalog
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == "it"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"].value is True
+    tags = set(structure_tags(catalog["/StructTreeRoot"]))
+    assert {"/Document", "/H1", "/H2", "/H3", "/P", "/Table", "/TH", "/TD", "/Link"} <= tags
+    xmp = pdf.xmp_metadata
+    assert xmp is not None
+    assert 'pdfuaid:part="1"' in xmp.stream.get_data().decode()  # it declares PDF/UA-1
+    assert xmp.dc_title == {"x-default": TITLE}
+
+
+def test_the_pdf_metadata_name_the_document_the_body_and_the_moment_it_was_prepared(pdf: PdfReader) -> None:
+    info = pdf.metadata
+    assert info is not None
+    assert (info.title, info.author, info.subject) == (TITLE, BODY, "Relazione sulla Performance 2021 (RP-2021)")
+    assert info["/CreationDate"] == info["/ModDate"] == "D:20270620103000+02'00"
+
+
+def test_the_cover_gives_body_title_plan_and_date_of_preparation(pages: list[str]) -> None:
+    cover = pages[0].splitlines()
+    assert cover[:5] == [
+        BODY,
+        "Relazione sulla Performance 2021",
+        "Relazione sulla Performance 2021",  # the plan's title, in the demo the same words
+        "Codice del piano: RP-2021",
+        "Data di predisposizione: 20/06/2027",
+    ]
+    assert "Obiettivo" not in pages[0]  # the cover is a page of its own
+
+
+def test_the_index_lists_every_area_with_the_page_where_it_starts(pdf: PdfReader, pages: list[str]) -> None:
+    index = pages[1]
+    assert index.startswith("Indice")
+    entries = re.findall(r"^Centro di responsabilità: (.+?) \.{3,}\s+(\d+)$", index, re.MULTILINE)
+    assert [name for name, _page in entries] == list(AREAS)
+    for name, page in entries:
+        # The page the index gives is the page where the area's heading is, and not the one before.
+        heading = f"Centro di responsabilità: {name}"
+        assert heading in pages[int(page) - 1].splitlines(), name
+        assert heading not in pages[int(page) - 2].splitlines(), name
+    assert [int(page) for _name, page in entries] == sorted(int(page) for _name, page in entries)
+    # Each entry is a link to its heading, described by the heading's slug, on the page the index gives.
+    links = [annotation.get_object() for annotation in pdf.pages[1].get("/Annots", [])]
+    targets = list(dict.fromkeys(str(link["/Dest"]) for link in links if link["/Subtype"] == "/Link"))
+    assert targets == [f"centro-di-responsabilita-{slugify(name)}" for name in AREAS]
+    assert all(link["/Contents"] == link["/Dest"] for link in links)
+    destinations = pdf.named_destinations
+    found = [pdf.get_destination_page_number(destinations[target]) for target in targets]
+    assert found == [int(page) - 1 for _name, page in entries]  # counted from 0
+
+
+def test_every_page_is_numbered_out_of_the_total(pages: list[str]) -> None:
+    total = len(pages)
+    assert total > 10
+    for number, text in enumerate(pages, start=1):
+        assert f"Pagina {number} di {total}" in text
+
+
+def test_traffic_lights_are_written_not_only_coloured(pages: list[str]) -> None:
+    assert "83,0% (giallo)" in "\n".join(pages)
+
+
+def test_the_index_is_built_from_the_chapters_after_its_place_and_escapes_their_text() -> None:
+    html = (
+        "<h2>Indice</h2><ol><!-- index entries --></ol>"
+        '<section><h2 class="x">Presentazione &amp; contesto</h2></section>'
+        '<h2 id="allegato">Allegato <em>A</em> &lt;script&gt;</h2><h3>Non un capitolo</h3>'
+    )
+    result = with_index(html)
+    assert result.count("<li>") == 2
+    assert '<li><a href="#presentazione-contesto">Presentazione &amp; contesto</a></li>' in result
+    assert '<li><a href="#allegato">Allegato A &lt;script&gt;</a></li>' in result
+    assert '<h2 id="presentazione-contesto" class="x">Presentazione &amp; contesto</h2>' in result
+    assert "<h2>Indice</h2>" in result  # before the index: not a chapter, left as it was
+    assert with_index("<h2>Senza indice</h2>") == "<h2>Senza indice</h2>"
+
+
+def test_chapters_of_the_same_name_or_without_letters_get_anchors_of_their_own() -> None:
+    html = '<div id="area"></div><!-- index entries --><h2>Area</h2><h2>Area</h2><h2>…</h2>'
+    result = with_index(html)
+    assert re.findall(r'<h2 id="([^"]+)">', result) == ["area-2", "area-3", "capitolo-3"]
+    assert re.findall(r'href="#([^"]+)"', result) == ["area-2", "area-3", "capitolo-3"]
+
+
+# The DOCX
+
+
+def instructions(element: Any) -> list[str]:
+    return [" ".join(node.text.split()) for node in element.iter(f"{W}instrText")]
+
+
+def test_the_docx_footer_numbers_every_page_out_of_the_total(docx: DocumentObject) -> None:
+    footer = docx.sections[0].footer
+    assert instructions(footer._element) == ["PAGE", "NUMPAGES"]
+    assert footer.paragraphs[0].text == "Pagina 1 di 1"  # the fields' text until Word computes them
+    assert not docx.sections[0].different_first_page_header_footer  # the same footer on every page
+
+
+def test_the_docx_styles_are_in_italian(docx: DocumentObject) -> None:
+    styles = docx.styles.element
+    default = styles.find(f"{W}docDefaults/{W}rPrDefault/{W}rPr/{W}lang")
+    assert default is not None and default.get(qn("w:val")) == "it-IT"
+    normal = docx.styles["Normal"].element.find(f"{W}rPr/{W}lang")
+    assert normal is not None and normal.get(qn("w:val")) == "it-IT"
+    theme = docx.settings.element.find(qn("w:themeFontLang"))
+    assert theme is not None and theme.get(qn("w:val")) == "it-IT"
+
+
+def test_the_docx_headings_are_words_own_heading_styles(docx: DocumentObject, relazione: Relazione) -> None:
+    by_style: dict[str, list[str]] = {}
+    for paragraph in docx.paragraphs:
+        if paragraph.style is not None:
+            by_style.setdefault(paragraph.style.name, []).append(paragraph.text)
+    assert by_style["Heading 1"] == [f"Centro di responsabilità: {name}" for name in AREAS]
+    assert len(by_style["Heading 2"]) == sum(len(area.objectives) for area in relazione.areas)
+    assert "Descrizione obiettivo" in by_style["Heading 3"]
+    for level in (1, 2, 3):
+        style = docx.styles[f"Heading {level}"]
+        assert style.builtin
+        outline = style.element.find(f"{W}pPr/{W}outlineLvl")  # what Word's navigation pane lists
+        assert outline is not None and outline.get(qn("w:val")) == str(level - 1)
+
+
+def test_the_docx_is_a4_with_italian_margins(docx: DocumentObject) -> None:
+    section = docx.sections[0]
+    assert section.page_width is not None and section.page_height is not None
+    assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
+    margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
+    assert [round(margin.mm) for margin in margins if margin is not None] == [25, 20, 20, 20]
+
+
+def test_the_docx_properties_name_the_body_and_the_moment_it_was_prepared(docx: DocumentObject) -> None:
+    properties = docx.core_properties
+    assert (properties.title, properties.author, properties.last_modified_by) == (TITLE, BODY, BODY)
+    assert properties.language == "it-IT"
+    prepared = PREPARED.astimezone(dt.UTC)
+    assert properties.created == properties.modified == prepared
+    assert "python-docx" not in properties.comments
+    assert properties.revision == 1
+
+
+def test_the_docx_has_a_cover_then_a_table_of_contents_that_word_updates_on_opening(docx: DocumentObject) -> None:
+    texts = [paragraph.text for paragraph in docx.paragraphs]
+    assert texts[:5] == [
+        BODY,
+        "Relazione sulla Performance 2021",
+        "Relazione sulla Performance 2021",
+        "Codice del piano: RP-2021",
+        "Data di predisposizione: 20/06/2027",
+    ]
+    toc_heading = next(p for p in docx.paragraphs if p.style is not None and p.style.name == "TOC Heading")
+    assert toc_heading.text == "Indice"
+    assert texts.index("Indice") < texts.index(f"Centro di responsabilità: {AREAS[0]}")
+    assert instructions(docx.element.body) == ['TOC \\o "1-2" \\h \\z \\u']
+    update = docx.settings.element.find(qn("w:updateFields"))
+    assert update is not None and update.get(qn("w:val")) == "true"
+
+
+# The open data
+
+
+def client_for(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def italian_rows(content: bytes) -> list[list[str]]:
+    assert content.startswith(b"\xef\xbb\xbf")  # the BOM that tells Excel the file is UTF-8
+    return list(csv.reader(io.StringIO(content.decode("utf-8-sig"), newline=""), delimiter=";"))
+
+
+def test_the_italian_csv_is_downloaded_beside_the_machine_one(demo_plan: Plan, director: User) -> None:
+    url = reverse("reports:opendata", kwargs={"plan_id": demo_plan.pk, "year": 2021, "fmt": "it.csv"})
+    with time_machine.travel(PREPARED, tick=False):
+        response = client_for(director).get(url)
+    assert response.status_code == 200
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    assert response["Content-Disposition"] == 'attachment; filename="dati-aperti-RP-2021-2021.it.csv"'
+    header, *rows = italian_rows(response.content)
+    assert header == [
+        "Ente",
+        "Codice piano",
+        "Piano",
+        "Anno",
+        "Centri di responsabilità",
+        "Codice obiettivo",
+        "Programma",
+        "Numero obiettivo",
+        "Obiettivo",
+        "N. indicatore",
+        "Indicatore",
+        "Descrizione indicatore",
+        "Unità di misura",
+        "Valore atteso 2021",
+        "Valore consuntivo 2021",
+        "Data di rilevazione",
+        "% raggiungimento",
+        "Semaforo",
+    ]
+    assert len(rows) == 53
+    first = dict(zip(header, rows[0], strict=True))
+    assert (first["Ente"], first["Codice piano"], first["Centri di responsabilità"]) == (BODY, "RP-2021", AREAS[0])
+    assert (first["Indicatore"], first["Valore atteso 2021"], first["Valore consuntivo 2021"]) == (
+        "Atti/documenti",
+        "100",
+        "83",
+    )
+    assert (first["Data di rilevazione"], first["% raggiungimento"], first["Semaforo"]) == (
+        "31/12/2021",
+        "83,0",
+        "giallo",
+    )
+
+
+def test_an_outsider_gets_404_for_the_italian_csv(demo_plan: Plan, outsider: User) -> None:
+    url = reverse("reports:opendata", kwargs={"plan_id": demo_plan.pk, "year": 2021, "fmt": "it.csv"})
+    response = client_for(outsider).get(url)
+    assert response.status_code == 404
+    assert b"Ente;" not in response.content
+
+
+def test_the_machine_csv_is_unchanged(relazione: Relazione) -> None:
+    content = render_csv(relazione)
+    assert not content.startswith(b"\xef\xbb\xbf")
+    header = content.split(b"\r\n", 1)[0].decode()
+    assert header == ",".join(CSV_COLUMNS)
+    assert CSV_COLUMNS == (
+        "organization",
+        "plan",
+        "year",
+        "areas",
+        "objective_code",
+        "objective_programme",
+        "objective_number",
+        "objective_title",
+        "indicator_position",
+        "indicator",
+        "indicator_description",
+        "unit",
+        "expected",
+        "actual",
+        "percent",
+        "light",
+    )
+    rows = list(csv.DictReader(io.StringIO(content.decode())))
+    assert (rows[0]["percent"], rows[0]["light"]) == ("83.0", "giallo")
+    assert len(rows) == len(italian_rows(render_csv_it(relazione))) - 1
+
+
+def test_the_italian_csv_keeps_formulas_as_text_and_separators_inside_quotes() -> None:
+    indicator = IndicatorRow(
+        position=1,
+        name="@SUM(A1:A9)",
+        description='Pratiche; chiuse e "archiviate"',
+        unit="%",
+        direction="increase",
+        expected="=>4",
+        actual='=HYPERLINK("http://example.invalid")',
+        measured_on=dt.date(2021, 3, 5),
+        percent=Decimal("12.5"),
+        light=None,
+    )
+    objective = ObjectiveSection(
+        code="X-1",
+        number=None,
+        programme="",
+        title="-2 obiettivi; in corso",
+        state="planned",
+        area_codes=("A",),
+        strategic_area="",
+        operational_objective="",
+        peg_project="",
+        services="",
+        end_users="",
+        networks="",
+        description="",
+        activities=(),
+        indicators=(indicator,),
+        reports=(),
+    )
+    relazione = Relazione(
+        organization_slug="borgo",
+        organization_name="Comune di Borgo",
+        plan_code="P-1",
+        plan_title="+Piano",
+        year=2021,
+        areas=(AreaSection(code="A", name="Area Uno", objectives=(objective,)),),
+        objectives=(objective,),
+    )
+    _header, row = italian_rows(render_csv_it(relazione))
+    assert row == [
+        "Comune di Borgo",
+        "P-1",
+        "'+Piano",
+        "2021",
+        "Area Uno",
+        "X-1",
+        "",
+        "",
+        "'-2 obiettivi; in corso",
+        "1",
+        "'@SUM(A1:A9)",
+        'Pratiche; chiuse e "archiviate"',
+        "%",
+        "'=>4",
+        '\'=HYPERLINK("http://example.invalid")',
+        "05/03/2021",
+        "12,5",
+        "",
+    ]
+
+
+def test_export_report_writes_the_italian_csv(demo_plan: Plan, tmp_path: Path) -> None:
+    output = tmp_path / "dati.it.csv"
+    export_report(output, "it.csv", plan="RP-2021", year="2021")
+    header, *rows = italian_rows(output.read_bytes())
+    assert header[:4] == ["Ente", "Codice piano", "Piano", "Anno"]
+    assert len(rows) == 53
