@@ -14,6 +14,7 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -85,6 +86,17 @@ def _core_properties(document: DocumentObject, publication: Publication) -> None
     prepared = publication.prepared_at_utc.replace(tzinfo=None)
     properties.created = prepared
     properties.modified = prepared
+    _drop_template_application_properties(document)
+
+
+def _drop_template_application_properties(document: DocumentObject) -> None:
+    """python-docx's template carries docProps/app.xml claiming "Microsoft Macintosh Word" wrote the file, with its
+    page and word counts of an empty document. The part is optional (ECMA-376 part 2): without it nobody is
+    misled, and Word writes its own when the office saves the document."""
+    relationships = document.part.package.rels
+    for relationship_id, relationship in list(relationships.items()):
+        if relationship.reltype == RT.EXTENDED_PROPERTIES:
+            del relationships[relationship_id]
 
 
 def _styles(document: DocumentObject) -> None:

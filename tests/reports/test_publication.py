@@ -12,6 +12,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -226,6 +227,16 @@ def test_the_docx_is_a4_with_italian_margins(docx: DocumentObject) -> None:
     assert (round(section.page_width.mm), round(section.page_height.mm)) == (210, 297)
     margins = (section.top_margin, section.bottom_margin, section.left_margin, section.right_margin)
     assert [round(margin.mm) for margin in margins if margin is not None] == [25, 20, 20, 20]
+
+
+def test_nothing_in_the_docx_comes_from_python_docx_s_template_properties(relazione: Relazione) -> None:
+    with zipfile.ZipFile(io.BytesIO(render_docx(relazione))) as package:
+        assert "docProps/app.xml" not in package.namelist()
+        assert "docProps/core.xml" in package.namelist()
+        core = package.read("docProps/core.xml").decode()
+        content_types = package.read("[Content_Types].xml").decode()
+    assert "python-docx" not in core and "2013-12-23" not in core
+    assert "app.xml" not in content_types
 
 
 def test_the_docx_properties_name_the_body_and_the_moment_it_was_prepared(docx: DocumentObject) -> None:
