@@ -11,10 +11,12 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import logging
 import re
 import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
+from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -38,7 +40,7 @@ from reports.render.docx import render_docx
 from reports.render.index import with_index
 from reports.render.opendata import CSV_COLUMNS, render_csv
 from reports.render.opendata_it import render_csv_it
-from reports.render.pdf import render_pdf
+from reports.render.pdf import render_html, render_pdf
 from reports.sections import AreaSection, IndicatorRow, ObjectiveSection, Relazione
 from tests.reports.commands import export_report
 
@@ -64,8 +66,28 @@ def relazione(demo_plan: Plan, django_db_blocker: DjangoDbBlocker) -> Relazione:
         return build_relazione(plan=demo_plan, year=2021)
 
 
+class Collected(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
 @pytest.fixture(scope="module")
-def pdf(relazione: Relazione) -> PdfReader:
+def weasyprint_warnings() -> Iterator[list[str]]:
+    """What WeasyPrint complained of while rendering: under PDF/UA, a missing language or an image without its
+    alternative text is logged, not raised."""
+    handler = Collected()
+    logger = logging.getLogger("weasyprint")
+    logger.addHandler(handler)
+    yield handler.messages
+    logger.removeHandler(handler)
+
+
+@pytest.fixture(scope="module")
+def pdf(relazione: Relazione, weasyprint_warnings: list[str]) -> PdfReader:
     with time_machine.travel(PREPARED, tick=False):
         return PdfReader(io.BytesIO(render_pdf(relazione)))
 
@@ -107,6 +129,48 @@ def test_the_pdf_is_tagged_with_language_and_title_shown(pdf: PdfReader) -> None
     assert xmp is not None
     assert 'pdfuaid:part="1"' in xmp.stream.get_data().decode()  # it declares PDF/UA-1
     assert xmp.dc_title == {"x-default": TITLE}
+
+
+def test_weasyprint_finds_nothing_missing_for_an_accessible_pdf(pdf: PdfReader, weasyprint_warnings: list[str]) -> None:
+    assert weasyprint_warnings == []
+
+
+class Images(HTMLParser):
+    """The images of an HTML page that have no text alternative: <img> without alt, <svg> without <title>."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.count = 0
+        self.without_text: list[str] = []
+        self._svg_titled: list[bool] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "img":
+            self.count += 1
+            if not (dict(attrs).get("alt") or "").strip():
+                self.without_text.append(str(dict(attrs).get("src", "img"))[:60])
+        elif tag == "svg":
+            self.count += 1
+            self._svg_titled.append(False)
+        elif tag == "title" and self._svg_titled:
+            self._svg_titled[-1] = True
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "svg" and self._svg_titled and not self._svg_titled.pop():
+            self.without_text.append("svg")
+
+
+def images_without_text(html: str) -> list[str]:
+    parser = Images()
+    parser.feed(html)
+    return parser.without_text
+
+
+def test_every_image_or_chart_of_the_document_has_a_text_alternative(relazione: Relazione) -> None:
+    assert images_without_text(render_html(relazione)) == []
+    # The check itself sees what it must refuse.
+    page = '<img src="a.png" alt="Grafico"><img src="b.png"><svg><title>Obiettivi</title></svg><svg><g/></svg>'
+    assert images_without_text(page) == ["b.png", "svg"]
 
 
 def test_the_pdf_metadata_name_the_document_the_body_and_the_moment_it_was_prepared(pdf: PdfReader) -> None:
