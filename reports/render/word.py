@@ -180,9 +180,13 @@ def _cover(document: DocumentObject, relazione: Relazione, publication: Publicat
 
 def _table_of_contents(document: DocumentObject) -> None:
     """Word's own table of contents over the Heading styles, filled in when Word opens the document (settings'
-    updateFields, and the field marked dirty); until then it says how to fill it in."""
+    updateFields, and the field marked dirty); until then it says how to fill it in. LibreOffice reads the field
+    as its own index, which "Aggiorna tutto" fills with the same entries and pages (tried with LibreOffice 7)."""
     document.add_paragraph(_("Indice"), style="TOC Heading")
-    placeholder = _("L'indice si aggiorna all'apertura del documento; se non compare, premere F9 per aggiornarlo.")
+    placeholder = _(
+        "L'indice si compila all'apertura in Word (oppure con F9); in LibreOffice con Strumenti › Aggiorna › "
+        "Aggiorna tutto."
+    )
     _field(document.add_paragraph(), TOC_INSTRUCTION, placeholder, dirty=True)
     document.add_page_break()
 
