@@ -19,7 +19,7 @@ from reports.sections import ObjectiveSection, Relazione
 
 
 def render_docx(relazione: Relazione) -> bytes:
-    document = publication_document(relazione, publication_of(relazione))
+    document = publication_document(publication_of(relazione))
     for index, area in enumerate(relazione.areas):
         if index:
             document.add_page_break()

@@ -28,10 +28,25 @@ ANAC_REFERENCE = "D.Lgs. 33/2013, art. 10, c. 8, lett. b); delibera ANAC n. 1310
 
 @dataclass(frozen=True)
 class Publication:
-    title: str  # "Relazione sulla Performance 2021 – Consorzio …"
+    """A published document's facts, whatever the document: the Relazione, and the monitoring report or the action
+    sheets when they want the same cover, properties and page setup (reports.render.word, pdf.html_to_pdf)."""
+
+    heading: str  # the cover's title: "Relazione sulla Performance 2021"
     author: str  # the body that publishes it
-    subject: str  # "Piano … (RP-2021)"
+    plan_title: str
+    plan_code: str
     prepared_at: dt.datetime  # aware, in the project's time zone
+    section: str = ANAC_SECTION  # where it is published
+
+    @property
+    def title(self) -> str:
+        """The document's title in its properties: "Relazione sulla Performance 2021 – Consorzio …"."""
+        return f"{self.heading} – {self.author}"
+
+    @property
+    def subject(self) -> str:
+        """ "Piano … (RP-2021)"."""
+        return f"{self.plan_title} ({self.plan_code})"
 
     @property
     def prepared_on(self) -> str:
@@ -48,12 +63,17 @@ class Publication:
         return self.prepared_at.astimezone(dt.UTC)
 
 
+def prepared_now(prepared_at: dt.datetime | None = None) -> dt.datetime:
+    """The moment of preparation, to the second, in the project's time zone."""
+    return timezone.localtime(prepared_at if prepared_at is not None else timezone.now()).replace(microsecond=0)
+
+
 def publication_of(relazione: Relazione, *, prepared_at: dt.datetime | None = None) -> Publication:
     """The publication facts of the Relazione, prepared now unless told otherwise."""
-    moment = timezone.localtime(prepared_at if prepared_at is not None else timezone.now())
     return Publication(
-        title=f"{labels.TITLE} {relazione.year} – {relazione.organization_name}",
+        heading=f"{labels.TITLE} {relazione.year}",
         author=relazione.organization_name,
-        subject=f"{relazione.plan_title} ({relazione.plan_code})",
-        prepared_at=moment.replace(microsecond=0),
+        plan_title=relazione.plan_title,
+        plan_code=relazione.plan_code,
+        prepared_at=prepared_now(prepared_at),
     )

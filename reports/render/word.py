@@ -22,9 +22,8 @@ from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
 from reports import labels
-from reports.render.publication import ANAC_SECTION, LANGUAGE_WITH_REGION, Publication
+from reports.render.publication import LANGUAGE_WITH_REGION, Publication
 from reports.render.text import xml_safe
-from reports.sections import Relazione
 
 # A4, and the margins of Word's Italian "Normale" page: 2.5 cm at the top, 2 cm elsewhere.
 PAGE_WIDTH, PAGE_HEIGHT = Cm(21), Cm(29.7)
@@ -59,14 +58,14 @@ _AFTER_UPDATE_FIELDS = (
 )
 
 
-def publication_document(relazione: Relazione, publication: Publication) -> DocumentObject:
+def publication_document(publication: Publication) -> DocumentObject:
     """A new document with its page, styles and properties set, its cover and its table of contents."""
     document = Document()
     _core_properties(document, publication)
     _styles(document)
     _italian_settings(document)
     _page(document, publication)
-    _cover(document, relazione, publication)
+    _cover(document, publication)
     _table_of_contents(document)
     return document
 
@@ -78,8 +77,7 @@ def _core_properties(document: DocumentObject, publication: Publication) -> None
     properties.author = xml_safe(publication.author)
     properties.last_modified_by = xml_safe(publication.author)
     properties.language = LANGUAGE_WITH_REGION
-    properties.category = ANAC_SECTION
-    properties.keywords = str(labels.TITLE)
+    properties.category = publication.section
     properties.comments = ""
     properties.revision = 1
     # python-docx writes the time as UTC ("…Z") without converting it: hand it the UTC time.
@@ -163,12 +161,12 @@ def _page(document: DocumentObject, publication: Publication) -> None:
         run.font.size = Pt(8)
 
 
-def _cover(document: DocumentObject, relazione: Relazione, publication: Publication) -> None:
+def _cover(document: DocumentObject, publication: Publication) -> None:
     centred = [
-        document.add_paragraph(xml_safe(relazione.organization_name)),
-        document.add_heading(f"{labels.TITLE} {relazione.year}", level=0),
-        document.add_paragraph(xml_safe(relazione.plan_title)),
-        document.add_paragraph(f"{_('Codice del piano')}: {xml_safe(relazione.plan_code)}"),
+        document.add_paragraph(xml_safe(publication.author)),
+        document.add_heading(xml_safe(publication.heading), level=0),
+        document.add_paragraph(xml_safe(publication.plan_title)),
+        document.add_paragraph(f"{_('Codice del piano')}: {xml_safe(publication.plan_code)}"),
         document.add_paragraph(f"{_('Data di predisposizione')}: {publication.prepared_on}"),
     ]
     for paragraph in centred:

@@ -298,6 +298,7 @@ def test_the_docx_properties_name_the_body_and_the_moment_it_was_prepared(docx: 
     properties = docx.core_properties
     assert (properties.title, properties.author, properties.last_modified_by) == (TITLE, BODY, BODY)
     assert properties.language == "it-IT"
+    assert properties.category == "Amministrazione trasparente › Performance › Relazione sulla Performance"
     prepared = PREPARED.astimezone(dt.UTC)
     assert properties.created == properties.modified == prepared
     assert "python-docx" not in properties.comments
