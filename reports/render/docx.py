@@ -1,30 +1,26 @@
-"""The Relazione as an editable Word document: headings and tables with the same columns as the PDF."""
+"""The Relazione as an editable Word document: headings and tables with the same columns as the PDF, after the
+cover and the table of contents of reports.render.word."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 
-from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
 from docx.table import Table
 
 from reports import labels
 from reports.render import docx_chapters
+from reports.render.publication import publication_of
 from reports.render.text import xml_safe
+from reports.render.word import publication_document
 from reports.sections import ActivityRow, ObjectiveSection, Relazione
 
 
 def render_docx(relazione: Relazione) -> bytes:
-    document = Document()
-    document.core_properties.title = f"{labels.TITLE} {relazione.year} – {relazione.organization_name}"
-    document.core_properties.language = "it-IT"
-    document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(f"{labels.TITLE} {relazione.year}", level=0)
-    document.add_paragraph(f"{relazione.organization_name} – {relazione.plan_title} ({relazione.plan_code})")
+    document = publication_document(publication_of(relazione))
     docx_chapters.opening(document, relazione, _table)
     for index, area in enumerate(relazione.areas):
         if index:

@@ -6,7 +6,8 @@ BOM, comma separator. Values are as written in the plan ("=>4", "si", "75%") nex
 Safe to open in a spreadsheet: a CSV cell that Excel or LibreOffice would read as a formula (one starting with
 =, +, -, @, a tab or a carriage return, as OWASP's guidance on CSV injection lists) gets a leading apostrophe,
 so "=HYPERLINK(...)" or "=>4" are shown as text; a plain number ("-5", "+3,5", "-12.5%") is left as it is.
-The JSON keeps every value exactly as written.
+The JSON keeps every value exactly as written, and names the section of "Amministrazione trasparente" the data
+belong to. The CSV for people (Italian headers, ";", decimal comma, BOM) is reports.render.opendata_it.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
+from reports.render.publication import ANAC_REFERENCE, ANAC_SECTION
 from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione, WorkflowEvent
 
 CSV_COLUMNS = (
@@ -94,6 +96,8 @@ def render_json(relazione: Relazione) -> bytes:
         "plan": {"code": relazione.plan_code, "title": relazione.plan_title},
         "year": relazione.year,
         "prepared_on": _iso(relazione.prepared_on),
+        # Where the body publishes these data (see reports.render.publication).
+        "publication": {"section": ANAC_SECTION, "legal_basis": ANAC_REFERENCE},
         "objectives": [_objective(objective) for objective in relazione.objectives],
     }
     # Keys keep the order written here (stable across runs); no sort, so related keys stay together.

@@ -160,11 +160,11 @@ def test_staff_head_and_director_write_the_consuntivo(
     # The Relazione the director downloads from the plan's page carries all three: the presentation, the
     # objective's report in its sheet, and the motivation in the annex of deviations beside the missed target.
     director.goto(director.url.split("/relazione/")[0] + "/")
-    with director.expect_download() as download_info:
+    with director.expect_download() as asked:
         director.get_by_role("link", name="PDF", exact=True).first.click()
-    download = download_info.value
-    assert download.suggested_filename == f"relazione-{PLAN_CODE}-{YEAR}.pdf"
-    pages = PdfReader(io.BytesIO(download.path().read_bytes())).pages
+    relazione = asked.value
+    assert relazione.suggested_filename == f"relazione-{PLAN_CODE}-{YEAR}.pdf"
+    pages = PdfReader(io.BytesIO(relazione.path().read_bytes())).pages
     text = squeeze("\n".join(page.extract_text() for page in pages))
     presentation_at = text.index(squeeze("Presentazione" + presentation_text))
     report_at = text.index(squeeze(f"Report al 31/12/{YEAR}" + report_text))

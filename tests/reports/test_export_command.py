@@ -95,7 +95,9 @@ def test_csv_has_one_row_per_indicator_with_expected_actual_and_percent(demo_pla
 def test_json_nests_objectives_activities_and_indicators(demo_plan: Plan, tmp_path: Path) -> None:
     export(tmp_path / "dati.json", "json")
     document = json.loads((tmp_path / "dati.json").read_text(encoding="utf-8"))
-    assert list(document) == ["organization", "plan", "year", "prepared_on", "objectives"]
+    assert list(document) == ["organization", "plan", "year", "prepared_on", "publication", "objectives"]
+    section = "Amministrazione trasparente › Performance › Relazione sulla Performance"
+    assert document["publication"]["section"] == section
     assert (document["plan"]["code"], document["year"]) == ("RP-2021", 2021)
     assert len(document["objectives"]) == 18
     objective = document["objectives"][0]

@@ -1,4 +1,5 @@
-"""Write the Relazione sulla Performance of a plan (PDF, DOCX, XLSX) or its open data (CSV, JSON) to a file."""
+"""Write the Relazione sulla Performance of a plan (PDF, DOCX, XLSX) or its open data (CSV, Italian CSV, JSON) to a
+file."""
 
 from __future__ import annotations
 
@@ -17,7 +18,9 @@ from reports.relazione import build_relazione, plan_years
 
 
 class Command(BaseCommand):
-    help = "Esporta la Relazione sulla Performance di un piano (pdf, docx, xlsx) o i suoi dati aperti (csv, json)."
+    help = (
+        "Esporta la Relazione sulla Performance di un piano (pdf, docx, xlsx) o i suoi dati aperti (csv, it.csv, json)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--plan", required=True, metavar="CODICE", help=_("Il codice del piano, ad es. RP-2021."))
