@@ -198,10 +198,15 @@ def test_the_index_lists_every_area_with_the_page_where_it_starts(pdf: PdfReader
     # Each entry is a link to its heading, described by the heading's slug, on the page the index gives.
     links = [annotation.get_object() for annotation in pdf.pages[1].get("/Annots", [])]
     targets = list(dict.fromkeys(str(link["/Dest"]) for link in links if link["/Subtype"] == "/Link"))
-    assert targets == [f"centro-di-responsabilita-{slugify(name)}" for name in AREAS]
+    opening = ["Presentazione", "Sintesi dei risultati", "Contesto e risorse"]
+    opening += ["La performance dell'ente nel suo complesso", "Gli obiettivi"]
+    closing = ["Allegato 1 – Variazioni e scostamenti", "Allegato 2 – Gli indicatori"]
+    closing += ["Il processo di redazione e la validazione"]
+    areas = [f"centro-di-responsabilita-{slugify(name)}" for name in AREAS]
+    assert targets == [*(slugify(title) for title in opening), *areas, *(slugify(title) for title in closing)]
     assert all(link["/Contents"] == link["/Dest"] for link in links)
     destinations = pdf.named_destinations
-    found = [pdf.get_destination_page_number(destinations[target]) for target in targets]
+    found = [pdf.get_destination_page_number(destinations[target]) for target in areas]
     assert found == [int(page) - 1 for _name, page in entries]  # counted from 0
 
 
