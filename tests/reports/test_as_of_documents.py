@@ -1,0 +1,102 @@
+"""The monitoring documents (PDF, DOCX) as at a moment carry that moment's states, answers and values, not today's."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from docx import Document
+from pypdf import PdfReader
+
+from reports.as_of import build_monitoring
+from reports.render.monitoring import render_monitoring_docx, render_monitoring_pdf
+from tests.reports import as_of_story as story
+from tests.reports.as_of_story import Story
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def told(db: None) -> Story:
+    return story.tell()
+
+
+def pdf_text(content: bytes) -> str:
+    """The words of every page, one space apart: a table cell's text wraps at the column's width."""
+    return " ".join(" ".join(page.extract_text().split()) for page in PdfReader(io.BytesIO(content)).pages)
+
+
+def docx_text(content: bytes) -> str:
+    document = Document(io.BytesIO(content))
+    cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return " ".join([paragraph.text for paragraph in document.paragraphs] + cells)
+
+
+def rows_of(content: bytes) -> list[list[str]]:
+    document = Document(io.BytesIO(content))
+    return [[cell.text for cell in row.cells] for table in document.tables for row in table.rows]
+
+
+@pytest.fixture(params=["pdf", "docx"])
+def text_of(request: pytest.FixtureRequest) -> tuple[object, object]:
+    if request.param == "pdf":
+        return render_monitoring_pdf, pdf_text
+    return render_monitoring_docx, docx_text
+
+
+def test_the_document_at_the_moment_shows_that_moments_states_answers_and_values(
+    told: Story, text_of: tuple[object, object]
+) -> None:
+    render, extract = text_of
+    text = extract(render(build_monitoring(plan=told.world.plan, moment=told.moment)))  # type: ignore[operator]
+    assert "Monitoraggio intermedio al" in text
+    assert "Rinviato" in text  # activity 2 was postponed then, it has resumed since
+    assert "Concluso" not in text  # nothing was concluded then
+    assert story.FIRST_NOTE in text and story.SECOND_NOTE not in text
+    assert story.FIRST_VALUE in text and story.SECOND_VALUE not in text
+    assert story.FIRST_TARGET in text and story.SECOND_TARGET not in text
+    assert story.NEW_ACTIVITY not in text
+    assert "In ritardo: scadenza superata" in text  # activity 1 was late then
+    assert f"scadenza {told.postponed_to:%d/%m/%Y}" in text  # the deadline moved by the postponement
+
+
+def test_the_document_today_shows_todays_states(told: Story, text_of: tuple[object, object]) -> None:
+    render, extract = text_of
+    text = extract(render(build_monitoring(plan=told.world.plan, moment=told.today)))  # type: ignore[operator]
+    assert f"Monitoraggio intermedio al {told.today:%d/%m/%Y}" in text
+    assert "Concluso" in text and "Rinviato" not in text
+    assert story.SECOND_NOTE in text and story.SECOND_VALUE in text and story.SECOND_TARGET in text
+    assert story.NEW_ACTIVITY in text
+
+
+def test_the_docx_activity_row_holds_state_dates_progress_and_slippage_in_their_columns(told: Story) -> None:
+    content = render_monitoring_docx(build_monitoring(plan=told.world.plan, moment=told.moment))
+    rows = rows_of(content)
+    header = next(row for row in rows if row[0] == "Attività")
+    assert header[2] == f"Stato al {told.today:%d/%m/%Y}"
+    first = next(row for row in rows if row[0] == "Mappatura degli sportelli")
+    assert first[2:] == [
+        "Avviato",
+        f"{told.today:%d/%m/%Y}",
+        "—",
+        f"40% al {told.today:%d/%m/%Y}: {story.FIRST_NOTE}",
+        "In ritardo: scadenza superata",
+    ]
+
+
+def test_the_pdf_is_a4_landscape_in_italian_with_page_numbers(told: Story) -> None:
+    content = render_monitoring_pdf(build_monitoring(plan=told.world.plan, moment=told.moment))
+    reader = PdfReader(io.BytesIO(content))
+    box = reader.pages[0].mediabox
+    assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (297, 210)
+    assert reader.trailer["/Root"]["/Lang"] == "it"
+    assert f"Pagina 1 di {len(reader.pages)}" in reader.pages[0].extract_text()
+
+
+def test_a_plan_without_objectives_then_says_so(told: Story) -> None:
+    import datetime as dt
+
+    report = build_monitoring(plan=told.world.plan, moment=told.today - dt.timedelta(days=1))
+    expected = "Alla data del monitoraggio il piano non aveva ancora obiettivi."
+    assert expected in pdf_text(render_monitoring_pdf(report))
+    assert expected in docx_text(render_monitoring_docx(report))
