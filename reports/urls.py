@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import document_views, views
+from reports import as_of_views, document_views, views
 
 app_name = "reports"
 
@@ -11,4 +11,5 @@ urlpatterns = [
     path("piani/<int:plan_id>/dati-aperti/<int:year>.<str:fmt>", views.opendata, name="opendata"),
     path("piani/<int:plan_id>/relazione/<int:year>/documenti/", document_views.documents, name="documents"),
     path("piani/<int:plan_id>/relazione/documenti/<int:export_id>/", document_views.download, name="document_download"),
+    path("piani/<int:plan_id>/monitoraggio/", as_of_views.monitoring, name="monitoring"),
 ]

@@ -1,7 +1,7 @@
 """A year in the Comune di Aurelia, told through the services, with a moment taken in the middle.
 
 The trail's times come from the database's clock (`clock_timestamp()`), which time_machine cannot move, so the
-story runs on the real clock: the plan is of the current year, its dates are counted from today, and the moment
+story runs on the real clock: the plan runs from last year to this one, its dates are counted from today, and the moment
 is the database's time between the two batches of changes.
 
 Before the moment: Sara starts activity 1 (due yesterday, so it is late) and answers May's monitoring with 40%;
@@ -87,7 +87,7 @@ def set_target(world: World, raw: str) -> None:
 def tell() -> Story:
     today = timezone.localdate()
     world = build_world()
-    world.plan.year_start = world.plan.year_end = today.year
+    world.plan.year_start, world.plan.year_end = today.year - 1, today.year
     world.plan.save()
     Activity.objects.filter(pk=world.activity.pk).update(planned_end=today - dt.timedelta(days=1))
     Activity.objects.filter(pk=world.second_activity.pk).update(planned_end=today)

@@ -89,7 +89,7 @@ def test_the_pdf_is_a4_landscape_in_italian_with_page_numbers(told: Story) -> No
     reader = PdfReader(io.BytesIO(content))
     box = reader.pages[0].mediabox
     assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (297, 210)
-    assert reader.trailer["/Root"]["/Lang"] == "it"
+    assert reader.root_object["/Lang"] == "it"
     assert f"Pagina 1 di {len(reader.pages)}" in reader.pages[0].extract_text()
 
 
