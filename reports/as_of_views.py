@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -14,33 +12,28 @@ from django.views.decorators.http import require_safe
 from plans.models import Plan
 from reports.as_of import build_monitoring
 from reports.as_of_dates import parse_as_of
-from reports.monitoring_sections import Monitoring
-from reports.render.monitoring import filename, render_monitoring_docx, render_monitoring_pdf
+from reports.render.monitoring import FORMATS, filename
 from reports.views import NOT_FOUND_TEMPLATE, plan_not_found, visible_plan
 from workflow.errors import InvalidInput
-
-DOCUMENTS: dict[str, tuple[str, Callable[[Monitoring], bytes]]] = {
-    "pdf": ("application/pdf", render_monitoring_pdf),
-    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_monitoring_docx),
-}
 
 
 @require_safe
 @login_required
 def monitoring(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """?al=2026-06-30&formato=pdf. The document is rendered here, not by a worker: see README (monitoring)."""
+    """?al=2026-06-30&formato=pdf. Rendered within the request: the background jobs of reports.exports are kept
+    by plan, year and format, with no date to tell two monitoring reports of one year apart."""
     plan = visible_plan(request, plan_id)
     if plan is None:
         return plan_not_found(request)
     fmt = request.GET.get("formato", "pdf").strip().lower()
-    if fmt not in DOCUMENTS:
+    if fmt not in FORMATS:
         message = _("Il formato «%(format)s» non è disponibile. Formati disponibili: %(known)s.")
-        return bad_request(request, message % {"format": fmt[:20], "known": ", ".join(DOCUMENTS)}, plan)
+        return bad_request(request, message % {"format": fmt[:20], "known": ", ".join(FORMATS)}, plan)
     try:
         day = parse_as_of(request.GET.get("al", ""), plan)
     except InvalidInput as error:
         return bad_request(request, error.message, plan)
-    content_type, render_document = DOCUMENTS[fmt]
+    content_type, render_document = FORMATS[fmt]
     report = build_monitoring(plan=plan, moment=day)
     return HttpResponse(
         render_document(report),

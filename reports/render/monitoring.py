@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import io
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
@@ -140,6 +140,13 @@ def render_monitoring_docx(monitoring: Monitoring) -> bytes:
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# extension → (content type, renderer): what the page and the command offer.
+FORMATS: dict[str, tuple[str, Callable[[Monitoring], bytes]]] = {
+    "pdf": ("application/pdf", render_monitoring_pdf),
+    "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_monitoring_docx),
+}
 
 
 def _landscape(document: DocumentObject) -> None:
