@@ -58,6 +58,7 @@ def build_monitoring(*, plan: Plan, moment: dt.date | dt.datetime) -> Monitoring
         moment=instant,
         end_of_day=end_of_day,
         areas=areas,
+        first_recorded=None if areas else _first_recorded(plan, instant),
     )
 
 
@@ -161,6 +162,7 @@ class _Past:
             title=row["title"],
             state=row["state"],
             planned_end=row["planned_end"],
+            actual_start=self.started.get(("objective", pk)),
             actual_end=row["actual_end"],
             late=self._late(row),
             activities=tuple(self._activity(a_pk, a_row) for a_pk, a_row in activities),
@@ -258,6 +260,18 @@ def _first_starts(plan: Plan, moment: dt.datetime) -> dict[tuple[str, int], dt.d
         key = ("activity", row["activity_id"]) if row["activity_id"] else ("objective", row["objective_id"])
         starts[key] = timezone.localdate(row["first"])
     return starts
+
+
+def _first_recorded(plan: Plan, moment: dt.datetime) -> dt.date | None:
+    """The day the plan's first objective (of today) was recorded after the moment. One query."""
+    first = AuditEntry.objects.filter(
+        organization_id=plan.organization_id,
+        event=AuditEntry.Event.CREATED,
+        subject=Objective._meta.label_lower,
+        subject_id__in=Objective.objects.filter(plan=plan).values("pk"),
+        at__gt=moment,
+    ).aggregate(first=Min("at"))["first"]
+    return timezone.localdate(first) if first else None
 
 
 def _last_answers(plan: Plan, moment: dt.datetime) -> dict[int, ProgressNote]:

@@ -62,6 +62,8 @@ def objective_facts(objective: ObjectiveAsOf, monitoring: Monitoring) -> list[tu
         (_("Stato al %(date)s") % {"date": day(monitoring.date)}, state(objective.state)),
         (_("Scadenza prevista"), day(objective.planned_end)),
     ]
+    if objective.actual_start:
+        facts.append((_("Avvio effettivo"), day(objective.actual_start)))
     if objective.actual_end:
         facts.append((_("Conclusione effettiva"), day(objective.actual_end)))
     facts.append((_("Scostamento"), lateness(objective.late)))
@@ -133,8 +135,13 @@ def indicator_row(indicator: IndicatorAsOf) -> tuple[str, ...]:
     )
 
 
-def nothing_to_show() -> str:
-    return _("Alla data del monitoraggio il piano non aveva ancora obiettivi.")
+def nothing_to_show(monitoring: Monitoring) -> str:
+    if monitoring.first_recorded is None:
+        return _("Alla data del monitoraggio il piano non aveva ancora obiettivi.")
+    return _(
+        "Alla data del monitoraggio il piano non aveva ancora obiettivi in Traguardi: il primo è stato inserito "
+        "il %(date)s (ad esempio con l'importazione del piano), quindi la situazione a quella data non è nota."
+    ) % {"date": day(monitoring.first_recorded)}
 
 
 ACTIVITIES_HEADING = gettext_lazy("Attività")

@@ -50,6 +50,7 @@ class ObjectiveAsOf:
     title: str
     state: str
     planned_end: dt.date | None
+    actual_start: dt.date | None
     actual_end: dt.date | None
     late: bool
     activities: tuple[ActivityAsOf, ...]
@@ -73,3 +74,6 @@ class Monitoring:
     moment: dt.datetime  # the instant the report describes (the end of `date` when asked for a date)
     end_of_day: bool  # asked for a whole date rather than an instant
     areas: tuple[AreaAsOf, ...]
+    # When the plan had no objective at the moment: the day its first objective was recorded in Traguardi (an
+    # import after the moment, say), so that the report can tell why it is empty.
+    first_recorded: dt.date | None = None

@@ -82,7 +82,7 @@ def layout(monitoring: Monitoring) -> Layout:
             )
             for area in monitoring.areas
         ],
-        empty=words.nothing_to_show(),
+        empty=words.nothing_to_show(monitoring),
     )
 
 

@@ -62,6 +62,7 @@ def test_a_date_means_its_whole_day_in_rome(told: Story) -> None:
     assert activities(today)[1].state == WorkState.CONCLUSO  # the end of today is after every change
     yesterday = build_monitoring(plan=told.world.plan, moment=told.today - dt.timedelta(days=1))
     assert yesterday.areas == ()  # the plan's objectives were all created today
+    assert yesterday.first_recorded == told.today
 
 
 def test_items_written_before_the_trail_stay_as_written(told: Story) -> None:

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
 from docx import Document
 from pypdf import PdfReader
 
+from plans.models import Plan
 from reports.as_of import build_monitoring
 from reports.render.monitoring import render_monitoring_docx, render_monitoring_pdf
 from tests.reports import as_of_story as story
@@ -93,10 +95,28 @@ def test_the_pdf_is_a4_landscape_in_italian_with_page_numbers(told: Story) -> No
     assert f"Pagina 1 di {len(reader.pages)}" in reader.pages[0].extract_text()
 
 
-def test_a_plan_without_objectives_then_says_so(told: Story) -> None:
-    import datetime as dt
-
+def test_a_report_before_the_plans_objectives_were_recorded_says_when_they_were(told: Story) -> None:
     report = build_monitoring(plan=told.world.plan, moment=told.today - dt.timedelta(days=1))
-    expected = "Alla data del monitoraggio il piano non aveva ancora obiettivi."
+    expected = (
+        "Alla data del monitoraggio il piano non aveva ancora obiettivi in Traguardi: il primo è stato inserito "
+        f"il {told.today:%d/%m/%Y} (ad esempio con l'importazione del piano), quindi la situazione a quella data "
+        "non è nota."
+    )
     assert expected in pdf_text(render_monitoring_pdf(report))
     assert expected in docx_text(render_monitoring_docx(report))
+
+
+def test_a_plan_with_no_objective_at_all_says_so(told: Story) -> None:
+    empty = Plan.objects.create(
+        organization=told.world.aurelia,
+        code="VUOTO",
+        kind=Plan.Kind.PEG,
+        title="Piano vuoto",
+        year_start=2026,
+        year_end=2026,
+    )
+    report = build_monitoring(plan=empty, moment=told.today)
+    assert report.first_recorded is None
+    assert "Alla data del monitoraggio il piano non aveva ancora obiettivi." in docx_text(
+        render_monitoring_docx(report)
+    )

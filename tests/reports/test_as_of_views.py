@@ -64,7 +64,8 @@ def test_a_date_before_the_plans_objectives_existed_gives_a_report_that_says_so(
     response = get(told, told.world.diana, al=yesterday.isoformat(), formato="docx")
     assert response.status_code == 200  # type: ignore[attr-defined]
     text = " ".join(p.text for p in Document(io.BytesIO(response.content)).paragraphs)  # type: ignore[attr-defined]
-    assert "Alla data del monitoraggio il piano non aveva ancora obiettivi." in text
+    expected = f"non aveva ancora obiettivi in Traguardi: il primo è stato inserito il {told.today:%d/%m/%Y}"
+    assert expected in text
 
 
 def test_a_user_of_another_organization_gets_the_same_404_as_a_missing_plan(told: Story) -> None:
