@@ -6,6 +6,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
@@ -86,12 +87,19 @@ def test_the_docx_activity_row_holds_state_dates_progress_and_slippage_in_their_
     ]
 
 
+def story_title(told: Story) -> str:
+    local = timezone.localtime(told.moment)
+    return f"Monitoraggio intermedio al {local:%d/%m/%Y} ore {local:%H:%M}"
+
+
 def test_the_pdf_is_a4_landscape_in_italian_with_page_numbers(told: Story) -> None:
     content = render_monitoring_pdf(build_monitoring(plan=told.world.plan, moment=told.moment))
     reader = PdfReader(io.BytesIO(content))
     box = reader.pages[0].mediabox
     assert (round(float(box.width) * 25.4 / 72), round(float(box.height) * 25.4 / 72)) == (297, 210)
     assert reader.root_object["/Lang"] == "it"
+    assert "/StructTreeRoot" in reader.root_object  # tagged, for screen readers
+    assert reader.metadata is not None and reader.metadata.title == f"{story_title(told)} – Comune di Aurelia"
     assert f"Pagina 1 di {len(reader.pages)}" in reader.pages[0].extract_text()
 
 
