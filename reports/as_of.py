@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Min, Q
@@ -74,7 +75,7 @@ class _Past:
         self.indicators: Rows = {}
         self.targets: Rows = {}
         self.measurements: Rows = {}
-        self.started: dict[tuple[str, int], dt.date] = {}
+        self.changes = _Changes(started={}, postponed={})
         self.answers: dict[int, ProgressNote] = {}
         self.activities_of: dict[int, list[tuple[int, Row]]] = {}
         self.indicators_of: dict[int, list[tuple[int, Row]]] = {}
@@ -120,7 +121,7 @@ class _Past:
             undos,
             belongs=lambda r: of_indicator(r) and _known(r, moment, day),
         )
-        past.started = _first_starts(plan, moment)
+        past.changes = _state_changes(plan, moment)
         past.answers = _last_answers(plan, moment)
         return past
 
@@ -162,7 +163,8 @@ class _Past:
             title=row["title"],
             state=row["state"],
             planned_end=row["planned_end"],
-            actual_start=self.started.get(("objective", pk)),
+            actual_start=self.changes.started.get(("objective", pk)),
+            postponement=self.changes.postponed.get(("objective", pk)),
             actual_end=row["actual_end"],
             late=self._late(row),
             activities=tuple(self._activity(a_pk, a_row) for a_pk, a_row in activities),
@@ -176,7 +178,8 @@ class _Past:
             planned=row["planned_raw"],
             planned_end=row["planned_end"],
             state=row["state"],
-            actual_start=row["actual_start"] or self.started.get(("activity", pk)),
+            actual_start=row["actual_start"] or self.changes.started.get(("activity", pk)),
+            postponement=self.changes.postponed.get(("activity", pk)),
             actual_end=row["actual_end"],
             progress=self.answers.get(pk),
             late=self._late(row),
@@ -240,26 +243,32 @@ def _programme_order(objectives: Rows) -> dict[str, int]:
     return order
 
 
-def _first_starts(plan: Plan, moment: dt.datetime) -> dict[tuple[str, int], dt.date]:
-    """When each item first became avviato by the moment, from the workflow's state changes: the actual start
-    of work the import did not date. One query."""
+@dataclass(frozen=True)
+class _Changes:
+    """What the workflow's state changes up to the moment say of each item (by ("activity"|"objective", id))."""
+
+    started: dict[tuple[str, int], dt.date]  # when it first became avviato: the actual start the import did not date
+    postponed: dict[tuple[str, int], str]  # the reason of its last postponement
+
+
+def _state_changes(plan: Plan, moment: dt.datetime) -> _Changes:
+    """One query: the plan's state changes up to the moment, oldest first."""
     rows = (
         AuditEntry.objects.filter(
-            organization_id=plan.organization_id,
-            event=AuditEntry.Event.STATE_CHANGED,
-            to_state=WorkState.AVVIATO,
-            at__lte=moment,
+            organization_id=plan.organization_id, event=AuditEntry.Event.STATE_CHANGED, at__lte=moment
         )
         .filter(Q(activity__objective__plan=plan) | Q(objective__plan=plan))
-        .order_by()
-        .values("activity_id", "objective_id")
-        .annotate(first=Min("at"))
+        .order_by("at", "pk")
+        .values_list("activity_id", "objective_id", "to_state", "at", "comment")
     )
-    starts: dict[tuple[str, int], dt.date] = {}
-    for row in rows:
-        key = ("activity", row["activity_id"]) if row["activity_id"] else ("objective", row["objective_id"])
-        starts[key] = timezone.localdate(row["first"])
-    return starts
+    changes = _Changes(started={}, postponed={})
+    for activity_id, objective_id, to_state, at, comment in rows:
+        key = ("activity", activity_id) if activity_id else ("objective", objective_id)
+        if to_state == WorkState.AVVIATO:
+            changes.started.setdefault(key, timezone.localdate(at))
+        elif to_state == WorkState.RINVIATO:
+            changes.postponed[key] = comment
+    return changes
 
 
 def _first_recorded(plan: Plan, moment: dt.datetime) -> dt.date | None:

@@ -37,7 +37,8 @@ def introduction(monitoring: Monitoring) -> str:
         "Lo stato di ogni obiettivo e di ogni attività com'era alla data del monitoraggio, ricostruito dal "
         "registro delle operazioni; l'ultimo aggiornamento mensile dato entro quella data; per ogni indicatore il "
         "valore atteso per il %(year)d e l'ultimo valore conosciuto alla data. Sono in ritardo le attività e gli "
-        "obiettivi la cui scadenza era già passata senza che fossero conclusi."
+        "obiettivi la cui scadenza era già passata senza che fossero conclusi; per quelli rinviati entro la data è "
+        "indicato il motivo dell'ultimo rinvio."
     ) % {"year": monitoring.date.year}
 
 
@@ -66,12 +67,18 @@ def objective_facts(objective: ObjectiveAsOf, monitoring: Monitoring) -> list[tu
         facts.append((_("Avvio effettivo"), day(objective.actual_start)))
     if objective.actual_end:
         facts.append((_("Conclusione effettiva"), day(objective.actual_end)))
-    facts.append((_("Scostamento"), lateness(objective.late)))
+    facts.append((_("Scostamento"), deviation(objective.late, objective.postponement)))
     return facts
 
 
-def lateness(late: bool) -> str:
-    return _("In ritardo: scadenza superata") if late else _("Nessuno")
+def deviation(late: bool, postponement: str | None) -> str:
+    """ "In ritardo: scadenza superata", "Rinvio: <reason>", both, or "Nessuno"."""
+    parts = []
+    if late:
+        parts.append(_("In ritardo: scadenza superata"))
+    if postponement is not None:
+        parts.append(_("Rinvio: %(reason)s") % {"reason": postponement} if postponement else _("Rinvio"))
+    return "; ".join(parts) or _("Nessuno")
 
 
 def activity_columns(monitoring: Monitoring) -> tuple[str, ...]:
@@ -109,7 +116,7 @@ def activity_row(activity: ActivityAsOf) -> tuple[str, ...]:
         day(activity.actual_start),
         day(activity.actual_end),
         progress_text(activity),
-        lateness(activity.late),
+        deviation(activity.late, activity.postponement),
     )
 
 

@@ -28,6 +28,7 @@ class ActivityAsOf:
     actual_end: dt.date | None
     progress: ProgressNote | None
     late: bool  # planned end passed and not concluded at the date
+    postponement: str | None  # the reason of the last postponement by then, if any
 
 
 @dataclass(frozen=True)
@@ -53,6 +54,7 @@ class ObjectiveAsOf:
     actual_start: dt.date | None
     actual_end: dt.date | None
     late: bool
+    postponement: str | None
     activities: tuple[ActivityAsOf, ...]
     indicators: tuple[IndicatorAsOf, ...]
 

@@ -36,6 +36,7 @@ def test_the_report_at_the_moment_shows_the_states_of_the_moment_not_todays(told
     assert first.progress is not None
     assert (first.progress.progress, first.progress.note) == (40, story.FIRST_NOTE)
     assert (second.state, second.planned_end, second.late) == (WorkState.RINVIATO, told.postponed_to, False)
+    assert (first.postponement, second.postponement) == (None, story.POSTPONEMENT)
     assert set(activities(report)) == {1, 2}  # the activity added after the moment is not there
     soc = objective(report, "SOC-1")
     assert (soc.state, soc.late) == (WorkState.AVVIATO, False)

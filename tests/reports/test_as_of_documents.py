@@ -60,6 +60,7 @@ def test_the_document_at_the_moment_shows_that_moments_states_answers_and_values
     assert story.FIRST_TARGET in text and story.SECOND_TARGET not in text
     assert story.NEW_ACTIVITY not in text
     assert "In ritardo: scadenza superata" in text  # activity 1 was late then
+    assert f"Rinvio: {story.POSTPONEMENT}" in text
     assert f"scadenza {told.postponed_to:%d/%m/%Y}" in text  # the deadline moved by the postponement
 
 
@@ -85,6 +86,8 @@ def test_the_docx_activity_row_holds_state_dates_progress_and_slippage_in_their_
         f"40% al {told.today:%d/%m/%Y}: {story.FIRST_NOTE}",
         "In ritardo: scadenza superata",
     ]
+    second = next(row for row in rows if row[0] == "Formazione degli operatori")
+    assert second[2:] == ["Rinviato", "—", "—", "Nessun aggiornamento", f"Rinvio: {story.POSTPONEMENT}"]
 
 
 def story_title(told: Story) -> str:
