@@ -115,6 +115,7 @@ def render_monitoring_docx(monitoring: Monitoring) -> bytes:
     document.core_properties.title = f"{page.title} – {page.organization_name}"
     document.core_properties.language = "it-IT"
     document.styles["Normal"].font.size = Pt(9)
+    _italian(document)
     _landscape(document)
     _page_numbers(document)
     document.add_heading(page.title, level=0)
@@ -147,6 +148,17 @@ FORMATS: dict[str, tuple[str, Callable[[Monitoring], bytes]]] = {
     "pdf": ("application/pdf", render_monitoring_pdf),
     "docx": ("application/vnd.openxmlformats-officedocument.wordprocessingml.document", render_monitoring_docx),
 }
+
+
+def _italian(document: DocumentObject) -> None:
+    """The text's language on the document's defaults (python-docx's template says en-US), for Word's spelling
+    and for screen readers."""
+    for properties in document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr"):
+        languages = properties.xpath("./w:lang")
+        language = languages[0] if languages else OxmlElement("w:lang")
+        language.set(qn("w:val"), "it-IT")
+        if not languages:
+            properties.append(language)
 
 
 def _landscape(document: DocumentObject) -> None:

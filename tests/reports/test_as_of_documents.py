@@ -106,6 +106,19 @@ def test_the_pdf_is_a4_landscape_in_italian_with_page_numbers(told: Story) -> No
     assert f"Pagina 1 di {len(reader.pages)}" in reader.pages[0].extract_text()
 
 
+def test_the_docx_is_landscape_italian_with_page_numbers_in_the_footer(told: Story) -> None:
+    document = Document(io.BytesIO(render_monitoring_docx(build_monitoring(plan=told.world.plan, moment=told.moment))))
+    section = document.sections[0]
+    assert (section.page_width.mm, section.page_height.mm) == pytest.approx((297, 210), abs=0.5)
+    footer = section.footer.paragraphs[0]
+    assert footer.text.startswith("Pagina ")
+    instructions = [text.strip() for text in footer._p.xpath(".//w:instrText/text()")]
+    assert instructions == ["PAGE", "NUMPAGES"]
+    assert document.styles.element.xpath("./w:docDefaults//w:lang/@w:val") == ["it-IT"]
+    headings = [p.style.name for p in document.paragraphs if p.style is not None and p.style.name.startswith("Heading")]
+    assert headings[:3] == ["Heading 1", "Heading 2", "Heading 3"]
+
+
 def test_a_report_before_the_plans_objectives_were_recorded_says_when_they_were(told: Story) -> None:
     report = build_monitoring(plan=told.world.plan, moment=told.today - dt.timedelta(days=1))
     expected = (
