@@ -109,6 +109,7 @@ def test_the_pdf_is_a4_landscape_in_italian_with_page_numbers(told: Story) -> No
 def test_the_docx_is_landscape_italian_with_page_numbers_in_the_footer(told: Story) -> None:
     document = Document(io.BytesIO(render_monitoring_docx(build_monitoring(plan=told.world.plan, moment=told.moment))))
     section = document.sections[0]
+    assert section.page_width is not None and section.page_height is not None
     assert (section.page_width.mm, section.page_height.mm) == pytest.approx((297, 210), abs=0.5)
     footer = section.footer.paragraphs[0]
     assert footer.text.startswith("Pagina ")
