@@ -20,16 +20,14 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Pt
 from docx.text.paragraph import Paragraph
-from weasyprint import HTML
 
 from reports import action_sheets as labels
 from reports.action_sheets import ActionSheetsDocument, Block, SheetSection
 from reports.render.opendata import spreadsheet_safe
-from reports.render.pdf import OfflineFetcher
+from reports.render.pdf import html_to_pdf
 from reports.render.text import xml_safe
 
 TEMPLATE = "reports/action_sheets.html"
-PDF_VARIANT = "pdf/ua-1"  # tagged, with the document's language and title: publishable as accessible
 
 CSV_COLUMNS = (
     "organization",
@@ -55,9 +53,7 @@ def render_html(document: ActionSheetsDocument) -> str:
 
 
 def render_pdf(document: ActionSheetsDocument) -> bytes:
-    html = HTML(string=render_html(document), base_url=None, url_fetcher=OfflineFetcher())
-    pdf: bytes = html.write_pdf(pdf_variant=PDF_VARIANT)
-    return pdf
+    return html_to_pdf(render_html(document))  # tagged PDF/UA, as the Relazione
 
 
 def render_docx(document: ActionSheetsDocument) -> bytes:

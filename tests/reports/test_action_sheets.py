@@ -12,9 +12,11 @@ import io
 import json
 import re
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from django.contrib.auth.models import User
+from django.core.management import CommandError
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -27,6 +29,7 @@ from plans.demo import load_demo
 from plans.models import ActionSheet, ActionSheetIndicator, Objective, Plan
 from reports.action_sheets import ActionSheetsDocument, blocks, build_action_sheets
 from reports.render.action_sheets import render_docx, render_pdf
+from tests.reports.commands import export_report
 from tests.reports.conftest import REFERENCE_DATE
 from tests.reports.seed002 import squeeze
 from tests.reports.test_views import client_for
@@ -352,3 +355,14 @@ def test_a_sheet_without_number_or_level_and_with_markup_in_its_text(pdz_plan: P
     assert _missing(pdf_text, ["Schede senza livello", "Scheda EXTRA-A – Sportello <b>mobile</b>"]) == []
     docx_text = "\n".join(p.text for p in Document(io.BytesIO(render_docx(document))).paragraphs)
     assert "Dal 2012 al 2013 <script>alert(1)</script>" in docx_text
+
+
+def test_export_report_writes_the_sheets_document_of_a_piano_di_zona(pdz_plan: Plan, tmp_path: Path) -> None:
+    output = tmp_path / "schede.pdf"
+    printed = export_report(output, "pdf", plan="PSZ", year=str(pdz_plan.year_start))
+    assert printed.startswith(f"Scritto {output}")
+    text = "\n".join(page.extract_text() for page in PdfReader(io.BytesIO(output.read_bytes())).pages)
+    assert _missing(text, _expected()) == []
+    with pytest.raises(CommandError, match="schede del Piano di Zona: usa --format con uno tra: pdf, docx, csv, json"):
+        export_report(tmp_path / "schede.xlsx", "xlsx", plan="PSZ", year=str(pdz_plan.year_start))
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["schede.pdf"]
