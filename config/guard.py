@@ -23,6 +23,7 @@ from django.template.defaultfilters import filesizeformat
 from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.refusals import TOO_LARGE, refusal, too_large
 
@@ -69,8 +70,10 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
         if not _takes_evidence(request):
             return too_large(request)
         if length > evidence_body_limit():
-            message = _(
-                "I file inviati superano %(size)s in tutto: al massimo %(count)d file di %(each)s ciascuno."
+            message = ngettext(
+                "I file inviati superano %(size)s in tutto: al massimo %(count)d file di %(each)s ciascuno.",
+                "I file inviati superano %(size)s in tutto: al massimo %(count)d file di %(each)s ciascuno.",
+                settings.EVIDENCE_MAX_FILES,
             ) % {
                 "size": filesizeformat(evidence_body_limit()),
                 "count": settings.EVIDENCE_MAX_FILES,

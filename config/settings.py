@@ -359,7 +359,7 @@ SPECTACULAR_SETTINGS = {
 
 # Relazione documents (PDF, DOCX) of plans with more objectives than this are prepared by a worker, since
 # rendering them takes longer than a web request may (0.3 to 0.4 s per objective for the PDF).
-REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 40)
+REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 20)
 # A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
 REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
 REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)

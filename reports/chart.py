@@ -11,8 +11,9 @@ from reports.sections import LevelCounts
 
 LABEL_WIDTH = 150  # points: the level's name left of its bar
 BAR_WIDTH = 300  # points: the longest bar
-BAR_HEIGHT = 10
-GROUP_GAP = 12
+BAR_HEIGHT = 7
+BAR_GAP = 2
+GROUP_GAP = 8
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Bar:
 
     @property
     def text_y(self) -> float:
-        return self.y + 8
+        return self.y + 6
 
     @property
     def count_x(self) -> float:
@@ -60,14 +61,14 @@ def chart(rows: Sequence[LevelCounts]) -> Chart:
     top = max((count for row in rows for count in counts_of(row)), default=0) or 1
     groups, y = [], 0.0
     for row in rows:
-        title_y = y + 10
-        y += 14
+        title_y = y + 9
+        y += 12
         bars = []
         for level, count in zip(labels.LEVEL_ORDER, counts_of(row), strict=True):
             bars.append(
                 Bar(y=y, level=level, label=str(labels.LEVELS[level]), count=count, width=BAR_WIDTH * count / top)
             )
-            y += BAR_HEIGHT + 3
+            y += BAR_HEIGHT + BAR_GAP
         groups.append(Group(y=title_y, title=row.label, bars=tuple(bars)))
         y += GROUP_GAP
     return Chart(groups=tuple(groups), height=y)

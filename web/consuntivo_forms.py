@@ -10,6 +10,7 @@ from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from plans.models import Plan
 from workflow.services.evidence import KINDS, accepted_extensions
@@ -56,8 +57,10 @@ class MeasurementForm(forms.Form):
         super().__init__(*args, **kwargs)
         years = range(plan.year_start, plan.year_end + 1)
         self.fields["year"].choices = [(year, str(year)) for year in years]  # type: ignore[attr-defined]
-        self.fields["evidence"].help_text = _(
-            "Facoltativa. Fino a %(count)d file di %(size)s al massimo ciascuno: %(accepted)s."
+        self.fields["evidence"].help_text = ngettext(
+            "Facoltativa. Fino a %(count)d file di %(size)s al massimo ciascuno: %(accepted)s.",
+            "Facoltativa. Fino a %(count)d file di %(size)s al massimo ciascuno: %(accepted)s.",
+            settings.EVIDENCE_MAX_FILES,
         ) % {
             "count": settings.EVIDENCE_MAX_FILES,
             "size": filesizeformat(settings.EVIDENCE_MAX_BYTES),

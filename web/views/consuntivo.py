@@ -15,6 +15,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.guard import accepts_evidence
@@ -189,7 +190,11 @@ def record_value(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             count = len(data["evidence"])
             messages.success(
                 request,
-                _("Valore registrato: %(value)s per il %(year)d, con %(count)d file di documentazione.")
+                ngettext(
+                    "Valore registrato: %(value)s per il %(year)d, con %(count)d file di documentazione.",
+                    "Valore registrato: %(value)s per il %(year)d, con %(count)d file di documentazione.",
+                    count,
+                )
                 % {"value": data["value"], "year": data["year"], "count": count},
             )
             return redirect("web:indicator", pk=pk)

@@ -94,7 +94,7 @@ class Command(BaseCommand):
             raise CommandError(f"--as-of: {error.message}") from None
         if options["year"] is not None and options["year"].strip() != str(day.year):
             raise CommandError(
-                _("--year %(year)s e --as-of %(date)s indicano anni diversi: togli --year, che la data già dice.")
+                _("--year %(year)s e --as-of %(date)s indicano anni diversi: togli --year, la data dà già l'anno.")
                 % {"year": options["year"], "date": options["as_of"]}
             )
         output = _writable_output(Path(options["output"]))
