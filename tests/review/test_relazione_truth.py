@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 import datetime as dt
+import zoneinfo
 
 import pytest
+import time_machine
 
 from plans.models import Activity, Plan, WorkState
 from reports import labels
 from reports.relazione import build_relazione
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.services import Outcome, approval_approve, item_avvia, item_concludi, item_rinvia
 
 pytestmark = pytest.mark.django_db
 
+ROME = zoneinfo.ZoneInfo("Europe/Rome")
 REASON = "Docenti non disponibili prima dell'autunno"
 
 
@@ -65,3 +68,33 @@ def test_the_relazione_of_a_past_year_does_not_count_what_happened_the_next_year
     assert row.actual_end is None or row.actual_end <= dt.date(2025, 12, 31), row.actual_end
     assert row.state != WorkState.CONCLUSO, labels.activity_facts(row)
     assert relazione.summary is not None and relazione.summary.activities.concluso == 0
+
+
+def test_a_postponement_asked_in_december_and_approved_in_january_is_reported_in_the_year_it_took_effect(
+    db: None,
+) -> None:
+    """reports/relazione.py `_requests` assigns a request to a year by `requested_at` alone. A two-year plan
+    (2025-2026): Anna asks on 30 December 2025 to postpone activity 2, the director approves on 8 January 2026,
+    when the deadline actually moves. The 2026 Relazione (whose window starts on 1 January 2026) has no trace of
+    it, neither in the annex of changes nor among "rinvii approvati nell'anno"; the 2025 Relazione counts it as a
+    postponement approved in 2025 although its approval is dated 08/01/2026."""
+    with time_machine.travel(dt.datetime(2025, 12, 30, 10, tzinfo=ROME), tick=False):
+        world = build_world()
+        Plan.objects.filter(pk=world.plan.pk).update(year_start=2025)
+        outcome = item_rinvia(
+            actor=world.anna, item=world.second_activity, reason=REASON, new_planned_end=dt.date(2026, 11, 30)
+        )
+        assert not outcome.applied
+    with time_machine.travel(dt.datetime(2026, 1, 8, 10, tzinfo=ROME), tick=False):
+        assert approval_approve(actor=world.diana, request=outcome.request).applied
+    with time_machine.travel(dt.datetime(2026, 5, 15, 10, tzinfo=ROME), tick=False):
+        plan = Plan.objects.get(pk=world.plan.pk)
+        of_2025 = build_relazione(plan=plan, year=2025)
+        of_2026 = build_relazione(plan=plan, year=2026)
+    assert of_2025.summary is not None and of_2026.summary is not None
+    postponed_in_2026 = [c for a in of_2026.annex for o in a.objectives for c in o.changes if c.kind == "rinvio"]
+    assert (of_2025.summary.postponements, of_2026.summary.postponements) == (0, 1), (
+        of_2025.summary.postponements,
+        of_2026.summary.postponements,
+    )
+    assert len(postponed_in_2026) == 1
