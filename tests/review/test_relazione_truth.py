@@ -8,11 +8,13 @@ import zoneinfo
 import pytest
 import time_machine
 
-from plans.models import Activity, Plan, WorkState
+from plans.models import Activity, IndicatorTarget, Plan, WorkState
+from plans.parsing import parse_value
 from reports import labels
 from reports.relazione import build_relazione
 from tests.workflow.world import World, build_world
 from workflow.services import Outcome, approval_approve, item_avvia, item_concludi, item_rinvia
+from workflow.services.measurements import measurement_record
 
 pytestmark = pytest.mark.django_db
 
@@ -98,3 +100,21 @@ def test_a_postponement_asked_in_december_and_approved_in_january_is_reported_in
         of_2026.summary.postponements,
     )
     assert len(postponed_in_2026) == 1
+
+
+def test_an_indicator_one_short_of_a_large_target_is_not_reported_as_reached(world: World) -> None:
+    """plans/achievement.py rounds the percentage to one decimal *before* the thresholds: 1999 out of an expected
+    2000 is 99.95%, rounded to 100.0%, so the indicator is "verde", "raggiunto" (level_for), counts as reached in the
+    summary and the performance chapter, and is missing from the annex of deviations, which must list "every
+    objective or indicator that missed its target"."""
+    IndicatorTarget.objects.create(
+        indicator=world.indicator, year=2026, **IndicatorTarget.spec_values(parse_value("2000"))
+    )
+    measurement_record(actor=world.sara, indicator=world.indicator, year=2026, value="1999")
+
+    relazione = build_relazione(plan=world.plan, year=2026)
+    row = next(o for o in relazione.objectives if o.code == "SOC-1").indicators[0]
+    assert (row.expected, row.actual) == ("2000", "1999")
+    deviations = [d for area in relazione.annex for o in area.objectives for d in o.deviations]
+    assert row.level != "raggiunto", (row.percent, row.light, row.level)
+    assert any(d.actual == "1999" for d in deviations)
