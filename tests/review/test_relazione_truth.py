@@ -118,3 +118,17 @@ def test_an_indicator_one_short_of_a_large_target_is_not_reported_as_reached(wor
     deviations = [d for area in relazione.annex for o in area.objectives for d in o.deviations]
     assert row.level != "raggiunto", (row.percent, row.light, row.level)
     assert any(d.actual == "1999" for d in deviations)
+
+
+def test_an_activity_started_through_the_workflow_has_its_actual_start_in_the_relazione(world: World) -> None:
+    """The issue asks, for each activity, the actual start and end from the workflow. The `avvia` transition
+    (plans/models/lifecycle.py) records no date, and reports/relazione.py `_activity_row` reads only the imported
+    `Activity.actual_start`: an activity started on 15 May through the workflow has no "Inizio effettivo" in the
+    Relazione and `actual_start: null` in the open data, beside an approved "avvia" event of that day. (The
+    monitoring report does derive it from the trail: reports/as_of.py `_state_changes`.)"""
+    carried_out(item_avvia(actor=world.anna, item=world.activity), world.diana)
+
+    relazione = build_relazione(plan=world.plan, year=2026)
+    row = next(o for o in relazione.objectives if o.code == "SOC-1").activities[0]
+    assert [(e.transition, e.status) for e in row.events] == [("avvia", "approved")]
+    assert row.actual_start == dt.date(2026, 5, 15), labels.activity_facts(row)
