@@ -132,3 +132,20 @@ def test_an_activity_started_through_the_workflow_has_its_actual_start_in_the_re
     row = next(o for o in relazione.objectives if o.code == "SOC-1").activities[0]
     assert [(e.transition, e.status) for e in row.events] == [("avvia", "approved")]
     assert row.actual_start == dt.date(2026, 5, 15), labels.activity_facts(row)
+
+
+def test_a_conclusion_before_the_month_the_consuntivo_names_is_not_a_self_refuting_discrepancy(world: World) -> None:
+    """reports/facts.py `discrepancy`: the imported Consuntivo says «Giugno» (the parser's meaning: by the end of
+    June, plans/parsing TimeSpec), the workflow concluded the activity on 15 May. The document prints "Discordanza:
+    Il consuntivo importato («Giugno») indica la conclusione entro il 30/06/2026; nel flusso di lavoro l'attività è
+    stata conclusa il 15/05/2026" -- a conclusion on 15 May *is* within 30 June, so the sentence claims a
+    disagreement its own words deny. Either only a conclusion after the end counts, or the text must say "nel
+    mese di giugno" rather than "entro"."""
+    Activity.objects.filter(pk=world.activity.pk).update(actual_raw="Giugno")
+    carried_out(item_avvia(actor=world.anna, item=world.activity), world.diana)
+    carried_out(item_concludi(actor=world.anna, item=world.activity), world.diana)
+
+    relazione = build_relazione(plan=world.plan, year=2026)
+    row = next(o for o in relazione.objectives if o.code == "SOC-1").activities[0]
+    assert row.actual_end == dt.date(2026, 5, 15)
+    assert not ("entro il 30/06/2026" in row.discrepancy and "15/05/2026" in row.discrepancy), row.discrepancy
