@@ -8,7 +8,7 @@ import zoneinfo
 import pytest
 import time_machine
 
-from plans.models import Activity, IndicatorTarget, Plan, WorkState
+from plans.models import Activity, IndicatorTarget, Objective, Plan, WorkState
 from plans.parsing import parse_value
 from reports import labels
 from reports.relazione import build_relazione
@@ -149,3 +149,24 @@ def test_a_conclusion_before_the_month_the_consuntivo_names_is_not_a_self_refuti
     row = next(o for o in relazione.objectives if o.code == "SOC-1").activities[0]
     assert row.actual_end == dt.date(2026, 5, 15)
     assert not ("entro il 30/06/2026" in row.discrepancy and "15/05/2026" in row.discrepancy), row.discrepancy
+
+
+def test_an_objective_on_schedule_in_a_multi_year_plan_is_not_reported_as_missed(world: World) -> None:
+    """plans/achievement.py `objective_level` (without measurable indicators) is the share of the objective's
+    activities concluded, whatever their deadlines: in a 2026-2027 plan, SOC-1 (due by the end of 2027) has
+    activity 1 due and concluded in 2026 and activity 2 due in September 2027. The 2026 Relazione scores it 50%
+    -> "non raggiunto", counts it among the missed objectives in the summary and the performance chapter, and
+    lists it in the annex of deviations with "motivazione non indicata", although nothing due in 2026 was missed.
+    Only activities due by the report's year should count (or a multi-year objective's level wait for its end)."""
+    Plan.objects.filter(pk=world.plan.pk).update(year_end=2027)
+    Activity.objects.filter(pk=world.second_activity.pk).update(planned_end=dt.date(2027, 9, 30))
+    Objective.objects.filter(pk=world.objective.pk).update(planned_end=dt.date(2027, 12, 31))
+    carried_out(item_avvia(actor=world.anna, item=world.activity), world.diana)
+    carried_out(item_concludi(actor=world.anna, item=world.activity), world.diana)
+
+    with time_machine.travel(dt.datetime(2027, 3, 1, 10, tzinfo=ROME), tick=False):  # the 2026 Relazione, drawn up
+        relazione = build_relazione(plan=Plan.objects.get(pk=world.plan.pk), year=2026)
+    soc = next(o for o in relazione.objectives if o.code == "SOC-1")
+    deviations = [d.subject for area in relazione.annex for o in area.objectives for d in o.deviations]
+    assert soc.level != "non_raggiunto", soc.level
+    assert not any("SOC-1" in subject or "Obiettivo" in subject for subject in deviations), deviations
