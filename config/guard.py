@@ -13,9 +13,11 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from importlib import import_module
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
@@ -42,10 +44,22 @@ def evidence_body_limit() -> int:
 
 
 def _takes_evidence(request: HttpRequest) -> bool:
+    """A page that takes evidence files, asked by a signed-in person: only they get the larger body (nobody else's
+    upload is parsed and spooled to disk before the refusal)."""
     try:
-        return bool(getattr(resolve(request.path_info).func, "accepts_evidence", False))
+        marked = bool(getattr(resolve(request.path_info).func, "accepts_evidence", False))
     except Resolver404:
         return False
+    return marked and _signed_in(request)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """Whether the request's session cookie names a signed-in session; SessionMiddleware has not run yet."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return SESSION_KEY in session
 
 
 class InputGuardMiddleware:

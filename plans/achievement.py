@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -63,8 +63,12 @@ def achievement(target: ParsedValue | None, actual: ParsedValue | None, directio
     percent = _percent(target, actual, direction)
     if percent is None:
         return NOT_MEASURABLE
-    percent = percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-    return Achievement(percent=percent, light=light_for(percent))
+    light = light_for(percent)  # on the exact figure: 1999 of 2000 is not reached, however it rounds
+    shown = percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    if light_for(shown) != light:
+        # Rounding up across a threshold would print "100,0%" beside "giallo": show the figure rounded down.
+        shown = percent.quantize(_ONE_DECIMAL, rounding=ROUND_DOWN)
+    return Achievement(percent=shown, light=light)
 
 
 def light_for(percent: Decimal) -> Light:

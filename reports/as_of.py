@@ -33,6 +33,8 @@ from reports.monitoring_sections import (
 )
 from reports.rollback import Row, Rows, current_rows, roll_back, trail_after
 from workflow.models import AuditEntry
+from workflow.separation import separation_policy
+from workflow.services.measurements import value_that_counts
 
 ObjectiveAreas = Objective.areas.through
 _SUBJECTS = (Objective, ObjectiveAreas, Area, Activity, Indicator, IndicatorTarget, Measurement)
@@ -76,6 +78,7 @@ class _Past:
         self.targets: Rows = {}
         self.measurements: Rows = {}
         self.changes = _Changes(started={}, postponed={})
+        self.confirms = False
         self.answers: dict[int, ProgressNote] = {}
         self.activities_of: dict[int, list[tuple[int, Row]]] = {}
         self.indicators_of: dict[int, list[tuple[int, Row]]] = {}
@@ -85,6 +88,7 @@ class _Past:
     @classmethod
     def read(cls, plan: Plan, moment: dt.datetime, day: dt.date) -> _Past:
         past = cls(day)
+        past.confirms = separation_policy(plan.organization_id).measurements_need_confirmation
         undos = trail_after(organization_id=plan.organization_id, moment=moment, subjects=_SUBJECTS)
         past.objectives = roll_back(
             Objective,
@@ -189,7 +193,9 @@ class _Past:
         targets = self.targets_of.get(pk, [])
         measurements = sorted(self.measurements_of.get(pk, []), key=_measured)
         target = IndicatorTarget(**targets[0][1]) if targets else None
-        measurement = Measurement(**measurements[-1][1]) if measurements else None
+        # The value that counts then: where the body confirms values, the last one confirmed by the moment.
+        values = [Measurement(**values_row) for _pk, values_row in measurements]
+        measurement = value_that_counts(values, confirms=self.confirms)
         reached = achievement(target, measurement, row["direction"])
         return IndicatorAsOf(
             position=row["position"],

@@ -53,11 +53,23 @@ def is_late(activity: ActivityRow, on: dt.date) -> bool:
     return activity.planned_end < on
 
 
-def summary(objectives: Sequence[ObjectiveSection], body: str, on: dt.date) -> Summary:
+def _inside(day: dt.date | None, days: tuple[dt.date | None, dt.date | None]) -> bool:
+    first, last = days
+    return day is not None and (first is None or first <= day) and (last is None or day <= last)
+
+
+def summary(
+    objectives: Sequence[ObjectiveSection], body: str, on: dt.date, days: tuple[dt.date | None, dt.date | None]
+) -> Summary:
     activities = [activity for objective in objectives for activity in objective.activities]
     events = [event for objective in objectives for event in objective.events]
     events += [event for activity in activities for event in activity.events]
-    postponements = sum(1 for event in events if event.transition == "rinvia" and event.status == "approved")
+    # Approved within the year: a postponement asked in December and approved in January is the next year's.
+    postponements = sum(
+        1
+        for event in events
+        if event.transition == "rinvia" and event.status == "approved" and _inside(event.closed_on, days)
+    )
     return Summary(
         objectives=state_counts(objective.state for objective in objectives),
         activities=state_counts(activity.state for activity in activities),

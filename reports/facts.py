@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
-from plans.models import Activity, WorkState
+from plans.models import WorkState
 from plans.parsing import TimeHint, TimeSpec, parse_time
 from reports.sections import Decision, WorkflowEvent
 from workflow.models import TransitionRequest
@@ -75,27 +75,27 @@ def _day(day: dt.date) -> str:
     return date_format(day, "SHORT_DATE_FORMAT")
 
 
-def discrepancy(activity: Activity, year: int) -> str:
+def discrepancy(actual_raw: str, state: str, actual_end: dt.date | None, year: int) -> str:
     """Where the imported Consuntivo and the workflow's facts disagree, the disagreement in words; "" otherwise.
 
     The imported text is read again as the import read it (plans.parsing); a text the parser did not understand
     is printed as written and compared with nothing, since it says nothing the report could contradict."""
-    written = activity.actual_raw.strip()
+    written = actual_raw.strip()
     if not written:
         return ""
     spec = parse_time(written, year=year)
     if not spec.parsed:
         return ""
-    state = WorkState(activity.state)
+    work_state = WorkState(state)
     claim = _imported_claim(spec)
     if claim is None:
         return ""
-    quoted = {"text": written, "state": str(state.label)}
-    if claim == "not_done" and state == WorkState.CONCLUSO:
-        return _concluded_anyway(quoted, activity.actual_end)
-    if claim == "started" and state in (WorkState.PROGRAMMATO, WorkState.CONCLUSO):
-        if state == WorkState.CONCLUSO:
-            return _concluded_anyway(quoted, activity.actual_end)
+    quoted = {"text": written, "state": str(work_state.label)}
+    if claim == "not_done" and work_state == WorkState.CONCLUSO:
+        return _concluded_anyway(quoted, actual_end)
+    if claim == "started" and work_state in (WorkState.PROGRAMMATO, WorkState.CONCLUSO):
+        if work_state == WorkState.CONCLUSO:
+            return _concluded_anyway(quoted, actual_end)
         return (
             _(
                 "Il consuntivo importato («%(text)s») dice che l'attività era avviata; "
@@ -104,7 +104,7 @@ def discrepancy(activity: Activity, year: int) -> str:
             % quoted
         )
     if claim == "done":
-        if state != WorkState.CONCLUSO:
+        if work_state != WorkState.CONCLUSO:
             return (
                 _(
                     "Il consuntivo importato («%(text)s») indica l'attività come svolta; "
@@ -114,11 +114,16 @@ def discrepancy(activity: Activity, year: int) -> str:
             )
         assert spec.end is not None  # a "done" claim has an end
         first = spec.start or spec.end
-        if activity.actual_end is not None and not first <= activity.actual_end <= spec.end:
+        if actual_end is not None and not first <= actual_end <= spec.end:
+            if first == spec.end:
+                return _(
+                    "Il consuntivo importato («%(text)s») colloca la conclusione il %(end)s; "
+                    "nel flusso di lavoro l'attività è stata conclusa il %(actual)s."
+                ) % {**quoted, "end": _day(spec.end), "actual": _day(actual_end)}
             return _(
-                "Il consuntivo importato («%(text)s») indica la conclusione entro il %(end)s; "
+                "Il consuntivo importato («%(text)s») colloca la conclusione tra il %(start)s e il %(end)s; "
                 "nel flusso di lavoro l'attività è stata conclusa il %(actual)s."
-            ) % {**quoted, "end": _day(spec.end), "actual": _day(activity.actual_end)}
+            ) % {**quoted, "start": _day(first), "end": _day(spec.end), "actual": _day(actual_end)}
     return ""
 
 

@@ -253,7 +253,8 @@ def change_text(change: Change) -> str:
         parts.append(str(_("nuova scadenza %(date)s")) % {"date": day(change.new_planned_end)})
     if change.decisions:
         parts.append(decisions_text(change.decisions))
-    else:
+    if change.status != "approved" or not change.decisions:
+        # Still waiting (or withdrawn) after a first decision: said in words, never left to read as approved.
         parts.append(str(STATUSES.get(change.status, change.status)))
     return "; ".join(parts)
 

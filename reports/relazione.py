@@ -20,6 +20,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -40,6 +42,7 @@ from reports import chapters as computed
 from reports.annex import TargetChange, annex
 from reports.facts import discrepancy, events_of, person_name, year_window
 from reports.models import RelazioneChapter
+from reports.rollback import roll_back, trail_after
 from reports.sections import (
     ActivityRow,
     AreaSection,
@@ -70,7 +73,10 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
     objectives = list(_objectives(plan, year, window))
     # Where the body confirms values, only a confirmed value is scored (the pages' rule: value_that_counts).
     confirms = separation_policy(plan.organization_id).measurements_need_confirmation
-    sections = {objective.pk: _objective_section(objective, plan.year_start, confirms) for objective in objectives}
+    # A year before the plan's last: its objectives and activities as they were when it ended, from the trail.
+    past = _at_year_end(plan, objectives, window[1])
+    context = _Context(parse_year=plan.year_start, year_end=dt.date(year, 12, 31), confirms=confirms, past=past)
+    sections = {objective.pk: _objective_section(objective, context) for objective in objectives}
     order = _programme_order(objectives)
     objectives.sort(key=lambda o: (order[o.programme], o.number is None, o.number or 0, o.code))
     areas: dict[int | None, AreaSection] = {}
@@ -95,7 +101,7 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         objectives=once,
         prepared_on=today,
         chapters=_chapters(plan, year),
-        summary=computed.summary(once, body, min(today, dt.date(year, 12, 31))),
+        summary=computed.summary(once, body, min(today, dt.date(year, 12, 31)), _days(window)),
         performance=computed.performance(tuple(areas.values()), once, body),
         budget=computed.budget(tuple(areas.values()), once, body),
         annex=annex(tuple(areas.values()), _target_changes(plan, target_ids, window), dt.date(year, 12, 31), today),
@@ -103,6 +109,14 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
 
 
 Window = tuple[dt.datetime | None, dt.datetime | None]
+
+
+def _days(window: Window) -> tuple[dt.date | None, dt.date | None]:
+    """The window as the first and the last day it covers (None: unbounded)."""
+    start, end = window
+    first = None if start is None else timezone.localdate(start)
+    last = None if end is None else timezone.localdate(end) - dt.timedelta(days=1)
+    return first, last
 
 
 def _within(field: str, window: Window) -> Q:
@@ -119,7 +133,8 @@ def _requests(window: Window) -> QuerySet[TransitionRequest]:
     """The year's requests, oldest first, with their decisions and the people named."""
     decisions = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
     return (
-        TransitionRequest.objects.filter(_within("requested_at", window))
+        # Asked or decided in the year: a postponement asked on 30 December and approved on 8 January is in both.
+        TransitionRequest.objects.filter(_within("requested_at", window) | _within("closed_at", window))
         .select_related("requested_by")
         .prefetch_related(Prefetch("approvals", queryset=decisions))
         .order_by("requested_at", "pk")
@@ -214,19 +229,62 @@ def _programme_order(objectives: list[Objective]) -> dict[str, int]:
     return order
 
 
-def _objective_section(objective: Objective, parse_year: int, confirms: bool) -> ObjectiveSection:
-    activities = tuple(_activity_row(activity, parse_year) for activity in objective.activities.all())
-    indicators = tuple(_indicator_row(indicator, confirms) for indicator in objective.indicators.all())
+FACT_COLUMNS = ("state", "planned_end", "actual_start", "actual_end")
+Past = dict[tuple[str, int], dict[str, Any]]
+
+
+@dataclass(frozen=True)
+class _Context:
+    parse_year: int  # the import read the Consuntivo against the plan's first year: read it the same way
+    year_end: dt.date
+    confirms: bool  # the body confirms values: only a confirmed one is scored
+    past: Past  # ("activity" | "objective", pk) -> its facts at the end of the year, where they differ from today's
+
+
+def _at_year_end(plan: Plan, objectives: Sequence[Objective], end: dt.datetime | None) -> Past:
+    """For a year that has ended and is not the plan's last, each item's state and dates when the year ended: today's,
+    with every change the trail records after it undone (reports.rollback, as the monitoring report does). One
+    query. Rows the trail knows nothing of keep today's facts."""
+    if end is None:
+        return {}
+    # Every change after the year's end is undone but the rows' creation: an item imported later keeps the facts
+    # it was imported with, and only what the workflow did to it afterwards is taken back.
+    undos = [
+        undo
+        for undo in trail_after(organization_id=plan.organization_id, moment=end, subjects=[Activity, Objective])
+        if undo.event != AuditEntry.Event.CREATED
+    ]
+    activities = [activity for objective in objectives for activity in objective.activities.all()]
+    past: Past = {}
+    for model, kind, items in ((Objective, "objective", objectives), (Activity, "activity", activities)):
+        rows = {item.pk: {c: getattr(item, c) for c in FACT_COLUMNS if hasattr(item, c)} for item in items}
+        for pk, row in roll_back(model, rows, undos, belongs=lambda row: True).items():
+            past[(kind, pk)] = row
+    return past
+
+
+def _facts(kind: str, item: Objective | Activity, context: _Context) -> dict[str, Any]:
+    today = {column: getattr(item, column) for column in FACT_COLUMNS if hasattr(item, column)}
+    return {**today, **context.past.get((kind, item.pk), {})}
+
+
+def _objective_section(objective: Objective, context: _Context) -> ObjectiveSection:
+    activities = tuple(_activity_row(activity, context) for activity in objective.activities.all())
+    indicators = tuple(_indicator_row(indicator, context.confirms) for indicator in objective.indicators.all())
+    # Without indicators, the level counts the activities due by the end of the year (work planned for a later year
+    # of the plan is not yet behind).
+    due = [a for a in activities if a.planned_end is None or a.planned_end <= context.year_end]
     level = objective_level(
         [indicator.percent for indicator in indicators],
-        [activity.state == WorkState.CONCLUSO for activity in activities],
+        [activity.state == WorkState.CONCLUSO for activity in due],
     )
+    facts = _facts("objective", objective, context)
     return ObjectiveSection(
         code=objective.code,
         number=objective.number,
         programme=objective.programme,
         title=objective.title,
-        state=objective.state,
+        state=facts["state"],
         area_codes=tuple(area.code for area in sorted(objective.areas.all(), key=lambda area: area.pk)),
         strategic_area=objective.strategic_area,
         operational_objective=objective.operational_objective,
@@ -238,8 +296,8 @@ def _objective_section(objective: Objective, parse_year: int, confirms: bool) ->
         activities=activities,
         indicators=indicators,
         reports=tuple(ReportText(date=report.date, text=report.text) for report in objective.reports.all()),
-        planned_end=objective.planned_end,
-        actual_end=objective.actual_end,
+        planned_end=facts["planned_end"],
+        actual_end=facts["actual_end"],
         events=events_of(objective.transition_requests.all()),
         budget_income=objective.budget_income,
         budget_expense=objective.budget_expense,
@@ -247,20 +305,23 @@ def _objective_section(objective: Objective, parse_year: int, confirms: bool) ->
     )
 
 
-def _activity_row(activity: Activity, parse_year: int) -> ActivityRow:
+def _activity_row(activity: Activity, context: _Context) -> ActivityRow:
+    facts = _facts("activity", activity, context)
+    events = events_of(activity.transition_requests.all())
+    # Started through the workflow: the day its start took effect (the import gives the start it read).
+    started = next((e.closed_on for e in events if e.transition == "avvia" and e.status == "approved"), None)
     return ActivityRow(
         position=activity.position,
         description=activity.description,
         planned=activity.planned_raw,
         actual=activity.actual_raw,
         planned_start=activity.planned_start,
-        planned_end=activity.planned_end,
-        actual_start=activity.actual_start,
-        actual_end=activity.actual_end,
-        state=activity.state,
-        events=events_of(activity.transition_requests.all()),
-        # The import read the Consuntivo against the plan's first year: read it the same way.
-        discrepancy=discrepancy(activity, parse_year),
+        planned_end=facts["planned_end"],
+        actual_start=facts["actual_start"] or started,
+        actual_end=facts["actual_end"],
+        state=facts["state"],
+        events=events,
+        discrepancy=discrepancy(activity.actual_raw, facts["state"], facts["actual_end"], context.parse_year),
     )
 
 

@@ -39,6 +39,7 @@ from workflow.errors import WorkflowError
 from workflow.services.consuntivo import indicator_motivation_write, objective_report_write
 from workflow.services.measurements import (
     confirmation_refusal,
+    counts_as_confirmed,
     measurement_confirm,
     measurement_record,
     needs_confirmation,
@@ -87,7 +88,7 @@ def _years(
     for target in targets:
         values = by_year.get(target.year, [])
         actual = value_that_counts(values, confirms=confirms)
-        pending = confirms and any(value.confirmed_at is None for value in values)
+        pending = confirms and not all(counts_as_confirmed(value) for value in values)
         result = achievement(target, actual, indicator.direction)
         motivation = motivations.get(target.year)
         form = None
@@ -131,9 +132,9 @@ def _indicator_context(
     values = [
         {
             "measurement": measurement,
-            "pending": confirms and measurement.confirmed_at is None,
+            "pending": confirms and not counts_as_confirmed(measurement),
             "may_confirm": confirms
-            and measurement.confirmed_at is None
+            and not counts_as_confirmed(measurement)
             and confirmation_refusal(user, measurement) is None,
         }
         for measurement in page

@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.models import Activity, Objective, ObjectiveReport, WorkItem
-from plans.rules import can_write_objective_report, visible_activities, visible_objectives
+from plans.rules import can_write_objective_report, visible_activities, visible_indicators, visible_objectives
 from web.consuntivo_forms import ObjectiveReportForm
 from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
@@ -60,7 +60,8 @@ def _context(
         context["indicators"] = item.indicators.prefetch_related("targets", "measurements").order_by("position")
         context |= _reports(request, item, report_form)
     else:
-        context["indicators"] = item.objective.indicators.order_by("position")
+        # The objective's indicators this person may open (an activity's owner outside the area sees none).
+        context["indicators"] = visible_indicators(request.user).filter(objective=item.objective).order_by("position")
     return context
 
 

@@ -52,8 +52,8 @@ def _zip_with(check: Callable[[zipfile.ZipFile], bool]) -> Callable[[bytes, IO[b
         try:
             with zipfile.ZipFile(file) as archive:  # reads the central directory only
                 return check(archive)
-        except (zipfile.BadZipFile, OSError, ValueError):
-            return False
+        except (zipfile.BadZipFile, OSError, ValueError, RuntimeError, NotImplementedError):
+            return False  # not a readable archive: not the kind its name says
         finally:
             file.seek(0)
 
@@ -69,11 +69,19 @@ def _ooxml(folder: str) -> Callable[[bytes, IO[bytes]], bool]:
 
 
 def _opendocument(mimetype: str) -> Callable[[bytes, IO[bytes]], bool]:
+    expected = mimetype.encode()
+
     def parts(archive: zipfile.ZipFile) -> bool:
         try:
-            return archive.read("mimetype").strip() == mimetype.encode()
+            entry = archive.getinfo("mimetype")
         except KeyError:
             return False
+        # The standard stores the entry first and uncompressed; whatever it claims, read no more than its name's
+        # length: a compressed "mimetype" of gigabytes (a zip bomb) is never inflated, an encrypted one never read.
+        if entry.flag_bits & 0x1 or entry.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+            return False
+        with archive.open(entry) as stream:
+            return stream.read(len(expected) + 2).strip() == expected
 
     return _zip_with(parts)
 
