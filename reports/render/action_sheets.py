@@ -16,16 +16,14 @@ from typing import Any
 from django.template.loader import render_to_string
 from docx import Document
 from docx.document import Document as DocumentObject
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
 from docx.shared import Pt
-from docx.text.paragraph import Paragraph
 
 from reports import action_sheets as labels
 from reports.action_sheets import ActionSheetsDocument, Block, SheetSection
 from reports.render.opendata import spreadsheet_safe
 from reports.render.pdf import html_to_pdf
 from reports.render.text import xml_safe
+from reports.render.word import page_numbers
 
 TEMPLATE = "reports/action_sheets.html"
 
@@ -65,7 +63,7 @@ def render_docx(document: ActionSheetsDocument) -> bytes:
     word.add_paragraph(
         xml_safe(f"{document.organization_name} – {document.plan_title} ({document.plan_code}, {document.period})")
     )
-    _page_numbers(word)
+    page_numbers(word)
     first = True
     for group in document.levels:
         for index, sheet in enumerate(group.sheets):
@@ -109,28 +107,6 @@ def _block(word: DocumentObject, block: Block) -> None:
             word.add_paragraph(xml_safe(item), style="List Bullet")
     else:
         word.add_paragraph(xml_safe(block.items[0]))
-
-
-def _page_numbers(word: DocumentObject) -> None:
-    """ "Pagina N" in the footer, with Word's PAGE field (python-docx has no API for fields)."""
-    paragraph = word.sections[0].footer.paragraphs[0]
-    paragraph.add_run(f"{labels.PAGE} ")
-    _field(paragraph, "PAGE")
-    paragraph.add_run(f" {labels.OF} ")
-    _field(paragraph, "NUMPAGES")
-
-
-def _field(paragraph: Paragraph, instruction: str) -> None:
-    run = paragraph.add_run()
-    for kind, text in (("begin", None), ("instr", instruction), ("separate", None), ("end", None)):
-        if kind == "instr":
-            element = OxmlElement("w:instrText")
-            element.set(qn("xml:space"), "preserve")
-            element.text = f" {text} "
-        else:
-            element = OxmlElement("w:fldChar")
-            element.set(qn("w:fldCharType"), kind)
-        run._r.append(element)
 
 
 def render_csv(document: ActionSheetsDocument) -> bytes:

@@ -18,13 +18,13 @@ from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
-from docx.text.paragraph import Paragraph
 
 from reports import labels
 from reports import monitoring_labels as words
 from reports.monitoring_sections import Monitoring
 from reports.render.pdf import html_to_pdf
 from reports.render.text import xml_safe
+from reports.render.word import page_numbers
 
 TEMPLATE = "reports/monitoring.html"
 _UNSAFE_IN_FILENAME = re.compile(r"[^\w.-]+")
@@ -114,7 +114,7 @@ def render_monitoring_docx(monitoring: Monitoring) -> bytes:
     document.styles["Normal"].font.size = Pt(9)
     _italian(document)
     _landscape(document)
-    _page_numbers(document)
+    page_numbers(document)
     document.add_heading(page.title, level=0)
     document.add_paragraph(xml_safe(page.subtitle))
     document.add_paragraph(page.introduction)
@@ -165,31 +165,6 @@ def _landscape(document: DocumentObject) -> None:
     section.page_width, section.page_height = Mm(297), Mm(210)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(15))
-
-
-def _page_numbers(document: DocumentObject) -> None:
-    """ "Pagina N di M" in the footer, as Word fields that Word fills in."""
-    paragraph = document.sections[0].footer.paragraphs[0]
-    paragraph.add_run(f"{labels.PAGE} ")
-    _field(paragraph, "PAGE")
-    paragraph.add_run(f" {labels.OF} ")
-    _field(paragraph, "NUMPAGES")
-
-
-def _field(paragraph: Paragraph, instruction: str) -> None:
-    """A Word field (PAGE, NUMPAGES): begin, instruction, separate, a placeholder, end."""
-    run = paragraph.add_run()._r
-    begin, separate, finish = (OxmlElement("w:fldChar") for _ in range(3))
-    begin.set(qn("w:fldCharType"), "begin")
-    separate.set(qn("w:fldCharType"), "separate")
-    finish.set(qn("w:fldCharType"), "end")
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = f" {instruction} "
-    placeholder = OxmlElement("w:t")
-    placeholder.text = "1"
-    for element in (begin, code, separate, placeholder, finish):
-        run.append(element)
 
 
 def _table(document: DocumentObject, header: Sequence[str], rows: Sequence[Sequence[str]]) -> None:

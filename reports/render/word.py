@@ -151,7 +151,12 @@ def _page(document: DocumentObject, publication: Publication) -> None:
     header.text = xml_safe(publication.title)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     header.runs[0].font.size = Pt(8)
-    footer = section.footer.paragraphs[0]
+    page_numbers(document)
+
+
+def page_numbers(document: DocumentObject) -> None:
+    """ "Pagina N di M" centred in the footer, as Word's PAGE and NUMPAGES fields: every document of reports/."""
+    footer = document.sections[0].footer.paragraphs[0]
     footer.alignment = WD_ALIGN_PARAGRAPH.CENTER
     footer.add_run(f"{labels.PAGE} ")
     _field(footer, "PAGE", "1")
