@@ -1,8 +1,9 @@
 """The input every request carries, checked before any other middleware or view reads it.
 
 - A body longer than DATA_UPLOAD_MAX_MEMORY_SIZE is refused (413) unread. Django checks that limit only for
-  the bodies it parses into memory, not for uploaded files; Traguardi takes no uploads, so the limit is the
-  whole body's.
+  the bodies it parses into memory, not for uploaded files, so the limit is the whole body's; the only views
+  that take files (marked with `accepts_evidence`) accept EVIDENCE_MAX_FILES files of EVIDENCE_MAX_BYTES more,
+  and their service checks each file.
 - A NUL character (U+0000) in the path, the query, a header, a cookie or a form field is refused (400,
   naming where). PostgreSQL cannot store it, and a lookup with one (a session cookie, a token, a filter)
   fails with an error instead of finding nothing. JSON bodies are checked by the API's parser
@@ -12,18 +13,53 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from importlib import import_module
+from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import SESSION_KEY
 from django.core.exceptions import BadRequest, SuspiciousOperation
 from django.http import HttpRequest, HttpResponse, UnreadablePostError
 from django.http.multipartparser import MultiPartParserError
+from django.template.defaultfilters import filesizeformat
+from django.urls import Resolver404, resolve
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from config.refusals import TOO_LARGE, refusal, too_large
 
 NUL = "\x00"
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+def accepts_evidence[View: Callable[..., Any]](view: View) -> View:
+    """Mark a view that takes evidence files: its body may be as long as the files it accepts."""
+    view.accepts_evidence = True  # type: ignore[attr-defined]
+    return view
+
+
+def evidence_body_limit() -> int:
+    return settings.EVIDENCE_MAX_BYTES * settings.EVIDENCE_MAX_FILES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _takes_evidence(request: HttpRequest) -> bool:
+    """A page that takes evidence files, asked by a signed-in person: only they get the larger body (nobody else's
+    upload is parsed and spooled to disk before the refusal)."""
+    try:
+        marked = bool(getattr(resolve(request.path_info).func, "accepts_evidence", False))
+    except Resolver404:
+        return False
+    return marked and _signed_in(request)
+
+
+def _signed_in(request: HttpRequest) -> bool:
+    """Whether the request's session cookie names a signed-in session; SessionMiddleware has not run yet."""
+    key = request.COOKIES.get(settings.SESSION_COOKIE_NAME)
+    if not key:
+        return False
+    session = import_module(settings.SESSION_ENGINE).SessionStore(key)
+    return SESSION_KEY in session
 
 
 class InputGuardMiddleware:
@@ -44,7 +80,20 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
         length = 0  # as Django reads it: no body
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and length > limit:
-        return too_large(request)
+        # Resolved only for a long body (rare): every other request costs nothing more.
+        if not _takes_evidence(request):
+            return too_large(request)
+        if length > evidence_body_limit():
+            message = ngettext(
+                "I file inviati superano %(size)s in tutto: al massimo %(count)d file di %(each)s ciascuno.",
+                "I file inviati superano %(size)s in tutto: al massimo %(count)d file di %(each)s ciascuno.",
+                settings.EVIDENCE_MAX_FILES,
+            ) % {
+                "size": filesizeformat(evidence_body_limit()),
+                "count": settings.EVIDENCE_MAX_FILES,
+                "each": filesizeformat(settings.EVIDENCE_MAX_BYTES),
+            }
+            return refusal(request, 413, "too_large", message)
     try:
         places = _nul_places(request)
     except TOO_LARGE as error:

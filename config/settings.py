@@ -141,6 +141,10 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise warns about a missi
 # Uploaded files (the evidence of indicator values), through Django's storage API: a folder under var/ by default;
 # served only by the application's own views, which check who may see them (never as public MEDIA_URL files).
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
+# The evidence of a value: each file at most this size, at most this many files with one value. The pages that take
+# them accept a body of that many files (config.guard), every other request keeps DATA_UPLOAD_MAX_MEMORY_SIZE.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 5)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -355,7 +359,7 @@ SPECTACULAR_SETTINGS = {
 
 # Relazione documents (PDF, DOCX) of plans with more objectives than this are prepared by a worker, since
 # rendering them takes longer than a web request may (0.3 to 0.4 s per objective for the PDF).
-REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 40)
+REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 20)
 # A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
 REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
 REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)

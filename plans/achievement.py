@@ -15,8 +15,9 @@ if the goal is met and 0 if not, rather than an infinite percentage.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
@@ -62,8 +63,12 @@ def achievement(target: ParsedValue | None, actual: ParsedValue | None, directio
     percent = _percent(target, actual, direction)
     if percent is None:
         return NOT_MEASURABLE
-    percent = percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-    return Achievement(percent=percent, light=light_for(percent))
+    light = light_for(percent)  # on the exact figure: 1999 of 2000 is not reached, however it rounds
+    shown = percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    if light_for(shown) != light:
+        # Rounding up across a threshold would print "100,0%" beside "giallo": show the figure rounded down.
+        shown = percent.quantize(_ONE_DECIMAL, rounding=ROUND_DOWN)
+    return Achievement(percent=shown, light=light)
 
 
 def light_for(percent: Decimal) -> Light:
@@ -108,3 +113,31 @@ def _ratio(numerator: Decimal, denominator: Decimal, *, met: bool) -> Decimal:
     if denominator == 0:
         return FULL if met else NONE_ACHIEVED
     return numerator / denominator * FULL
+
+
+class Level(StrEnum):
+    """How far an indicator or an objective reached its goal, in words: what the Relazione counts and charts."""
+
+    REACHED = "raggiunto"
+    PARTIAL = "parzialmente"
+    MISSED = "non_raggiunto"
+    NOT_MEASURABLE = "non_misurabile"
+
+
+def level_for(percent: Decimal | None) -> Level:
+    """The level of a percentage, on the same thresholds as the traffic light."""
+    if percent is None:
+        return Level.NOT_MEASURABLE
+    return {Light.GREEN: Level.REACHED, Light.YELLOW: Level.PARTIAL, Light.RED: Level.MISSED}[light_for(percent)]
+
+
+def objective_level(indicator_percents: Sequence[Decimal | None], activities_concluded: Sequence[bool]) -> Level:
+    """An objective's level until the measurement system (SMVP) says otherwise: the mean of its measurable
+    indicators, each counted at most 100%; with no measurable indicator, the share of its activities concluded;
+    with neither, not measurable. Indicators without a percentage do not count as zero: they are not measured."""
+    measured = [min(percent, FULL) for percent in indicator_percents if percent is not None]
+    if measured:
+        return level_for(sum(measured, NONE_ACHIEVED) / len(measured))
+    if activities_concluded:
+        return level_for(Decimal(sum(activities_concluded)) / len(activities_concluded) * FULL)
+    return Level.NOT_MEASURABLE

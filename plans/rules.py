@@ -173,6 +173,13 @@ can_reopen = is_director
 # Indicator measurements: the people who do the work, not the auditor.
 can_record_measurement = is_director | is_area_head | is_area_staff
 
+# The consuntivo: the area head (or the director, who answers for every area) confirms values and writes the
+# objective's report and the motivation of a missed target; the director alone writes the Relazione's chapters.
+can_confirm_measurement = is_director | is_area_head
+can_write_objective_report = is_director | is_area_head
+can_write_motivation = is_director | is_area_head
+can_write_relazione_chapter = is_director
+
 rules.add_perm("plans.view_plan", can_view_organization_object)
 rules.add_perm("plans.view_area", can_view_organization_object)
 rules.add_perm("plans.view_objective", can_view_item)

@@ -1,4 +1,5 @@
-"""Preparing Relazione documents in the background: request, claim, render, resume.
+"""Preparing Relazione documents (and intermediate monitoring reports) in the background: request, claim, render,
+resume.
 
 State lives in `ReportExport` rows; the broker only carries wake-up calls. A request whose task never reached
 the broker, or whose worker died, is resumed by `resume_exports`, which beat runs every few minutes.
@@ -16,9 +17,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
+from reports.as_of import build_monitoring
 from reports.formats import FORMATS
 from reports.models import ReportExport
 from reports.relazione import build_relazione
+from reports.render.monitoring import FORMATS as MONITORING_FORMATS
+from reports.render.monitoring import filename as monitoring_filename
 
 logger = logging.getLogger(__name__)
 
@@ -39,15 +43,18 @@ def needs_background(plan: Plan, fmt: str) -> bool:
     return FORMATS[fmt].background and is_large(plan.objectives.count())
 
 
-def request_export(*, actor: Any, plan: Plan, year: int, fmt: str) -> tuple[ReportExport, bool]:
-    """The job preparing this document: a new one (True), or the one already under way (False)."""
-    pending = ReportExport.objects.filter(plan=plan, year=year, fmt=fmt, status__in=ReportExport.PENDING)
+def request_export(
+    *, actor: Any, plan: Plan, year: int, fmt: str, as_of: dt.date | None = None
+) -> tuple[ReportExport, bool]:
+    """The job preparing this document (the Relazione of `year`, or with `as_of` the monitoring report at that
+    date): a new one (True), or the one already under way (False)."""
+    pending = ReportExport.objects.filter(plan=plan, year=year, fmt=fmt, as_of=as_of, status__in=ReportExport.PENDING)
     existing = pending.defer("content").first()
     if existing is not None:
         return existing, False
     try:
         with transaction.atomic():
-            export = ReportExport.objects.create(plan=plan, year=year, fmt=fmt, requested_by=actor)
+            export = ReportExport.objects.create(plan=plan, year=year, fmt=fmt, as_of=as_of, requested_by=actor)
             transaction.on_commit(lambda: enqueue(export.pk))
     except IntegrityError:  # someone asked for it in the same instant
         return pending.defer("content").get(), False
@@ -93,10 +100,8 @@ def prepare(export_id: int) -> str:
         return "skipped"
     if export.attempts > settings.REPORT_EXPORT_MAX_ATTEMPTS:
         return _fail(export, _("La preparazione è stata interrotta %(count)d volte.") % {"count": export.attempts - 1})
-    fmt = FORMATS[export.fmt]
     try:
-        relazione = build_relazione(plan=export.plan, year=export.year)
-        content = fmt.render(relazione)
+        content, filename = _render(export)
     except Exception:
         logger.exception("export %s of plan %s failed", export.pk, export.plan_id)
         return _fail(export, _("Si è verificato un errore durante la preparazione del documento."))
@@ -105,11 +110,22 @@ def prepare(export_id: int) -> str:
         status=ReportExport.Status.READY,
         content=content,
         size=len(content),
-        filename=fmt.filename(relazione),
+        filename=filename,
         finished_at=timezone.now(),
         lease_until=None,
     )
     return "ready" if updated else "superseded"
+
+
+def _render(export: ReportExport) -> tuple[bytes, str]:
+    """The document's bytes and file name."""
+    if export.as_of is not None:
+        report = build_monitoring(plan=export.plan, moment=export.as_of)
+        _content_type, render = MONITORING_FORMATS[export.fmt]
+        return render(report), monitoring_filename(report, export.fmt)
+    fmt = FORMATS[export.fmt]
+    relazione = build_relazione(plan=export.plan, year=export.year)
+    return fmt.render(relazione), fmt.filename(relazione)
 
 
 def _fail(export: ReportExport, message: str) -> str:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from reports.render.docx import render_docx
 from reports.render.opendata import render_csv, render_json
+from reports.render.opendata_it import render_csv_it
 from reports.render.pdf import render_pdf
 from reports.render.xlsx import render_xlsx
 from reports.sections import Relazione
@@ -45,6 +46,10 @@ FORMATS: dict[str, Format] = {
         ),
         Format("xlsx", RELAZIONE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
         Format("csv", OPEN_DATA, "text/csv; charset=utf-8", render_csv),
+        # The CSV for Italian spreadsheets (";", decimal comma, BOM): the name still ends in ".csv", so it opens
+        # with a double click, and "it" before it marks the language, as in "relazione.it.html" (the way web
+        # servers name the variants of one resource by language). ".csv" stays the machine-oriented file.
+        Format("it.csv", OPEN_DATA, "text/csv; charset=utf-8", render_csv_it),
         Format("json", OPEN_DATA, "application/json", render_json),
     )
 }

@@ -28,6 +28,8 @@ class ReportExport(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="exports", verbose_name=_("piano"))
     year = models.PositiveSmallIntegerField(_("anno"))
     fmt = models.CharField(_("formato"), max_length=8)
+    # Empty for the Relazione of `year`; for the intermediate monitoring report, its date (in `year`).
+    as_of = models.DateField(_("monitoraggio al"), null=True, blank=True)
     status = models.CharField(_("stato"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("richiesto da")
@@ -52,13 +54,27 @@ class ReportExport(models.Model):
             # One job at a time per document: a second request joins the one under way.
             models.UniqueConstraint(
                 fields=["plan", "year", "fmt"],
-                condition=models.Q(status__in=["queued", "running"]),
+                condition=models.Q(status__in=["queued", "running"], as_of__isnull=True),
                 name="one_pending_export_per_document",
+            ),
+            # Two conditions rather than a unique (plan, year, fmt, as_of) with NULLS NOT DISTINCT, which needs
+            # PostgreSQL 15 and which SQLite (the demo's database) lacks.
+            models.UniqueConstraint(
+                fields=["plan", "as_of", "fmt"],
+                condition=models.Q(status__in=["queued", "running"], as_of__isnull=False),
+                name="one_pending_monitoring_per_document",
             ),
         ]
 
     def __str__(self) -> str:
         return f"{self.plan} {self.year} {self.fmt.upper()} ({self.get_status_display()})"
+
+    @property
+    def document(self) -> str:
+        """What the document is, for people: "Relazione sulla Performance 2026", "Monitoraggio intermedio al …"."""
+        if self.as_of is None:
+            return _("Relazione sulla Performance %(year)d") % {"year": self.year}
+        return _("Monitoraggio intermedio al %(date)s") % {"date": f"{self.as_of:%d/%m/%Y}"}
 
     @property
     def is_pending(self) -> bool:

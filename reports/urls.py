@@ -2,13 +2,15 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import document_views, views
+from reports import action_sheet_views, as_of_views, document_views, views
 
 app_name = "reports"
 
 urlpatterns = [
     path("piani/<int:plan_id>/relazione/<int:year>.<str:fmt>", views.relazione, name="relazione"),
     path("piani/<int:plan_id>/dati-aperti/<int:year>.<str:fmt>", views.opendata, name="opendata"),
+    path("piani/<int:plan_id>/schede.<str:fmt>", action_sheet_views.sheets, name="action_sheets"),
     path("piani/<int:plan_id>/relazione/<int:year>/documenti/", document_views.documents, name="documents"),
     path("piani/<int:plan_id>/relazione/documenti/<int:export_id>/", document_views.download, name="document_download"),
+    path("piani/<int:plan_id>/monitoraggio/", as_of_views.monitoring, name="monitoring"),
 ]

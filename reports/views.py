@@ -12,6 +12,8 @@ from django.views.decorators.http import require_safe
 
 from plans.models import Plan
 from plans.rules import visible_plans
+from reports import action_sheet_views
+from reports.action_sheets import shows_action_sheets
 from reports.exports import needs_background
 from reports.formats import OPEN_DATA, RELAZIONE, formats_of
 from reports.relazione import build_relazione, plan_years
@@ -53,6 +55,8 @@ def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: 
     plan = visible_plan(request, plan_id)
     if plan is None:
         return plan_not_found(request)
+    if shows_action_sheets(plan):  # a Piano di Zona: its action sheets' document instead of an empty Relazione
+        return action_sheet_views.download(request, plan, year, fmt, kind=kind)
     formats = formats_of(kind)
     chosen = formats.get(fmt)
     if chosen is None:

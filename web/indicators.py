@@ -16,6 +16,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 from plans.achievement import Achievement, achievement
 from plans.models import Indicator, IndicatorTarget, Measurement, Plan
 from plans.rules import visible_indicators
+from workflow.services.measurements import value_that_counts
 
 
 @dataclass(frozen=True)
@@ -39,8 +40,9 @@ def indicators_of(user: Any, plan: Plan, area_id: int | None = None) -> QuerySet
     return indicators.select_related("objective").order_by("objective__number", "objective__code", "position", "pk")
 
 
-def achievements(indicators: Iterable[Indicator], year: int) -> list[IndicatorRow]:
-    """The rows of `indicators` (a page of `indicators_of`) for `year`: its target and its latest measurement."""
+def achievements(indicators: Iterable[Indicator], year: int, *, confirms: bool = False) -> list[IndicatorRow]:
+    """The rows of `indicators` (a page of `indicators_of`) for `year`: its target and its latest measurement (the
+    latest confirmed one where the body confirms values: workflow.services.measurements.value_that_counts)."""
     indicators = list(indicators)
     prefetch_related_objects(
         indicators,
@@ -57,7 +59,7 @@ def achievements(indicators: Iterable[Indicator], year: int) -> list[IndicatorRo
         targets: list[IndicatorTarget] = indicator.year_targets  # type: ignore[attr-defined]
         measurements: list[Measurement] = indicator.year_measurements  # type: ignore[attr-defined]
         target = targets[0] if targets else None
-        actual = measurements[0] if measurements else None
+        actual = value_that_counts(measurements[::-1], confirms=confirms)  # read newest first
         rows.append(
             IndicatorRow(
                 indicator=indicator,

@@ -5,7 +5,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, dashboard, home, inbox, items, plans
+from web.views import activities, consuntivo, dashboard, home, inbox, items, plans
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -101,6 +101,18 @@ urlpatterns = [
     path("obiettivi/<int:pk>/", items.detail, {"kind": "objective"}, name="objective"),
     path("attivita/<int:pk>/transizioni/", items.transition, {"kind": "activity"}, name="activity-transition"),
     path("obiettivi/<int:pk>/transizioni/", items.transition, {"kind": "objective"}, name="objective-transition"),
+    path("obiettivi/<int:pk>/relazione/", consuntivo.write_objective_report, name="objective-report"),
+    path("indicatori/<int:pk>/", consuntivo.indicator, name="indicator"),
+    path("indicatori/<int:pk>/valori/", consuntivo.record_value, name="indicator-record"),
+    path("indicatori/<int:pk>/motivazioni/<int:year>/", consuntivo.write_motivation, name="indicator-motivation"),
+    path("valori/<int:pk>/conferma/", consuntivo.confirm_value, name="measurement-confirm"),
+    path("documentazione/<int:pk>/", consuntivo.evidence_download, name="evidence"),
+    path("piani/<int:plan_id>/relazione/<int:year>/capitoli/", consuntivo.chapters, name="chapters"),
+    path(
+        "piani/<int:plan_id>/relazione/<int:year>/capitoli/<str:kind>/",
+        consuntivo.write_chapter,
+        name="chapter-write",
+    ),
     path("piani/", plans.plan_list, name="plans"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
 ]

@@ -204,4 +204,10 @@ class SeparationPolicyAdmin(ScopedAdmin[SeparationPolicy]):
     def organizations(self, request: HttpRequest) -> frozenset[int]:
         return roles_of(request.user).director_of
 
-    list_display = ("organization", "area_head_substitutes", "director_substitutes", "director_covers_area_head")
+    list_display = (
+        "organization",
+        "area_head_substitutes",
+        "director_substitutes",
+        "director_covers_area_head",
+        "measurements_need_confirmation",
+    )

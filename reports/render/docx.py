@@ -1,35 +1,34 @@
-"""The Relazione as an editable Word document: headings and tables with the same columns as the PDF."""
+"""The Relazione as an editable Word document: headings and tables with the same columns as the PDF, after the
+cover and the table of contents of reports.render.word."""
 
 from __future__ import annotations
 
 import io
 from collections.abc import Sequence
 
-from docx import Document
 from docx.document import Document as DocumentObject
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Pt
 from docx.table import Table
 
 from reports import labels
+from reports.render import docx_chapters
+from reports.render.publication import publication_of
 from reports.render.text import xml_safe
-from reports.sections import ObjectiveSection, Relazione
+from reports.render.word import publication_document
+from reports.sections import ActivityRow, ObjectiveSection, Relazione
 
 
 def render_docx(relazione: Relazione) -> bytes:
-    document = Document()
-    document.core_properties.title = f"{labels.TITLE} {relazione.year} – {relazione.organization_name}"
-    document.core_properties.language = "it-IT"
-    document.styles["Normal"].font.size = Pt(10)
-    document.add_heading(f"{labels.TITLE} {relazione.year}", level=0)
-    document.add_paragraph(f"{relazione.organization_name} – {relazione.plan_title} ({relazione.plan_code})")
+    document = publication_document(publication_of(relazione))
+    docx_chapters.opening(document, relazione, _table)
     for index, area in enumerate(relazione.areas):
         if index:
             document.add_page_break()
         document.add_heading(labels.area_heading(area), level=1)
         for objective in area.objectives:
             _objective(document, objective, relazione.year)
+    docx_chapters.closing(document, relazione, _table)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
@@ -38,7 +37,8 @@ def render_docx(relazione: Relazione) -> bytes:
 def _objective(document: DocumentObject, objective: ObjectiveSection, year: int) -> None:
     document.add_heading(labels.objective_heading(objective), level=2)
     document.add_paragraph().add_run(xml_safe(objective.title)).bold = True
-    header = _table(document, labels.header_rows(objective), header=None)
+    facts = "\n".join(labels.objective_facts(objective))
+    header = _table(document, [*labels.header_rows(objective), (str(labels.FACTS), facts)], header=None)
     for row in header.rows:
         row.cells[0].paragraphs[0].runs[0].bold = True
     if objective.description:
@@ -46,8 +46,8 @@ def _objective(document: DocumentObject, objective: ObjectiveSection, year: int)
         _paragraphs(document, objective.description)
     if objective.activities:
         document.add_heading(str(labels.ACTIVITIES_HEADING), level=3)
-        activities = [(a.description, a.planned, a.actual) for a in objective.activities]
-        _table(document, activities, header=[str(column) for column in labels.ACTIVITY_COLUMNS])
+        activities = [(a.description, a.planned, a.actual, _facts(a)) for a in objective.activities]
+        _table(document, activities, header=[*(str(column) for column in labels.ACTIVITY_COLUMNS), str(labels.FACTS)])
     if objective.indicators:
         document.add_heading(str(labels.INDICATORS_HEADING), level=3)
         indicators = [
@@ -58,6 +58,13 @@ def _objective(document: DocumentObject, objective: ObjectiveSection, year: int)
     for report in objective.reports:
         document.add_heading(labels.report_heading(report), level=3)
         _paragraphs(document, report.text)
+
+
+def _facts(activity: ActivityRow) -> str:
+    lines = labels.activity_facts(activity)
+    if activity.discrepancy:
+        lines.append(f"{labels.DISCREPANCY}: {activity.discrepancy}")
+    return "\n".join(lines)
 
 
 def _paragraphs(document: DocumentObject, text: str) -> None:

@@ -6,7 +6,8 @@ BOM, comma separator. Values are as written in the plan ("=>4", "si", "75%") nex
 Safe to open in a spreadsheet: a CSV cell that Excel or LibreOffice would read as a formula (one starting with
 =, +, -, @, a tab or a carriage return, as OWASP's guidance on CSV injection lists) gets a leading apostrophe,
 so "=HYPERLINK(...)" or "=>4" are shown as text; a plain number ("-5", "+3,5", "-12.5%") is left as it is.
-The JSON keeps every value exactly as written.
+The JSON keeps every value exactly as written, and names the section of "Amministrazione trasparente" the data
+belong to. The CSV for people (Italian headers, ";", decimal comma, BOM) is reports.render.opendata_it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,8 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione
+from reports.render.publication import ANAC_REFERENCE, ANAC_SECTION
+from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione, WorkflowEvent
 
 CSV_COLUMNS = (
     "organization",
@@ -93,6 +95,9 @@ def render_json(relazione: Relazione) -> bytes:
         "organization": {"slug": relazione.organization_slug, "name": relazione.organization_name},
         "plan": {"code": relazione.plan_code, "title": relazione.plan_title},
         "year": relazione.year,
+        "prepared_on": _iso(relazione.prepared_on),
+        # Where the body publishes these data (see reports.render.publication).
+        "publication": {"section": ANAC_SECTION, "legal_basis": ANAC_REFERENCE},
         "objectives": [_objective(objective) for objective in relazione.objectives],
     }
     # Keys keep the order written here (stable across runs); no sort, so related keys stay together.
@@ -114,6 +119,12 @@ def _objective(o: ObjectiveSection) -> dict[str, Any]:
         "end_users": o.end_users,
         "networks": o.networks,
         "description": o.description,
+        "planned_end": _iso(o.planned_end),
+        "actual_end": _iso(o.actual_end),
+        "level": o.level,
+        "budget_income": _money(o.budget_income),
+        "budget_expense": _money(o.budget_expense),
+        "events": [_event(event) for event in o.events],
         "activities": [_activity(activity) for activity in o.activities],
         "indicators": [_indicator(indicator) for indicator in o.indicators],
         "reports": [{"date": _iso(report.date), "text": report.text} for report in o.reports],
@@ -124,13 +135,41 @@ def _activity(a: ActivityRow) -> dict[str, Any]:
     return {
         "position": a.position,
         "description": a.description,
+        # "Tempi" as written in the plan; the dates are today's deadline (moved by approved postponements).
         "planned": a.planned,
         "planned_start": _iso(a.planned_start),
         "planned_end": _iso(a.planned_end),
-        "actual": a.actual,
+        # The imported "Consuntivo" text as written, never rewritten; the facts below are the workflow's, and
+        # "discrepancy" says in words where the two disagree (null when they do not).
+        "actual_as_written": a.actual,
+        "state": a.state,
         "actual_start": _iso(a.actual_start),
         "actual_end": _iso(a.actual_end),
-        "state": a.state,
+        "events": [_event(event) for event in a.events],
+        "discrepancy": a.discrepancy or None,
+    }
+
+
+def _event(e: WorkflowEvent) -> dict[str, Any]:
+    return {
+        "transition": e.transition,
+        "status": e.status,
+        "requested_on": _iso(e.requested_on),
+        "requested_by": e.requested_by,
+        "reason": e.reason,
+        "new_planned_end": _iso(e.new_planned_end),
+        "actual_end": _iso(e.actual_end),
+        "decisions": [
+            {
+                "step": d.step,
+                "decision": d.decision,
+                "by": d.by,
+                "on_behalf_of": d.on_behalf_of or None,
+                "on": _iso(d.on),
+                "comment": d.comment,
+            }
+            for d in e.decisions
+        ],
     }
 
 
@@ -147,11 +186,19 @@ def _indicator(i: IndicatorRow) -> dict[str, Any]:
         # A JSON number: one decimal, so the float is exact enough for any reader.
         "percent": None if i.percent is None else float(i.percent),
         "light": i.light,
+        "level": i.level,
+        "motivation": i.motivation,
+        "values_awaiting_confirmation": i.awaiting_confirmation,
     }
 
 
 def _iso(value: dt.date | None) -> str | None:
     return None if value is None else value.isoformat()
+
+
+def _money(value: Decimal | None) -> str | None:
+    """A decimal string ("12500.00"): exact, which a JSON float is not."""
+    return None if value is None else f"{value:.2f}"
 
 
 def _decimal_text(value: Decimal | None) -> str:

@@ -1,4 +1,6 @@
-"""The Relazione as PDF: an HTML template with print CSS (A4, page numbers, repeated table headers)."""
+"""The Relazione as PDF: an HTML template with print CSS (A4, page numbers, repeated table headers), written as a
+tagged PDF (PDF/UA-1) for publication in "Amministrazione trasparente": a structure tree, marked content, the
+document's language and title shown by the reader, and a cover and an index that give each chapter's page."""
 
 from __future__ import annotations
 
@@ -9,9 +11,15 @@ from weasyprint import HTML
 from weasyprint.urls import URLFetcher
 
 from reports import labels
+from reports.render.index import with_index
+from reports.render.publication import LANGUAGE, Publication, publication_of
 from reports.sections import Relazione
 
 TEMPLATE = "reports/relazione.html"
+# WeasyPrint's accessible variant: it tags the content, marks the catalog (/MarkInfo /Marked true), asks the
+# reader to show the title instead of the file name (/DisplayDocTitle) and writes the PDF/UA identification
+# in the XMP metadata. Its requirement of a /Lang is met by the template's <html lang>.
+PDF_VARIANT = "pdf/ua-1"
 
 
 class OfflineFetcher(URLFetcher):
@@ -21,11 +29,23 @@ class OfflineFetcher(URLFetcher):
         raise ValueError(f"risorse esterne non ammesse nella relazione: {url}")
 
 
-def render_html(relazione: Relazione) -> str:
-    return render_to_string(TEMPLATE, {"relazione": relazione, "labels": labels})
+def render_html(relazione: Relazione, publication: Publication | None = None) -> str:
+    """The document's HTML, with its index filled in from the headings of its chapters."""
+    context = {
+        "relazione": relazione,
+        "labels": labels,
+        "publication": publication or publication_of(relazione),
+        "language": LANGUAGE,
+    }
+    return with_index(render_to_string(TEMPLATE, context))
+
+
+def html_to_pdf(html: str) -> bytes:
+    """A self-contained HTML page as a tagged PDF; other documents of reports/ can share it."""
+    document = HTML(string=html, base_url=None, url_fetcher=OfflineFetcher())
+    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    return pdf
 
 
 def render_pdf(relazione: Relazione) -> bytes:
-    html = HTML(string=render_html(relazione), base_url=None, url_fetcher=OfflineFetcher())
-    pdf: bytes = html.write_pdf()
-    return pdf
+    return html_to_pdf(render_html(relazione))

@@ -27,7 +27,7 @@ def render_xlsx(relazione: Relazione) -> bytes:
     objectives = workbook.active
     assert objectives is not None  # a new workbook always has one sheet
     _fill(objectives, _("Obiettivi"), _objective_header(), _objective_rows(relazione), wide={5, 12, 13})
-    _fill(workbook.create_sheet(), _("Attività"), _activity_header(), _activity_rows(relazione), wide={3})
+    _fill(workbook.create_sheet(), _("Attività"), _activity_header(), _activity_rows(relazione), wide={3, 9, 10})
     indicators = workbook.create_sheet()
     _fill(indicators, _("Indicatori"), _indicator_header(relazione.year), _indicator_rows(relazione), wide={3})
     for cell in indicators["H"][1:]:
@@ -51,13 +51,18 @@ def _objective_rows(relazione: Relazione) -> Iterable[Sequence[Cell]]:
 
 
 def _activity_header() -> list[str]:
-    return [_("Codice obiettivo"), str(labels.POSITION), *(str(column) for column in labels.ACTIVITY_COLUMNS)]
+    columns = [str(column) for column in labels.ACTIVITY_COLUMNS]
+    facts = [str(labels.STATE), _("Inizio effettivo"), _("Conclusione effettiva"), _("Richieste e decisioni")]
+    return [_("Codice obiettivo"), str(labels.POSITION), *columns, *facts, str(labels.DISCREPANCY)]
 
 
 def _activity_rows(relazione: Relazione) -> Iterable[Sequence[Cell]]:
     for objective in relazione.objectives:
-        for activity in objective.activities:
-            yield [objective.code, activity.position, activity.description, activity.planned, activity.actual]
+        for a in objective.activities:
+            events = "\n".join(labels.event_text(event) for event in a.events)
+            state = str(labels.STATES.get(a.state, a.state))
+            facts = [state, labels.day(a.actual_start), labels.day(a.actual_end), events, a.discrepancy]
+            yield [objective.code, a.position, a.description, a.planned, a.actual, *facts]
 
 
 def _indicator_header(year: int) -> list[str]:

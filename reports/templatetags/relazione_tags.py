@@ -2,11 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Sequence
+from decimal import Decimal
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 
 from reports import labels
-from reports.sections import AreaSection, IndicatorRow, ObjectiveSection, ReportText
+from reports.chart import Chart, chart, description
+from reports.sections import (
+    ActivityRow,
+    AreaSection,
+    Change,
+    Chapter,
+    IndicatorRow,
+    LevelCounts,
+    ObjectiveSection,
+    Relazione,
+    ReportText,
+)
 
 register = template.Library()
 
@@ -46,3 +61,68 @@ def css_string(value: object) -> SafeString:
     """A quoted CSS string (for `content:`); HTML escaping would show up as "&amp;" inside <style>."""
     text = str(value).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ").replace("<", "\\3c ")
     return mark_safe(f'"{text}"')  # escaped for CSS above: "<" cannot close the <style>
+
+
+@register.filter
+def activity_facts(activity: ActivityRow) -> list[str]:
+    return labels.activity_facts(activity)
+
+
+@register.filter
+def objective_facts(objective: ObjectiveSection) -> list[str]:
+    return labels.objective_facts(objective)
+
+
+@register.filter
+def change_text(change: Change) -> str:
+    return labels.change_text(change)
+
+
+@register.filter
+def money(value: Decimal | None) -> str:
+    return labels.money(value)
+
+
+@register.filter
+def day(value: dt.date | None) -> str:
+    return labels.day(value)
+
+
+@register.filter
+def level_label(level: str) -> str:
+    return str(labels.LEVELS.get(level, level))
+
+
+@register.filter
+def state_label(state: str) -> str:
+    return str(labels.STATES.get(state, state))
+
+
+@register.filter
+def change_kind(kind: str) -> str:
+    return str(labels.CHANGE_KINDS.get(kind, kind))
+
+
+@register.filter
+def chapter_title(kind: str) -> str:
+    return str(labels.CHAPTER_TITLES.get(kind, kind))
+
+
+@register.filter
+def written_by(chapter: Chapter) -> str:
+    return str(labels.WRITTEN_BY) % {"person": chapter.written_by, "date": labels.day(chapter.written_on)}
+
+
+@register.filter
+def performance_chart(rows: Sequence[LevelCounts]) -> Chart:
+    return chart(rows)
+
+
+@register.filter
+def chart_description(rows: Sequence[LevelCounts]) -> str:
+    return description(rows)
+
+
+@register.filter
+def first_chapter(relazione: Relazione, kind: str) -> Chapter | None:
+    return relazione.chapter(kind)

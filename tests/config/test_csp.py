@@ -25,7 +25,12 @@ STRICT = {
     "frame-ancestors": "'none'",
 }
 # Templates rendered into mail or PDF, where no CSP applies (and inline styles are the norm).
-NOT_PAGES = {"notifications/mail/message.html", "reports/relazione.html"}
+NOT_PAGES = {
+    "notifications/mail/message.html",
+    "reports/relazione.html",
+    "reports/action_sheets.html",
+    "reports/monitoring.html",
+}
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+\s*=|javascript:|\sstyle\s*=", re.IGNORECASE)
 
 

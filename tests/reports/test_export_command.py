@@ -37,11 +37,18 @@ def test_docx_is_an_editable_word_document(demo_plan: Plan, tmp_path: Path) -> N
     export(tmp_path / "relazione.docx", "docx")
     document = Document(str(tmp_path / "relazione.docx"))
     headings = [p.text for p in document.paragraphs if p.style is not None and p.style.name == "Heading 1"]
-    assert headings[0] == "Centro di responsabilità: Area Direzione"
-    assert len(headings) == 6
-    header = [cell.text for cell in document.tables[1].rows[0].cells]
-    assert header == ["Attività", "Tempi", "Consuntivo"]
-    assert document.tables[1].rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # repeated on every page
+    chapters = ["Presentazione", "Sintesi dei risultati", "Contesto e risorse"]
+    chapters += ["La performance dell'ente nel suo complesso", "Gli obiettivi"]
+    closing = ["Allegato 1 – Variazioni e scostamenti", "Allegato 2 – Gli indicatori"]
+    closing += ["Il processo di redazione e la validazione"]
+    assert headings[:5] == chapters
+    assert headings[5] == "Centro di responsabilità: Area Direzione"
+    assert len(headings) == 5 + 6 + 3
+    assert headings[-3:] == closing
+    activities = next(table for table in document.tables if table.rows[0].cells[0].text == "Attività")
+    header = [cell.text for cell in activities.rows[0].cells]
+    assert header == ["Attività", "Tempi", "Consuntivo", "Stato e fatti dell'anno"]
+    assert activities.rows[0]._tr.xpath("./w:trPr/w:tblHeader")  # repeated on every page
 
 
 def test_xlsx_has_objectives_activities_and_indicators_sheets(demo_plan: Plan, tmp_path: Path) -> None:
@@ -88,7 +95,9 @@ def test_csv_has_one_row_per_indicator_with_expected_actual_and_percent(demo_pla
 def test_json_nests_objectives_activities_and_indicators(demo_plan: Plan, tmp_path: Path) -> None:
     export(tmp_path / "dati.json", "json")
     document = json.loads((tmp_path / "dati.json").read_text(encoding="utf-8"))
-    assert list(document) == ["organization", "plan", "year", "objectives"]
+    assert list(document) == ["organization", "plan", "year", "prepared_on", "publication", "objectives"]
+    section = "Amministrazione trasparente › Performance › Relazione sulla Performance"
+    assert document["publication"]["section"] == section
     assert (document["plan"]["code"], document["year"]) == ("RP-2021", 2021)
     assert len(document["objectives"]) == 18
     objective = document["objectives"][0]
@@ -97,12 +106,14 @@ def test_json_nests_objectives_activities_and_indicators(demo_plan: Plan, tmp_pa
     assert (indicator["name"], indicator["expected"], indicator["actual"]) == ("Atti/documenti", "100", "83")
     assert (indicator["percent"], indicator["light"], indicator["measured_on"]) == (83.0, "giallo", "2021-12-31")
     late = objective["activities"][4]
-    assert (late["planned"], late["planned_end"], late["actual"], late["actual_end"]) == (
+    assert (late["planned"], late["planned_end"], late["actual_as_written"], late["actual_end"]) == (
         "Dicembre",
         "2021-12-31",
         "Febbraio 2022",
         "2022-02-28",
     )
+    # Imported concluded in February 2022, as its Consuntivo says: nothing to report as a disagreement.
+    assert (late["state"], late["events"], late["discrepancy"]) == ("concluso", [], None)
     assert objective["reports"][0]["date"] == "2021-12-31"
 
 

@@ -27,7 +27,10 @@ def export(output: Path, fmt: str, *, plan: str = PLAN, year: str = "2026", **ex
         ({"organization": "ente-inesistente"}, "nell'ente «ente-inesistente»"),
         ({"year": "2030"}, "L'anno «2030» non è un anno del piano PEG-2026. Indica --year tra 2026 e 2026."),
         ({"year": "duemila"}, "L'anno «duemila» non è un anno del piano"),
-        ({"format": "odt"}, "Il formato «odt» non è previsto. Usa --format con uno tra: pdf, docx, xlsx, csv, json."),
+        (
+            {"format": "odt"},
+            "Il formato «odt» non è previsto. Usa --format con uno tra: pdf, docx, xlsx, csv, it.csv, json.",
+        ),
     ],
 )
 def test_bad_input_is_refused_and_writes_nothing(

@@ -20,9 +20,17 @@ CONTENT_TYPES = {
     ("relazione", "docx"): "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     ("relazione", "xlsx"): "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     ("opendata", "csv"): "text/csv; charset=utf-8",
+    ("opendata", "it.csv"): "text/csv; charset=utf-8",
     ("opendata", "json"): "application/json",
 }
-MAGIC = {"pdf": b"%PDF-", "docx": b"PK\x03\x04", "xlsx": b"PK\x03\x04", "csv": b"organization,plan", "json": b"{"}
+MAGIC = {
+    "pdf": b"%PDF-",
+    "docx": b"PK\x03\x04",
+    "xlsx": b"PK\x03\x04",
+    "csv": b"organization,plan",
+    "it.csv": b"\xef\xbb\xbfEnte;Codice piano",
+    "json": b"{",
+}
 
 
 def url(name: str, plan: Plan, fmt: str, year: int = 2021) -> str:
@@ -83,7 +91,7 @@ def test_anonymous_visitors_are_sent_to_the_login_page(demo_plan: Plan, name: st
     [
         ("relazione", "odt", "Il formato «odt» non è disponibile. Formati disponibili: pdf, docx, xlsx."),
         ("relazione", "csv", "Il formato «csv» non è disponibile. Formati disponibili: pdf, docx, xlsx."),
-        ("opendata", "pdf", "Il formato «pdf» non è disponibile. Formati disponibili: csv, json."),
+        ("opendata", "pdf", "Il formato «pdf» non è disponibile. Formati disponibili: csv, it.csv, json."),
     ],
 )
 def test_an_unknown_format_gets_a_clear_404(demo_plan: Plan, director: User, name: str, fmt: str, message: str) -> None:

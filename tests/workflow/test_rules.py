@@ -56,6 +56,10 @@ def test_predicates_refuse_a_missing_object_to_everyone(world: World) -> None:
         rules.can_view_item,
         rules.can_record_measurement,
         rules.can_reopen,
+        rules.can_confirm_measurement,
+        rules.can_write_objective_report,
+        rules.can_write_motivation,
+        rules.can_write_relazione_chapter,
     ]
     for user in [*world.users.values(), root]:
         assert not any(predicate(user, None) for predicate in predicates)

@@ -21,6 +21,7 @@ from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest, is_htmx
 from web.indicators import achievements, indicators_of, year_of
+from workflow.separation import separation_policy
 
 PAGE_SIZE = 50  # slipped deadlines per page: more than a person reads at a glance is only slower to load
 INDICATORS_PAGE_SIZE = 50
@@ -130,6 +131,8 @@ def indicators(request: AuthenticatedRequest) -> HttpResponse:
         year = year_of(plan, context["today"])
         listed = indicators_of(request.user, plan, filters.area_id)
         page = Paginator(listed, INDICATORS_PAGE_SIZE).get_page(request.GET.get("pagina"))
-        context |= {"year": year, "page": page, "rows": achievements(page.object_list, year)}
+        confirms = separation_policy(plan.organization_id).measurements_need_confirmation
+        rows = achievements(page.object_list, year, confirms=confirms)
+        context |= {"year": year, "page": page, "rows": rows}
     template = "web/dashboard_indicators_results.html" if is_htmx(request) else "web/dashboard_indicators.html"
     return render(request, template, context, status=status)

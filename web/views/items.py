@@ -11,13 +11,16 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from plans.models import Activity, Objective, WorkItem
-from plans.rules import visible_activities, visible_objectives
+from plans.models import Activity, Objective, ObjectiveReport, WorkItem
+from plans.rules import can_write_objective_report, visible_activities, visible_indicators, visible_objectives
+from web.consuntivo_forms import ObjectiveReportForm
 from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
 from workflow.api.transitions import run_transition
 from workflow.errors import WorkflowError
 from workflow.selectors import available_transitions, history_of, open_request_for
+from workflow.services.consuntivo import default_report_date
+from workflow.trail.versions import text_versions
 
 
 def _item(request: HttpRequest, kind: str, pk: int) -> WorkItem:
@@ -28,7 +31,12 @@ def _item(request: HttpRequest, kind: str, pk: int) -> WorkItem:
     return get_object_or_404(objectives.prefetch_related("areas"), pk=pk)
 
 
-def _context(request: HttpRequest, item: WorkItem, failed: TransitionForm | None = None) -> dict[str, Any]:
+def _context(
+    request: HttpRequest,
+    item: WorkItem,
+    failed: TransitionForm | None = None,
+    report_form: ObjectiveReportForm | None = None,
+) -> dict[str, Any]:
     transitions = available_transitions(request.user, item)
     shown = False
     for transition in transitions:
@@ -50,7 +58,33 @@ def _context(request: HttpRequest, item: WorkItem, failed: TransitionForm | None
     if isinstance(item, Objective):
         context["activities"] = item.activities.select_related("owner").order_by("position")
         context["indicators"] = item.indicators.prefetch_related("targets", "measurements").order_by("position")
+        context |= _reports(request, item, report_form)
+    else:
+        # The objective's indicators this person may open (an activity's owner outside the area sees none).
+        context["indicators"] = visible_indicators(request.user).filter(objective=item.objective).order_by("position")
     return context
+
+
+def _reports(request: HttpRequest, objective: Objective, form: ObjectiveReportForm | None) -> dict[str, Any]:
+    """The objective's narrative reports, the form to write one (for those who may) and the texts' history."""
+    reports = list(objective.reports.order_by("-date"))
+    if form is None and can_write_objective_report(request.user, objective):
+        date = default_report_date(objective.plan)
+        current = next((report for report in reports if report.date == date), None)
+        form = ObjectiveReportForm(prefix="relazione", initial={"date": date, "text": current.text if current else ""})
+    dates = {report.pk: report.date for report in reports}
+    return {
+        "reports": reports,
+        "report_form": form,
+        # (date of the report, version): each report's texts, newest first.
+        "report_versions": [(dates[version.subject_id], version) for version in text_versions(ObjectiveReport, dates)],
+    }
+
+
+def render_item(
+    request: HttpRequest, item: WorkItem, *, report_form: ObjectiveReportForm | None = None, status: int = 200
+) -> HttpResponse:
+    return render(request, "web/item.html", _context(request, item, report_form=report_form), status=status)
 
 
 @login_required

@@ -5,13 +5,18 @@ from __future__ import annotations
 from itertools import groupby
 
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Prefetch
+from django.core.paginator import Paginator
+from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
-from plans.models import Activity, Indicator
+from plans.models import ActionSheet, Activity, Indicator
 from plans.rules import visible_objectives, visible_plans
+from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
+
+# Action sheets are long (a page of text each): a plan page shows a few at a time.
+SHEETS_PAGE_SIZE = 5
 
 
 @login_required
@@ -19,7 +24,17 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
     plans = (
         visible_plans(request.user)
         .select_related("organization")
-        .annotate(objective_count=Count("objectives", distinct=True))
+        .annotate(
+            objective_count=Count("objectives", distinct=True),
+            # A subquery, not a second join: joining both would count objectives × sheets rows per plan.
+            sheet_count=Subquery(
+                ActionSheet.objects.filter(plan=OuterRef("pk"))
+                .order_by()
+                .values("plan")
+                .annotate(n=Count("pk"))
+                .values("n")
+            ),
+        )
         .order_by("organization__name", "-year_end", "code")
     )
     return render(request, "web/plans.html", {"plans": plans})
@@ -40,4 +55,15 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     tree = [(area, list(group)) for area, group in groupby(objectives, key=lambda objective: objective.strategic_area)]
     years = range(plan.year_start, plan.year_end + 1)
-    return render(request, "web/plan_tree.html", {"plan": plan, "tree": tree, "years": years})
+    # A Piano di Zona's sheets are the plan's own text, shown to whoever may see the plan (as its document is).
+    sheets = Paginator(plan_sheets(plan), SHEETS_PAGE_SIZE).get_page(request.GET.get("pagina"))
+    context = {
+        "plan": plan,
+        "tree": tree,
+        "years": years,
+        "sheets": sheets,
+        "sections": [sheet_section(sheet) for sheet in sheets],
+        # Then the Relazione's links give the sheets' document.
+        "sheets_only": shows_action_sheets(plan),
+    }
+    return render(request, "web/plan_tree.html", context)

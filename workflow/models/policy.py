@@ -140,6 +140,15 @@ class SeparationPolicy(models.Model):
         ),
     )
 
+    measurements_need_confirmation = models.BooleanField(
+        _("i valori degli indicatori vanno confermati"),
+        default=False,
+        help_text=_(
+            "Se attivo, ogni valore consuntivo registrato resta «da confermare» finché il responsabile d'area "
+            "dell'obiettivo o il direttore non lo conferma; nessuno conferma un valore che ha registrato lui stesso."
+        ),
+    )
+
     class Meta:
         verbose_name = _("separazione dei compiti")
         verbose_name_plural = _("separazione dei compiti")

@@ -1,18 +1,26 @@
-"""Recording an indicator's actual value. Every measurement is a new row: the history is never rewritten."""
+"""Recording an indicator's actual value, with its evidence, and the area head's confirmation of it. Every
+measurement is a new row: the history is never rewritten."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.limits import plan_window, value_digits, value_fits
-from plans.models import Indicator, Measurement
+from plans.models import Indicator, Measurement, MeasurementEvidence
 from plans.parsing import parse_value
-from plans.rules import can_record_measurement, can_view_item
-from workflow.errors import InvalidInput, NotAllowed, NotVisible
+from plans.rules import can_confirm_measurement, can_record_measurement, can_view_item
+from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
+from workflow.separation import separation_policy
+from workflow.services.evidence import check_files, discard_files, store_evidence
+
+NOTE_CHARS = 4000
 
 
 def measurement_record(
@@ -23,7 +31,10 @@ def measurement_record(
     value: str,
     measured_on: dt.date | None = None,
     note: str = "",
+    files: Sequence[UploadedFile] = (),
 ) -> Measurement:
+    """A new value of the indicator with its evidence files, in one transaction: a refused file refuses the
+    value too, and nothing is kept."""
     if not can_view_item(actor, indicator):
         raise NotVisible(_("Indicatore non trovato."))
     if not can_record_measurement(actor, indicator):
@@ -47,13 +58,82 @@ def measurement_record(
         problems["measured_on"] = [_("La data di rilevazione non può essere nel futuro.")]
     else:
         problems |= plan_window(plan.year_start, plan.year_end).check("measured_on", measured_on)
+    if len(note) > NOTE_CHARS:
+        problems["note"] = [_("La nota è troppo lunga: al massimo %(count)d caratteri.") % {"count": NOTE_CHARS}]
+    checked, refused = check_files(files)
+    if refused:
+        problems["evidence"] = refused
     if problems:
         raise InvalidInput(_("Il valore non è stato registrato: correggi i campi indicati."), fields=problems)
-    return Measurement.objects.create(
-        indicator=indicator,
-        year=year,
-        measured_on=measured_on,
-        note=note,
-        recorded_by=actor,
-        **Measurement.spec_values(spec),
-    )
+    kept: list[MeasurementEvidence] = []
+    try:
+        with transaction.atomic():
+            measurement = Measurement.objects.create(
+                indicator=indicator,
+                year=year,
+                measured_on=measured_on,
+                note=note,
+                recorded_by=actor,
+                **Measurement.spec_values(spec),
+            )
+            kept = store_evidence(measurement, checked, actor)
+    except BaseException:
+        discard_files(kept)  # the rows are gone with the transaction: so are their files
+        raise
+    return measurement
+
+
+def needs_confirmation(indicator: Indicator) -> bool:
+    """Whether the indicator's organization wants its values confirmed (SeparationPolicy)."""
+    return separation_policy(indicator.objective.plan.organization_id).measurements_need_confirmation
+
+
+def value_that_counts(measurements: Sequence[Measurement], *, confirms: bool) -> Measurement | None:
+    """The value of a year that the pages, and the Relazione, should score, from its values oldest first: the
+    latest one; where the organization confirms values, the latest confirmed one (a value still to confirm is
+    shown as such, never scored)."""
+    counted = [m for m in measurements if counts_as_confirmed(m)] if confirms else list(measurements)
+    return counted[-1] if counted else None
+
+
+def counts_as_confirmed(measurement: Measurement) -> bool:
+    """Confirmed by the area head, or recorded by nobody: a value imported from the body's own adopted document
+    (the import, the demo) is the document's, not a member of staff's awaiting a check."""
+    return measurement.confirmed_at is not None or measurement.recorded_by_id is None
+
+
+def confirmation_refusal(actor: Any, measurement: Measurement) -> str | None:
+    """Why `actor` may not confirm `measurement` (which they see), or None."""
+    if not can_confirm_measurement(actor, measurement.indicator):
+        return _("Un valore lo conferma il responsabile d'area dell'obiettivo o il direttore.")
+    if measurement.recorded_by_id == actor.pk:
+        return _(
+            "Hai registrato tu questo valore: lo conferma un'altra persona (il responsabile d'area o il direttore), "
+            "come vuole la separazione dei compiti."
+        )
+    return None
+
+
+def measurement_confirm(*, actor: Any, measurement: Measurement) -> Measurement:
+    """The area head of the objective's area, or the director, confirms a value someone else recorded."""
+    with transaction.atomic():
+        # Locked: two people confirming at once confirm once.
+        locked = (
+            Measurement.objects.select_for_update(of=("self",))
+            .select_related("indicator__objective__plan")
+            .filter(pk=measurement.pk)
+            .first()
+        )
+        if locked is None or not can_view_item(actor, locked.indicator):
+            raise NotVisible(_("Valore non trovato."))
+        refusal = confirmation_refusal(actor, locked)
+        if refusal:
+            raise NotAllowed(refusal, code="sod_own_request" if locked.recorded_by_id == actor.pk else None)
+        if not needs_confirmation(locked.indicator):
+            raise Conflict(_("L'ente non chiede di confermare i valori: non c'è nulla da confermare."))
+        if locked.confirmed_at is not None:
+            raise Conflict(_("Il valore è già stato confermato."), code="already_confirmed")
+        locked.confirmed_by = actor
+        locked.confirmed_at = timezone.now()
+        locked.save(update_fields=["confirmed_by", "confirmed_at"])
+    return locked
