@@ -13,7 +13,8 @@ How a value is compared with its target:
 - the proportion follows the direction: value / target × 100 when more is better, target / value × 100 when
   less is better, 100 − the deviation in percent of the target for "=". Numbers, percentages and thresholds
   compare their value, ratios ("150/1600") numerator / denominator, scaled to a percentage when the other side
-  is one ("15%", "> 95%"). A zero divisor scores 100 when met and 0 when not, rather than an infinite figure;
+  is one ("15%", "> 95%"). Where no proportion means anything (a zero divisor, a negative value) a met target
+  scores as well as it can (shown as 100%) and a missed one 0, rather than an infinite or inverted figure;
 - a yes/no value scores 100 when it says what was expected (or "sì" against a number) and 0 otherwise; a date
   scores 100 when on or before the deadline (or as the target's operator says) and 0 otherwise;
 - an empty, textual or unparsed value has no score, and the explanation says which and why.
@@ -169,10 +170,8 @@ def _unscorable(target: ScoredValue | None, actual: ScoredValue | None) -> str:
         (target, _("nessun valore atteso"), _("valore atteso vuoto"), _("valore atteso non interpretato")),
         (actual, _("nessun valore consuntivo"), _("valore consuntivo vuoto"), _("valore consuntivo non interpretato")),
     ):
-        if value is None:
-            return missing + _(": non misurabile")
-        if value.kind == "empty":
-            return empty + _(": non misurabile")
+        if value is None or value.kind == "empty":
+            return _("%(what)s: non misurabile") % {"what": missing if value is None else empty}
         if not value.parsed or value.kind == "text":
             return _("%(what)s («%(raw)s»): non misurabile") % {"what": unparsed, "raw": value.raw.strip()}
     return ""
@@ -231,12 +230,11 @@ def _numbers(target: ScoredValue, actual: ScoredValue, direction: str, rule: Sco
         parts.append(_("il verso è quello dell'operatore della soglia"))
     proportion, formula = _proportion(reached, expected, operator)
     if proportion is None:
-        # A zero divisor has no finite proportion: met, the value is as good as it gets (the cap, shown as
+        # No proportion means anything here: met, the value is as good as it gets (the cap, shown as
         # 100%, as the application always showed it); missed, it scores nothing.
         shown, result = (FULL, rule.cap) if met else (ZERO, ZERO)
-        parts.append(
-            _("%(formula)s: divisore zero, punteggio %(score)s") % {"formula": formula, "score": _percent_text(result)}
-        )
+        unusable = _("%(formula)s: non calcolabile (zero o valore negativo), punteggio %(score)s")
+        parts.append(unusable % {"formula": formula, "score": _percent_text(result)})
         return Score(shown, result, met, "; ".join(parts))
     result = rule.limit(proportion, met=met)
     parts.append(f"{formula} = {_percent_text(proportion)}")
@@ -263,19 +261,22 @@ def _implied(direction: str) -> str:
 
 
 def _proportion(reached: Decimal, expected: Decimal, operator: str) -> tuple[Decimal | None, str]:
-    """The proportion (exact) and how it was computed, in words; None when its divisor is zero."""
+    """The proportion (exact) and how it was computed, in words; None when no proportion means anything."""
+    if operator == "=":
+        formula = _("valore esatto: 100 − scarto dall'atteso in %")
+        if expected == 0:
+            return None, formula
+        return max(FULL - abs(reached - expected) / abs(expected) * FULL, ZERO), formula
     if operator in _LESS_IS_BETTER:
         formula = _("meno è meglio: atteso / valore")
         numerator, denominator = expected, reached
-    elif operator == "=":
-        formula = _("valore esatto: 100 − scarto dall'atteso in %")
-        numerator, denominator = FULL * abs(expected) - FULL * abs(reached - expected), abs(expected)
     else:
         formula = _("più è meglio: valore / atteso")
         numerator, denominator = reached, expected
-    if denominator == 0:
+    if denominator == 0 or numerator < 0 or denominator < 0:
+        # A ratio of negative figures says nothing: -3 against -5 would read 60% although -3 > -5.
         return None, formula
-    return max(numerator / denominator, ZERO) * (FULL if operator != "=" else 1), formula
+    return numerator / denominator * FULL, formula
 
 
 def _limits(proportion: Decimal, result: Decimal, *, met: bool, rule: ScoringRule) -> list[str]:

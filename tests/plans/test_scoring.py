@@ -64,6 +64,10 @@ CASES = [
     ("10", "0", "decrease", "100.0", "100", Light.GREEN, "raggiunto"),
     ("0", "3", "increase", "100.0", "100", Light.GREEN, "raggiunto"),
     ("< 1", "0", "target", "100.0", "100", Light.GREEN, "valore 0 < 1 atteso: raggiunto"),
+    # Negative values: a ratio would invert the meaning (-3 / -5 = 60% although -3 > -5).
+    ("-5", "-3", "increase", "100.0", "100", Light.GREEN, "valore -3 ≥ -5 atteso: raggiunto"),
+    ("-5", "-8", "increase", "0.0", "0", Light.RED, "non calcolabile (zero o valore negativo), punteggio 0,0%"),
+    ("= -5", "-4", "target", "80.0", "80", Light.YELLOW, "valore -4 non = -5 atteso"),
     # Dates: a deadline, on or before.
     ("31/12/2019", "30/11/2019", "target", "100.0", "100", Light.GREEN, "data 30/11/2019, attesa ≤ 31/12/2019"),
     ("entro il 31/12/2019", "15/01/2020", "target", "0.0", "0", Light.RED, "non raggiunto"),
@@ -85,6 +89,21 @@ def test_every_kind_of_target_and_operator_is_scored_and_explained(
     assert abs(result.score - Decimal(exact)) < Decimal("0.00001")
     assert result.light == light
     assert says in result.explanation
+
+
+@pytest.mark.parametrize(
+    "rule",
+    [DEFAULT_RULE, ScoringRule(cap=Decimal(120)), ScoringRule(floor=Decimal(50), partial=Decimal(70))],
+    ids=["default", "cap-120", "floor-50"],
+)
+@pytest.mark.parametrize(("expected", "reached", "direction"), [case[:3] for case in CASES])
+def test_every_kind_stays_within_the_cap_and_a_miss_below_100(
+    expected: str, reached: str, direction: str, rule: ScoringRule
+) -> None:
+    result = score(target(expected), actual(reached), direction, rule)
+    assert result.score is not None and result.met is not None
+    assert 0 <= result.score <= rule.cap
+    assert (result.score >= 100) is result.met
 
 
 def test_a_strict_threshold_equalled_is_not_met_although_today_it_scored_100() -> None:
@@ -173,7 +192,7 @@ def test_an_objective_rolls_up_capped_scores_weighted_or_equal() -> None:
 
 # Properties -----------------------------------------------------------------------------------------------
 
-amounts = st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
+amounts = st.decimals(min_value=-10_000, max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
 positive = st.decimals(min_value=Decimal("0.01"), max_value=10_000, places=2, allow_nan=False, allow_infinity=False)
 operators = st.sampled_from(["", ">", ">=", "<", "<=", "="])
 directions = st.sampled_from(["increase", "decrease", "target"])
