@@ -1,16 +1,13 @@
-"""How far an indicator's actual value (consuntivo) reached its expected value (atteso).
+"""How far an indicator's actual value (consuntivo) reached its expected value (atteso), for pages and documents.
 
-Pure: reads the parsed fields of two values and touches no database. Percentages follow the direction:
+A presentation of plans.scoring, the one scoring engine (its docstring says how each kind of target and
+operator is scored): the percentage to show, rounded to one decimal, its traffic light and level, the score
+used for rollups and the explanation. The light and the level are taken on the exact score, never on the
+rounded figure: 1999 of 2000 is not reached, however it rounds.
 
-- "increase" and "target": actual / target × 100;
-- "decrease": target / actual × 100 (less is better).
-
-Numbers, percentages and thresholds compare their `value`; ratios ("150/1600") compare numerator /
-denominator, scaled to a percentage when the other side is a percentage ("15%" against "150/1600").
-A yes/no actual scores 100 when it says what was expected ("si", or the expected yes/no) and 0 otherwise.
-A date scores 100 when the actual date is on or before the expected one, 0 after. Text, empty and
-unparsed values have no percentage. When the division is impossible (a zero divisor) the value scores 100
-if the goal is met and 0 if not, rather than an infinite percentage.
+The percentage shown is not capped (428.6% tells that the target was set low), except that a missed target
+never shows 100% or more; the score (`Achievement.score`) is capped by the rule, and it is what levels and
+rollups (`objective_level`) use.
 """
 
 from __future__ import annotations
@@ -18,126 +15,99 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
-from enum import StrEnum
 from typing import TYPE_CHECKING
 
-if TYPE_CHECKING:
-    from plans.models.indicator import ParsedValue
+from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, score, weighted_mean
 
-# At or above this percentage an indicator that missed its target is "giallo" rather than "rosso".
-YELLOW_THRESHOLD = Decimal(80)
-GREEN_THRESHOLD = Decimal(100)
-FULL = Decimal(100)
+if TYPE_CHECKING:
+    from plans.scoring import ScoredValue
+
+__all__ = [
+    "DEFAULT_RULE",
+    "GREEN_THRESHOLD",
+    "NOT_MEASURABLE",
+    "YELLOW_THRESHOLD",
+    "Achievement",
+    "Level",
+    "Light",
+    "ScoringRule",
+    "achievement",
+    "level_for",
+    "light_for",
+    "objective_level",
+]
+
+# The default bands: at or above 100 "verde", at or above 80 "giallo" (the measurement system may change them).
+YELLOW_THRESHOLD = DEFAULT_RULE.partial
+GREEN_THRESHOLD = DEFAULT_RULE.reached
 NONE_ACHIEVED = Decimal(0)
 _ONE_DECIMAL = Decimal("0.1")
-
-_NUMERIC_KINDS = frozenset({"number", "percent", "threshold"})
-_UNMEASURABLE_KINDS = frozenset({"empty", "text"})
-_RATIO = "ratio"
-_PERCENT = "percent"
-_BOOLEAN = "boolean"
-_DATE = "date"
-
-
-class Light(StrEnum):
-    """The traffic light shown next to an indicator."""
-
-    GREEN = "verde"
-    YELLOW = "giallo"
-    RED = "rosso"
 
 
 @dataclass(frozen=True)
 class Achievement:
-    percent: Decimal | None
+    percent: Decimal | None  # shown, one decimal
     light: str | None  # a Light value, or None when there is no percentage
+    score: Decimal | None = None  # exact, within the rule's cap: for levels and rollups
+    level: str = Level.NOT_MEASURABLE.value
+    met: bool | None = None
+    explanation: str = ""  # in Italian: which values, which rule
 
 
 NOT_MEASURABLE = Achievement(percent=None, light=None)
 
 
-def achievement(target: ParsedValue | None, actual: ParsedValue | None, direction: str) -> Achievement:
-    """The percentage reached (one decimal) and its traffic light; NOT_MEASURABLE when it cannot be computed."""
-    if target is None or actual is None or _unusable(target) or _unusable(actual):
-        return NOT_MEASURABLE
-    percent = _percent(target, actual, direction)
-    if percent is None:
-        return NOT_MEASURABLE
-    light = light_for(percent)  # on the exact figure: 1999 of 2000 is not reached, however it rounds
-    shown = percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
-    if light_for(shown) != light:
+def achievement(
+    target: ScoredValue | None, actual: ScoredValue | None, direction: str, rule: ScoringRule = DEFAULT_RULE
+) -> Achievement:
+    """The percentage reached (one decimal), its light and level, the score and why; no percentage (and the
+    reason in `explanation`) when it cannot be computed."""
+    result = score(target, actual, direction, rule)
+    if result.percent is None or result.score is None:
+        return Achievement(percent=None, light=None, explanation=result.explanation)
+    light = rule.light(result.score)
+    shown = result.percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    if rule.light(shown) != rule.light(result.percent):
         # Rounding up across a threshold would print "100,0%" beside "giallo": show the figure rounded down.
-        shown = percent.quantize(_ONE_DECIMAL, rounding=ROUND_DOWN)
-    return Achievement(percent=shown, light=light)
+        shown = result.percent.quantize(_ONE_DECIMAL, rounding=ROUND_DOWN)
+    return Achievement(
+        percent=shown,
+        light=light,
+        score=result.score,
+        level=rule.level(result.score).value,
+        met=result.met,
+        explanation=result.explanation,
+    )
 
 
-def light_for(percent: Decimal) -> Light:
-    if percent >= GREEN_THRESHOLD:
-        return Light.GREEN
-    if percent >= YELLOW_THRESHOLD:
-        return Light.YELLOW
-    return Light.RED
+def light_for(percent: Decimal, rule: ScoringRule = DEFAULT_RULE) -> Light:
+    return rule.light(percent)
 
 
-def _unusable(value: ParsedValue) -> bool:
-    return not value.parsed or value.kind in _UNMEASURABLE_KINDS
+def level_for(percent: Decimal | None, rule: ScoringRule = DEFAULT_RULE) -> Level:
+    """The level of a percentage, on the same bands as the traffic light."""
+    return rule.level(percent)
 
 
-def _percent(target: ParsedValue, actual: ParsedValue, direction: str) -> Decimal | None:
-    if actual.kind == _BOOLEAN and actual.boolean is not None:
-        wanted = target.boolean if target.kind == _BOOLEAN and target.boolean is not None else True
-        return FULL if actual.boolean == wanted else NONE_ACHIEVED
-    if target.kind == _DATE or actual.kind == _DATE:
-        if target.date_value is None or actual.date_value is None:
-            return None
-        return FULL if actual.date_value <= target.date_value else NONE_ACHIEVED
-    expected, reached = _number(target, scale=actual.kind == _PERCENT), _number(actual, scale=target.kind == _PERCENT)
-    if expected is None or reached is None:
-        return None
-    if direction == "decrease":
-        return _ratio(expected, reached, met=reached <= expected)
-    return _ratio(reached, expected, met=reached >= expected)
-
-
-def _number(value: ParsedValue, *, scale: bool) -> Decimal | None:
-    """The comparable number of a value; a ratio becomes a percentage when `scale` (the other side is one)."""
-    if value.kind in _NUMERIC_KINDS:
-        return value.value
-    if value.kind == _RATIO and value.numerator is not None and value.denominator:
-        ratio = value.numerator / value.denominator
-        return ratio * FULL if scale else ratio
-    return None
-
-
-def _ratio(numerator: Decimal, denominator: Decimal, *, met: bool) -> Decimal:
-    if denominator == 0:
-        return FULL if met else NONE_ACHIEVED
-    return numerator / denominator * FULL
-
-
-class Level(StrEnum):
-    """How far an indicator or an objective reached its goal, in words: what the Relazione counts and charts."""
-
-    REACHED = "raggiunto"
-    PARTIAL = "parzialmente"
-    MISSED = "non_raggiunto"
-    NOT_MEASURABLE = "non_misurabile"
-
-
-def level_for(percent: Decimal | None) -> Level:
-    """The level of a percentage, on the same thresholds as the traffic light."""
-    if percent is None:
-        return Level.NOT_MEASURABLE
-    return {Light.GREEN: Level.REACHED, Light.YELLOW: Level.PARTIAL, Light.RED: Level.MISSED}[light_for(percent)]
-
-
-def objective_level(indicator_percents: Sequence[Decimal | None], activities_concluded: Sequence[bool]) -> Level:
-    """An objective's level until the measurement system (SMVP) says otherwise: the mean of its measurable
-    indicators, each counted at most 100%; with no measurable indicator, the share of its activities concluded;
-    with neither, not measurable. Indicators without a percentage do not count as zero: they are not measured."""
-    measured = [min(percent, FULL) for percent in indicator_percents if percent is not None]
-    if measured:
-        return level_for(sum(measured, NONE_ACHIEVED) / len(measured))
+def objective_level(
+    indicator_scores: Sequence[Decimal | None],
+    activities_concluded: Sequence[bool],
+    weights: Sequence[Decimal] | None = None,
+    rule: ScoringRule = DEFAULT_RULE,
+) -> Level:
+    """An objective's level: the mean of its measurable indicators' scores (weighted when `weights` are given,
+    one per indicator), each kept within the rule's cap; with no measurable indicator, the share of its
+    activities concluded; with neither, not measurable. Indicators without a score do not count as zero: they
+    are not measured."""
+    weights = weights if weights is not None else [Decimal(1)] * len(indicator_scores)
+    measured = [
+        (min(max(value, NONE_ACHIEVED), rule.cap), weight)
+        for value, weight in zip(indicator_scores, weights, strict=True)
+        if value is not None
+    ]
+    mean = weighted_mean(measured)
+    if mean is not None:
+        return rule.level(mean)
     if activities_concluded:
-        return level_for(Decimal(sum(activities_concluded)) / len(activities_concluded) * FULL)
+        return rule.level(Decimal(sum(activities_concluded)) / len(activities_concluded) * FULL)
     return Level.NOT_MEASURABLE

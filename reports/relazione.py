@@ -26,7 +26,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from plans.achievement import achievement, level_for, objective_level
+from plans.achievement import achievement, objective_level
 from plans.models import (
     Activity,
     Indicator,
@@ -275,7 +275,7 @@ def _objective_section(objective: Objective, context: _Context) -> ObjectiveSect
     # of the plan is not yet behind).
     due = [a for a in activities if a.planned_end is None or a.planned_end <= context.year_end]
     level = objective_level(
-        [indicator.percent for indicator in indicators],
+        [indicator.score for indicator in indicators],
         [activity.state == WorkState.CONCLUSO for activity in due],
     )
     facts = _facts("objective", objective, context)
@@ -346,7 +346,9 @@ def _indicator_row(indicator: Indicator, confirms: bool) -> IndicatorRow:
         measured_on=measurement.measured_on if measurement else None,
         percent=reached.percent,
         light=reached.light,
-        level=level_for(reached.percent).value,
+        level=reached.level,
+        score=reached.score,
+        explanation=reached.explanation,
         target_id=target.pk if target else None,
         motivation=motivations[0].text if motivations else "",
         recorded_by=person_name(measurement.recorded_by) if measurement else "",

@@ -64,6 +64,8 @@ class IndicatorRow:
     percent: Decimal | None
     light: str | None
     level: str = ""  # plans.achievement.Level value
+    score: Decimal | None = None  # within the rule's cap: what the objective's level rolls up
+    explanation: str = ""  # plans.scoring: which values, which rule
     target_id: int | None = None
     motivation: str = ""  # the area head's motivation, where the target was missed
     recorded_by: str = ""

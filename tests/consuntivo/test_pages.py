@@ -159,6 +159,25 @@ def test_the_area_head_writes_a_motivation_and_its_history_shows(client: Client,
     assert as_(Client(), world.sara).post(indicator_url(world, "motivazioni/2026/"), {}).status_code == 403
 
 
+@pytest.mark.parametrize(
+    ("expected", "actual", "shown"),
+    [
+        ("<= 5", "3", "Raggiunto: 166,7% Come è calcolato: valore 3 ≤ 5 atteso: raggiunto;"),
+        (
+            "> 95%",
+            "95%",
+            "Raggiunto: 99,9% (valore atteso non raggiunto) "
+            "Come è calcolato: valore 95% non > 95% atteso: non raggiunto;",
+        ),
+    ],
+)
+def test_the_indicator_page_scores_by_the_targets_operator_and_says_how(
+    client: Client, world: World, expected: str, actual: str, shown: str
+) -> None:
+    indicator_values(world.indicator, 2026, expected=expected, actual=actual)
+    assert shown in page_text(as_(client, world.anna).get(indicator_url(world)))
+
+
 def test_the_area_head_writes_the_objectives_report_on_its_page(client: Client, world: World) -> None:
     url = f"/obiettivi/{world.objective.pk}/"
     head = as_(client, world.anna)

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from plans.achievement import YELLOW_THRESHOLD, Achievement, Light, achievement, light_for
+from plans.achievement import YELLOW_THRESHOLD, Light, achievement, light_for
 from plans.models import IndicatorTarget, Measurement
 from plans.models.indicator import ParsedValue
 from plans.parsing import parse_value
@@ -82,7 +82,9 @@ def test_a_date_scores_100_on_or_before_the_deadline_and_0_after() -> None:
     [("tutti i progetti attivi", "tutti"), ("", "5"), ("5", ""), ("", "si"), ("10", "in corso"), ("si", "3")],
 )
 def test_text_empty_and_mismatched_values_have_no_percentage(expected: str, reached: str) -> None:
-    assert achievement(target(expected), actual(reached), "increase") == Achievement(percent=None, light=None)
+    result = achievement(target(expected), actual(reached), "increase")
+    assert (result.percent, result.light, result.score, result.level) == (None, None, None, "non_misurabile")
+    assert result.explanation.endswith("non misurabile")  # and says why, never scored as something else
 
 
 def test_missing_values_have_no_percentage() -> None:
