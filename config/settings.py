@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workflow",
     "notifications",
     "reports",
+    "evaluation",
     "web",
 ]
 

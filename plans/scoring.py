@@ -93,7 +93,7 @@ class ScoringRule:
     `reached` and `partial` are the bands (at or above: green "raggiunto", yellow "parzialmente raggiunto");
     `cap` is the most a met target scores (100, or 120 where overachievement counts); a proportion below
     `floor` scores 0; `unmet_ceiling` is the most a missed target scores, below 100 so that a missed target is
-    never "raggiunto" under the default bands.
+    never "raggiunto" under the default bands; without `linear` partial credit a missed target scores 0.
     """
 
     reached: Decimal = Decimal(100)
@@ -101,6 +101,7 @@ class ScoringRule:
     cap: Decimal = Decimal(100)
     floor: Decimal = Decimal(0)
     unmet_ceiling: Decimal = Decimal("99.9")
+    linear: bool = True  # a missed target keeps its proportion (partial credit); False: it scores 0
 
     def __post_init__(self) -> None:
         if not ZERO <= self.floor <= self.partial <= self.reached <= self.cap:
@@ -122,7 +123,7 @@ class ScoringRule:
         """The score of a proportion: a met target within [100, cap], a missed one within [0, unmet_ceiling]."""
         if met:
             return min(max(proportion, FULL), self.cap)
-        if proportion < self.floor:
+        if not self.linear or proportion < self.floor:
             return ZERO
         return max(min(proportion, self.unmet_ceiling), ZERO)
 
@@ -282,6 +283,8 @@ def _proportion(reached: Decimal, expected: Decimal, operator: str) -> tuple[Dec
 def _limits(proportion: Decimal, result: Decimal, *, met: bool, rule: ScoringRule) -> list[str]:
     if met and proportion > rule.cap:
         return [_("punteggio limitato al %(cap)s") % {"cap": _percent_text(rule.cap)}]
+    if not met and not rule.linear:
+        return [_("senza credito parziale: punteggio %(score)s") % {"score": _percent_text(ZERO)}]
     if not met and proportion < rule.floor:
         return [_("sotto la soglia minima del %(floor)s: punteggio 0%%") % {"floor": _percent_text(rule.floor)}]
     if not met and proportion > result:
@@ -310,6 +313,16 @@ def _outcome(met: bool) -> str:
 
 def _yes_no_text(value: bool) -> str:
     return _("sì") if value else _("no")
+
+
+def percent_text(value: Decimal) -> str:
+    """A percentage in Italian with one decimal: "86,7%"."""
+    return _percent_text(value)
+
+
+def decimal_text(value: Decimal) -> str:
+    """A number in Italian: "1.600", "0,9375"."""
+    return _decimal_text(value)
 
 
 def _percent_text(value: Decimal) -> str:

@@ -35,6 +35,8 @@ class Indicator(models.Model):
     indicator_type = models.CharField(_("tipo"), max_length=60, blank=True)
     unit = models.CharField(_("unità di misura"), max_length=30, blank=True)
     direction = models.CharField(_("verso"), max_length=10, choices=Direction.choices, default=Direction.TARGET)
+    # Within its objective; None weighs as 1, so that an objective without weights has equal ones.
+    weight = models.DecimalField(_("peso"), max_digits=7, decimal_places=2, null=True, blank=True)
     note = models.TextField(_("note"), blank=True)
 
     class Meta:

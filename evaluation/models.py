@@ -1,0 +1,166 @@
+"""The measurement system (SMVP) of an organization for one year: how values become scores, and how scores
+roll up to objectives, areas, the body and an individual evaluation.
+
+One row per organization and year; a year without a row is measured under the defaults (an unsaved row,
+`evaluation.selectors.system_for`), which reproduce the application's historical percentages. Every change is
+in the audit trail; a change made after the system was adopted carries its motivation there.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from plans.models import Organization
+from plans.scoring import FULL, Level, ScoringRule
+
+_PERCENT = {"max_digits": 6, "decimal_places": 2, "validators": [MinValueValidator(0), MaxValueValidator(1000)]}
+
+
+class MeasurementSystem(models.Model):
+    class PartialCredit(models.TextChoices):
+        LINEAR = "linear", _("proporzionale fino al 100%")
+        NONE = "none", _("nessuno: un target mancato vale 0")
+
+    class Activities(models.TextChoices):
+        SHARE = "share", _("quota di attività concluse")
+        IGNORED = "ignored", _("non contano: obiettivo non misurabile")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="measurement_systems")
+    year = models.PositiveSmallIntegerField(_("anno"))
+    adopted_on = models.DateField(
+        _("adottato il"),
+        null=True,
+        blank=True,
+        help_text=_("Dopo l'adozione ogni modifica richiede una motivazione, registrata nella traccia."),
+    )
+    act = models.CharField(_("atto di adozione"), max_length=300, blank=True)
+
+    # How one indicator scores (plans.scoring.ScoringRule).
+    reached = models.DecimalField(_("soglia «raggiunto» (%)"), default=Decimal(100), **_PERCENT)  # type: ignore[arg-type]
+    partial = models.DecimalField(_("soglia «parzialmente raggiunto» (%)"), default=Decimal(80), **_PERCENT)  # type: ignore[arg-type]
+    cap = models.DecimalField(
+        _("punteggio massimo (%)"),
+        default=Decimal(100),
+        help_text=_("100, o di più (ad esempio 120) se il superamento del target conta."),
+        **_PERCENT,  # type: ignore[arg-type]
+    )
+    floor = models.DecimalField(
+        _("soglia minima (%)"),
+        default=Decimal(0),
+        help_text=_("Sotto questa percentuale un target mancato vale 0."),
+        **_PERCENT,  # type: ignore[arg-type]
+    )
+    partial_credit = models.CharField(
+        _("target mancato"), max_length=10, choices=PartialCredit.choices, default=PartialCredit.LINEAR
+    )
+    # The bands' words and symbols: shown with the colour, never instead of it.
+    reached_label = models.CharField(_("etichetta «raggiunto»"), max_length=60, default="raggiunto")
+    partial_label = models.CharField(
+        _("etichetta «parzialmente raggiunto»"), max_length=60, default="parzialmente raggiunto"
+    )
+    missed_label = models.CharField(_("etichetta «non raggiunto»"), max_length=60, default="non raggiunto")
+    reached_symbol = models.CharField(_("simbolo «raggiunto»"), max_length=4, default="●")
+    partial_symbol = models.CharField(_("simbolo «parzialmente raggiunto»"), max_length=4, default="◐")
+    missed_symbol = models.CharField(_("simbolo «non raggiunto»"), max_length=4, default="○")
+
+    # How objectives without a measurable indicator count.
+    activities = models.CharField(
+        _("obiettivi senza indicatori misurabili"), max_length=10, choices=Activities.choices, default=Activities.SHARE
+    )
+
+    # The components of an individual evaluation (weights, summed over the three).
+    weight_own_objectives = models.DecimalField(
+        _("peso degli obiettivi di responsabilità"), max_digits=5, decimal_places=2, default=Decimal(60)
+    )
+    weight_body = models.DecimalField(
+        _("peso del risultato dell'ente"), max_digits=5, decimal_places=2, default=Decimal(10)
+    )
+    weight_behaviours = models.DecimalField(
+        _("peso dei comportamenti"), max_digits=5, decimal_places=2, default=Decimal(30)
+    )
+    behaviour_scale = models.PositiveSmallIntegerField(
+        _("scala dei comportamenti (da 1 a)"),
+        default=5,
+        validators=[MinValueValidator(2), MaxValueValidator(10)],
+    )
+
+    class Meta:
+        verbose_name = _("sistema di misurazione e valutazione")
+        verbose_name_plural = _("sistemi di misurazione e valutazione")
+        ordering = ["organization", "-year"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year"], name="one_measurement_system_per_year"),
+            models.CheckConstraint(
+                condition=models.Q(floor__lte=models.F("partial"))
+                & models.Q(partial__lte=models.F("reached"))
+                & models.Q(reached__lte=models.F("cap"))
+                & models.Q(cap__gte=100),
+                name="measurement_system_bands_ordered",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"SMVP {self.year} – {self.organization_id}"
+
+    def clean(self) -> None:
+        if not (self.floor <= self.partial <= self.reached <= self.cap):
+            raise ValidationError(
+                _(
+                    "Le soglie vanno in ordine: soglia minima ≤ «parzialmente raggiunto» ≤ «raggiunto» ≤ punteggio "
+                    "massimo."
+                )
+            )
+        if self.cap < FULL:
+            raise ValidationError({"cap": _("Il punteggio massimo è almeno 100%.")})
+        if self.weight_own_objectives + self.weight_body + self.weight_behaviours <= 0:
+            raise ValidationError(_("Almeno una componente della valutazione individuale deve pesare più di zero."))
+
+    @property
+    def rule(self) -> ScoringRule:
+        """The scoring rule of one indicator under this system."""
+        return ScoringRule(
+            reached=self.reached,
+            partial=self.partial,
+            cap=self.cap,
+            floor=self.floor,
+            linear=self.partial_credit == self.PartialCredit.LINEAR,
+        )
+
+    def label(self, level: str) -> str:
+        """The band's words for a level (plans.scoring.Level value)."""
+        return {
+            Level.REACHED: self.reached_label,
+            Level.PARTIAL: self.partial_label,
+            Level.MISSED: self.missed_label,
+        }.get(Level(level), str(_("non misurabile")))
+
+    def symbol(self, level: str) -> str:
+        return {
+            Level.REACHED: self.reached_symbol,
+            Level.PARTIAL: self.partial_symbol,
+            Level.MISSED: self.missed_symbol,
+        }.get(Level(level), "–")
+
+
+class Behaviour(models.Model):
+    """A behaviour (comportamento organizzativo) scored in the individual evaluations of one year."""
+
+    system = models.ForeignKey(MeasurementSystem, on_delete=models.CASCADE, related_name="behaviours")
+    position = models.PositiveSmallIntegerField(_("posizione"))
+    name = models.CharField(_("comportamento"), max_length=200)
+    description = models.TextField(_("descrizione"), blank=True)
+    weight = models.DecimalField(_("peso"), max_digits=5, decimal_places=2, default=Decimal(1))
+
+    class Meta:
+        verbose_name = _("comportamento valutato")
+        verbose_name_plural = _("comportamenti valutati")
+        ordering = ["system", "position"]
+        constraints = [models.UniqueConstraint(fields=["system", "position"], name="unique_behaviour_position")]
+
+    def __str__(self) -> str:
+        return self.name
