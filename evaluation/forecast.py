@@ -265,13 +265,17 @@ def _indicator_reasons(indicators: Sequence[_IndicatorView], day: dt.date) -> li
 # The inputs, read at a day
 
 
-def read_facts(objectives: QuerySet[Objective], day: dt.date, *, confirms: bool) -> list[ObjectiveFacts]:
-    """The facts of these objectives as known at the end of `day`, in five queries whatever their number (the
-    module's docstring says why by dates and not by the trail). `confirms`: the organization confirms values."""
+def read_facts(
+    objectives: QuerySet[Objective], day: dt.date, *, confirms: bool, recorded_by: dt.datetime | None = None
+) -> list[ObjectiveFacts]:
+    """The facts of these objectives as known at the end of `day`, in six queries whatever their number (the
+    module's docstring says why by dates and not by the trail). `confirms`: the organization confirms values.
+    `recorded_by` (the end of `day` unless given) is when a value or an answer must have been recorded: the
+    year's outcome, read after the fact, passes the present."""
     from notifications.models import MonitoringAnswer
     from workflow.services.measurements import value_that_counts
 
-    moment = end_of(day)
+    moment = recorded_by or end_of(day)
     postponements_count = day >= timezone.localdate()
     rows = list(objectives.order_by("pk").values("pk", "code", "title"))
     ids = [row["pk"] for row in rows]
