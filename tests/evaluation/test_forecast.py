@@ -63,6 +63,26 @@ def _postponed_to_next_year(world: World) -> None:
     set_state(world.second_activity, WorkState.RINVIATO)
 
 
+def _at_40_percent_on_15_september(world: World) -> None:
+    _conclude(world.activity, dt.date(2026, 6, 1))
+    _measure(world, "40", on=dt.date(2026, 9, 15))
+
+
+def _met_with_two_late_of_five(world: World) -> None:
+    _three_more(world)
+    _measure(world, "120", on=dt.date(2026, 10, 1))
+
+
+def _measured_on_1_october(world: World) -> None:
+    _conclude(world.activity, dt.date(2026, 6, 1))
+    _measure(world, "40", on=dt.date(2026, 10, 1))
+
+
+def _three_against_less_than_five(world: World) -> None:
+    _conclude(world.activity, dt.date(2026, 6, 1))
+    _measure(world, "3", on=dt.date(2026, 9, 1), target="< 5")
+
+
 def _lenient_bands(world: World) -> None:
     MeasurementSystem.objects.create(organization=world.aurelia, year=2026, partial=Decimal(50))
 
@@ -71,7 +91,7 @@ def _lenient_bands(world: World) -> None:
 class Case:
     name: str
     day: dt.date
-    setup: Callable[[World], None]
+    setup: Callable[[World], object]
     band: str
     says: tuple[str, ...]
 
@@ -141,7 +161,7 @@ CASES = [
     Case(
         "indicator at 40% of its target in September",
         dt.date(2026, 9, 30),
-        lambda w: (_conclude(w.activity, dt.date(2026, 6, 1)), _measure(w, "40", on=dt.date(2026, 9, 15))),
+        _at_40_percent_on_15_september,
         Band.LIKELY_MISSED,
         ("valore indicatore «Utenti presi in carico» al 40,0% del target a settembre", "punteggio atteso 40,0%"),
     ),
@@ -155,21 +175,21 @@ CASES = [
     Case(
         "indicator met but two activities of five late: the worse band",
         dt.date(2026, 10, 15),
-        lambda w: (_three_more(w), _measure(w, "120", on=dt.date(2026, 10, 1))),
+        _met_with_two_late_of_five,
         Band.LIKELY_MISSED,
         ("2 attività su 5 in ritardo", "1 indicatore in linea con il target"),
     ),
     Case(
         "a value measured after the day is not known then",
         dt.date(2026, 9, 30),
-        lambda w: (_conclude(w.activity, dt.date(2026, 6, 1)), _measure(w, "40", on=dt.date(2026, 10, 1))),
+        _measured_on_1_october,
         Band.LIKELY_REACHED,
         ("nessun valore di indicatore rilevato",),
     ),
     Case(
         "an indicator with a «< 5» target met by 3",
         dt.date(2026, 9, 30),
-        lambda w: (_conclude(w.activity, dt.date(2026, 6, 1)), _measure(w, "3", on=dt.date(2026, 9, 1), target="< 5")),
+        _three_against_less_than_five,
         Band.LIKELY_REACHED,
         ("1 indicatore in linea con il target",),
     ),

@@ -54,7 +54,7 @@ def _missed(plan: Plan) -> set[str]:
     return by_activities | by_indicators
 
 
-def _bands(plan: Plan, day: dt.date) -> dict[str, str]:
+def _bands(plan: Plan, day: dt.date) -> dict[str, Band]:
     due = Q(activities__planned_end__lte=YEAR_END)
     late = (
         Q(activities__planned_end__lt=day)
@@ -64,7 +64,7 @@ def _bands(plan: Plan, day: dt.date) -> dict[str, str]:
         total=Count("activities", filter=due), late=Count("activities", filter=due & late)
     )
     system = system_for(plan.organization_id, day.year)
-    bands = {}
+    bands: dict[str, Band] = {}
     for code, total, late_count in counted.values_list("code", "total", "late"):
         on_track = (total - late_count) * 100
         if total == 0:

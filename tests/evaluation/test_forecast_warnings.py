@@ -117,7 +117,7 @@ def test_the_panel_costs_the_same_queries_for_few_objectives_at_risk_or_many(
 
 def _sent(now: dt.datetime) -> dict[str, str]:
     dispatch(now=now)
-    return {message.to[0].split("@")[0]: message.body for message in mail.outbox}
+    return {message.to[0].split("@")[0]: str(message.body) for message in mail.outbox}
 
 
 def test_the_weekly_warning_goes_to_the_director_and_the_heads_of_the_areas_concerned(
