@@ -45,7 +45,7 @@ from __future__ import annotations
 import calendar
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -278,7 +278,7 @@ def read_facts(
     moment = recorded_by or end_of(day)
     postponements_count = day >= timezone.localdate()
     rows = list(objectives.order_by("pk").values("pk", "code", "title"))
-    ids = [row["pk"] for row in rows]
+    ids = objectives.order_by().values("pk")  # a subquery: no list of ids however many objectives
     answers = MonitoringAnswer.objects.filter(activity__objective__in=ids, answered_at__lte=moment)
     progress = dict(answers.order_by("answered_at", "pk").values_list("activity_id", "progress"))  # the last wins
     activities: dict[int, list[ActivityFacts]] = defaultdict(list)
@@ -341,7 +341,3 @@ def forecast_objectives(
     system = system or system_for(organization_id, day.year)
     confirms = separation_policy(organization_id).measurements_need_confirmation
     return [forecast(facts, day, system) for facts in read_facts(objectives, day, confirms=confirms)]
-
-
-def worst_first(forecasts: Iterable[Forecast]) -> list[Forecast]:
-    return sorted(forecasts, key=lambda f: (-_RANK.get(f.band, -1), f.expected_score or 0, f.objective_id))
