@@ -7,8 +7,6 @@ import datetime as dt
 import uuid
 from pathlib import Path
 
-import pytest
-
 from config.celery import app
 from evaluation.models import ObjectiveForecast
 from tests.notifications.workers import WORKER_TESTS, running_workers
