@@ -253,6 +253,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.resume_stalled_exports",
         "schedule": crontab(minute="*/5", hour="6-21"),
     },
+    # The forecast of every open objective, before the morning's mail (it plans the weekly warnings).
+    "evaluation-forecast": {
+        "task": "evaluation.tasks.store_forecasts",
+        "schedule": crontab(minute=30, hour=6),
+    },
 }
 CELERY_REDBEAT_REDIS_URL = REDIS_URL or None
 CELERY_REDBEAT_KEY_PREFIX = "redbeat:"

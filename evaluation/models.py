@@ -164,3 +164,38 @@ class Behaviour(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ObjectiveForecast(models.Model):
+    """The forecast of an open objective's year-end achievement made on a working day (evaluation.forecast):
+    one row per objective and day, written by the daily task, never edited."""
+
+    class Band(models.TextChoices):
+        LIKELY_REACHED = "likely_reached", _("probabile raggiungimento")
+        AT_RISK = "at_risk", _("a rischio")
+        LIKELY_MISSED = "likely_missed", _("probabile mancato raggiungimento")
+        UNKNOWN = "unknown", _("non prevedibile")
+
+    objective = models.ForeignKey("plans.Objective", on_delete=models.CASCADE, related_name="forecasts")
+    date = models.DateField(_("data"))
+    band = models.CharField(_("previsione"), max_length=16, choices=Band.choices)
+    expected_score = models.DecimalField(
+        _("punteggio atteso (%)"), max_digits=7, decimal_places=2, null=True, blank=True
+    )
+    explanation = models.TextField(_("motivazione"))
+    created_at = models.DateTimeField(_("calcolata il"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("previsione dell'obiettivo")
+        verbose_name_plural = _("previsioni degli obiettivi")
+        ordering = ["-date", "objective"]
+        constraints = [models.UniqueConstraint(fields=["objective", "date"], name="one_forecast_per_objective_day")]
+        indexes = [
+            # The dashboard's and the digest's one read: the objectives likely to miss on the latest day.
+            models.Index(
+                fields=["date", "objective"], name="forecast_likely_missed", condition=models.Q(band="likely_missed")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.objective_id} {self.date:%d/%m/%Y}: {self.get_band_display()}"
