@@ -158,9 +158,7 @@ def _apply(system: MeasurementSystem, values: Mapping[str, Any]) -> bool:
     try:
         system.full_clean(exclude=["organization"], validate_unique=False, validate_constraints=False)
     except ValidationError as error:
-        fields = {
-            name: [str(message) for message in messages] for name, messages in error.message_dict.items()
-        }
+        fields = {name: [str(message) for message in messages] for name, messages in error.message_dict.items()}
         general = fields.pop("__all__", [])
         raise InvalidInput(" ".join([_invalid(), *general]), fields=fields) from error
     return changed
@@ -205,7 +203,9 @@ def _behaviours(given: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, Deci
         if not name or len(name) > 200:
             problems.append(_("Comportamento %(n)d: il nome è vuoto o supera 200 caratteri.") % {"n": number})
         if not weight.is_finite() or not Decimal(0) < weight < Decimal(1000):
-            problems.append(_("Comportamento %(n)d: il peso è un numero maggiore di zero e minore di 1000.") % {"n": number})
+            problems.append(
+                _("Comportamento %(n)d: il peso è un numero maggiore di zero e minore di 1000.") % {"n": number}
+            )
         result.append((name, description, weight.quantize(Decimal("0.01")) if weight.is_finite() else weight))
     if problems:
         raise InvalidInput(_invalid(), fields={"behaviours": problems})
@@ -224,7 +224,9 @@ def _replace_behaviours(system: MeasurementSystem, wanted: list[tuple[str, str, 
     for position, (name, description, weight) in enumerate(wanted, start=1):
         behaviour = existing.pop(position, None)
         if behaviour is None:
-            Behaviour.objects.create(system=system, position=position, name=name, description=description, weight=weight)
+            Behaviour.objects.create(
+                system=system, position=position, name=name, description=description, weight=weight
+            )
         elif (behaviour.name, behaviour.description, behaviour.weight) != (name, description, weight):
             behaviour.name, behaviour.description, behaviour.weight = name, description, weight
             behaviour.save(update_fields=["name", "description", "weight"])

@@ -101,7 +101,11 @@ def _behaviour_changes(entry: AuditEntry) -> list[Change]:
     if entry.event == AuditEntry.Event.DELETED:
         return [Change(_("comportamento tolto"), _behaviour_text(before), "")]
     changes = []
-    for column, label in (("name", _("nome del comportamento")), ("description", _("descrizione")), ("weight", _("peso"))):
+    for column, label in (
+        ("name", _("nome del comportamento")),
+        ("description", _("descrizione")),
+        ("weight", _("peso")),
+    ):
         if column in after:
             old, new = before.get(column), after.get(column)
             if column == "weight":

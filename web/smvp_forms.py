@@ -42,7 +42,9 @@ class SystemForm(forms.Form):
         self.fields["motivation"] = motivation
         if adopted:
             motivation.required = True
-            motivation.help_text = _("Il sistema è stato adottato: ogni modifica richiede una motivazione, che resta nella storia.")
+            motivation.help_text = _(
+                "Il sistema è stato adottato: ogni modifica richiede una motivazione, che resta nella storia."
+            )
         else:
             motivation.help_text = _("Facoltativa finché il sistema non è adottato.")
 
@@ -53,7 +55,9 @@ class SystemForm(forms.Form):
 class BehaviourForm(forms.Form):
     name = forms.CharField(label=_("Comportamento"), max_length=200, required=False)
     description = forms.CharField(label=_("Descrizione"), max_length=2000, required=False)
-    weight = forms.DecimalField(label=_("Peso"), min_value=0.01, max_value=999, decimal_places=2, initial=1, required=False)
+    weight = forms.DecimalField(
+        label=_("Peso"), min_value=0.01, max_value=999, decimal_places=2, initial=1, required=False
+    )
 
     def __init__(self, *args: Any, **kwargs: Any):
         super().__init__(*args, **kwargs)
@@ -71,7 +75,9 @@ def behaviours_of(formset: Any) -> list[dict[str, Any]]:
         data = form.cleaned_data
         if not data or data.get("DELETE") or not (data.get("name") or "").strip():
             continue
-        kept.append({"name": data["name"], "description": data.get("description") or "", "weight": data.get("weight") or 1})
+        kept.append(
+            {"name": data["name"], "description": data.get("description") or "", "weight": data.get("weight") or 1}
+        )
     return kept
 
 

@@ -64,7 +64,9 @@ def test_the_platform_operator_may_change_any_organizations_system(world: World)
 @pytest.mark.parametrize("who", ["anna", "sara", "otto"])
 def test_nobody_but_the_director_changes_the_system(world: World, who: str) -> None:
     with pytest.raises(NotAllowed):
-        measurement_system_save(actor=getattr(world, who), organization=world.aurelia, year=2026, values={"partial": "70"})
+        measurement_system_save(
+            actor=getattr(world, who), organization=world.aurelia, year=2026, values={"partial": "70"}
+        )
 
     assert not MeasurementSystem.objects.exists()
 
@@ -73,7 +75,9 @@ def test_another_bodys_director_does_not_even_see_the_system(world: World) -> No
     with pytest.raises(NotVisible):
         measurement_system_save(actor=world.erica, organization=world.aurelia, year=2026, values={"partial": "70"})
     with pytest.raises(NotVisible):
-        measurement_system_adopt(actor=world.erica, organization=world.aurelia, year=2026, adopted_on=dt.date(2026, 1, 1))
+        measurement_system_adopt(
+            actor=world.erica, organization=world.aurelia, year=2026, adopted_on=dt.date(2026, 1, 1)
+        )
 
     assert not MeasurementSystem.objects.exists()
 
@@ -161,7 +165,9 @@ def test_a_system_is_adopted_once(world: World) -> None:
     _adopted(world)
 
     with pytest.raises(Conflict):
-        measurement_system_adopt(actor=world.diana, organization=world.aurelia, year=2026, adopted_on=dt.date(2026, 2, 1))
+        measurement_system_adopt(
+            actor=world.diana, organization=world.aurelia, year=2026, adopted_on=dt.date(2026, 2, 1)
+        )
 
     assert system_for(world.aurelia.pk, 2026).adopted_on == dt.date(2026, 1, 20)
 

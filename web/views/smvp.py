@@ -139,4 +139,6 @@ def versions(request: AuthenticatedRequest, organization_id: int, year: int) -> 
     organization = _organization(request, organization_id, year)
     system: MeasurementSystem = system_for(organization.pk, year)
     page = Paginator(system_versions(system), VERSIONS_PER_PAGE).get_page(request.GET.get("pagina"))
-    return render(request, "web/smvp_versions.html", {"organization": organization, "year": year, "system": system, "page": page})
+    return render(
+        request, "web/smvp_versions.html", {"organization": organization, "year": year, "system": system, "page": page}
+    )
