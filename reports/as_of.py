@@ -20,8 +20,8 @@ from typing import Any
 from django.db.models import Min, Q
 from django.utils import timezone
 
-from notifications.models import MonitoringAnswer
 from evaluation.selectors import system_for
+from notifications.models import MonitoringAnswer
 from plans.achievement import DEFAULT_RULE, achievement
 from plans.models import Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan, WorkState
 from reports.monitoring_sections import (
