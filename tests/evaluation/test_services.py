@@ -190,6 +190,7 @@ def test_each_version_is_in_the_trail_with_its_motivation(world: World) -> None:
     assert entry.comment == "Allineamento al nuovo regolamento"
     assert entry.actor == world.diana
     assert entry.organization_id == world.aurelia.pk
+    assert entry.before is not None and entry.after is not None
     assert Decimal(str(entry.before["partial"])) == Decimal(80)
     assert Decimal(str(entry.after["partial"])) == Decimal(90)
     added = AuditEntry.objects.filter(subject="evaluation.behaviour").latest("pk")
