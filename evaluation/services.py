@@ -82,6 +82,8 @@ def measurement_system_save(
             fields={name: [_("Campo sconosciuto.")] for name in unknown},
         )
     motivation = motivation.strip()
+    texts = " ".join(str(value) for behaviour in behaviours or [] for value in behaviour.values())
+    _refuse_nul({**values, "motivation": motivation, "behaviours": texts})
     with transaction.atomic():
         system = _locked(organization, year)
         wanted = _behaviours(behaviours) if behaviours is not None else None
@@ -104,6 +106,7 @@ def measurement_system_adopt(
     change needs a motivation; an adopted system cannot be adopted again."""
     _check_actor(actor, organization, year)
     act = act.strip()
+    _refuse_nul({"act": act, "motivation": motivation})
     problems: dict[str, list[str]] = {}
     if not isinstance(adopted_on, dt.date):
         problems["adopted_on"] = [_("Indica la data di adozione.")]
@@ -123,6 +126,13 @@ def measurement_system_adopt(
         with recorded_as(Source.WEB, user=actor, comment=motivation.strip()):
             system.save()
     return system
+
+
+def _refuse_nul(values: Mapping[str, Any]) -> None:
+    """PostgreSQL stores no NUL character in a text: refused here, naming the field, rather than failing there."""
+    bad = sorted(name for name, value in values.items() if isinstance(value, str) and "\x00" in value)
+    if bad:
+        raise InvalidInput(_invalid(), fields={name: [_("Il testo contiene un carattere nullo.")] for name in bad})
 
 
 def _check_actor(actor: Any, organization: Organization, year: int) -> None:

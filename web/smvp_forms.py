@@ -3,6 +3,7 @@ after adoption needs, the adoption. The service validates again (evaluation.serv
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
@@ -56,7 +57,7 @@ class BehaviourForm(forms.Form):
     name = forms.CharField(label=_("Comportamento"), max_length=200, required=False)
     description = forms.CharField(label=_("Descrizione"), max_length=2000, required=False)
     weight = forms.DecimalField(
-        label=_("Peso"), min_value=0.01, max_value=999, decimal_places=2, initial=1, required=False
+        label=_("Peso"), min_value=Decimal("0.01"), max_value=Decimal(999), decimal_places=2, initial=1, required=False
     )
 
     def __init__(self, *args: Any, **kwargs: Any):

@@ -203,3 +203,22 @@ def test_each_version_is_in_the_trail_with_its_motivation(world: World) -> None:
     assert any(change.before == "80" and change.after == "90" for change in newest.changes)
     assert any("Puntualità" in change.after for change in newest.changes)
     assert len(versions) == 3  # created with its behaviours, adopted, changed
+
+
+@pytest.mark.parametrize(
+    ("values", "behaviours", "field"),
+    [
+        ({"reached_label": "raggi\x00unto"}, None, "reached_label"),
+        ({}, [{"name": "Colla\x00borazione", "weight": "1"}], "behaviours"),
+    ],
+)
+def test_a_nul_character_is_refused_naming_the_field(
+    world: World, values: dict[str, str], behaviours: list[dict[str, str]] | None, field: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        measurement_system_save(
+            actor=world.diana, organization=world.aurelia, year=2026, values=values, behaviours=behaviours
+        )
+
+    assert field in refused.value.fields
+    assert not MeasurementSystem.objects.exists()

@@ -160,3 +160,30 @@ def test_the_indicators_table_follows_the_years_bands_and_words(client: Client, 
     )
 
     assert table_titled(client.get("/scadenze/indicatori/"), "PEG-2026").rows[1] == [*row, "○ mancato"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"partial": "ottanta"}, "Inserisci un numero."),
+        ({"motivation": "per\x00ché"}, "Richiesta non valida"),  # refused before the view: a NUL anywhere
+        ({"comportamenti-0-weight": "0"}, "maggiore o uguale a 0.01"),
+    ],
+)
+def test_bad_form_input_answers_400_and_changes_nothing(
+    client: Client, world: World, changes: dict[str, str], message: str
+) -> None:
+    client.force_login(world.diana)
+
+    response = client.post(url(world), form_data(system_for(world.aurelia.pk, 2026), **changes))
+
+    assert response.status_code == 400
+    assert message in page_text(response)
+    assert not MeasurementSystem.objects.exists()
+
+
+def test_an_unknown_year_or_organization_is_a_404(client: Client, world: World) -> None:
+    client.force_login(world.diana)
+
+    assert client.get(url(world, year=1800)).status_code == 404
+    assert client.get("/enti/999999/smvp/2026/").status_code == 404
