@@ -7,11 +7,12 @@ with one motivation. Each change says what, before and after, in words for peopl
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 
 from evaluation.models import Behaviour, MeasurementSystem
@@ -41,10 +42,10 @@ class Version:
     changes: tuple[Change, ...]
 
 
-def system_versions(system: MeasurementSystem, *, limit: int = VERSIONS_SHOWN) -> list[Version]:
-    """The versions of `system` (a saved row), newest first: two queries, the trail's rows and their actors."""
+def system_entries(system: MeasurementSystem) -> QuerySet[AuditEntry]:
+    """The trail's rows of `system` (a saved row) and of its behaviours, newest first: one query, to page."""
     if system.pk is None:
-        return []
+        return AuditEntry.objects.none()
     # A behaviour's later rows carry only what changed, not its system: its id is known from its creation.
     behaviours = AuditEntry.objects.filter(
         organization_id=system.organization_id,
@@ -52,30 +53,36 @@ def system_versions(system: MeasurementSystem, *, limit: int = VERSIONS_SHOWN) -
         event=AuditEntry.Event.CREATED,
         after__system_id=system.pk,
     ).values("subject_id")
-    entries = list(
+    return (
         AuditEntry.objects.data_changes()
         .filter(organization_id=system.organization_id)
         .filter(Q(subject=SYSTEM, subject_id=system.pk) | Q(subject=BEHAVIOUR, subject_id__in=behaviours))
         .select_related("actor")
-        .order_by("-at", "-pk")[:limit]
+        .order_by("-at", "-pk")
     )
-    versions: list[Version] = []
+
+
+def versions_of(entries: Iterable[AuditEntry]) -> list[Version]:
+    """The trail's rows (newest first) as versions: the rows of one transaction make one version."""
     grouped: dict[Any, list[AuditEntry]] = {}
-    for entry in entries:  # newest first; a transaction's rows together
+    for entry in entries:
         grouped.setdefault(entry.txid or ("entry", entry.pk), []).append(entry)
-    for rows in grouped.values():
-        first = rows[0]
-        versions.append(
-            Version(
-                at=first.at,
-                actor=first.actor,
-                source=first.get_source_display(),
-                motivation=next((row.comment for row in rows if row.comment), ""),
-                created=any(row.subject == SYSTEM and row.event == AuditEntry.Event.CREATED for row in rows),
-                changes=tuple(change for row in sorted(rows, key=lambda row: row.pk) for change in _changes(row)),
-            )
+    return [
+        Version(
+            at=rows[0].at,
+            actor=rows[0].actor,
+            source=rows[0].get_source_display(),
+            motivation=next((row.comment for row in rows if row.comment), ""),
+            created=any(row.subject == SYSTEM and row.event == AuditEntry.Event.CREATED for row in rows),
+            changes=tuple(change for row in sorted(rows, key=lambda row: row.pk) for change in _changes(row)),
         )
-    return versions
+        for rows in grouped.values()
+    ]
+
+
+def system_versions(system: MeasurementSystem, *, limit: int = VERSIONS_SHOWN) -> list[Version]:
+    """The latest versions of `system`, newest first (at most `limit` rows of the trail read)."""
+    return versions_of(system_entries(system)[:limit])
 
 
 def _changes(entry: AuditEntry) -> list[Change]:

@@ -187,3 +187,17 @@ def test_an_unknown_year_or_organization_is_a_404(client: Client, world: World) 
 
     assert client.get(url(world, year=1800)).status_code == 404
     assert client.get("/enti/999999/smvp/2026/").status_code == 404
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the trail exists only on PostgreSQL")
+def test_the_versions_are_paged(client: Client, world: World) -> None:
+    for partial in range(50, 82):  # 32 changes: the row's creation and 31 rows more
+        measurement_system_save(actor=world.diana, organization=world.aurelia, year=2026, values={"partial": partial})
+    client.force_login(world.diana)
+
+    first = client.get(url(world, suffix="versioni/"))
+    last = client.get(url(world, suffix="versioni/"), {"pagina": "2"})
+
+    assert "Meno recenti" in page_text(first) and "Più recenti" in page_text(last)
+    assert "80 81" in page_text(first) and "80 81" not in page_text(last)
+    assert "definito da Diana" in page_text(last)

@@ -25,14 +25,14 @@ from evaluation.services import (
     measurement_system_adopt,
     measurement_system_save,
 )
-from evaluation.versions import system_versions
+from evaluation.versions import system_entries, versions_of
 from plans.models import Organization
 from web.http import AuthenticatedRequest
 from web.smvp_forms import AdoptForm, BehaviourFormSet, SystemForm, behaviour_initial, behaviours_of
 from web.views.consuntivo import show_refusal
 from workflow.errors import WorkflowError
 
-VERSIONS_PER_PAGE = 10
+TRAIL_ROWS_PER_PAGE = 30  # a version is one row of the system and one per behaviour changed
 
 
 def _organization(request: AuthenticatedRequest, organization_id: int, year: int) -> Organization:
@@ -138,7 +138,7 @@ def adopt(request: AuthenticatedRequest, organization_id: int, year: int) -> Htt
 def versions(request: AuthenticatedRequest, organization_id: int, year: int) -> HttpResponse:
     organization = _organization(request, organization_id, year)
     system: MeasurementSystem = system_for(organization.pk, year)
-    page = Paginator(system_versions(system), VERSIONS_PER_PAGE).get_page(request.GET.get("pagina"))
-    return render(
-        request, "web/smvp_versions.html", {"organization": organization, "year": year, "system": system, "page": page}
-    )
+    # The trail's rows are paged; a page's rows of one transaction make one version.
+    page = Paginator(system_entries(system), TRAIL_ROWS_PER_PAGE).get_page(request.GET.get("pagina"))
+    context = {"organization": organization, "year": year, "system": system, "page": page}
+    return render(request, "web/smvp_versions.html", context | {"versions": versions_of(page.object_list)})
