@@ -66,8 +66,10 @@ def test_everybody_of_the_organization_reads_the_years_system_in_italian(client:
 def test_staff_cannot_change_the_system(client: Client, world: World) -> None:
     client.force_login(world.sara)
     response = client.post(url(world), form_data(system_for(world.aurelia.pk, 2026), partial="90"))
+    adoption = client.post(url(world, suffix="adozione/"), {"adopted_on": "2026-01-20"})
 
-    assert response.status_code == 404
+    assert (response.status_code, adoption.status_code) == (403, 403)
+    assert "Non consentito" in page_text(response)
     assert not MeasurementSystem.objects.exists()
 
 

@@ -7,6 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -82,7 +83,7 @@ def system_page(request: AuthenticatedRequest, organization_id: int, year: int) 
     if request.method != "POST":
         return render(request, "web/smvp.html", _context(request, organization, year))
     if not may_change_system(request.user, organization.pk):
-        raise Http404(_("Organizzazione non trovata."))  # the page is read-only for them: nothing to post to
+        raise PermissionDenied(_("Il sistema di misurazione lo modifica il direttore dell'ente."))
     system = system_for(organization.pk, year)
     form = SystemForm(request.POST, adopted=system.adopted_on is not None)
     formset = BehaviourFormSet(request.POST, prefix="comportamenti")
@@ -113,7 +114,7 @@ def system_page(request: AuthenticatedRequest, organization_id: int, year: int) 
 def adopt(request: AuthenticatedRequest, organization_id: int, year: int) -> HttpResponse:
     organization = _organization(request, organization_id, year)
     if not may_change_system(request.user, organization.pk):
-        raise Http404(_("Organizzazione non trovata."))
+        raise PermissionDenied(_("Il sistema di misurazione lo adotta il direttore dell'ente."))
     form = AdoptForm(request.POST)
     status = 400
     if form.is_valid():
