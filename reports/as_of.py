@@ -20,8 +20,9 @@ from typing import Any
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from evaluation.selectors import system_for
 from notifications.models import MonitoringAnswer
-from plans.achievement import achievement
+from plans.achievement import DEFAULT_RULE, achievement
 from plans.models import Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan, WorkState
 from reports.monitoring_sections import (
     ActivityAsOf,
@@ -79,6 +80,7 @@ class _Past:
         self.measurements: Rows = {}
         self.changes = _Changes(started={}, postponed={})
         self.confirms = False
+        self.rule = DEFAULT_RULE
         self.answers: dict[int, ProgressNote] = {}
         self.activities_of: dict[int, list[tuple[int, Row]]] = {}
         self.indicators_of: dict[int, list[tuple[int, Row]]] = {}
@@ -89,6 +91,8 @@ class _Past:
     def read(cls, plan: Plan, moment: dt.datetime, day: dt.date) -> _Past:
         past = cls(day)
         past.confirms = separation_policy(plan.organization_id).measurements_need_confirmation
+        # The year's measurement system, as it is now (the report applies today's rules to the values then known).
+        past.rule = system_for(plan.organization_id, day.year).rule
         undos = trail_after(organization_id=plan.organization_id, moment=moment, subjects=_SUBJECTS)
         past.objectives = roll_back(
             Objective,
@@ -196,7 +200,7 @@ class _Past:
         # The value that counts then: where the body confirms values, the last one confirmed by the moment.
         values = [Measurement(**values_row) for _pk, values_row in measurements]
         measurement = value_that_counts(values, confirms=self.confirms)
-        reached = achievement(target, measurement, row["direction"])
+        reached = achievement(target, measurement, row["direction"], self.rule)
         return IndicatorAsOf(
             position=row["position"],
             name=row["name"],

@@ -13,7 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from plans.achievement import Achievement, achievement
+from plans.achievement import DEFAULT_RULE, Achievement, ScoringRule, achievement
 from plans.models import Indicator, IndicatorTarget, Measurement, Plan
 from plans.rules import visible_indicators
 from workflow.services.measurements import value_that_counts
@@ -40,9 +40,12 @@ def indicators_of(user: Any, plan: Plan, area_id: int | None = None) -> QuerySet
     return indicators.select_related("objective").order_by("objective__number", "objective__code", "position", "pk")
 
 
-def achievements(indicators: Iterable[Indicator], year: int, *, confirms: bool = False) -> list[IndicatorRow]:
+def achievements(
+    indicators: Iterable[Indicator], year: int, *, confirms: bool = False, rule: ScoringRule = DEFAULT_RULE
+) -> list[IndicatorRow]:
     """The rows of `indicators` (a page of `indicators_of`) for `year`: its target and its latest measurement (the
-    latest confirmed one where the body confirms values: workflow.services.measurements.value_that_counts)."""
+    latest confirmed one where the body confirms values: workflow.services.measurements.value_that_counts),
+    scored under `rule` (the year's measurement system: evaluation.selectors.system_for)."""
     indicators = list(indicators)
     prefetch_related_objects(
         indicators,
@@ -65,7 +68,7 @@ def achievements(indicators: Iterable[Indicator], year: int, *, confirms: bool =
                 indicator=indicator,
                 expected=target.raw if target else "",
                 actual=actual.raw if actual else "",
-                result=achievement(target, actual, indicator.direction),
+                result=achievement(target, actual, indicator.direction, rule),
             )
         )
     return rows

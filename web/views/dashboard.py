@@ -15,6 +15,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation.selectors import system_for
 from plans.models import Plan, WorkState
 from web.charts import bar_chart
 from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_statement
@@ -134,7 +135,8 @@ def indicators(request: AuthenticatedRequest) -> HttpResponse:
         listed = indicators_of(request.user, plan, filters.area_id)
         page = Paginator(listed, INDICATORS_PAGE_SIZE).get_page(request.GET.get("pagina"))
         confirms = separation_policy(plan.organization_id).measurements_need_confirmation
-        rows = achievements(page.object_list, year, confirms=confirms)
-        context |= {"year": year, "page": page, "rows": rows}
+        system = system_for(plan.organization_id, year)  # once per page: its rule scores every row
+        rows = achievements(page.object_list, year, confirms=confirms, rule=system.rule)
+        context |= {"year": year, "page": page, "rows": rows, "system": system}
     template = "web/dashboard_indicators_results.html" if is_htmx(request) else "web/dashboard_indicators.html"
     return render(request, template, context, status=status)
