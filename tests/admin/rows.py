@@ -200,8 +200,6 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.ActionSheetIndicator": _activity_position,
     "workflow.ApprovalPolicy": lambda world: {"transition": TransitionName.RIPRENDI.value},
     "workflow.SeparationPolicy": _free_the_policy_slot,
-    "evaluation.MeasurementSystem": lambda world: {"year": 2027},
-    "evaluation.Behaviour": lambda world: {"position": 2},
     "notifications.Preference": lambda world: {"user": world.tommaso.pk},
     "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
     "auth.User": lambda world: {
