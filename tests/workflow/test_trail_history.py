@@ -34,7 +34,11 @@ def changes_of(instance: Model) -> list[AuditEntry]:
 
 def test_every_plan_model_policy_and_delegation_is_tracked_by_installed_triggers() -> None:
     policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter}
-    plan_data: set[type[Model]] = {*apps.get_app_config("plans").get_models(), *policies}
+    plan_data: set[type[Model]] = {
+        *apps.get_app_config("plans").get_models(),
+        *apps.get_app_config("evaluation").get_models(),
+        *policies,
+    }
     for model in list(plan_data):
         plan_data |= {getattr(model, field.name).through for field in model._meta.many_to_many}
     assert {tracked.model for tracked in TRACKED} == plan_data
