@@ -112,7 +112,11 @@ def sheet_score(sheet: EvaluationSheet) -> SheetScore:
         Component(BEHAVIOURS, _("Comportamenti"), system.weight_behaviours, behaviour_rollup),
     )
     final = rollup(
-        [Part(component.label, component.rollup.score, component.weight) for component in components if component.counts],
+        [
+            Part(component.label, component.rollup.score, component.weight)
+            for component in components
+            if component.counts
+        ],
         system.rule,
         what=_("componenti"),
     )
@@ -126,7 +130,9 @@ def sheet_score(sheet: EvaluationSheet) -> SheetScore:
     )
 
 
-def _responsible_objectives(sheet: EvaluationSheet, scored: list[tuple[Plan, PlanScores]]) -> list[ResponsibleObjective]:
+def _responsible_objectives(
+    sheet: EvaluationSheet, scored: list[tuple[Plan, PlanScores]]
+) -> list[ResponsibleObjective]:
     headed = Area.objects.filter(organization_id=sheet.organization_id, head_id=sheet.person_id).values("pk")
     linked = set(
         Objective.areas.through.objects.filter(

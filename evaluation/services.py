@@ -144,7 +144,9 @@ def sheet_evaluate(
     if problems:
         raise InvalidInput(_("La valutazione non è valida: correggi i campi indicati."), fields=problems)
     with transaction.atomic():
-        current = _locked(sheet, EvaluationSheet.State.DRAFT, _("La scheda è già stata consegnata: non si modifica più."))
+        current = _locked(
+            sheet, EvaluationSheet.State.DRAFT, _("La scheda è già stata consegnata: non si modifica più.")
+        )
         for behaviour_id, score in scores.items():
             comment = comments.get(behaviour_id, "")
             if score is None:
