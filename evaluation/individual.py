@@ -16,7 +16,7 @@ measure is left out and said so. No indicator percentage is computed here: plan_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.utils.translation import gettext as _
 
@@ -70,8 +70,8 @@ class SheetScore:
 
     @property
     def frozen_final(self) -> Decimal | None:
-        """The final score as a sheet keeps it: two decimals."""
-        return None if self.final is None else self.final.quantize(CENT)
+        """The final score as a sheet keeps it: two decimals, half up as people round."""
+        return None if self.final is None else self.final.quantize(CENT, rounding=ROUND_HALF_UP)
 
 
 def sheet_score(sheet: EvaluationSheet) -> SheetScore:

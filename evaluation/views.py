@@ -147,8 +147,12 @@ def evaluate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     for line in score.behaviours:
         initial[f"score_{line.behaviour_id}"] = "" if line.score is None else str(line.score)
         initial[f"comment_{line.behaviour_id}"] = line.comment
-    form_args = {"behaviours": list(score.behaviours), "scale": score.system.behaviour_scale}
-    form = EvaluateForm(request.POST if request.method == "POST" else None, initial=initial, **form_args)
+    form = EvaluateForm(
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        behaviours=list(score.behaviours),
+        scale=score.system.behaviour_scale,
+    )
     if request.method == "POST":
         status = 400
         if form.is_valid():
