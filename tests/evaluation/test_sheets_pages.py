@@ -99,10 +99,7 @@ def test_the_list_shows_each_person_only_the_sheets_they_may_see(sheets: Sheets,
     def listed(name: str) -> set[str]:
         page = client_of(world.users[name]).get(reverse("evaluation:sheets"))
         assert page.status_code == 200
-        return {
-            sheet.person.username
-            for sheet in page.context["page"]  # type: ignore[index]
-        }
+        return {sheet.person.username for sheet in page.context["page"]}
 
     assert listed("anna") == {"anna"}
     assert listed("bruno") == {"bruno"}
@@ -198,7 +195,7 @@ def test_a_step_the_state_no_longer_allows_answers_409(sheets: Sheets, world: Wo
 
 def test_the_director_creates_the_years_sheets_from_the_list(world: World) -> None:
     diana = client_of(world.diana)
-    assert diana.get(reverse("evaluation:sheets")).context["create_form"] is not None  # type: ignore[index]
+    assert diana.get(reverse("evaluation:sheets")).context["create_form"] is not None
     created = diana.post(reverse("evaluation:create"), {"organization": world.aurelia.pk, "year": "2026"})
     assert created.status_code == 302
     assert set(EvaluationSheet.objects.values_list("person__username", flat=True)) == {"anna", "bruno", "diana"}
