@@ -259,3 +259,18 @@ def test_the_workbook_has_the_same_rows_with_the_score_as_a_number(sheets: Sheet
         ["Bruno", "bruno", "dirigente", 2026, None, "in preparazione"],
         ["Diana", "diana", "direttore", 2026, None, "in preparazione"],
     ]
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/valutazioni/?anno=99999999999999999999999&pagina=-1",
+        "/valutazioni/?anno=%00&pagina=abc",
+        "/valutazioni/99999999999999999999999/",
+        "/valutazioni/99999999999999999999999/valuta/",
+        "/valutazioni/ente/99999999999999999999999/2026/punteggi.csv",
+        "/valutazioni/ente/1/99999999999999999999999/punteggi.xlsx",
+    ],
+)
+def test_odd_addresses_answer_without_an_error(sheets: Sheets, world: World, url: str) -> None:
+    assert client_of(world.diana).get(url).status_code in (200, 400, 404)  # a NUL is refused by config.guard
