@@ -1,8 +1,12 @@
 from __future__ import annotations
 
-from django.contrib import admin
+from typing import Any
 
-from config.admin import ScopedAdmin, through
+from django.contrib import admin
+from django.db.models import Model
+from django.http import HttpRequest
+
+from config.admin import ScopedAdmin, is_platform_operator, through
 from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
 from evaluation.selectors import visible_sheets
 
@@ -26,10 +30,24 @@ class BehaviourAdmin(ScopedAdmin[Behaviour]):
     list_select_related = ("system",)
 
 
+class OperatorChanges[M: Model](ScopedAdmin[M]):
+    """A sheet and its scores change through the pages (evaluation.services), where only the evaluator scores and
+    only the person acknowledges: here anyone else reads what the pages would show them (a director with admin
+    access must not rewrite the scores of her own sheet), and only the platform operator repairs a row."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_platform_operator(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_platform_operator(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_platform_operator(request) and super().has_delete_permission(request, obj)
+
+
 @admin.register(EvaluationSheet)
-class EvaluationSheetAdmin(ScopedAdmin[EvaluationSheet]):
-    """Sheets change through their pages (evaluation.services); here the state and the frozen score are read-only,
-    and a non-superuser sees only the sheets the pages would show them."""
+class EvaluationSheetAdmin(OperatorChanges[EvaluationSheet]):
+    """The state and the frozen score are read-only even to the platform operator."""
 
     organization_path = "organization"
     visible = staticmethod(visible_sheets)
@@ -41,7 +59,7 @@ class EvaluationSheetAdmin(ScopedAdmin[EvaluationSheet]):
 
 
 @admin.register(BehaviourScore)
-class BehaviourScoreAdmin(ScopedAdmin[BehaviourScore]):
+class BehaviourScoreAdmin(OperatorChanges[BehaviourScore]):
     organization_path = "sheet__organization"
     visible = staticmethod(through(BehaviourScore, "sheet", visible_sheets))
     list_display = ("sheet", "behaviour", "score")
