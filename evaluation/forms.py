@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.contrib.auth.models import User
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
+from config.admin import people_of
 from evaluation.individual import BehaviourLine
+from evaluation.models import EvaluationSheet
 from evaluation.services import COMMENT_LIMIT
 from plans.models import Organization
 
@@ -38,6 +41,28 @@ class CreateSheetsForm(forms.Form):
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = organizations  # type: ignore[attr-defined]
+
+
+class AddSheetForm(CreateSheetsForm):
+    """One more sheet: a person of the organization, as dirigente or P.O., evaluated by the director."""
+
+    person = forms.ModelChoiceField(
+        label=_("Persona"), queryset=User.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+    )
+    role = forms.ChoiceField(
+        label=_("Ruolo"),
+        choices=[
+            (EvaluationSheet.Role.POSIZIONE_ORGANIZZATIVA.value, EvaluationSheet.Role.POSIZIONE_ORGANIZZATIVA.label),
+            (EvaluationSheet.Role.DIRIGENTE.value, EvaluationSheet.Role.DIRIGENTE.label),
+        ],
+        widget=forms.Select(attrs={"class": "form-select"}),
+    )
+
+    def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
+        super().__init__(*args, organizations=organizations, **kwargs)
+        people = people_of(organizations.values_list("pk", flat=True)).order_by("last_name", "first_name", "username")
+        self.fields["person"].queryset = people  # type: ignore[attr-defined]
+        self.fields["person"].label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[attr-defined]
 
 
 class EvaluateForm(forms.Form):

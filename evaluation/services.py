@@ -38,16 +38,7 @@ class CreatedSheets:
 def sheets_create(*, actor: Any, organization: Organization, year: int) -> CreatedSheets:
     """The director creates the year's sheets: one per area head (a dirigente, evaluated by `actor`) and one per
     director (evaluated on the proposal of the OIV's first member). Sheets that exist are left as they are."""
-    roles = roles_of(actor)
-    if organization.pk not in roles.member_of:
-        raise NotVisible(_("Ente non trovato."))
-    if organization.pk not in roles.director_of:
-        raise NotAllowed(_("Solo il direttore crea le schede di valutazione dell'anno."))
-    if not Plan.objects.filter(organization=organization, year_start__lte=year, year_end__gte=year).exists():
-        message = _("Nessun piano dell'ente copre il %(year)s: le schede si creano per un anno dei piani.") % {
-            "year": year
-        }
-        raise InvalidInput(message, fields={"year": [message]})
+    _director_of(actor, organization, year)
     directors = list(
         OrganizationRole.objects.filter(organization=organization, role=OrganizationRole.Role.DIRECTOR)
         .select_related("user")
@@ -75,6 +66,7 @@ def sheets_create(*, actor: Any, organization: Organization, year: int) -> Creat
         else:
             wanted.append((role.user_id, EvaluationSheet.Role.DIRETTORE, oiv))
     with transaction.atomic():
+        _serialize_creations(organization)
         existing = set(
             EvaluationSheet.objects.select_for_update()
             .filter(organization=organization, year=year)
@@ -90,6 +82,53 @@ def sheets_create(*, actor: Any, organization: Organization, year: int) -> Creat
                 )
             )
     return result
+
+
+def sheet_add(*, actor: Any, organization: Organization, year: int, person: Any, role: str) -> EvaluationSheet:
+    """The director adds the sheet of one person of the organization (a P.O. who heads no area, say), evaluated
+    by her. The director's own sheet is the OIV's: `sheets_create` makes it."""
+    _director_of(actor, organization, year)
+    problems: dict[str, list[str]] = {}
+    person_roles = roles_of(person)
+    if role not in {EvaluationSheet.Role.DIRIGENTE, EvaluationSheet.Role.POSIZIONE_ORGANIZZATIVA}:
+        problems["role"] = [_("Scegli «dirigente» o «posizione organizzativa».")]
+    if organization.pk not in person_roles.member_of:
+        problems["person"] = [_("La persona deve far parte dell'ente.")]
+    elif person.pk == actor.pk or organization.pk in person_roles.director_of:
+        problems["person"] = [_("La scheda del direttore si crea con le schede dell'anno: la valuta l'OIV.")]
+    elif organization.pk in person_roles.auditor_of:
+        problems["person"] = [_("L'OIV valuta, non è valutato.")]
+    if problems:
+        raise InvalidInput(_("La scheda non è valida: correggi i campi indicati."), fields=problems)
+    with transaction.atomic():
+        _serialize_creations(organization)
+        if EvaluationSheet.objects.filter(organization=organization, year=year, person=person).exists():
+            message = _("Questa persona ha già la scheda del %(year)s.") % {"year": year}
+            raise Conflict(message, fields={"person": [message]})
+        return EvaluationSheet.objects.create(
+            organization=organization, year=year, person=person, role=role, evaluator=actor
+        )
+
+
+def _serialize_creations(organization: Organization) -> None:
+    """Two creations of the organization's sheets run one after the other (a double click, two directors), so the
+    second sees the first's sheets instead of failing on the unique constraint. FOR NO KEY UPDATE: rows that
+    refer to the organization are still written meanwhile."""
+    Organization.objects.select_for_update(no_key=True).filter(pk=organization.pk).first()
+
+
+def _director_of(actor: Any, organization: Organization, year: int) -> None:
+    """NotVisible, NotAllowed or InvalidInput unless `actor` directs the organization and a plan covers `year`."""
+    roles = roles_of(actor)
+    if organization.pk not in roles.member_of:
+        raise NotVisible(_("Ente non trovato."))
+    if organization.pk not in roles.director_of:
+        raise NotAllowed(_("Solo il direttore crea le schede di valutazione dell'anno."))
+    if not Plan.objects.filter(organization=organization, year_start__lte=year, year_end__gte=year).exists():
+        message = _("Nessun piano dell'ente copre il %(year)s: le schede si creano per un anno dei piani.") % {
+            "year": year
+        }
+        raise InvalidInput(message, fields={"year": [message]})
 
 
 def _sheet_for(actor: Any, sheet: EvaluationSheet) -> None:

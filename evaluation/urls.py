@@ -9,6 +9,7 @@ app_name = "evaluation"
 urlpatterns = [
     path("valutazioni/", views.sheet_list, name="sheets"),
     path("valutazioni/crea/", views.create, name="create"),
+    path("valutazioni/aggiungi/", views.add, name="add"),
     path("valutazioni/<int:pk>/", views.detail, name="sheet"),
     path("valutazioni/<int:pk>/valuta/", views.evaluate, name="evaluate"),
     path("valutazioni/<int:pk>/consegna/", views.submit, name="submit"),

@@ -17,11 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.exports import payroll_rows, render_payroll_csv, render_payroll_xlsx
-from evaluation.forms import AcknowledgeForm, CreateSheetsForm, EvaluateForm
+from evaluation.forms import AcknowledgeForm, AddSheetForm, CreateSheetsForm, EvaluateForm
 from evaluation.individual import sheet_score
 from evaluation.models import EvaluationSheet
 from evaluation.selectors import can_see_all_sheets, visible_sheets
-from evaluation.services import sheet_acknowledge, sheet_evaluate, sheet_submit, sheets_create
+from evaluation.services import sheet_acknowledge, sheet_add, sheet_evaluate, sheet_submit, sheets_create
 from plans.models import Organization
 from plans.rules import roles_of
 from web.http import AuthenticatedRequest
@@ -66,14 +66,36 @@ def sheet_list(request: AuthenticatedRequest) -> HttpResponse:
         .values("organization_id", "organization__name", "year")
         .distinct()[:EXPORTS_LISTED]
     )
+    context = {"page": page.get_page(request.GET.get("pagina")), "year": year, "exports": exports}
+    return render(request, "evaluation/sheet_list.html", context | _director_forms(request))
+
+
+def _director_forms(
+    request: AuthenticatedRequest, create_form: CreateSheetsForm | None = None, add_form: AddSheetForm | None = None
+) -> dict[str, Any]:
     directed = _directed(request)
-    context = {
-        "page": page.get_page(request.GET.get("pagina")),
-        "year": year,
-        "exports": exports,
-        "create_form": CreateSheetsForm(organizations=directed) if directed.exists() else None,
+    if not directed.exists():
+        return {"create_form": None, "add_form": None}
+    return {
+        "create_form": create_form or CreateSheetsForm(organizations=directed, prefix="crea"),
+        "add_form": add_form or AddSheetForm(organizations=directed, prefix="aggiungi"),
     }
-    return render(request, "evaluation/sheet_list.html", context)
+
+
+def _refused_list(request: AuthenticatedRequest, status: int, **forms: Any) -> HttpResponse:
+    sheets = visible_sheets(request.user).select_related("organization", "person", "evaluator")
+    page = Paginator(sheets.order_by("-year", "organization__name", "person__last_name", "pk"), PAGE_SIZE)
+    context = {"page": page.get_page(1), "year": "", "exports": []} | _director_forms(request, **forms)
+    return render(request, "evaluation/sheet_list.html", context, status=status)
+
+
+def _show_refusal(form: Any, refused: WorkflowError) -> None:
+    _refuse(refused)
+    for field, problems in refused.fields.items():
+        for problem in problems:
+            form.add_error(field if field in form.fields else None, problem)
+    if not refused.fields:
+        form.add_error(None, refused.message)
 
 
 @login_required
@@ -82,19 +104,16 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
     directed = _directed(request)
     if not directed.exists():
         raise Http404(_("Pagina non trovata."))
-    form = CreateSheetsForm(request.POST, organizations=directed)
+    form = CreateSheetsForm(request.POST, organizations=directed, prefix="crea")
+    status = 400
     if form.is_valid():
         try:
             created = sheets_create(
                 actor=request.user, organization=form.cleaned_data["organization"], year=form.cleaned_data["year"]
             )
         except WorkflowError as refused:
-            _refuse(refused)
-            for field, problems in refused.fields.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-            if not refused.fields:
-                form.add_error(None, refused.message)
+            _show_refusal(form, refused)
+            status = refused.status
         else:
             messages.success(
                 request,
@@ -108,9 +127,34 @@ def create(request: AuthenticatedRequest) -> HttpResponse:
                     % {"name": director.get_full_name() or director.username},
                 )
             return redirect("evaluation:sheets")
-    page = Paginator(visible_sheets(request.user).select_related("organization", "person", "evaluator"), PAGE_SIZE)
-    context = {"page": page.get_page(1), "year": "", "exports": [], "create_form": form}
-    return render(request, "evaluation/sheet_list.html", context, status=400)
+    return _refused_list(request, status, create_form=form)
+
+
+@login_required
+@require_POST
+def add(request: AuthenticatedRequest) -> HttpResponse:
+    directed = _directed(request)
+    if not directed.exists():
+        raise Http404(_("Pagina non trovata."))
+    form = AddSheetForm(request.POST, organizations=directed, prefix="aggiungi")
+    status = 400
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            sheet = sheet_add(
+                actor=request.user,
+                organization=data["organization"],
+                year=data["year"],
+                person=data["person"],
+                role=data["role"],
+            )
+        except WorkflowError as refused:
+            _show_refusal(form, refused)
+            status = refused.status
+        else:
+            messages.success(request, _("Scheda creata."))
+            return redirect("evaluation:sheet", pk=sheet.pk)
+    return _refused_list(request, status, add_form=form)
 
 
 def _detail_context(request: AuthenticatedRequest, sheet: EvaluationSheet) -> dict[str, Any]:
@@ -165,13 +209,8 @@ def evaluate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                     evaluator_comments=form.cleaned_data["evaluator_comments"],
                 )
             except WorkflowError as refused:
-                _refuse(refused)
+                _show_refusal(form, refused)
                 status = refused.status
-                for field, problems in refused.fields.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-                if not refused.fields:
-                    form.add_error(None, refused.message)
             else:
                 messages.success(request, _("Valutazione salvata."))
                 return redirect("evaluation:sheet", pk=sheet.pk)
@@ -206,13 +245,8 @@ def acknowledge(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             try:
                 sheet_acknowledge(actor=request.user, sheet=sheet, observations=form.cleaned_data["observations"])
             except WorkflowError as refused:
-                _refuse(refused)
+                _show_refusal(form, refused)
                 status = refused.status
-                for field, problems in refused.fields.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-                if not refused.fields:
-                    form.add_error(None, refused.message)
             else:
                 messages.success(request, _("Presa visione registrata."))
                 return redirect("evaluation:sheet", pk=sheet.pk)

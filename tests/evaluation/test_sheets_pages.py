@@ -196,17 +196,40 @@ def test_a_step_the_state_no_longer_allows_answers_409(sheets: Sheets, world: Wo
 def test_the_director_creates_the_years_sheets_from_the_list(world: World) -> None:
     diana = client_of(world.diana)
     assert diana.get(reverse("evaluation:sheets")).context["create_form"] is not None
-    created = diana.post(reverse("evaluation:create"), {"organization": world.aurelia.pk, "year": "2026"})
+    created = diana.post(reverse("evaluation:create"), {"crea-organization": world.aurelia.pk, "crea-year": "2026"})
     assert created.status_code == 302
     assert set(EvaluationSheet.objects.values_list("person__username", flat=True)) == {"anna", "bruno", "diana"}
 
-    refused = diana.post(reverse("evaluation:create"), {"organization": world.aurelia.pk, "year": "2031"})
+    refused = diana.post(reverse("evaluation:create"), {"crea-organization": world.aurelia.pk, "crea-year": "2031"})
     assert refused.status_code == 400
     assert "Nessun piano dell&#x27;ente copre il 2031" in refused.content.decode()
-    other_body = diana.post(reverse("evaluation:create"), {"organization": world.borgo.pk, "year": "2026"})
+    other_body = diana.post(reverse("evaluation:create"), {"crea-organization": world.borgo.pk, "crea-year": "2026"})
     assert other_body.status_code == 400  # not a choice of hers
     assert status(world, "anna", reverse("evaluation:create"), "post", {"organization": str(world.aurelia.pk)}) == 404
     assert EvaluationSheet.objects.count() == 3
+
+
+def test_the_director_adds_a_po_sheet_that_the_po_then_sees(world: World) -> None:
+    data = {"aggiungi-organization": world.aurelia.pk, "aggiungi-year": "2026", "aggiungi-person": world.sara.pk}
+    added = client_of(world.diana).post(reverse("evaluation:add"), data | {"aggiungi-role": "po"})
+    assert added.status_code == 302
+    sheet = EvaluationSheet.objects.get(person=world.sara)
+    assert (sheet.role, sheet.evaluator) == ("po", world.diana)
+    url = reverse("evaluation:sheet", args=[sheet.pk])
+    assert {name: status(world, name, url) for name in EVERYONE} == {
+        "sara": 200,
+        "diana": 200,
+        "otto": 200,
+        "anna": 404,
+        "bruno": 404,
+        "tommaso": 404,
+        "erica": 404,
+    }
+    again = client_of(world.diana).post(reverse("evaluation:add"), data | {"aggiungi-role": "po"})
+    assert again.status_code == 409
+    assert "Questa persona ha già la scheda del 2026." in again.content.decode()
+    assert status(world, "anna", reverse("evaluation:add"), "post", data | {"aggiungi-role": "po"}) == 404
+    assert EvaluationSheet.objects.count() == 1
 
 
 # The payroll export

@@ -9,7 +9,7 @@ import pytest
 
 from evaluation.individual import sheet_score
 from evaluation.models import BehaviourScore, EvaluationSheet
-from evaluation.services import sheet_acknowledge, sheet_evaluate, sheet_submit, sheets_create
+from evaluation.services import sheet_acknowledge, sheet_add, sheet_evaluate, sheet_submit, sheets_create
 from plans.models import Measurement, OrganizationRole
 from tests.conftest import TODAY
 from tests.evaluation.sheets_world import Sheets, build_sheets
@@ -87,6 +87,40 @@ def test_sheets_are_created_only_for_a_year_of_the_plans(world: World) -> None:
     with pytest.raises(InvalidInput, match="Nessun piano dell'ente copre il 2031") as refused:
         sheets_create(actor=world.diana, organization=world.aurelia, year=2031)
     assert "year" in refused.value.fields
+    assert not EvaluationSheet.objects.exists()
+
+
+def test_the_director_adds_the_sheet_of_a_po_who_heads_no_area(world: World) -> None:
+    sheet = sheet_add(actor=world.diana, organization=world.aurelia, year=2026, person=world.sara, role="po")
+
+    assert (sheet.person, sheet.evaluator, sheet.role, sheet.state) == (world.sara, world.diana, "po", "draft")
+    with pytest.raises(Conflict, match="ha già la scheda del 2026"):
+        sheet_add(actor=world.diana, organization=world.aurelia, year=2026, person=world.sara, role="dirigente")
+    assert EvaluationSheet.objects.get().role == "po"
+
+
+@pytest.mark.parametrize(
+    ("person", "role", "field", "message"),
+    [
+        ("otto", "po", "person", "L'OIV valuta, non è valutato."),
+        ("diana", "po", "person", "La scheda del direttore si crea con le schede dell'anno: la valuta l'OIV."),
+        ("erica", "po", "person", "La persona deve far parte dell'ente."),
+        ("sara", "direttore", "role", "Scegli «dirigente» o «posizione organizzativa»."),
+    ],
+)
+def test_a_sheet_is_added_only_for_a_person_of_the_body_who_may_be_evaluated(
+    world: World, person: str, role: str, field: str, message: str
+) -> None:
+    with pytest.raises(InvalidInput) as refused:
+        sheet_add(actor=world.diana, organization=world.aurelia, year=2026, person=world.users[person], role=role)
+    assert refused.value.fields == {field: [message]}
+    assert not EvaluationSheet.objects.exists()
+
+
+@pytest.mark.parametrize(("actor", "error"), [("anna", NotAllowed), ("otto", NotAllowed), ("erica", NotVisible)])
+def test_only_the_director_adds_a_sheet(world: World, actor: str, error: type) -> None:
+    with pytest.raises(error):
+        sheet_add(actor=world.users[actor], organization=world.aurelia, year=2026, person=world.sara, role="po")
     assert not EvaluationSheet.objects.exists()
 
 
