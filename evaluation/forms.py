@@ -13,7 +13,7 @@ from config.admin import people_of
 from evaluation.individual import BehaviourLine
 from evaluation.models import EvaluationSheet
 from evaluation.services import COMMENT_LIMIT
-from plans.models import Organization
+from plans.models import Organization, OrganizationRole
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -29,7 +29,10 @@ def _text(label: Any, rows: int = 3) -> forms.CharField:
 
 class CreateSheetsForm(forms.Form):
     organization = forms.ModelChoiceField(
-        label=_("Ente"), queryset=Organization.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Ente"),
+        queryset=Organization.objects.none(),
+        empty_label=_("— scegli l'ente —"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     year = forms.IntegerField(
         label=_("Anno"),
@@ -47,7 +50,10 @@ class AddSheetForm(CreateSheetsForm):
     """One more sheet: a person of the organization, as dirigente or P.O., evaluated by the director."""
 
     person = forms.ModelChoiceField(
-        label=_("Persona"), queryset=User.objects.none(), widget=forms.Select(attrs={"class": "form-select"})
+        label=_("Persona"),
+        queryset=User.objects.none(),
+        empty_label=_("— scegli la persona —"),
+        widget=forms.Select(attrs={"class": "form-select"}),
     )
     role = forms.ChoiceField(
         label=_("Ruolo"),
@@ -60,7 +66,10 @@ class AddSheetForm(CreateSheetsForm):
 
     def __init__(self, *args: Any, organizations: QuerySet[Organization], **kwargs: Any) -> None:
         super().__init__(*args, organizations=organizations, **kwargs)
-        people = people_of(organizations.values_list("pk", flat=True)).order_by("last_name", "first_name", "username")
+        organization_ids = list(organizations.values_list("pk", flat=True))
+        # The director's sheet is the OIV's to propose, and the OIV is not evaluated: neither is offered.
+        evaluators = OrganizationRole.objects.filter(organization__in=organization_ids).values("user")
+        people = people_of(organization_ids).exclude(pk__in=evaluators).order_by("last_name", "first_name", "username")
         self.fields["person"].queryset = people  # type: ignore[attr-defined]
         self.fields["person"].label_from_instance = lambda user: user.get_full_name() or user.username  # type: ignore[attr-defined]
 

@@ -185,5 +185,9 @@ def _explain(components: tuple[Component, ...], final: Rollup) -> str:
     if final.score is None:
         lines.append(_("Punteggio finale: non calcolabile, nessuna componente valutabile."))
     else:
-        lines.append(_("Punteggio finale: %(how)s.") % {"how": final.explanation})
+        frozen = final.score.quantize(CENT, rounding=ROUND_HALF_UP)
+        lines.append(
+            _("Punteggio finale: %(how)s; con due decimali %(value)s%%.")
+            % {"how": final.explanation, "value": f"{frozen:.2f}".replace(".", ",")}
+        )
     return "\n".join(lines)

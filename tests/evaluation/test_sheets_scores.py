@@ -52,7 +52,7 @@ def test_an_area_heads_sheet_weighs_her_objectives_the_body_and_her_behaviours(s
         "Comportamenti: 75,0% con peso 30 (media ponderata di 2 comportamenti misurabili su 2: "
         "(80,0% × 3 + 60,0% × 1) / 4 = 75,0%).",
         "Punteggio finale: media ponderata di 3 componenti misurabili su 3: "
-        "(85,0% × 60 + 73,8% × 10 + 75,0% × 30) / 100 = 80,9%.",
+        "(85,0% × 60 + 73,8% × 10 + 75,0% × 30) / 100 = 80,9%; con due decimali 80,88%.",
     ]
 
 
