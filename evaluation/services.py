@@ -68,9 +68,7 @@ def sheets_create(*, actor: Any, organization: Organization, year: int) -> Creat
     with transaction.atomic():
         _serialize_creations(organization)
         existing = set(
-            EvaluationSheet.objects.select_for_update()
-            .filter(organization=organization, year=year)
-            .values_list("person_id", flat=True)
+            EvaluationSheet.objects.filter(organization=organization, year=year).values_list("person_id", flat=True)
         )
         for person, role_name, evaluator in wanted:
             if person in existing:
@@ -138,7 +136,7 @@ def _sheet_for(actor: Any, sheet: EvaluationSheet) -> None:
 
 def _locked(sheet: EvaluationSheet, state: str, refusal: str) -> EvaluationSheet:
     """The sheet as stored now, locked until the transaction ends; Conflict unless it is in `state`."""
-    current = EvaluationSheet.objects.select_for_update().get(pk=sheet.pk)
+    current = EvaluationSheet.objects.select_for_update(no_key=True).get(pk=sheet.pk)
     if current.state != state:
         raise Conflict(refusal)
     return current
