@@ -147,6 +147,12 @@ def _responsible_objectives(
     return found
 
 
+def behaviour_lines(sheet: EvaluationSheet) -> tuple[MeasurementSystem, list[BehaviourLine]]:
+    """The year's system and the sheet's behaviours with their scores, without scoring the plans (for the form)."""
+    system = system_for(sheet.organization_id, sheet.year)
+    return system, _behaviour_lines(sheet, system)
+
+
 def _behaviour_lines(sheet: EvaluationSheet, system: MeasurementSystem) -> list[BehaviourLine]:
     if system.pk is None:
         return []

@@ -18,7 +18,7 @@ from django.views.decorators.http import require_POST
 
 from evaluation.exports import payroll_rows, render_payroll_csv, render_payroll_xlsx
 from evaluation.forms import AcknowledgeForm, AddSheetForm, CreateSheetsForm, EvaluateForm
-from evaluation.individual import sheet_score
+from evaluation.individual import behaviour_lines, sheet_score
 from evaluation.models import EvaluationSheet
 from evaluation.selectors import can_see_all_sheets, visible_sheets
 from evaluation.services import sheet_acknowledge, sheet_add, sheet_evaluate, sheet_submit, sheets_create
@@ -182,20 +182,20 @@ def evaluate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     sheet = _sheet(request, pk)
     if sheet.evaluator_id != request.user.pk:
         raise PermissionDenied(_("Solo il valutatore della scheda assegna i punteggi e scrive i commenti."))
-    score = sheet_score(sheet)
     status = 200
     if sheet.state != EvaluationSheet.State.DRAFT:
         messages.info(request, _("La scheda è già stata consegnata: non si modifica più."))
         return redirect("evaluation:sheet", pk=sheet.pk)
+    system, behaviours = behaviour_lines(sheet)
     initial: dict[str, Any] = {"evaluator_comments": sheet.evaluator_comments}
-    for line in score.behaviours:
+    for line in behaviours:
         initial[f"score_{line.behaviour_id}"] = "" if line.score is None else str(line.score)
         initial[f"comment_{line.behaviour_id}"] = line.comment
     form = EvaluateForm(
         request.POST if request.method == "POST" else None,
         initial=initial,
-        behaviours=list(score.behaviours),
-        scale=score.system.behaviour_scale,
+        behaviours=behaviours,
+        scale=system.behaviour_scale,
     )
     if request.method == "POST":
         status = 400
@@ -214,7 +214,7 @@ def evaluate(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             else:
                 messages.success(request, _("Valutazione salvata."))
                 return redirect("evaluation:sheet", pk=sheet.pk)
-    context = {"sheet": sheet, "form": form, "scale": score.system.behaviour_scale}
+    context = {"sheet": sheet, "form": form, "scale": system.behaviour_scale}
     return render(request, "evaluation/evaluate.html", context, status=status)
 
 
