@@ -3,44 +3,65 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
+from django.db.models import Model
 from django.http import HttpRequest
 
-from config.admin import ScopedAdmin
-from evaluation.models import Behaviour, MeasurementSystem
+from config.admin import ScopedAdmin, is_platform_operator, through
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
+from evaluation.selectors import visible_sheets
+
+
+class OperatorChanges[M: Model](ScopedAdmin[M]):
+    """The measurement system, a sheet and its scores change through the pages (evaluation.services), where the
+    director changes the system with its motivation, only the evaluator scores and
+    only the person acknowledges: here anyone else reads what the pages would show them (a director with admin
+    access must not rewrite the scores of her own sheet), and only the platform operator repairs a row."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_platform_operator(request) and super().has_add_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_platform_operator(request) and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return is_platform_operator(request) and super().has_delete_permission(request, obj)
 
 
 @admin.register(MeasurementSystem)
-class MeasurementSystemAdmin(ScopedAdmin[MeasurementSystem]):
-    """Read-only: the director edits the system on its own page, which asks for the motivation a change after
-    adoption needs and records it in the trail; the admin shows the rows to those who see the organization."""
+class MeasurementSystemAdmin(OperatorChanges[MeasurementSystem]):
+    """The director edits the system on its own page, which asks for the motivation a change after adoption
+    needs and records it in the trail; here others read it and only the platform operator repairs a row."""
 
     organization_path = "organization"
     list_display = ("organization", "year", "adopted_on", "reached", "partial", "cap", "floor")
     list_filter = ("year",)
     search_fields = ("organization__name", "act")
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
-
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
-
 
 @admin.register(Behaviour)
-class BehaviourAdmin(ScopedAdmin[Behaviour]):
+class BehaviourAdmin(OperatorChanges[Behaviour]):
     organization_path = "system__organization"
     list_display = ("name", "system", "position", "weight")
     search_fields = ("name",)
     list_select_related = ("system",)
 
-    def has_add_permission(self, request: HttpRequest) -> bool:
-        return False
 
-    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+@admin.register(EvaluationSheet)
+class EvaluationSheetAdmin(OperatorChanges[EvaluationSheet]):
+    """The state and the frozen score are read-only even to the platform operator."""
 
-    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        return False
+    organization_path = "organization"
+    visible = staticmethod(visible_sheets)
+    list_display = ("person", "organization", "year", "role", "evaluator", "state", "final_score")
+    list_filter = ("year", "role", "state")
+    search_fields = ("person__username", "person__last_name", "evaluator__last_name")
+    list_select_related = ("person", "evaluator", "organization")
+    readonly_fields = ("state", "submitted_at", "acknowledged_at", "final_score", "final_explanation")
+
+
+@admin.register(BehaviourScore)
+class BehaviourScoreAdmin(OperatorChanges[BehaviourScore]):
+    organization_path = "sheet__organization"
+    visible = staticmethod(through(BehaviourScore, "sheet", visible_sheets))
+    list_display = ("sheet", "behaviour", "score")
+    list_select_related = ("sheet", "behaviour")

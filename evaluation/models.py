@@ -8,12 +8,15 @@ in the audit trail; a change made after the system was adopted carries its motiv
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from plans.models import Organization
 from plans.scoring import FULL, Level, ScoringRule
@@ -199,3 +202,101 @@ class ObjectiveForecast(models.Model):
 
     def __str__(self) -> str:
         return f"{self.objective_id} {self.date:%d/%m/%Y}: {self.get_band_display()}"
+
+
+class EvaluationSheet(ConcurrentTransitionMixin, models.Model):
+    """The individual evaluation (performance individuale) of one dirigente, P.O. or the director for one year.
+
+    The evaluator (the director; for the director, the OIV member who proposes) scores the behaviours and
+    comments, then submits: the final score is frozen then, with its explanation, under the year's system. The
+    evaluated person acknowledges it, with observations if they wish. Each step is a service of
+    evaluation.services."""
+
+    class Role(models.TextChoices):
+        DIRIGENTE = "dirigente", _("dirigente")
+        POSIZIONE_ORGANIZZATIVA = "po", _("posizione organizzativa")
+        DIRETTORE = "direttore", _("direttore")
+
+    class State(models.TextChoices):
+        DRAFT = "draft", _("in preparazione")
+        SUBMITTED = "submitted", _("consegnata dal valutatore")
+        ACKNOWLEDGED = "acknowledged", _("presa visione")
+
+    organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="evaluation_sheets")
+    year = models.PositiveSmallIntegerField(_("anno"))
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evaluation_sheets",
+        verbose_name=_("persona valutata"),
+    )
+    role = models.CharField(_("ruolo"), max_length=12, choices=Role.choices, default=Role.DIRIGENTE)
+    evaluator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="evaluations_given",
+        verbose_name=_("valutatore"),
+    )
+    evaluator_comments = models.TextField(_("commenti del valutatore"), blank=True)
+    state = FSMField(_("stato"), default=State.DRAFT, choices=State.choices, protected=True)
+    created_at = models.DateTimeField(_("creata il"), auto_now_add=True)
+    submitted_at = models.DateTimeField(_("consegnata il"), null=True, blank=True)
+    acknowledged_at = models.DateTimeField(_("presa visione il"), null=True, blank=True)
+    observations = models.TextField(_("osservazioni della persona valutata"), blank=True)
+    final_score = models.DecimalField(_("punteggio finale (%)"), max_digits=6, decimal_places=2, null=True, blank=True)
+    final_explanation = models.TextField(_("come è calcolato il punteggio finale"), blank=True)
+
+    class Meta:
+        verbose_name = _("scheda di valutazione individuale")
+        verbose_name_plural = _("schede di valutazione individuale")
+        ordering = ["organization", "-year", "person__last_name", "person__first_name", "person__username"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "year", "person"], name="one_evaluation_sheet_per_year"),
+            models.CheckConstraint(
+                condition=~models.Q(person=models.F("evaluator")), name="evaluation_sheet_evaluator_not_self"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "year"], name="evaluation_sheet_person"),
+            models.Index(fields=["evaluator", "year"], name="evaluation_sheet_evaluator"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} – {self.person_id}"
+
+    @transition(field="state", source=State.DRAFT, target=State.SUBMITTED)
+    def submit(self, *, score: Decimal, explanation: str, at: dt.datetime) -> None:
+        self.final_score = score
+        self.final_explanation = explanation
+        self.submitted_at = at
+
+    @transition(field="state", source=State.SUBMITTED, target=State.ACKNOWLEDGED)
+    def acknowledge(self, *, observations: str, at: dt.datetime) -> None:
+        self.observations = observations
+        self.acknowledged_at = at
+
+
+class BehaviourScore(models.Model):
+    """The evaluator's score of one behaviour on a sheet, from 1 to the system's scale."""
+
+    sheet = models.ForeignKey(EvaluationSheet, on_delete=models.CASCADE, related_name="behaviour_scores")
+    behaviour = models.ForeignKey(Behaviour, on_delete=models.CASCADE, related_name="scores")
+    score = models.PositiveSmallIntegerField(_("punteggio"), validators=[MinValueValidator(1), MaxValueValidator(10)])
+    comment = models.TextField(_("commento"), blank=True)
+
+    class Meta:
+        verbose_name = _("punteggio di un comportamento")
+        verbose_name_plural = _("punteggi dei comportamenti")
+        ordering = ["sheet", "behaviour__position"]
+        constraints = [
+            models.UniqueConstraint(fields=["sheet", "behaviour"], name="one_score_per_behaviour"),
+            models.CheckConstraint(condition=models.Q(score__gte=1), name="behaviour_score_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.behaviour_id}: {self.score}"
+
+    def clean(self) -> None:
+        scale = self.behaviour.system.behaviour_scale if self.behaviour_id else None
+        if scale is not None and self.score is not None and not 1 <= self.score <= scale:
+            raise ValidationError({"score": _("Il punteggio va da 1 a %(scale)s.") % {"scale": scale}})

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
-from evaluation.models import MeasurementSystem
+from django.db.models import Q, QuerySet
+
+from evaluation.models import EvaluationSheet, MeasurementSystem
+from plans.rules import roles_of
 
 
 def system_for(organization_id: int, year: int) -> MeasurementSystem:
@@ -21,3 +25,20 @@ def systems_for(organization_id: int, years: Iterable[int]) -> dict[int, Measure
         for system in MeasurementSystem.objects.filter(organization_id=organization_id, year__in=years)
     }
     return {year: found.get(year) or MeasurementSystem(organization_id=organization_id, year=year) for year in years}
+
+
+def visible_sheets(user: Any) -> QuerySet[EvaluationSheet]:
+    """The evaluation sheets `user` may see: their own, those they evaluate, and every sheet of the
+    organizations they direct or audit (OIV). Nobody else: another area head or staff sees none of them."""
+    if user is None or not user.is_authenticated or not user.is_active:
+        return EvaluationSheet.objects.none()
+    roles = roles_of(user)
+    return EvaluationSheet.objects.filter(
+        Q(person=user) | Q(evaluator=user) | Q(organization__in=roles.director_of | roles.auditor_of)
+    )
+
+
+def can_see_all_sheets(user: Any, organization_id: int) -> bool:
+    """Whether `user` sees every sheet of the organization and its payroll export: its director and its OIV."""
+    roles = roles_of(user)
+    return organization_id in roles.director_of | roles.auditor_of

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('evaluation', '0001_initial'),
+        ('evaluation', '0002_evaluation_sheets'),
         ('plans', '0005_indicator_weight'),
     ]
 

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
-from evaluation.models import Behaviour, MeasurementSystem
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
 from notifications.feeds import calendar_feed_for
 from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
 from plans.models import (
@@ -109,7 +109,22 @@ def build_aurelia_rows(world: World) -> Rows:
         ],
         SeparationPolicy: [SeparationPolicy.objects.create(organization=world.aurelia)],
         MeasurementSystem: [system := MeasurementSystem.objects.create(organization=world.aurelia, year=2026)],
-        Behaviour: [Behaviour.objects.create(system=system, position=1, name="Orientamento al risultato")],
+        Behaviour: [behaviour := Behaviour.objects.create(system=system, position=1, name="Orientamento al risultato")],
+        EvaluationSheet: [
+            evaluated := EvaluationSheet.objects.create(
+                organization=world.aurelia, year=2026, person=world.anna, evaluator=world.diana
+            ),
+            EvaluationSheet.objects.create(
+                organization=world.aurelia,
+                year=2026,
+                person=world.diana,
+                role=EvaluationSheet.Role.DIRETTORE,
+                evaluator=world.otto,
+            ),
+        ],
+        BehaviourScore: [
+            BehaviourScore.objects.create(sheet=evaluated, behaviour=behaviour, score=4, comment="Puntuale ad Aurelia")
+        ],
         Delegation: [
             Delegation.objects.create(
                 organization=world.aurelia,
@@ -200,6 +215,10 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.ActionSheetIndicator": _activity_position,
     "workflow.ApprovalPolicy": lambda world: {"transition": TransitionName.RIPRENDI.value},
     "workflow.SeparationPolicy": _free_the_policy_slot,
+    "evaluation.MeasurementSystem": lambda world: {"year": 2027},
+    "evaluation.Behaviour": lambda world: {"position": 2},
+    "evaluation.EvaluationSheet": lambda world: {"person": world.bruno.pk},
+    "evaluation.BehaviourScore": lambda world: {"sheet": EvaluationSheet.objects.get(person=world.diana).pk},
     "notifications.Preference": lambda world: {"user": world.tommaso.pk},
     "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
     "auth.User": lambda world: {

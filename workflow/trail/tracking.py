@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Model
 
-from evaluation.models import Behaviour, MeasurementSystem
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
@@ -77,6 +77,8 @@ TRACKED = (
     Tracked(Delegation, "organization"),
     Tracked(MeasurementSystem, "organization"),
     Tracked(Behaviour, "system__organization"),
+    Tracked(EvaluationSheet, "organization"),
+    Tracked(BehaviourScore, "sheet__organization"),
 )
 
 
