@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -35,7 +36,7 @@ def client_of(user: User) -> Client:
     return client
 
 
-def status(world: World, name: str, url: str, method: str = "get", data: dict[str, str] | None = None) -> int:
+def status(world: World, name: str, url: str, method: str = "get", data: dict[str, Any] | None = None) -> int:
     client = client_of(world.users[name])
     return getattr(client, method)(url, data or {}).status_code
 

@@ -31,4 +31,4 @@ def test_a_change_of_the_system_is_in_the_trail_with_its_motivation(world: World
     assert changed.actor_id == world.diana.pk
     assert changed.comment == "Delibera 12/2026: soglia intermedia al 90%"
     assert changed.before == {"partial": 80.0}
-    assert set(changed.after) == {"partial"}
+    assert changed.after == {"partial": 90.0}
