@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 import pytest
-from hypothesis import given, settings
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from evaluation.models import MeasurementSystem
@@ -94,7 +94,7 @@ scores_ = st.decimals(min_value=0, max_value=200, places=2)
 weights = st.decimals(min_value=Decimal("0.1"), max_value=10, places=1)
 
 
-@settings(database=None, deadline=None)
+@settings(database=None, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(st.tuples(st.one_of(st.none(), scores_), weights), max_size=8))
 def test_a_weighted_score_is_the_weighted_mean_of_its_capped_parts(parts: list[tuple[Decimal | None, Decimal]]) -> None:
     result = rollup([Part(str(i), s, w) for i, (s, w) in enumerate(parts)], DEFAULT_RULE, what="obiettivi")
