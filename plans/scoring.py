@@ -274,7 +274,7 @@ def _numbers(
     return Score(shown, result, met, "; ".join(parts))
 
 
-@dataclass(frozen=True)
+@dataclass  # not frozen: ScoredValue's members are plain attributes, as on a model
 class _Expected:
     """The absolute target a relative one resolves to (shaped as ScoredValue)."""
 

@@ -116,6 +116,15 @@ class IndicatorBaseline(ParsedValue):
         return f"{self.raw} ({self.year})" if self.year else self.raw
 
 
+def baseline_of(indicator: Indicator) -> IndicatorBaseline | None:
+    """The indicator's baseline, None when it has none. Load indicators with select_related("baseline"), or it
+    costs a query each."""
+    try:
+        return indicator.baseline
+    except IndicatorBaseline.DoesNotExist:
+        return None
+
+
 class Measurement(ParsedValue):
     """An actual value (valore consuntivo) of an indicator. Every measurement is kept: the latest of a
     year is the current one, the earlier ones are its history."""

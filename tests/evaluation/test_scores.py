@@ -86,7 +86,7 @@ def test_the_default_system_is_an_unsaved_row_with_todays_bands(world: World) ->
 def test_a_plans_scores_take_a_fixed_number_of_queries(world: World, django_assert_max_num_queries) -> None:
     for position in range(10, 40):
         _indicator(world, position, "100", str(position))
-    with django_assert_max_num_queries(8):
+    with django_assert_max_num_queries(9):
         plan_scores(world.plan, 2026)
 
 

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_POST
 from config.guard import accepts_evidence
 from plans.achievement import achievement
 from plans.models import Indicator, IndicatorMotivation, Measurement, MeasurementEvidence, Plan
+from plans.models.indicator import baseline_of
 from plans.rules import (
     can_record_measurement,
     can_write_motivation,
@@ -67,7 +68,7 @@ def show_refusal(form: forms.Form, refused: WorkflowError) -> int:
 
 
 def _indicator(request: AuthenticatedRequest, pk: int) -> Indicator:
-    indicators = visible_indicators(request.user).select_related("objective__plan__organization")
+    indicators = visible_indicators(request.user).select_related("objective__plan__organization", "baseline")
     return get_object_or_404(indicators.prefetch_related("objective__areas"), pk=pk)
 
 
@@ -89,7 +90,7 @@ def _years(
         values = by_year.get(target.year, [])
         actual = value_that_counts(values, confirms=confirms)
         pending = confirms and not all(counts_as_confirmed(value) for value in values)
-        result = achievement(target, actual, indicator.direction)
+        result = achievement(target, actual, indicator.direction, baseline=baseline_of(indicator))
         motivation = motivations.get(target.year)
         form = None
         if may_write:
