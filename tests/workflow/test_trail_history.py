@@ -15,6 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
+from evaluation.models import Behaviour, MeasurementSystem
 from plans.models import Activity, OrganizationRole
 from reports.models import RelazioneChapter
 from tests.plans.test_import_plan import run_import, small_plan, write
@@ -33,7 +34,7 @@ def changes_of(instance: Model) -> list[AuditEntry]:
 
 
 def test_every_plan_model_policy_and_delegation_is_tracked_by_installed_triggers() -> None:
-    policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter}
+    policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter, MeasurementSystem, Behaviour}
     plan_data: set[type[Model]] = {*apps.get_app_config("plans").get_models(), *policies}
     for model in list(plan_data):
         plan_data |= {getattr(model, field.name).through for field in model._meta.many_to_many}
