@@ -359,9 +359,11 @@ def _baseline_text(baseline: BaselineValue) -> str:
 
 
 def _change_text(target: ScoredValue, change: Decimal) -> str:
-    if change == 0:
-        return _("pari alla baseline") if target.operator == "=" else _("mantenimento")
-    return ("+" if change > 0 else "") + _decimal_text(change) + "%"
+    if target.operator == "=":
+        return _("pari alla baseline")
+    if not target.operator:
+        return _("mantenimento")
+    return ("+" if change >= 0 else "") + _decimal_text(change) + "%"
 
 
 def _operator(target: ScoredValue, direction: str) -> str:
