@@ -1,0 +1,57 @@
+"""An indicator's baseline: one per indicator, in the audit trail with its motivation, and used wherever an
+indicator is scored (the indicators' page, the indicator's page, the Relazione) at no extra query."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import IntegrityError, transaction
+from django.test import Client
+from django.urls import reverse
+
+from plans.models import Indicator, IndicatorBaseline, IndicatorTarget, Measurement
+from plans.models.indicator import baseline_of
+from plans.parsing import parse_value
+from tests.workflow.world import World
+from workflow.models import AuditEntry
+from workflow.trail.context import Source, recorded_as
+
+pytestmark = pytest.mark.django_db
+
+
+def _value(raw: str) -> dict[str, object]:
+    return IndicatorBaseline.spec_values(parse_value(raw))
+
+
+@pytest.fixture
+def relative(world: World) -> IndicatorBaseline:
+    """Aurelia's indicator: at least 30% more than its 2025 baseline of 200 accesses, 247 recorded."""
+    indicator = world.indicator
+    indicator.targets.all().delete()
+    IndicatorTarget.objects.create(indicator=indicator, year=2026, **_value("Aumento del 30% rispetto alla baseline"))
+    Measurement.objects.create(indicator=indicator, year=2026, recorded_by=world.sara, **_value("247"))
+    return IndicatorBaseline.objects.create(indicator=indicator, year=2025, source="Registro 2025", **_value("200"))
+
+
+def test_an_indicator_has_one_baseline(world: World, relative: IndicatorBaseline) -> None:
+    assert baseline_of(world.indicator) == relative
+    with pytest.raises(IntegrityError), transaction.atomic():
+        IndicatorBaseline.objects.create(indicator=world.indicator, year=2024, **_value("180"))
+    without = Indicator.objects.create(objective=world.transversal, position=1, name="Pratiche digitalizzate")
+    assert baseline_of(without) is None
+
+
+def test_a_baseline_changed_is_in_the_trail_with_its_motivation(world: World, relative: IndicatorBaseline) -> None:
+    with transaction.atomic(), recorded_as(Source.ADMIN, user=world.diana, comment="Dato 2025 rettificato"):
+        IndicatorBaseline.objects.filter(pk=relative.pk).update(raw="210", value=210)
+    change = AuditEntry.objects.data_changes().get(subject="plans.indicatorbaseline", event="changed")
+    assert change.before is not None and change.after is not None
+    assert (change.before["raw"], change.after["raw"]) == ("200", "210")
+    assert (change.actor, change.comment, change.organization) == (world.diana, "Dato 2025 rettificato", world.aurelia)
+
+
+def test_the_indicators_page_scores_a_relative_target_against_the_baseline(
+    world: World, relative: IndicatorBaseline, client: Client
+) -> None:
+    client.force_login(world.diana)
+    page = client.get(reverse("web:indicator", args=[world.indicator.pk])).content.decode()
+    assert "baseline 200 (2025), +30% → atteso ≥ 260" in page
