@@ -3,6 +3,9 @@ indicator is scored (the indicators' page, the indicator's page, the Relazione) 
 
 from __future__ import annotations
 
+from decimal import Decimal
+from typing import Any
+
 import pytest
 from django.db import IntegrityError, transaction
 from django.test import Client
@@ -11,7 +14,9 @@ from django.urls import reverse
 from plans.models import Indicator, IndicatorBaseline, IndicatorTarget, Measurement
 from plans.models.indicator import baseline_of
 from plans.parsing import parse_value
+from reports.relazione import build_relazione
 from tests.workflow.world import World
+from web.indicators import achievements, indicators_of
 from workflow.models import AuditEntry
 from workflow.trail.context import Source, recorded_as
 
@@ -55,3 +60,28 @@ def test_the_indicators_page_scores_a_relative_target_against_the_baseline(
     client.force_login(world.diana)
     page = client.get(reverse("web:indicator", args=[world.indicator.pk])).content.decode()
     assert "baseline 200 (2025), +30% → atteso ≥ 260" in page
+
+
+def test_the_relazione_scores_a_relative_target_against_the_baseline(world: World, relative: IndicatorBaseline) -> None:
+    relazione = build_relazione(plan=world.plan, year=2026)
+    section = next(section for section in relazione.objectives if section.code == world.objective.code)
+    (row,) = section.indicators
+    assert row.explanation.startswith("baseline 200 (2025), +30% → atteso ≥ 260; valore 247 non ≥ 260 atteso")
+    assert (row.percent, row.level) == (Decimal("95.0"), "parzialmente")
+
+
+def test_the_indicators_list_reads_the_baselines_with_the_indicators(
+    world: World, relative: IndicatorBaseline, django_assert_max_num_queries: Any
+) -> None:
+    for position in range(2, 12):
+        indicator = Indicator.objects.create(
+            objective=world.objective, position=position, name=f"Indicatore {position}"
+        )
+        IndicatorTarget.objects.create(indicator=indicator, year=2026, **_value("+10% sulla baseline"))
+        IndicatorBaseline.objects.create(indicator=indicator, year=2025, **_value(str(position * 10)))
+        Measurement.objects.create(indicator=indicator, year=2026, **_value(str(position * 11)))
+    listed = indicators_of(world.diana, world.plan)
+    with django_assert_max_num_queries(3):  # the indicators with their baselines, their targets, their values
+        rows = achievements(listed, 2026)
+    assert [row.result.score for row in rows] == [Decimal(95), *[Decimal(100)] * 10]
+    assert all("manca la baseline" not in row.result.explanation for row in rows)
