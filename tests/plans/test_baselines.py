@@ -14,7 +14,9 @@ from django.urls import reverse
 from plans.models import Indicator, IndicatorBaseline, IndicatorTarget, Measurement
 from plans.models.indicator import baseline_of
 from plans.parsing import parse_value
+from reports.as_of import build_monitoring
 from reports.relazione import build_relazione
+from tests.reports.as_of_story import database_now
 from tests.workflow.world import World
 from web.indicators import achievements, indicators_of
 from workflow.models import AuditEntry
@@ -85,3 +87,23 @@ def test_the_indicators_list_reads_the_baselines_with_the_indicators(
         rows = achievements(listed, 2026)
     assert [row.result.score for row in rows] == [Decimal(95), *[Decimal(100)] * 10]
     assert all("manca la baseline" not in row.result.explanation for row in rows)
+
+
+def test_the_report_as_of_a_date_uses_the_baseline_as_it_was_then(world: World, relative: IndicatorBaseline) -> None:
+    year = database_now().year  # the trail runs on the database's clock: the report reads that year's values
+    if year != 2026:
+        target = IndicatorTarget.objects.get(indicator=world.indicator)
+        IndicatorTarget.objects.create(indicator=world.indicator, year=year, **_value(target.raw))
+        Measurement.objects.create(indicator=world.indicator, year=year, recorded_by=world.sara, **_value("247"))
+    moment = database_now()
+    IndicatorBaseline.objects.filter(pk=relative.pk).update(raw="100", value=100)  # after the moment: 247 ≥ 130
+    plan = world.plan
+    then = build_monitoring(plan=plan, moment=moment)
+    now = build_monitoring(plan=plan, moment=database_now())
+
+    def percent(report: Any) -> Decimal | None:
+        rows = [i for area in report.areas for o in area.objectives if o.code == "SOC-1" for i in o.indicators]
+        return rows[0].percent
+
+    assert percent(then) == Decimal("95.0")  # 247 against at least 260 (200 + 30%)
+    assert percent(now) == Decimal("190.0")  # 247 against at least 130 (100 + 30%)
