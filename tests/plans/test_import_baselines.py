@@ -156,7 +156,7 @@ def test_a_baseline_without_its_value_is_refused(tmp_path: Path) -> None:
     assert "(objectives[1].indicators[1].baseline)" in message and "manca il campo obbligatorio «value»" in message
 
 
-def _workbook_cell(path: Path, sheet: str, header: str, row: int, value: object) -> None:
+def _workbook_cell(path: Path, sheet: str, header: str, row: int, value: str | None) -> None:
     book = load_workbook(path)
     headers = [cell.value for cell in book[sheet][1]]
     book[sheet].cell(row=row, column=headers.index(header) + 1).value = value
