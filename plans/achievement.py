@@ -20,7 +20,8 @@ from typing import TYPE_CHECKING
 from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, score, weighted_mean
 
 if TYPE_CHECKING:
-    from plans.scoring import BaselineValue, ScoredValue
+    from plans.baselines import BaselineValue
+    from plans.scoring import ScoredValue
 
 __all__ = [
     "DEFAULT_RULE",

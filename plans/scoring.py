@@ -18,12 +18,10 @@ How a value is compared with its target:
 - a yes/no value scores 100 when it says what was expected (or "sì" against a number) and 0 otherwise; a date
   scores 100 when on or before the deadline (or as the target's operator says) and 0 otherwise;
 - a target relative to a baseline ("Aumento del 30% rispetto alla baseline", "Riduzione del 10% rispetto al
-  2023", "mantenimento della baseline") becomes an absolute one first: baseline × (1 + change / 100), with the
-  operator the change implies (an increase "≥", a decrease "≤", "mantenimento" the indicator's direction, "pari
-  alla baseline" "="), and is then scored as a threshold; the explanation starts with the baseline and what it
-  gave ("baseline 200 (2023), +30% → atteso ≥ 260"). Without a usable baseline the target is not measurable
-  and the explanation says why: none, not a number, zero or negative against a change in percent, or of
-  another year than the one the target names;
+  2023", "mantenimento della baseline") is made absolute first (plans.baselines: baseline × (1 + change / 100),
+  an increase "≥", a decrease "≤", "mantenimento" the indicator's direction, "pari alla baseline" "=") and
+  scored as that threshold; the explanation starts with the baseline and what it gave ("baseline 200 (2023),
+  +30% → atteso ≥ 260"). Without a usable baseline the target is not measurable, and the explanation says why;
 - an empty, textual or unparsed value has no score, and the explanation says which and why.
 
 The rule (ScoringRule) turns the proportion into the score used for levels and rollups: a met target scores
@@ -43,7 +41,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from plans.parsing import parse_value
+from plans.baselines import RELATIVE, BaselineValue, resolve
 
 FULL = Decimal(100)
 ZERO = Decimal(0)
@@ -59,8 +57,6 @@ _SYMBOL = {">": ">", ">=": "≥", "<": "<", "<=": "≤", "=": "="}
 _MORE_IS_BETTER = frozenset({">", ">="})
 _LESS_IS_BETTER = frozenset({"<", "<="})
 _NUMERIC_KINDS = frozenset({"number", "percent", "threshold"})
-_RELATIVE = "relative"
-_BASELINE_KINDS = frozenset({"number", "percent", "ratio"})
 
 
 class ScoredValue(Protocol):
@@ -75,12 +71,6 @@ class ScoredValue(Protocol):
     date_value: dt.date | None
     boolean: bool | None
     parsed: bool
-
-
-class BaselineValue(ScoredValue, Protocol):
-    """A baseline (plans.models.IndicatorBaseline): a value and the year it refers to, if known."""
-
-    year: int | None
 
 
 class Light(StrEnum):
@@ -173,7 +163,7 @@ def score(
     if problem:
         return Score(percent=None, score=None, met=None, explanation=problem)
     assert target is not None and actual is not None  # _unscorable said so
-    if target.kind == _RELATIVE:
+    if target.kind == RELATIVE:
         return _relative(target, actual, direction, rule, baseline)
     if actual.kind == "boolean" and actual.boolean is not None:
         return _yes_no(target, actual, rule)
@@ -274,82 +264,25 @@ def _numbers(
     return Score(shown, result, met, "; ".join(parts))
 
 
-@dataclass  # not frozen: ScoredValue's members are plain attributes, as on a model
-class _Expected:
-    """The absolute target a relative one resolves to (shaped as ScoredValue)."""
-
-    raw: str
-    kind: str
-    value: Decimal | None = None
-    numerator: Decimal | None = None
-    denominator: Decimal | None = None
-    operator: str = ""
-    date_value: dt.date | None = None
-    boolean: bool | None = None
-    parsed: bool = True
-
-
 def _relative(
     target: ScoredValue, actual: ScoredValue, direction: str, rule: ScoringRule, baseline: BaselineValue | None
 ) -> Score:
-    """A target relative to the baseline, resolved to an absolute one and scored as a threshold."""
-    change = target.value if target.value is not None else ZERO
-    problem = _baseline_problem(target, baseline, change)
-    if problem:
-        return Score(None, None, None, problem)
-    assert baseline is not None  # _baseline_problem said so
-    factor = 1 + change / FULL
-    if baseline.kind == "ratio":
-        assert baseline.numerator is not None and baseline.denominator is not None
-        expected = _Expected(
-            raw=f"{baseline.raw.strip()} × {_decimal_text(factor)}",
-            kind="ratio",
-            numerator=baseline.numerator * factor,
-            denominator=baseline.denominator,
-        )
-    else:
-        assert baseline.value is not None
-        percent = "%" if baseline.kind == "percent" else ""
-        value = baseline.value * factor
-        expected = _Expected(raw=_decimal_text(value) + percent, kind=baseline.kind, value=value)
+    """A target relative to the baseline (plans.baselines), made absolute and scored as a threshold."""
+    expected = resolve(target, baseline)
+    if isinstance(expected, str):
+        return Score(None, None, None, expected)
+    assert baseline is not None  # resolved
     operator = target.operator or _implied(direction)
     result = _numbers(expected, actual, direction, rule, operator=operator)
     shown = _number(expected, scale=_is_percent(actual))
-    sign = "%" if _is_percent(expected) or _is_percent(actual) else ""
     resolved = _("%(baseline)s, %(change)s → atteso %(op)s %(expected)s") % {
         "baseline": _baseline_text(baseline),
-        "change": _change_text(target, change),
+        "change": _change_text(target),
         "op": _SYMBOL[operator],
-        "expected": expected.raw if shown is None else _decimal_text(shown) + sign,
+        "expected": ("?" if shown is None else _decimal_text(shown))
+        + ("%" if _is_percent(expected) or _is_percent(actual) else ""),
     }
     return Score(result.percent, result.score, result.met, f"{resolved}; {result.explanation}")
-
-
-def _baseline_problem(target: ScoredValue, baseline: BaselineValue | None, change: Decimal) -> str:
-    """Why the baseline cannot resolve the relative target; "" when it can."""
-    if baseline is None or baseline.kind == "empty":
-        return _("«%(raw)s»: manca la baseline: non misurabile") % {"raw": target.raw.strip()}
-    if not baseline.parsed or baseline.kind not in _BASELINE_KINDS or _baseline_number(baseline) is None:
-        return _("baseline «%(raw)s» non numerica: non misurabile") % {"raw": baseline.raw.strip()}
-    if change != 0 and (_baseline_number(baseline) or ZERO) <= 0:
-        text = _("baseline %(raw)s: una variazione in percentuale di zero o di un valore negativo non è calcolabile")
-        return text % {"raw": baseline.raw.strip()} + ": " + _("non misurabile")
-    wanted = parse_value(target.raw).reference_year
-    year = baseline.year
-    if wanted is not None and year is not None and wanted != year:
-        return _("la baseline è del %(year)s, il valore atteso si riferisce al %(wanted)s: non misurabile") % {
-            "year": year,
-            "wanted": wanted,
-        }
-    return ""
-
-
-def _baseline_number(baseline: ScoredValue) -> Decimal | None:
-    if baseline.kind == "ratio":
-        if baseline.numerator is None or not baseline.denominator:
-            return None
-        return baseline.numerator / baseline.denominator
-    return baseline.value
 
 
 def _baseline_text(baseline: BaselineValue) -> str:
@@ -358,12 +291,12 @@ def _baseline_text(baseline: BaselineValue) -> str:
     return _("baseline %(value)s (%(year)s)") % {"value": baseline.raw.strip(), "year": when}
 
 
-def _change_text(target: ScoredValue, change: Decimal) -> str:
+def _change_text(target: ScoredValue) -> str:
     if target.operator == "=":
         return _("pari alla baseline")
-    if not target.operator:
+    if not target.operator or target.value is None:
         return _("mantenimento")
-    return ("+" if change >= 0 else "") + _decimal_text(change) + "%"
+    return ("+" if target.value >= 0 else "") + _decimal_text(target.value) + "%"
 
 
 def _operator(target: ScoredValue, direction: str) -> str:
