@@ -2,7 +2,7 @@
 and the body, each with its explanation (which values, which rule, which weight).
 
 The one place where scores roll up. plans.scoring scores one indicator; `rollup` makes a weighted mean of
-parts; `plan_scores` reads a plan's year in a fixed number of queries (eight, whatever the plan's size) and
+parts; `plan_scores` reads a plan's year in a fixed number of queries (nine, whatever the plan's size) and
 applies both. Pages, the API, the Relazione, the individual evaluation and the forecast call these functions
 and compute no percentage of their own.
 
@@ -31,7 +31,16 @@ from django.utils.translation import ngettext
 from evaluation.models import MeasurementSystem
 from evaluation.selectors import system_for
 from plans.achievement import Achievement, achievement
-from plans.models import Activity, Indicator, IndicatorTarget, Measurement, Objective, Plan, WorkState
+from plans.models import (
+    Activity,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    Plan,
+    WorkState,
+)
 from plans.scoring import FULL, ZERO, Level, ScoringRule, decimal_text, percent_text, weighted_mean
 
 ONE = Decimal(1)
@@ -175,6 +184,7 @@ def plan_scores(
         .values("pk", "objective_id", "name", "direction", "weight")
     )
     targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator__objective__plan=plan, year=year)}
+    baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(indicator__objective__plan=plan)}
     measured: dict[int, list[Measurement]] = defaultdict(list)
     for measurement in Measurement.objects.filter(indicator__objective__plan=plan, year=year).order_by(
         "measured_on", "recorded_at", "pk"
@@ -203,7 +213,7 @@ def plan_scores(
                 expected=target.raw if target else "",
                 actual=value.raw if value else "",
                 weight=row["weight"] if row["weight"] is not None else ONE,
-                result=achievement(target, value, row["direction"], rule),
+                result=achievement(target, value, row["direction"], rule, baseline=baselines.get(row["pk"])),
             )
         )
     result = PlanScores(plan_id=plan.pk, year=year, system=system)

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, score, weighted_mean
 
 if TYPE_CHECKING:
+    from plans.baselines import BaselineValue
     from plans.scoring import ScoredValue
 
 __all__ = [
@@ -58,11 +59,15 @@ NOT_MEASURABLE = Achievement(percent=None, light=None)
 
 
 def achievement(
-    target: ScoredValue | None, actual: ScoredValue | None, direction: str, rule: ScoringRule = DEFAULT_RULE
+    target: ScoredValue | None,
+    actual: ScoredValue | None,
+    direction: str,
+    rule: ScoringRule = DEFAULT_RULE,
+    baseline: BaselineValue | None = None,
 ) -> Achievement:
     """The percentage reached (one decimal), its light and level, the score and why; no percentage (and the
-    reason in `explanation`) when it cannot be computed."""
-    result = score(target, actual, direction, rule)
+    reason in `explanation`) when it cannot be computed. `baseline` resolves a target relative to it."""
+    result = score(target, actual, direction, rule, baseline)
     if result.percent is None or result.score is None:
         return Achievement(percent=None, light=None, explanation=result.explanation)
     light = rule.light(result.score)

@@ -40,6 +40,7 @@ from plans.models import (
     Plan,
     WorkState,
 )
+from plans.models.indicator import baseline_of
 from reports import chapters as computed
 from reports.annex import TargetChange, annex
 from reports.facts import discrepancy, events_of, person_name, year_window
@@ -202,7 +203,7 @@ def _target_changes(plan: Plan, target_ids: Sequence[int], window: Window) -> di
 
 
 def _objectives(plan: Plan, year: int, window: Window) -> list[Objective]:
-    indicators = Indicator.objects.order_by("position").prefetch_related(
+    indicators = Indicator.objects.order_by("position").select_related("baseline").prefetch_related(
         Prefetch("motivations", queryset=IndicatorMotivation.objects.filter(year=year)),
         Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year)),
         # Oldest first; an undated measurement counts as recorded when it was entered, after the dated ones
@@ -349,7 +350,7 @@ def _indicator_row(indicator: Indicator, confirms: bool, rule: ScoringRule = DEF
     measurement = value_that_counts(measurements, confirms=confirms)
     # Values recorded after the one that counts, still waiting for the area head's confirmation.
     waiting = measurements[measurements.index(measurement) + 1 :] if measurement else measurements
-    reached = achievement(target, measurement, indicator.direction, rule)
+    reached = achievement(target, measurement, indicator.direction, rule, baseline=baseline_of(indicator))
     motivations = list(indicator.motivations.all())
     return IndicatorRow(
         position=indicator.position,

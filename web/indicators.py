@@ -15,6 +15,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from plans.achievement import DEFAULT_RULE, Achievement, ScoringRule, achievement
 from plans.models import Indicator, IndicatorTarget, Measurement, Plan
+from plans.models.indicator import baseline_of
 from plans.rules import visible_indicators
 from workflow.services.measurements import value_that_counts
 
@@ -37,7 +38,8 @@ def indicators_of(user: Any, plan: Plan, area_id: int | None = None) -> QuerySet
     indicators = visible_indicators(user).filter(objective__plan=plan)
     if area_id:
         indicators = indicators.filter(objective__areas=area_id)
-    return indicators.select_related("objective").order_by("objective__number", "objective__code", "position", "pk")
+    indicators = indicators.select_related("objective", "baseline")
+    return indicators.order_by("objective__number", "objective__code", "position", "pk")
 
 
 def achievements(
@@ -68,7 +70,7 @@ def achievements(
                 indicator=indicator,
                 expected=target.raw if target else "",
                 actual=actual.raw if actual else "",
-                result=achievement(target, actual, indicator.direction, rule),
+                result=achievement(target, actual, indicator.direction, rule, baseline=baseline_of(indicator)),
             )
         )
     return rows

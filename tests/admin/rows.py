@@ -28,6 +28,7 @@ from notifications.models import CalendarFeed, Message, MonitoringAnswer, Monito
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
+    IndicatorBaseline,
     IndicatorMotivation,
     IndicatorTarget,
     Measurement,
@@ -78,6 +79,11 @@ def build_aurelia_rows(world: World) -> Rows:
         activity._meta.model: [activity, world.second_activity],
         indicator._meta.model: [indicator],
         IndicatorTarget: [IndicatorTarget.objects.create(indicator=indicator, year=2026, raw="100")],
+        IndicatorBaseline: [
+            IndicatorBaseline.objects.create(
+                indicator=indicator, year=2025, raw="80", kind="number", value=80, source="Registro di Aurelia 2025"
+            )
+        ],
         Measurement: [measured],
         MeasurementEvidence: [
             MeasurementEvidence.objects.create(
@@ -193,6 +199,12 @@ def _activity_position(world: World) -> dict[str, Any]:
     return {"position": 9}
 
 
+def _free_the_baseline_slot(world: World) -> dict[str, Any]:
+    """One baseline per indicator: the add form can only create the indicator's once its row is gone."""
+    IndicatorBaseline.objects.filter(indicator=world.indicator).delete()
+    return {}
+
+
 def _free_the_policy_slot(world: World) -> dict[str, Any]:
     """One separation policy per organization: the add form can only create Aurelia's once its row is gone."""
     SeparationPolicy.objects.filter(organization=world.aurelia).delete()
@@ -208,6 +220,7 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.Activity": _activity_position,
     "plans.Indicator": _activity_position,
     "plans.IndicatorTarget": lambda world: {"year": 2027},
+    "plans.IndicatorBaseline": _free_the_baseline_slot,
     "plans.IndicatorMotivation": lambda world: {"year": 2027},
     "reports.RelazioneChapter": lambda world: {"kind": "context"},
     "plans.ObjectiveReport": lambda world: {"date": "2026-06-01"},

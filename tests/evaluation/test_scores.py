@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from evaluation.models import MeasurementSystem
 from evaluation.scores import Part, plan_scores, rollup
 from evaluation.selectors import system_for
-from plans.models import Activity, Indicator, IndicatorTarget, Measurement, WorkState
+from plans.models import Activity, Indicator, IndicatorBaseline, IndicatorTarget, Measurement, WorkState
 from plans.parsing import parse_value
 from plans.scoring import DEFAULT_RULE, Level, weighted_mean
 from tests.workflow.world import World
@@ -83,10 +83,39 @@ def test_the_default_system_is_an_unsaved_row_with_todays_bands(world: World) ->
     assert system.label(Level.PARTIAL) == "parzialmente raggiunto"
 
 
+def _baseline(indicator: Indicator, raw: str, year: int | None) -> IndicatorBaseline:
+    spec = IndicatorBaseline.spec_values(parse_value(raw))
+    return IndicatorBaseline.objects.create(indicator=indicator, year=year, **spec)
+
+
+def test_a_target_relative_to_the_baseline_is_scored_against_the_indicators_baseline(world: World) -> None:
+    world.indicator.delete()
+    grown = _indicator(world, 10, "Aumento del 30% rispetto alla baseline", "247")
+    _baseline(grown, "200", 2025)
+    fewer = _indicator(world, 11, "Riduzione del 10% rispetto al 2025", "170")
+    fewer.direction = Indicator.Direction.DECREASE
+    fewer.save()
+    _baseline(fewer, "200", 2025)
+    _indicator(world, 12, "+10% sulla baseline", "50")  # no baseline: not measurable, left out
+
+    scores = plan_scores(world.plan, 2026)
+
+    objective = scores.objectives[world.objective.pk]
+    rows = {row.indicator_id: row.result for row in objective.indicators}
+    assert rows[grown.pk].score == Decimal(95)  # 247 against at least 260
+    assert rows[grown.pk].explanation.startswith("baseline 200 (2025), +30% → atteso ≥ 260; valore 247 non ≥ 260")
+    assert rows[fewer.pk].score == Decimal(100)  # 170 against at most 180
+    [missing] = [result for pk, result in rows.items() if pk not in (grown.pk, fewer.pk)]
+    assert missing.score is None and "manca la baseline" in missing.explanation
+    assert objective.rollup.score == Decimal("97.5")  # (95 + 100) / 2; the third is not measurable
+    assert "non misurabili, esclusi: Indicatore 12" in objective.rollup.explanation
+
+
 def test_a_plans_scores_take_a_fixed_number_of_queries(world: World, django_assert_max_num_queries) -> None:
     for position in range(10, 40):
-        _indicator(world, position, "100", str(position))
-    with django_assert_max_num_queries(8):
+        indicator = _indicator(world, position, "+10% sulla baseline" if position % 2 else "100", str(position))
+        _baseline(indicator, str(position - 5), 2025)
+    with django_assert_max_num_queries(9):
         plan_scores(world.plan, 2026)
 
 

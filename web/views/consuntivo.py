@@ -22,6 +22,7 @@ from config.guard import accepts_evidence
 from evaluation.selectors import systems_for
 from plans.achievement import achievement
 from plans.models import Indicator, IndicatorMotivation, Measurement, MeasurementEvidence, Plan
+from plans.models.indicator import baseline_of
 from plans.rules import (
     can_record_measurement,
     can_write_motivation,
@@ -68,7 +69,7 @@ def show_refusal(form: forms.Form, refused: WorkflowError) -> int:
 
 
 def _indicator(request: AuthenticatedRequest, pk: int) -> Indicator:
-    indicators = visible_indicators(request.user).select_related("objective__plan__organization")
+    indicators = visible_indicators(request.user).select_related("objective__plan__organization", "baseline")
     return get_object_or_404(indicators.prefetch_related("objective__areas"), pk=pk)
 
 
@@ -92,7 +93,9 @@ def _years(
         values = by_year.get(target.year, [])
         actual = value_that_counts(values, confirms=confirms)
         pending = confirms and not all(counts_as_confirmed(value) for value in values)
-        result = achievement(target, actual, indicator.direction, systems[target.year].rule)
+        result = achievement(
+            target, actual, indicator.direction, systems[target.year].rule, baseline=baseline_of(indicator)
+        )
         motivation = motivations.get(target.year)
         form = None
         if may_write:
