@@ -18,6 +18,7 @@ from django.utils import timezone
 from plans.models import Plan, WorkState
 from web.charts import bar_chart
 from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_statement
+from web.dashboard_scores import dashboard_scores
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest, is_htmx
 from web.indicators import achievements, indicators_of, year_of
@@ -101,6 +102,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "groups": _grouped(page.object_list),
             "year": year_of(plan, today) if plan else None,
+            "scored_plans": dashboard_scores(request.user, plan, filters.area_id, today),
         }
     template = "web/dashboard_results.html" if is_htmx(request) else "web/dashboard.html"
     return render(request, template, context, status=status)
