@@ -26,6 +26,7 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from evaluation.scores import plan_scores
 from plans.achievement import achievement, objective_level
 from plans.models import (
     Activity,
@@ -43,6 +44,7 @@ from reports.annex import TargetChange, annex
 from reports.facts import discrepancy, events_of, person_name, year_window
 from reports.models import RelazioneChapter
 from reports.rollback import roll_back, trail_after
+from reports.scores_section import scores_section
 from reports.sections import (
     ActivityRow,
     AreaSection,
@@ -105,6 +107,8 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         performance=computed.performance(tuple(areas.values()), once, body),
         budget=computed.budget(tuple(areas.values()), once, body),
         annex=annex(tuple(areas.values()), _target_changes(plan, target_ids, window), dt.date(year, 12, 31), today),
+        # The year's scores under the body's measurement system: plan_scores' queries, less the policy read above.
+        scores=scores_section(plan_scores(plan, year, confirms=confirms), body, [o.code for o in once]),
     )
 
 
