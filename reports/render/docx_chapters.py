@@ -142,12 +142,12 @@ def _scores(document: DocumentObject, relazione: Relazione, table: TableMaker) -
     if scores.areas:
         rows = [(xml_safe(a.label), labels.score_text(a), xml_safe(a.explanation)) for a in scores.areas]
         table(document, rows, header=[str(labels.RESPONSIBILITY_CENTRE), str(labels.SCORE), str(labels.EXPLANATION)])
-    rows = [
+    objective_rows = [
         (xml_safe(o.label), labels.weight_text(o.weight), labels.score_text(o), xml_safe(o.explanation))
         for o in scores.objectives
     ]
     header = [_("Obiettivo"), str(labels.WEIGHT), str(labels.SCORE), str(labels.EXPLANATION)]
-    table(document, rows, header=header)
+    table(document, objective_rows, header=header)
 
 
 def closing(document: DocumentObject, relazione: Relazione, table: TableMaker) -> None:
