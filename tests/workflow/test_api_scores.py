@@ -12,6 +12,7 @@ from evaluation.scores import as_json, plan_scores
 from tests.evaluation.scored_world import Scored, scored_world
 from tests.workflow.test_api import assert_error, client_for
 from tests.workflow.world import World
+from workflow.api.serializers.scores import ObjectiveScoreSummarySerializer, PlanScoresSerializer
 
 pytestmark = pytest.mark.django_db
 
@@ -71,6 +72,9 @@ def test_each_caller_gets_the_scores_of_what_is_theirs(
     names = {world.social.pk: "social", world.technical.pk: "technical"}
     assert {names[a["area"]] for a in body["areas"]} == areas
     assert (body["body"] is not None) is sees_body
+    # The answer has the documented shape (the schema's serializer reads it back).
+    documented = PlanScoresSerializer(data=body)
+    assert documented.is_valid(), documented.errors
 
 
 def test_another_bodys_director_and_anonymous_callers_get_nothing(scored: Scored) -> None:
@@ -94,6 +98,7 @@ def test_the_objective_detail_carries_its_score_of_the_year(scored: Scored) -> N
     assert score["year"] == 2026 and score["score"] == two(scored.soc)
     assert score["label"] == "parzialmente raggiunto" and score["symbol"] == "◐" and score["basis"] == "indicators"
     assert "media di 1 indicatori misurabili su 1" in score["explanation"]
+    assert ObjectiveScoreSummarySerializer(data=score).is_valid()
 
 
 def test_the_schema_documents_the_scores_and_the_year(scored: Scored) -> None:

@@ -15,15 +15,19 @@ LEVELS = [level.value for level in Level]
 class RollupSerializer(serializers.Serializer[Any]):
     score = serializers.CharField(allow_null=True, help_text="Weighted score in percent, two decimals; null: none.")
     level = serializers.ChoiceField(choices=LEVELS)
-    label = serializers.CharField(help_text="The band's words in the year's measurement system.")
-    symbol = serializers.CharField(help_text="The band's symbol, shown beside the colour.")
-    basis = serializers.CharField(help_text='"indicators", "activities", "none", or "" for an area or the body.')
-    explanation = serializers.CharField(help_text="Which values, which rule, which weights, in Italian.")
+    label = serializers.CharField(allow_blank=True, help_text="The band's words in the year's measurement system.")
+    symbol = serializers.CharField(allow_blank=True, help_text="The band's symbol, shown beside the colour.")
+    basis = serializers.CharField(
+        allow_blank=True, help_text='"indicators", "activities", "none", or "" for an area or the body.'
+    )
+    explanation = serializers.CharField(
+        allow_blank=True, help_text="Which values, which rule, which weights, in Italian."
+    )
 
 
 class AreaScoreSerializer(RollupSerializer):
     area = serializers.IntegerField()
-    name = serializers.CharField()
+    name = serializers.CharField(allow_blank=True)
 
 
 class IndicatorScoreSerializer(serializers.Serializer[Any]):
@@ -34,9 +38,9 @@ class IndicatorScoreSerializer(serializers.Serializer[Any]):
     score = serializers.CharField(allow_null=True, help_text="Within the rule's cap; null: not measurable.")
     percent = serializers.CharField(allow_null=True, help_text="As shown: one decimal, not capped when met.")
     level = serializers.ChoiceField(choices=LEVELS)
-    label = serializers.CharField()
-    symbol = serializers.CharField()
-    explanation = serializers.CharField()
+    label = serializers.CharField(allow_blank=True)
+    symbol = serializers.CharField(allow_blank=True)
+    explanation = serializers.CharField(allow_blank=True)
 
 
 class ObjectiveScoreSerializer(RollupSerializer):
