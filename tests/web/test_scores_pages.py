@@ -11,6 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from evaluation.models import MeasurementSystem
+from plans.models import Plan
 from tests.evaluation.scored_world import Scored, percent, scored_world
 from tests.web.html import page_text, tables
 from tests.workflow.world import World
@@ -187,3 +188,18 @@ def test_the_dashboard_shows_the_body_and_area_scores_of_the_plan_running_this_y
         as_user(client, world.diana).get("/scadenze/", {"plan": world.plan.pk, "area": world.technical.pk})
     )
     assert "Servizi tecnici:" in filtered and "Servizi sociali:" not in filtered
+
+
+def test_the_dashboard_shows_the_chosen_plans_year_and_with_all_plans_those_running_this_year(
+    client: Client, scored: Scored
+) -> None:
+    world = scored.world
+    old = Plan.objects.create(
+        organization=world.aurelia, code="PEG-2024", kind=Plan.Kind.PEG, title="PEG 2024", year_start=2024, year_end=2024
+    )
+    as_user(client, world.diana)
+    chosen = page_text(client.get("/scadenze/", {"plan": old.pk}))
+    assert "PEG-2024 – PEG 2024 — 2024" in chosen  # its own (last) year: nothing measured, and it says so
+    assert "Ente: — – non misurabile" in chosen
+    every = page_text(client.get("/scadenze/", {"plan": ""}))
+    assert "PEG-2026 – PEG 2026 — 2026" in every and "PEG-2024" not in every.split("Punteggi dell'anno")[1]
