@@ -1,6 +1,6 @@
 """The dashboard's scores: the body's and the areas' of the chosen plan, or of the plans running this year, for
-whoever sees the whole body or an area (evaluation.visibility). A fixed number of queries: at most PLANS plans, each read by plan_scores
-in its fixed number of queries, whatever the plans hold."""
+whoever sees the whole body or an area (evaluation.visibility). A fixed number of queries: at most PLANS plans,
+each read by plan_scores in its fixed number of queries, whatever the plans hold."""
 
 from __future__ import annotations
 

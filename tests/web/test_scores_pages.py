@@ -195,7 +195,12 @@ def test_the_dashboard_shows_the_chosen_plans_year_and_with_all_plans_those_runn
 ) -> None:
     world = scored.world
     old = Plan.objects.create(
-        organization=world.aurelia, code="PEG-2024", kind=Plan.Kind.PEG, title="PEG 2024", year_start=2024, year_end=2024
+        organization=world.aurelia,
+        code="PEG-2024",
+        kind=Plan.Kind.PEG,
+        title="PEG 2024",
+        year_start=2024,
+        year_end=2024,
     )
     as_user(client, world.diana)
     chosen = page_text(client.get("/scadenze/", {"plan": old.pk}))
