@@ -8,11 +8,14 @@ from __future__ import annotations
 
 import pytest
 from django.contrib.auth.models import User
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from evaluation.models import MeasurementSystem
-from plans.models import Plan
+from plans.models import Indicator, Objective, Plan
 from tests.evaluation.scored_world import Scored, percent, scored_world
+from tests.web.helpers import indicator_values
 from tests.web.html import page_text, tables
 from tests.workflow.world import World
 
@@ -208,3 +211,21 @@ def test_the_dashboard_shows_the_chosen_plans_year_and_with_all_plans_those_runn
     assert "Ente: — – non misurabile" in chosen
     every = page_text(client.get("/scadenze/", {"plan": ""}))
     assert "PEG-2026 – PEG 2026 — 2026" in every and "PEG-2024" not in every.split("Punteggi dell'anno")[1]
+
+
+def test_the_scores_page_costs_the_same_queries_whatever_the_plans_size(client: Client, scored: Scored) -> None:
+    world = scored.world
+    as_user(client, world.diana)
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(scores_url(scored)).status_code == 200
+        return len(captured)
+
+    few = queries()
+    for number in range(12):
+        objective = Objective.objects.create(plan=world.plan, code=f"ALT-{number}", title=f"Altro {number}")
+        objective.areas.add(world.social if number % 2 else world.technical)
+        indicator = Indicator.objects.create(objective=objective, position=1, name=f"Misura {number}")
+        indicator_values(indicator, 2026, expected="10", actual=str(number))
+    assert queries() == few
