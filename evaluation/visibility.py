@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
+from django.utils.translation import gettext as _
+
 from evaluation.models import MeasurementSystem
 from evaluation.scores import AreaScore, IndicatorScore, ObjectiveScore, PlanScores, Rollup, as_json, plan_scores
 from plans.models import Plan
@@ -212,8 +214,6 @@ class BadYear(ValueError):
 def year_asked(plan: Plan, raw: str | None, today: dt.date) -> int:
     """The year of `?anno=` (or `?year=`): one of the plan's years; this year while the plan runs when none is
     given (web.indicators.year_of). Raises BadYear with an Italian message otherwise."""
-    from django.utils.translation import gettext as _
-
     if raw is None or raw.strip() == "":
         return min(max(today.year, plan.year_start), plan.year_end)
     text = raw.strip()
