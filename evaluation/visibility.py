@@ -49,13 +49,26 @@ class Badge:
     colour: str  # verde, giallo, rosso, nessuno: the class tg-light-<colour>
     explanation: str
     anchor: str  # the id of its entry on the scores page
+    page: int = 1  # the scores page that holds the entry (objectives and indicators; OBJECTIVES_PER_PAGE)
 
     @property
     def measurable(self) -> bool:
         return self.score is not None
 
+    @property
+    def fragment(self) -> str:
+        """What follows the scores page's address ("?anno=2026") to reach the entry: "&pagina=2#obiettivo-7"."""
+        return (f"&pagina={self.page}" if self.page > 1 else "") + f"#{self.anchor}"
 
-def badge(system: MeasurementSystem, level: str, score: Decimal | None, explanation: str, anchor: str) -> Badge:
+
+# The scores page lists the objectives (each with its indicators) this many at a time; the body and the areas on
+# every page.
+OBJECTIVES_PER_PAGE = 50
+
+
+def badge(
+    system: MeasurementSystem, level: str, score: Decimal | None, explanation: str, anchor: str, page: int = 1
+) -> Badge:
     return Badge(
         score=score,
         text="—" if score is None else percent_text(score),
@@ -65,11 +78,12 @@ def badge(system: MeasurementSystem, level: str, score: Decimal | None, explanat
         colour=_COLOUR.get(level, "nessuno"),
         explanation=explanation,
         anchor=anchor,
+        page=page,
     )
 
 
-def rollup_badge(system: MeasurementSystem, rollup: Rollup, anchor: str) -> Badge:
-    return badge(system, rollup.level, rollup.score, rollup.explanation, anchor)
+def rollup_badge(system: MeasurementSystem, rollup: Rollup, anchor: str, page: int = 1) -> Badge:
+    return badge(system, rollup.level, rollup.score, rollup.explanation, anchor, page)
 
 
 @dataclass(frozen=True)
@@ -156,6 +170,7 @@ def shown(user: Any, plan: Plan, scores: PlanScores) -> ShownScores:
     for objective_id, objective in scores.objectives.items():  # the plan's order
         if objective_id not in links:
             continue
+        page = len(result.objectives) // OBJECTIVES_PER_PAGE + 1
         indicators = tuple(
             ShownIndicator(
                 indicator,
@@ -165,12 +180,13 @@ def shown(user: Any, plan: Plan, scores: PlanScores) -> ShownScores:
                     indicator.result.score,
                     indicator.result.explanation,
                     indicator_anchor(indicator.indicator_id),
+                    page,
                 ),
             )
             for indicator in objective.indicators
         )
         result.objectives[objective_id] = ShownObjective(
-            objective, rollup_badge(system, objective.rollup, objective_anchor(objective_id)), indicators
+            objective, rollup_badge(system, objective.rollup, objective_anchor(objective_id), page), indicators
         )
     allowed = shown_areas(user, plan)
     for area_id, area in scores.areas.items():

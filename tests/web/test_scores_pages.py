@@ -229,3 +229,24 @@ def test_the_scores_page_costs_the_same_queries_whatever_the_plans_size(client: 
         indicator = Indicator.objects.create(objective=objective, position=1, name=f"Misura {number}")
         indicator_values(indicator, 2026, expected="10", actual=str(number))
     assert queries() == few
+
+
+def test_the_scores_page_pages_the_objectives_and_every_link_finds_its_entry(
+    client: Client, scored: Scored, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Two objectives a page here (fifty in the application): SOC-1 and TEC-1 on the first, TRA-1 on the second;
+    the objective page's link and the area's list lead to the page that holds the entry."""
+    monkeypatch.setattr("evaluation.visibility.OBJECTIVES_PER_PAGE", 2)
+    monkeypatch.setattr("web.views.scores.OBJECTIVES_PER_PAGE", 2)
+    world = scored.world
+    as_user(client, world.diana)
+    entry = f'id="obiettivo-{world.transversal.pk}"'
+    first = client.get(scores_url(scored, "2026")).content.decode()
+    assert entry not in first and f'id="obiettivo-{world.objective.pk}"' in first
+    link = f"/piani/{world.plan.pk}/punteggi/?anno=2026&amp;pagina=2#obiettivo-{world.transversal.pk}"
+    assert link in first  # from the social area's list
+    assert 'id="ente"' in first and "Pagina 1 di 2" in page_text(client.get(scores_url(scored, "2026")))
+    objective_page = client.get(f"/obiettivi/{world.transversal.pk}/").content.decode()
+    assert link in objective_page
+    second = client.get(scores_url(scored, "2026"), {"pagina": "2"}).content.decode()
+    assert entry in second and 'id="ente"' in second

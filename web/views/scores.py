@@ -4,12 +4,13 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 
-from evaluation.visibility import BadYear, scores_for, year_asked
+from evaluation.visibility import OBJECTIVES_PER_PAGE, BadYear, scores_for, year_asked
 from plans.rules import visible_plans
 from web.http import AuthenticatedRequest
 
@@ -29,4 +30,6 @@ def plan_scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         context = {"plan": plan, "years": years, "error": str(bad)}
         return render(request, "web/scores/page.html", context, status=400)
     shown = scores_for(request.user, plan, year)
-    return render(request, "web/scores/page.html", {"plan": plan, "years": years, "year": year, "shown": shown})
+    page = Paginator(list(shown.objectives.values()), OBJECTIVES_PER_PAGE).get_page(request.GET.get("pagina"))
+    context = {"plan": plan, "years": years, "year": year, "shown": shown, "page": page}
+    return render(request, "web/scores/page.html", context | {"scores_url": scores_url(plan.pk, year)})
