@@ -27,6 +27,7 @@ from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from evaluation.models import MeasurementSystem
+from evaluation.scores import plan_scores
 from evaluation.selectors import system_for
 from plans.achievement import DEFAULT_RULE, ScoringRule, achievement, objective_level
 from plans.models import (
@@ -46,6 +47,7 @@ from reports.annex import TargetChange, annex
 from reports.facts import discrepancy, events_of, person_name, year_window
 from reports.models import RelazioneChapter
 from reports.rollback import roll_back, trail_after
+from reports.scores_section import scores_section
 from reports.sections import (
     ActivityRow,
     AreaSection,
@@ -117,6 +119,9 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         performance=computed.performance(tuple(areas.values()), once, body),
         budget=computed.budget(tuple(areas.values()), once, body),
         annex=annex(tuple(areas.values()), _target_changes(plan, target_ids, window), dt.date(year, 12, 31), today),
+        # The year's scores under the body's measurement system: plan_scores' queries, less the policy and the
+        # system read above.
+        scores=scores_section(plan_scores(plan, year, system=system, confirms=confirms), body, [o.code for o in once]),
     )
 
 
@@ -203,17 +208,21 @@ def _target_changes(plan: Plan, target_ids: Sequence[int], window: Window) -> di
 
 
 def _objectives(plan: Plan, year: int, window: Window) -> list[Objective]:
-    indicators = Indicator.objects.order_by("position").select_related("baseline").prefetch_related(
-        Prefetch("motivations", queryset=IndicatorMotivation.objects.filter(year=year)),
-        Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year)),
-        # Oldest first; an undated measurement counts as recorded when it was entered, after the dated ones
-        # (the model's order on PostgreSQL, and what the web pages show), on every database.
-        Prefetch(
-            "measurements",
-            queryset=Measurement.objects.filter(year=year)
-            .select_related("recorded_by")
-            .order_by(F("measured_on").asc(nulls_last=True), "recorded_at", "pk"),
-        ),
+    indicators = (
+        Indicator.objects.order_by("position")
+        .select_related("baseline")
+        .prefetch_related(
+            Prefetch("motivations", queryset=IndicatorMotivation.objects.filter(year=year)),
+            Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year)),
+            # Oldest first; an undated measurement counts as recorded when it was entered, after the dated ones
+            # (the model's order on PostgreSQL, and what the web pages show), on every database.
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(year=year)
+                .select_related("recorded_by")
+                .order_by(F("measured_on").asc(nulls_last=True), "recorded_at", "pk"),
+            ),
+        )
     )
     return list(
         Objective.objects.filter(plan=plan)

@@ -19,6 +19,7 @@ from evaluation.selectors import system_for
 from plans.models import Plan, WorkState
 from web.charts import bar_chart
 from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_statement
+from web.dashboard_scores import dashboard_scores
 from web.forecasts import likely_misses_page
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest, is_htmx
@@ -104,6 +105,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "groups": _grouped(page.object_list),
             "year": year_of(plan, today) if plan else None,
             "likely_misses": likely_misses_page(request.user, filters, request.GET.get("previsioni")),
+            "scored_plans": dashboard_scores(request.user, plan, filters.area_id, today),
         }
     template = "web/dashboard_results.html" if is_htmx(request) else "web/dashboard.html"
     return render(request, template, context, status=status)
