@@ -385,6 +385,7 @@ def delete_organizations(slug_prefix: str) -> None:
 
 
 def _cleanup_statements() -> list[str]:
+    from evaluation.models import ScoreSnapshot, ScoreWatermark
     from plans import models as m
     from reports.models import RelazioneChapter, ReportExport
     from workflow.models import AuditEntry
@@ -404,6 +405,8 @@ def _cleanup_statements() -> list[str]:
         (m.IndicatorMotivation, "indicator_id", indicators),
         (RelazioneChapter, "plan_id", plans),
         (ReportExport, "plan_id", plans),
+        (ScoreSnapshot, "plan_id", plans),
+        (ScoreWatermark, "organization_id", organizations),
         (m.Measurement, "indicator_id", indicators),
         (m.IndicatorTarget, "indicator_id", indicators),
         (m.Indicator, "objective_id", objectives),
