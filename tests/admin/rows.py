@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
-from evaluation.models import Behaviour, MeasurementSystem
+from evaluation.models import Behaviour, MeasurementSystem, ScoreSnapshot
 from notifications.feeds import calendar_feed_for
 from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
 from plans.models import (
@@ -110,6 +110,15 @@ def build_aurelia_rows(world: World) -> Rows:
         SeparationPolicy: [SeparationPolicy.objects.create(organization=world.aurelia)],
         MeasurementSystem: [system := MeasurementSystem.objects.create(organization=world.aurelia, year=2026)],
         Behaviour: [Behaviour.objects.create(system=system, position=1, name="Orientamento al risultato")],
+        ScoreSnapshot: [
+            ScoreSnapshot.objects.create(
+                plan=plan,
+                year=2026,
+                computed_at=timezone.now(),
+                body_level="non_misurabile",
+                data={"year": 2026, "body": {"explanation": "Punteggi di Aurelia"}, "areas": [], "objectives": []},
+            )
+        ],
         Delegation: [
             Delegation.objects.create(
                 organization=world.aurelia,

@@ -186,3 +186,17 @@ def test_a_new_organization_is_computed_whole_on_the_next_run(region: World) -> 
 
     assert (outcome.plans, outcome.first_run) == (1, 1)
     assert ScoreSnapshot.objects.filter(plan=plan, year=2026).exists()
+
+
+def test_without_the_trail_every_run_computes_every_plan_of_the_current_year(
+    region: World, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SQLite has no trail: the task cannot know what changed, so it recomputes the current year whole."""
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+
+    first, second = run("2026-05-16T05:30:00+02:00"), run("2026-05-17T05:30:00+02:00")
+
+    assert (first.plans, second.plans) == (3, 3)
+    assert set(ScoreSnapshot.objects.values_list("year", flat=True)) == {2026}
+    assert not ScoreWatermark.objects.exists()
+    assert ScoreSnapshot.objects.get(plan=region.plan).trail_seq is None
