@@ -7,7 +7,7 @@ transaction commits; inside a test's transaction `seal_pending` puts them there,
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 
 import pytest
@@ -57,21 +57,33 @@ def _plan(organization: Organization, code: str, first: int, last: int) -> Plan:
     return plan
 
 
+@dataclass(frozen=True)
+class Region:
+    aurelia: Organization
+    plan: Plan  # the world's PEG 2026
+    second_plan: Plan  # Aurelia's PIAO 2026–2028
+    old_plan: Plan  # Aurelia's PEG 2025
+    borgo_plan: Plan  # Borgo's PEG 2026
+
+
 @pytest.fixture
-def region(world: World) -> Iterator[World]:
+def region(world: World) -> Region:
     """Aurelia with two plans of 2026 (the world's and a second one) and one of 2025 only; Borgo with one plan
     of 2026. Every plan has a measured indicator."""
     _measured_indicator(world.objective, "100", "85")
-    world.second_plan = _plan(world.aurelia, "PIAO-2026", 2026, 2028)  # type: ignore[attr-defined]
-    world.old_plan = _plan(world.aurelia, "PEG-2025", 2025, 2025)  # type: ignore[attr-defined]
-    world.borgo_plan = _plan(world.borgo, "PEG-BORGO", 2026, 2026)  # type: ignore[attr-defined]
-    yield world
+    return Region(
+        aurelia=world.aurelia,
+        plan=world.plan,
+        second_plan=_plan(world.aurelia, "PIAO-2026", 2026, 2028),
+        old_plan=_plan(world.aurelia, "PEG-2025", 2025, 2025),
+        borgo_plan=_plan(world.borgo, "PEG-BORGO", 2026, 2026),
+    )
 
 
-def test_a_first_run_computes_every_plan_of_the_current_year(region: World) -> None:
+def test_a_first_run_computes_every_plan_of_the_current_year(region: Region) -> None:
     outcome = run("2026-05-16T05:30:00+02:00")
 
-    current = {region.plan.pk, region.second_plan.pk, region.borgo_plan.pk}  # type: ignore[attr-defined]
+    current = {region.plan.pk, region.second_plan.pk, region.borgo_plan.pk}
     assert outcome.plans == 3 and outcome.snapshots == 3 and outcome.first_run == Organization.objects.count()
     assert set(ScoreSnapshot.objects.values_list("plan_id", "year")) == {(pk, 2026) for pk in current}
     snapshot = ScoreSnapshot.objects.get(plan=region.plan, year=2026)
@@ -84,7 +96,7 @@ def test_a_first_run_computes_every_plan_of_the_current_year(region: World) -> N
     assert heads[region.aurelia.pk] > 0 and snapshot.trail_seq == heads[region.aurelia.pk]
 
 
-def test_running_again_with_no_change_recomputes_nothing(region: World) -> None:
+def test_running_again_with_no_change_recomputes_nothing(region: Region) -> None:
     run("2026-05-16T05:30:00+02:00")
     before = times()
 
@@ -94,10 +106,10 @@ def test_running_again_with_no_change_recomputes_nothing(region: World) -> None:
     assert times() == before
 
 
-def test_a_changed_measurement_recomputes_only_its_plan(region: World) -> None:
+def test_a_changed_measurement_recomputes_only_its_plan(region: Region) -> None:
     run("2026-05-16T05:30:00+02:00")
     before = times()
-    indicator = Indicator.objects.get(objective__plan=region.second_plan)  # type: ignore[attr-defined]
+    indicator = Indicator.objects.get(objective__plan=region.second_plan)
 
     measurement = Measurement.objects.get(indicator=indicator)
     for name, value in Measurement.spec_values(parse_value("100")).items():
@@ -107,55 +119,55 @@ def test_a_changed_measurement_recomputes_only_its_plan(region: World) -> None:
 
     assert (outcome.plans, outcome.snapshots) == (1, 1)
     after = times()
-    changed = (region.second_plan.pk, 2026)  # type: ignore[attr-defined]
+    changed = (region.second_plan.pk, 2026)
     assert after[changed] > before[changed]
     assert {key: at for key, at in after.items() if key != changed} == {
         key: at for key, at in before.items() if key != changed
     }
-    snapshot = ScoreSnapshot.objects.get(plan=region.second_plan, year=2026)  # type: ignore[attr-defined]
-    assert snapshot.data == as_json(plan_scores(region.second_plan, 2026))  # type: ignore[attr-defined]
+    snapshot = ScoreSnapshot.objects.get(plan=region.second_plan, year=2026)
+    assert snapshot.data == as_json(plan_scores(region.second_plan, 2026))
     assert snapshot.body_level == Level.REACHED  # the new value (100 of 100) counts now, not 70
 
 
-def test_a_measurement_of_a_past_year_recomputes_that_year_only(region: World) -> None:
+def test_a_measurement_of_a_past_year_recomputes_that_year_only(region: Region) -> None:
     run("2026-05-16T05:30:00+02:00")
-    indicator = Indicator.objects.get(objective__plan=region.old_plan)  # type: ignore[attr-defined]
+    indicator = Indicator.objects.get(objective__plan=region.old_plan)
 
     Measurement.objects.filter(indicator=indicator).update(year=2025)
     outcome = run("2026-05-17T05:30:00+02:00")
 
     # 2025 is stale (the value moved there), and 2025 is the plan's only year: 2026 was never its year.
-    assert set(ScoreSnapshot.objects.filter(plan=region.old_plan).values_list("year", flat=True)) == {2025}  # type: ignore[attr-defined]
+    assert set(ScoreSnapshot.objects.filter(plan=region.old_plan).values_list("year", flat=True)) == {2025}
     assert outcome.plans == 1
 
 
-def test_a_deletion_is_caught_through_the_rows_before(region: World) -> None:
+def test_a_deletion_is_caught_through_the_rows_before(region: Region) -> None:
     run("2026-05-16T05:30:00+02:00")
     before = times()
-    assert ScoreSnapshot.objects.get(plan=region.borgo_plan).data["objectives"][0]["indicators"]  # type: ignore[attr-defined]
+    assert ScoreSnapshot.objects.get(plan=region.borgo_plan).data["objectives"][0]["indicators"]
 
-    Indicator.objects.filter(objective__plan=region.borgo_plan).delete()  # with its target and measurement  # type: ignore[attr-defined]
+    Indicator.objects.filter(objective__plan=region.borgo_plan).delete()  # with its target and measurement
     outcome = run("2026-05-17T05:30:00+02:00")
 
     assert (outcome.plans, outcome.snapshots) == (1, 1)
-    snapshot = ScoreSnapshot.objects.get(plan=region.borgo_plan)  # type: ignore[attr-defined]
+    snapshot = ScoreSnapshot.objects.get(plan=region.borgo_plan)
     assert snapshot.data["objectives"][0]["indicators"] == []
-    assert snapshot.data == as_json(plan_scores(region.borgo_plan, 2026))  # type: ignore[attr-defined]
-    assert snapshot.computed_at > before[(region.borgo_plan.pk, 2026)]  # type: ignore[attr-defined]
+    assert snapshot.data == as_json(plan_scores(region.borgo_plan, 2026))
+    assert snapshot.computed_at > before[(region.borgo_plan.pk, 2026)]
     assert times()[(region.plan.pk, 2026)] == before[(region.plan.pk, 2026)]
 
 
-def test_a_deleted_objective_is_caught_and_a_deleted_plan_loses_its_snapshot(region: World) -> None:
+def test_a_deleted_objective_is_caught_and_a_deleted_plan_loses_its_snapshot(region: Region) -> None:
     run("2026-05-16T05:30:00+02:00")
 
-    Objective.objects.filter(plan=region.second_plan).delete()  # type: ignore[attr-defined]
+    Objective.objects.filter(plan=region.second_plan).delete()
     outcome = run("2026-05-17T05:30:00+02:00")
 
     assert outcome.plans == 1
-    assert ScoreSnapshot.objects.get(plan=region.second_plan).data["objectives"] == []  # type: ignore[attr-defined]
+    assert ScoreSnapshot.objects.get(plan=region.second_plan).data["objectives"] == []
 
 
-def test_a_change_of_the_measurement_system_recomputes_the_organizations_plans_of_that_year(region: World) -> None:
+def test_a_change_of_the_measurement_system_recomputes_the_organizations_plans_of_that_year(region: Region) -> None:
     run("2026-05-16T05:30:00+02:00")
     before = times()
     assert ScoreSnapshot.objects.get(plan=region.plan).body_level == Level.PARTIAL  # 85%
@@ -163,12 +175,12 @@ def test_a_change_of_the_measurement_system_recomputes_the_organizations_plans_o
     MeasurementSystem.objects.create(organization=region.aurelia, year=2026, partial=Decimal(90))
     outcome = run("2026-05-17T05:30:00+02:00")
 
-    aurelia_2026 = {(region.plan.pk, 2026), (region.second_plan.pk, 2026)}  # type: ignore[attr-defined]
+    aurelia_2026 = {(region.plan.pk, 2026), (region.second_plan.pk, 2026)}
     assert (outcome.plans, outcome.snapshots) == (2, 2)
     after = times()
     assert all(after[key] > before[key] for key in aurelia_2026)
-    assert after[(region.borgo_plan.pk, 2026)] == before[(region.borgo_plan.pk, 2026)]  # type: ignore[attr-defined]
-    assert not ScoreSnapshot.objects.filter(plan=region.old_plan).exists()  # 2025 has its own system  # type: ignore[attr-defined]
+    assert after[(region.borgo_plan.pk, 2026)] == before[(region.borgo_plan.pk, 2026)]
+    assert not ScoreSnapshot.objects.filter(plan=region.old_plan).exists()  # 2025 has its own system
     assert ScoreSnapshot.objects.get(plan=region.plan).body_level == Level.MISSED  # 85% is now below 90%
 
     # A behaviour of that system (individual evaluation) counts as a change of the system.
@@ -177,7 +189,7 @@ def test_a_change_of_the_measurement_system_recomputes_the_organizations_plans_o
     assert run("2026-05-18T05:30:00+02:00").plans == 2
 
 
-def test_a_new_organization_is_computed_whole_on_the_next_run(region: World) -> None:
+def test_a_new_organization_is_computed_whole_on_the_next_run(region: Region) -> None:
     run("2026-05-16T05:30:00+02:00")
 
     castello = Organization.objects.create(slug="castello", name="Comune di Castello", kind=Organization.Kind.COMUNE)
@@ -189,7 +201,7 @@ def test_a_new_organization_is_computed_whole_on_the_next_run(region: World) -> 
 
 
 def test_without_the_trail_every_run_computes_every_plan_of_the_current_year(
-    region: World, monkeypatch: pytest.MonkeyPatch
+    region: Region, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """SQLite has no trail: the task cannot know what changed, so it recomputes the current year whole."""
     monkeypatch.setattr(connection, "vendor", "sqlite")

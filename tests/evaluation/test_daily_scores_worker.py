@@ -35,7 +35,8 @@ def _refresh(worker: Workers) -> dict[str, int]:
 def test_the_worker_recomputes_only_the_plan_whose_measurement_changed(world: World, worker: Workers) -> None:
     indicator = Indicator.objects.create(objective=world.objective, position=2, name="Pratiche evase")
     IndicatorTarget.objects.create(indicator=indicator, year=2026, **IndicatorTarget.spec_values(parse_value("100")))
-    measurement = Measurement.objects.create(indicator=indicator, year=2026, **Measurement.spec_values(parse_value("60")))
+    value = Measurement.spec_values(parse_value("60"))
+    measurement = Measurement.objects.create(indicator=indicator, year=2026, **value)
     other = Plan.objects.create(
         organization=world.borgo, code="PEG-B", kind=Plan.Kind.PEG, title="PEG", year_start=2026, year_end=2026
     )
