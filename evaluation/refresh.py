@@ -106,8 +106,8 @@ class Outcome:
 
 @dataclass
 class Stale:
-    """What must be recomputed: plans with their years (ALL_YEARS: every year), and organization-wide
-    staleness, resolved to plans in `plans_and_years`."""
+    """What must be recomputed: plans with their years (ALL_YEARS: every year), and organizations with a year
+    (ALL_YEARS: every year), which `resolve_organizations` turns into their plans."""
 
     year: int
     plans: dict[int, set[int | None]] = field(default_factory=lambda: defaultdict(set))
@@ -126,8 +126,8 @@ class Stale:
         wanted: dict[int, set[int | None]] = defaultdict(set)
         for organization_id, year in self.organization_years:
             wanted[organization_id].add(year)
-        for start in range(0, len(organization_ids := sorted(wanted)), CHUNK):
-            rows = Plan.objects.filter(organization_id__in=organization_ids[start : start + CHUNK]).values_list(
+        for chunk in _chunks(wanted):
+            rows = Plan.objects.filter(organization_id__in=chunk).values_list(
                 "pk", "organization_id", "year_start", "year_end"
             )
             for plan_id, organization_id, first, last in rows.iterator(chunk_size=CHUNK):
