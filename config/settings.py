@@ -253,10 +253,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.resume_stalled_exports",
         "schedule": crontab(minute="*/5", hour="6-21"),
     },
-    # Daily, before the offices open: the scores of the plans that changed since the last run.
+    # Daily, early, before the offices open: the scores of the plans that changed since the last run.
     "evaluation-refresh-scores": {
         "task": "evaluation.tasks.refresh_scores",
-        "schedule": crontab(minute=30, hour=5),
+        "schedule": crontab(minute=10, hour=6),
     },
 }
 CELERY_REDBEAT_REDIS_URL = REDIS_URL or None
