@@ -12,11 +12,13 @@ size with more than 10 plans; the large one first, as the scan benchmark leaves 
   organizations' chains and the watermarks);
 - the limit, "the same work done plainly": `plan_scores` and `as_json` for every plan of the region, one
   after the other, with nothing stored (what a daily task that ignored the trail would do at least); and the
-  same for the ten changed plans alone (what the task adds to the scores' own work: reading the trail,
-  finding the plans, storing the snapshots).
+  same for the changed plans alone, right after each run (what the task adds to the scores' own work:
+  reading the trail, finding the plans, storing the snapshots).
 
 Reported: the times, the per-changed-plan time ((10 plans − nothing changed) / 10), how many plans each run
-recomputed (exactly the changed ones), and the ratio of the region's plain recomputation to the 10-plan run.
+recomputed (exactly the changed ones), the ratio of the region's plain recomputation to the 1- and 10-plan
+runs, and the ratio of each run to the plain recomputation of the same plans timed right after it (the
+target: at most 1.5× at both sizes, whatever the region's size).
 The changed values are put back and the snapshots and watermarks deleted at the end.
 """
 
@@ -83,14 +85,17 @@ def _run() -> tuple[float, dict[str, int]]:
     return timing["seconds"], outcome.as_dict()
 
 
-def _after_changes(plan_ids: list[int]) -> dict[str, Any]:
-    """The task after a change to each of these plans, REPEAT times (changed, then put back, alternately)."""
+def _after_changes(plan_ids: list[int], year: int) -> dict[str, Any]:
+    """The task after a change to each of these plans, REPEAT times (changed, then put back, alternately), each
+    run followed by the same plans recomputed plainly: the pair is timed a moment apart, on a machine whose
+    speed drifts."""
     measurements = _measurements(plan_ids)
-    samples, recomputed, changes = [], [], []
+    samples, plain, recomputed, changes = [], [], [], []
     for round_ in range(REPEAT):
         _change(measurements, NEW_VALUE if round_ % 2 == 0 else None)
         seconds, outcome = _run()
         samples.append(seconds)
+        plain.append(_plain(year, plan_ids)["seconds"])  # already rounded to the millisecond
         recomputed.append(outcome["plans"])
         changes.append(outcome["changes"])
     if REPEAT % 2:  # the last round left the new values: back, and the task catches up
@@ -100,6 +105,8 @@ def _after_changes(plan_ids: list[int]) -> dict[str, Any]:
         "changed_plans": len(plan_ids),
         "median_s": round(statistics.median(samples), 3),
         "runs_s": [round(sample, 3) for sample in samples],
+        "same_plans_plain_s": plain,
+        "over_same_plans_plain": round(statistics.median(t / p for t, p in zip(samples, plain, strict=True)), 2),
         "recomputed_plans": recomputed,
         "trail_rows_read": changes,
     }
@@ -140,8 +147,8 @@ def measure(dataset: dict[str, Any]) -> dict[str, Any]:
     _reset()
     first_seconds, first = _run()  # also the warm-up: every plan's rows read once
     nothing = [_run()[0] for _ in range(REPEAT)]
-    one = _after_changes(_typical_plans(1))
-    ten = _after_changes(_typical_plans(10))
+    one = _after_changes(_typical_plans(1), year)
+    ten = _after_changes(_typical_plans(10), year)
     measurements = _measurements(_typical_plans(1))
     _change(measurements, NEW_VALUE)
     with CaptureQueriesContext(connection) as queries:
@@ -149,7 +156,6 @@ def measure(dataset: dict[str, Any]) -> dict[str, Any]:
     _change(measurements, None)
     _run()
     plain = _plain(year)
-    plain_ten = _plain(year, _typical_plans(10))
     changed_activities = Activity.objects.filter(objective__plan__in=_typical_plans(10)).count()
     snapshots = ScoreSnapshot.objects.count()
     _reset()
@@ -165,7 +171,6 @@ def measure(dataset: dict[str, Any]) -> dict[str, Any]:
         "one_plan": one,
         "ten_plans": ten,
         "activities_in_the_ten_changed_plans": changed_activities,
-        "plain_ten_changed_plans_s": plain_ten["seconds"],
         "per_changed_plan_s": round(per_plan, 3),
         "queries_one_plan_run": len(queries),
         "plain_all_plans": plain,
@@ -192,9 +197,8 @@ def main() -> None:
         limit[f"at_{size}"] = {"plain_all_plans": plain}
         ratios[f"plain_over_ten_plans_at_{size}"] = round(plain["seconds"] / measured["ten_plans"]["median_s"], 2)
         ratios[f"plain_over_one_plan_at_{size}"] = round(plain["seconds"] / measured["one_plan"]["median_s"], 2)
-        ratios[f"ten_plans_over_their_plain_recomputation_at_{size}"] = round(
-            measured["ten_plans"]["median_s"] / measured["plain_ten_changed_plans_s"], 2
-        )
+        for run in ("one_plan", "ten_plans"):
+            ratios[f"{run}_over_same_plans_plain_at_{size}"] = measured[run]["over_same_plans_plain"]
         targets[f"recomputes_exactly_the_changed_plans_at_{size}"] = all(
             plans == run["changed_plans"]
             for run in (measured["one_plan"], measured["ten_plans"])
@@ -206,9 +210,14 @@ def main() -> None:
         limit[f"at_{SIZES[0]}"]["plain_all_plans"]["seconds"] / limit[f"at_{SIZES[1]}"]["plain_all_plans"]["seconds"],
         2,
     )
-    # The task's time follows the changed plans: at five times the region, ten changed plans cost about the
-    # same (within 1.5×), while the plain recomputation grows with the region.
-    targets["ten_plans_time_independent_of_region"] = ratios["ten_plans_large_over_small"] <= 1.5
+    # The task's time follows the changed plans: at both sizes, ten changed plans cost what their own scores
+    # cost (within 1.5×), while the plain recomputation grows with the region. Judged on the ratio to the same
+    # plans' plain recomputation, paired run by run: the machine's speed drifts by 2× between minutes (other
+    # work), which a ratio of two sizes measured minutes apart does not survive (ten_plans_large_over_small is
+    # reported for what it is worth).
+    targets["ten_plans_cost_their_own_scores_at_both_sizes"] = all(
+        ratios[f"ten_plans_over_same_plans_plain_at_{size}"] <= 1.5 for size in SIZES
+    )
     Result("scores", figures, limit, ratios, targets).emit()
 
 
