@@ -3,12 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import admin
-from django.db.models import Model
+from django.db.models import Model, QuerySet
 from django.http import HttpRequest
 
 from config.admin import ScopedAdmin, is_platform_operator, through
-from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
 from evaluation.selectors import visible_sheets
+from plans.rules import roles_of
 
 
 class OperatorChanges[M: Model](ScopedAdmin[M]):
@@ -65,3 +66,32 @@ class BehaviourScoreAdmin(OperatorChanges[BehaviourScore]):
     visible = staticmethod(through(BehaviourScore, "sheet", visible_sheets))
     list_display = ("sheet", "behaviour", "score")
     list_select_related = ("sheet", "behaviour")
+
+
+def _overseen_snapshots(user: Any) -> QuerySet[ScoreSnapshot]:
+    """A snapshot holds every objective of the plan: those who oversee the whole body (its director and its
+    auditor) read it here."""
+    roles = roles_of(user)
+    return ScoreSnapshot.objects.filter(plan__organization__in=roles.director_of | roles.auditor_of)
+
+
+@admin.register(ScoreSnapshot)
+class ScoreSnapshotAdmin(ScopedAdmin[ScoreSnapshot]):
+    """Derived data, written by the daily task (evaluation.tasks.refresh_scores): read only."""
+
+    organization_path = "plan__organization"
+    visible = staticmethod(_overseen_snapshots)
+    list_display = ("plan", "year", "body_score", "body_level", "computed_at", "trail_seq")
+    list_filter = ("year", "body_level")
+    search_fields = ("plan__code", "plan__title")
+    list_select_related = ("plan",)
+    readonly_fields = ("plan", "year", "computed_at", "trail_seq", "body_score", "body_level", "data")
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False

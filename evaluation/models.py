@@ -300,3 +300,45 @@ class BehaviourScore(models.Model):
         scale = self.behaviour.system.behaviour_scale if self.behaviour_id else None
         if scale is not None and self.score is not None and not 1 <= self.score <= scale:
             raise ValidationError({"score": _("Il punteggio va da 1 a %(scale)s.") % {"scale": scale}})
+
+
+class ScoreSnapshot(models.Model):
+    """The scores of a plan's year as `evaluation.scores.plan_scores` gave them when the daily task last
+    recomputed them (`evaluation.tasks.refresh_scores`): derived data, rewritten whole, never edited."""
+
+    plan = models.ForeignKey("plans.Plan", on_delete=models.CASCADE, related_name="score_snapshots")
+    year = models.PositiveSmallIntegerField(_("anno"))
+    computed_at = models.DateTimeField(_("calcolato il"))
+    # The place in the organization's audit chain (workflow.AuditEntry.seq) up to which the changes were read
+    # when the scores were computed; none where there is no trail (SQLite).
+    trail_seq = models.BigIntegerField(_("posizione nel registro"), null=True, blank=True)
+    body_score = models.DecimalField(_("punteggio dell'ente"), max_digits=7, decimal_places=2, null=True, blank=True)
+    body_level = models.CharField(_("livello dell'ente"), max_length=20)
+    data = models.JSONField(_("punteggi"), default=dict)  # evaluation.scores.as_json
+
+    class Meta:
+        verbose_name = _("punteggi calcolati")
+        verbose_name_plural = _("punteggi calcolati")
+        ordering = ["plan", "-year"]
+        constraints = [models.UniqueConstraint(fields=["plan", "year"], name="one_score_snapshot_per_plan_year")]
+
+    def __str__(self) -> str:
+        return f"{self.plan_id} {self.year}"
+
+
+class ScoreWatermark(models.Model):
+    """How far the daily task has read an organization's audit chain: the last `seq` whose changes are in the
+    snapshots. Per organization, because the chain's `seq` follows the order of commits within an
+    organization, while the trail's ids follow the order of inserts (a transaction that commits late may hold
+    lower ids than rows already read)."""
+
+    organization = models.OneToOneField(Organization, on_delete=models.CASCADE, related_name="score_watermark")
+    seq = models.BigIntegerField(_("ultima posizione letta"), default=0)
+    updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("avanzamento del calcolo dei punteggi")
+        verbose_name_plural = _("avanzamento del calcolo dei punteggi")
+
+    def __str__(self) -> str:
+        return f"{self.organization_id}: {self.seq}"

@@ -22,7 +22,7 @@ from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
-from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
 from notifications.feeds import calendar_feed_for
 from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
 from plans.models import (
@@ -130,6 +130,15 @@ def build_aurelia_rows(world: World) -> Rows:
         ],
         BehaviourScore: [
             BehaviourScore.objects.create(sheet=evaluated, behaviour=behaviour, score=4, comment="Puntuale ad Aurelia")
+        ],
+        ScoreSnapshot: [
+            ScoreSnapshot.objects.create(
+                plan=plan,
+                year=2026,
+                computed_at=timezone.now(),
+                body_level="non_misurabile",
+                data={"year": 2026, "body": {"explanation": "Punteggi di Aurelia"}, "areas": [], "objectives": []},
+            )
         ],
         Delegation: [
             Delegation.objects.create(

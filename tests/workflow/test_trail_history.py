@@ -15,7 +15,7 @@ from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
 
-from evaluation.models import ObjectiveForecast
+from evaluation.models import ObjectiveForecast, ScoreSnapshot, ScoreWatermark
 from plans.models import Activity, OrganizationRole
 from reports.models import RelazioneChapter
 from tests.plans.test_import_plan import run_import, small_plan, write
@@ -28,7 +28,7 @@ from workflow.trail.tracking import TRACKED, function_name
 pytestmark = pytest.mark.django_db
 
 # Computed from the tracked data, again every day: not data of their own.
-DERIVED: set[type[Model]] = {ObjectiveForecast}
+DERIVED: set[type[Model]] = {ObjectiveForecast, ScoreSnapshot, ScoreWatermark}
 
 
 def changes_of(instance: Model) -> list[AuditEntry]:
