@@ -419,6 +419,17 @@ def test_finding_one_bodys_bad_plan_stops_the_daily_score_refresh_of_every_body(
     assert ScoreSnapshot.objects.filter(plan=later, year=2026).exists()
 
 
+@pytest.mark.parametrize("day", ["0001-01-01", "9999-12-31"])
+def test_finding_the_smvp_adoption_date_has_no_bounds(client: Client, world: World, day: str) -> None:
+    """FINDING (low): plans.limits says a date outside its window "is a typing mistake or an attack, refused with
+    the bounds in the message"; the SMVP's adoption (AdoptForm, measurement_system_adopt) takes any date, and an
+    adoption dated 9999 or year 1 cannot be corrected afterwards (an adopted system is never adopted again)."""
+    client.force_login(world.diana)
+    response = client.post(smvp_url(world, suffix="adozione/"), {"adopted_on": day, "act": "Delibera"})
+    assert response.status_code == 400
+    assert not MeasurementSystem.objects.filter(adopted_on__isnull=False).exists()
+
+
 # ---------------------------------------------------------------------------------------------------------------
 # Guarantees that held
 # ---------------------------------------------------------------------------------------------------------------
@@ -638,3 +649,55 @@ def test_a_relative_target_never_scores_outside_zero_and_the_cap(
         baseline=IndicatorBaseline(**IndicatorBaseline.spec_values(parse_value(baseline))),
     )
     assert result.score is None or Decimal(0) <= result.score <= cap, result.explanation
+
+
+def test_the_forecast_warnings_go_to_the_director_and_the_heads_of_the_objectives_areas_only(
+    sheets: Sheets, world: World
+) -> None:
+    from evaluation.models import ObjectiveForecast
+    from notifications.forecasts import plan_forecast_warnings
+    from notifications.models import Message
+
+    today = dt.date(2026, 5, 15)
+    for objective in (world.objective, sheets.technical_objective):
+        ObjectiveForecast.objects.create(
+            objective=objective, date=today, band=ObjectiveForecast.Band.LIKELY_MISSED, explanation="x"
+        )
+    plan_forecast_warnings(today)
+    warned = {
+        message.recipient.username: set(
+            Objective.objects.filter(pk__in=message.context["objectives"]).values_list("code", flat=True)
+        )
+        for message in Message.objects.filter(kind=Message.Kind.FORECAST)
+    }
+    assert warned == {"diana": {"SOC-1", "TEC-1"}, "anna": {"SOC-1"}, "bruno": {"TEC-1"}}
+
+
+@pytest.mark.parametrize(
+    "baseline",
+    [
+        {"value": "999.999.999.999.999.999"},
+        {"value": "aumento del 999.999.999.999.999.999% rispetto alla baseline"},
+        {"value": "1", "year": 1},
+        {"value": "1", "year": 99999},
+        {"value": "1", "year": 2027},
+        {"value": "1", "source": "x" * 10, "extra": 1},
+    ],
+)
+def test_the_import_refuses_an_overflowing_or_odd_baseline_and_writes_nothing(
+    db: None, frozen_today: dt.date, tmp_path: Any, baseline: dict[str, Any]
+) -> None:
+    import copy
+
+    from plans.importing.errors import PlanImportError
+    from plans.importing.service import import_plan_file
+    from plans.importing.template import EXAMPLE
+    from plans.models import Plan
+
+    document = copy.deepcopy(EXAMPLE)
+    document["objectives"][0]["indicators"][0]["baseline"] = baseline
+    path = tmp_path / "piano.json"
+    path.write_text(json.dumps(document), encoding="utf-8")
+    with pytest.raises(PlanImportError):
+        import_plan_file(path)
+    assert not Plan.objects.exists() and not IndicatorBaseline.objects.exists()
