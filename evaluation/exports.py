@@ -79,7 +79,11 @@ def render_payroll_xlsx(rows: Iterable[PayrollRow]) -> bytes:
         cell.font = Font(bold=True)
     for row in rows:
         cells = (row.person, row.username, row.role, row.year, row.score, row.state)
-        sheet.append([xml_safe(str(spreadsheet_safe(cell))) if isinstance(cell, str) else cell for cell in cells])
+        # Control characters out first, then the escape: "\x01=HYPERLINK(…)" must not become a formula.
+        sheet.append([str(spreadsheet_safe(xml_safe(cell))) if isinstance(cell, str) else cell for cell in cells])
+        for cell in sheet[sheet.max_row]:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
         sheet.cell(row=sheet.max_row, column=5).number_format = SCORE_FORMAT
     for letter, width in zip("ABCDEF", (30, 18, 26, 8, 18, 28), strict=True):
         sheet.column_dimensions[letter].width = width

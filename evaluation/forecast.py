@@ -59,7 +59,7 @@ from django.utils.translation import ngettext
 from evaluation.models import MeasurementSystem, ObjectiveForecast
 from evaluation.scores import ONE, Part, Rollup, activities_rollup, rollup
 from plans.achievement import achievement
-from plans.models import Activity, Indicator, IndicatorTarget, Measurement, Objective, WorkState
+from plans.models import Activity, Indicator, IndicatorBaseline, IndicatorTarget, Measurement, Objective, WorkState
 from plans.scoring import FULL, Level, percent_text
 from reports.as_of import end_of
 
@@ -92,6 +92,7 @@ class IndicatorFacts:
     weight: Decimal
     target: Any  # a plans.scoring.ScoredValue (IndicatorTarget) or None
     value: Any  # the value that counts, known by the day, or None
+    baseline: Any = None  # the indicator's baseline (plans.IndicatorBaseline), for a target relative to it
 
 
 @dataclass(frozen=True)
@@ -163,7 +164,7 @@ def _indicator(indicator: IndicatorFacts, day: dt.date, system: MeasurementSyste
     rule = system.rule
     if indicator.target is None or indicator.value is None:
         return _IndicatorView(indicator.name, Part(indicator.name[:60], None, indicator.weight), False, None)
-    scored = achievement(indicator.target, indicator.value, indicator.direction, rule)
+    scored = achievement(indicator.target, indicator.value, indicator.direction, rule, baseline=indicator.baseline)
     if scored.score is None:
         return _IndicatorView(indicator.name, Part(indicator.name[:60], None, indicator.weight), False, None)
     on_track = bool(scored.met) or scored.score >= year_elapsed(day) * FULL
@@ -302,6 +303,7 @@ def read_facts(
         .values("pk", "objective_id", "name", "direction", "weight")
     )
     targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator__objective__in=ids, year=day.year)}
+    baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(indicator__objective__in=ids)}
     known: dict[int, list[Measurement]] = defaultdict(list)
     for measurement in Measurement.objects.filter(
         indicator__objective__in=ids, year=day.year, recorded_at__lte=moment
@@ -317,6 +319,7 @@ def read_facts(
                 weight=row["weight"] if row["weight"] is not None else ONE,
                 target=targets.get(row["pk"]),
                 value=value_that_counts(known.get(row["pk"], []), confirms=confirms),
+                baseline=baselines.get(row["pk"]),
             )
         )
     return [

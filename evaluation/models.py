@@ -78,13 +78,25 @@ class MeasurementSystem(models.Model):
 
     # The components of an individual evaluation (weights, summed over the three).
     weight_own_objectives = models.DecimalField(
-        _("peso degli obiettivi di responsabilità"), max_digits=5, decimal_places=2, default=Decimal(60)
+        _("peso degli obiettivi di responsabilità"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(60),
+        validators=[MinValueValidator(0)],
     )
     weight_body = models.DecimalField(
-        _("peso del risultato dell'ente"), max_digits=5, decimal_places=2, default=Decimal(10)
+        _("peso del risultato dell'ente"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(10),
+        validators=[MinValueValidator(0)],
     )
     weight_behaviours = models.DecimalField(
-        _("peso dei comportamenti"), max_digits=5, decimal_places=2, default=Decimal(30)
+        _("peso dei comportamenti"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal(30),
+        validators=[MinValueValidator(0)],
     )
     behaviour_scale = models.PositiveSmallIntegerField(
         _("scala dei comportamenti (da 1 a)"),

@@ -93,6 +93,7 @@ class Outcome:
     changes: int = 0  # trail rows read
     first_run: int = 0  # organizations computed whole, having no watermark
     skipped: bool = False  # another run held the lock
+    failed: set[int] = field(default_factory=set)  # organizations with a plan that could not be scored
 
     def as_dict(self) -> dict[str, int]:
         return {
@@ -101,6 +102,7 @@ class Outcome:
             "changes": self.changes,
             "first_run": self.first_run,
             "skipped": int(self.skipped),
+            "failed": len(self.failed),
         }
 
 
@@ -283,49 +285,70 @@ def map_changes(changes: Changes, stale: Stale) -> None:
 # ------------------------------------------------------------------------------------------- recomputing
 
 
-def recompute(stale: Stale, trail_seq: dict[int, int]) -> tuple[int, int]:
-    """Compute and store the stale plans' snapshots, a batch of plans at a time; (plans, snapshots)."""
+def recompute(stale: Stale, trail_seq: dict[int, int], failed: set[int] | None = None) -> tuple[int, int]:
+    """Compute and store the stale plans' snapshots, a batch of plans at a time; (plans, snapshots). A plan that
+    cannot be scored (data no check caught) is logged and its organization added to `failed`: the others go on,
+    and that organization's watermark stays where it was, so the next run tries again."""
     from workflow.separation import separation_policy
 
     systems: dict[tuple[int, int], MeasurementSystem] = {}
     confirms: dict[int, bool] = {}
+    failed = failed if failed is not None else set()
     plans = snapshots = 0
     for chunk in _chunks(stale.plans):
         for plan in Plan.objects.filter(pk__in=chunk).order_by("pk"):
-            years = stale.years_of(plan)
             organization_id = plan.organization_id
             if organization_id not in confirms:
                 confirms[organization_id] = separation_policy(organization_id).measurements_need_confirmation
-            rows = []
-            for year in years:
-                key = (organization_id, year)
-                if key not in systems:
-                    systems[key] = system_for(organization_id, year)
-                scores = plan_scores(plan, year, system=systems[key], confirms=confirms[organization_id])
-                body = scores.body.score
-                rows.append(
-                    ScoreSnapshot(
-                        plan=plan,
-                        year=year,
-                        computed_at=timezone.now(),
-                        trail_seq=trail_seq.get(organization_id),
-                        body_score=None if body is None else body.quantize(CENT),
-                        body_level=scores.body.level,
-                        data=as_json(scores),
-                    )
-                )
-            if ALL_YEARS in stale.plans.get(plan.pk, ()):  # years the plan no longer covers
-                ScoreSnapshot.objects.filter(plan=plan).exclude(year__range=(plan.year_start, plan.year_end)).delete()
-            if rows:
-                ScoreSnapshot.objects.bulk_create(
-                    rows,
-                    update_conflicts=True,
-                    unique_fields=["plan", "year"],
-                    update_fields=["computed_at", "trail_seq", "body_score", "body_level", "data"],
-                )
+            try:
+                with transaction.atomic():
+                    written = _store(plan, stale, systems, confirms[organization_id], trail_seq.get(organization_id))
+            except Exception:
+                logger.exception("the scores of plan %s could not be computed", plan.pk)
+                failed.add(organization_id)
+                continue
             plans += 1
-            snapshots += len(rows)
+            snapshots += written
     return plans, snapshots
+
+
+def _store(
+    plan: Plan,
+    stale: Stale,
+    systems: dict[tuple[int, int], MeasurementSystem],
+    confirms: bool,
+    seq: int | None,
+) -> int:
+    """Compute and upsert one plan's snapshots for its stale years; how many."""
+    organization_id = plan.organization_id
+    rows = []
+    for year in stale.years_of(plan):
+        key = (organization_id, year)
+        if key not in systems:
+            systems[key] = system_for(organization_id, year)
+        scores = plan_scores(plan, year, system=systems[key], confirms=confirms)
+        body = scores.body.score
+        rows.append(
+            ScoreSnapshot(
+                plan=plan,
+                year=year,
+                computed_at=timezone.now(),
+                trail_seq=seq,
+                body_score=None if body is None else body.quantize(CENT),
+                body_level=scores.body.level,
+                data=as_json(scores),
+            )
+        )
+    if ALL_YEARS in stale.plans.get(plan.pk, ()):  # years the plan no longer covers
+        ScoreSnapshot.objects.filter(plan=plan).exclude(year__range=(plan.year_start, plan.year_end)).delete()
+    if rows:
+        ScoreSnapshot.objects.bulk_create(
+            rows,
+            update_conflicts=True,
+            unique_fields=["plan", "year"],
+            update_fields=["computed_at", "trail_seq", "body_score", "body_level", "data"],
+        )
+    return len(rows)
 
 
 @contextmanager
@@ -351,7 +374,7 @@ def refresh_scores(today: dt.date | None = None) -> Outcome:
     if connection.vendor != "postgresql":  # no trail: every plan of the current year
         stale.organization_years = {(pk, year) for pk in Organization.objects.values_list("pk", flat=True)}
         stale.resolve_organizations()
-        outcome.plans, outcome.snapshots = recompute(stale, {})
+        outcome.plans, outcome.snapshots = recompute(stale, {}, outcome.failed)
         return outcome
     with _one_run_at_a_time() as held:
         if not held:
@@ -369,8 +392,8 @@ def refresh_scores(today: dt.date | None = None) -> Outcome:
         outcome.changes = changes.rows
         map_changes(changes, stale)
         stale.resolve_organizations()
-        outcome.plans, outcome.snapshots = recompute(stale, heads)
-        moved = {pk: head for pk, head in heads.items() if marks.get(pk) != head}
+        outcome.plans, outcome.snapshots = recompute(stale, heads, outcome.failed)
+        moved = {pk: head for pk, head in heads.items() if marks.get(pk) != head and pk not in outcome.failed}
         with transaction.atomic():
             ScoreWatermark.objects.bulk_create(
                 [ScoreWatermark(organization_id=pk, seq=head) for pk, head in moved.items()],

@@ -109,7 +109,12 @@ class PlanScores:
 def rollup(parts: Sequence[Part], rule: ScoringRule, *, what: str) -> Rollup:
     """The weighted mean of the measurable parts (each kept within the rule's cap), its level and why. `what`
     names the parts in the plural ("indicatori", "obiettivi")."""
-    measured = [(min(max(part.score, ZERO), rule.cap), part.weight) for part in parts if part.score is not None]
+    # A negative weight (the forms and the import refuse one) would make the mean something else: left out.
+    measured = [
+        (min(max(part.score, ZERO), rule.cap), part.weight)
+        for part in parts
+        if part.score is not None and part.weight >= 0
+    ]
     mean = weighted_mean(measured)
     if mean is None:
         text = _("non misurabile: nessuno dei %(count)s %(what)s ha un punteggio") % {"count": len(parts), "what": what}

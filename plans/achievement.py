@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, score, weighted_mean
+from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, quantized, score, weighted_mean
 
 if TYPE_CHECKING:
     from plans.baselines import BaselineValue
@@ -71,10 +71,10 @@ def achievement(
     if result.percent is None or result.score is None:
         return Achievement(percent=None, light=None, explanation=result.explanation)
     light = rule.light(result.score)
-    shown = result.percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    shown = quantized(result.percent, _ONE_DECIMAL, ROUND_HALF_UP)
     if rule.light(shown) != rule.light(result.percent):
         # Rounding up across a threshold would print "100,0%" beside "giallo": show the figure rounded down.
-        shown = result.percent.quantize(_ONE_DECIMAL, rounding=ROUND_DOWN)
+        shown = quantized(result.percent, _ONE_DECIMAL, ROUND_DOWN)
     return Achievement(
         percent=shown,
         light=light,

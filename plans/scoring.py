@@ -35,7 +35,7 @@ import datetime as dt
 import operator as op
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -384,8 +384,16 @@ def _percent_text(value: Decimal) -> str:
     return f"{value:.1f}".replace(".", ",") + "%"
 
 
+def quantized(value: Decimal, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """`value` rounded to `step`, however large: a relative target can resolve to more digits than the default
+    context's 28 (a baseline of 10^14 raised by 10^14 %), where a plain quantize raises InvalidOperation."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() - step.as_tuple().exponent + 2)  # type: ignore[operator]
+        return value.quantize(step, rounding=rounding)
+
+
 def _decimal_text(value: Decimal) -> str:
     """Italian digits, at most four decimals and no trailing zeros: "0,9375", "1.600", "95"."""
-    rounded = value.quantize(Decimal("0.0001")).normalize()
+    rounded = quantized(value, Decimal("0.0001")).normalize()
     text = f"{rounded:,f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -205,7 +205,8 @@ def reference_problems(document: dict[str, Any], locate: Locator) -> list[Proble
 
 
 def _amount_problems(objective: dict[str, Any], base: DocPath, locate: Locator) -> Iterator[Problem]:
-    for field in ("weight", "budget_income", "budget_expense"):
+    yield from _weight_problems(objective, base, locate)
+    for field in ("budget_income", "budget_expense"):
         if field in objective:
             try:
                 parse_italian_decimal(str(objective[field]))
@@ -227,7 +228,10 @@ def _date_order_problems(objective: dict[str, Any], base: DocPath, locate: Locat
         )
 
 
-def _indicator_weight_problems(indicator: dict[str, Any], base: DocPath, locate: Locator) -> Iterator[Problem]:
+def _weight_problems(item: dict[str, Any], base: DocPath, locate: Locator) -> Iterator[Problem]:
+    """An objective's or an indicator's weight: a number, not negative (a negative weight would turn a weighted
+    mean into something else than a mean)."""
+    indicator = item
     if "weight" not in indicator:
         return
     how = "Scrivi il peso come un numero, ad esempio 1 o 1,5 (lascia vuoto per pesi uguali)."
@@ -245,7 +249,7 @@ def _indicator_problems(
 ) -> Iterator[Problem]:
     first, last = plan["year_start"], plan["year_end"]
     for index, indicator in enumerate(objective.get("indicators", [])):
-        yield from _indicator_weight_problems(indicator, (*base, "indicators", index), locate)
+        yield from _weight_problems(indicator, (*base, "indicators", index), locate)
         baseline = indicator.get("baseline", {})
         if baseline.get("year", last) > last:
             yield Problem(

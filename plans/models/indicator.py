@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -37,7 +38,9 @@ class Indicator(models.Model):
     unit = models.CharField(_("unità di misura"), max_length=30, blank=True)
     direction = models.CharField(_("verso"), max_length=10, choices=Direction.choices, default=Direction.TARGET)
     # Within its objective; None weighs as 1, so that an objective without weights has equal ones.
-    weight = models.DecimalField(_("peso"), max_digits=7, decimal_places=2, null=True, blank=True)
+    weight = models.DecimalField(
+        _("peso"), max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
