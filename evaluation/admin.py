@@ -8,7 +8,7 @@ from django.http import HttpRequest
 
 from config.admin import ScopedAdmin, is_platform_operator, through
 from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
-from evaluation.selectors import visible_sheets
+from evaluation.selectors import readable_sheets
 from plans.rules import roles_of
 
 
@@ -52,7 +52,9 @@ class EvaluationSheetAdmin(OperatorChanges[EvaluationSheet]):
     """The state and the frozen score are read-only even to the platform operator."""
 
     organization_path = "organization"
-    visible = staticmethod(visible_sheets)
+    # The evaluated person reads her own sheet here only once submitted, as on its page: the draft's scores and
+    # comments are the evaluator's until then.
+    visible = staticmethod(readable_sheets)
     list_display = ("person", "organization", "year", "role", "evaluator", "state", "final_score")
     list_filter = ("year", "role", "state")
     search_fields = ("person__username", "person__last_name", "evaluator__last_name")
@@ -63,7 +65,7 @@ class EvaluationSheetAdmin(OperatorChanges[EvaluationSheet]):
 @admin.register(BehaviourScore)
 class BehaviourScoreAdmin(OperatorChanges[BehaviourScore]):
     organization_path = "sheet__organization"
-    visible = staticmethod(through(BehaviourScore, "sheet", visible_sheets))
+    visible = staticmethod(through(BehaviourScore, "sheet", readable_sheets))
     list_display = ("sheet", "behaviour", "score")
     list_select_related = ("sheet", "behaviour")
 

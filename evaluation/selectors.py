@@ -38,6 +38,13 @@ def visible_sheets(user: Any) -> QuerySet[EvaluationSheet]:
     )
 
 
+def readable_sheets(user: Any) -> QuerySet[EvaluationSheet]:
+    """The sheets whose scores and comments `user` may read: those of `visible_sheets`, but her own only once the
+    evaluator has submitted it (the sheet's page hides the draft's scores and comments from the evaluated person,
+    even when she directs the organization)."""
+    return visible_sheets(user).exclude(person=user, state=EvaluationSheet.State.DRAFT)
+
+
 def can_see_all_sheets(user: Any, organization_id: int) -> bool:
     """Whether `user` sees every sheet of the organization and its payroll export: its director and its OIV."""
     roles = roles_of(user)

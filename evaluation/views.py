@@ -5,6 +5,7 @@ Someone who sees a sheet but may not do a step gets 403; a step the sheet's stat
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
@@ -13,6 +14,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -55,9 +57,17 @@ def _directed(request: AuthenticatedRequest) -> Any:
 @login_required
 def sheet_list(request: AuthenticatedRequest) -> HttpResponse:
     sheets = visible_sheets(request.user).select_related("organization", "person", "evaluator")
-    year = request.GET.get("anno", "")
-    if year.isdigit():
+    year = request.GET.get("anno", "").strip()
+    status = 200
+    if re.fullmatch(r"[0-9]{4}", year):  # ASCII digits only: "²".isdigit() is true, int("²") fails
         sheets = sheets.filter(year=int(year))
+    elif year:
+        messages.error(
+            request,
+            _("«%(value)s» non è un anno: scrivi l'anno con quattro cifre, ad esempio %(example)s.")
+            % {"value": year[:20], "example": timezone.localdate().year},
+        )
+        year, status = "", 400
     page = Paginator(sheets.order_by("-year", "organization__name", "person__last_name", "pk"), PAGE_SIZE)
     roles = roles_of(request.user)
     exports = (
@@ -67,7 +77,7 @@ def sheet_list(request: AuthenticatedRequest) -> HttpResponse:
         .distinct()[:EXPORTS_LISTED]
     )
     context = {"page": page.get_page(request.GET.get("pagina")), "year": year, "exports": exports}
-    return render(request, "evaluation/sheet_list.html", context | _director_forms(request))
+    return render(request, "evaluation/sheet_list.html", context | _director_forms(request), status=status)
 
 
 def _director_forms(

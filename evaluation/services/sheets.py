@@ -206,6 +206,7 @@ def sheet_submit(*, actor: Any, sheet: EvaluationSheet) -> EvaluationSheet:
         raise NotAllowed(_("Solo il valutatore consegna la scheda."))
     with transaction.atomic():
         current = _locked(sheet, EvaluationSheet.State.DRAFT, _("La scheda è già stata consegnata."))
+        _refuse_scores_above_scale(current)
         score = sheet_score(current)
         if score.system.weight_behaviours > 0 and any(line.score is None for line in score.behaviours):
             message = _("Assegna un punteggio a ogni comportamento prima di consegnare la scheda.")
@@ -216,6 +217,23 @@ def sheet_submit(*, actor: Any, sheet: EvaluationSheet) -> EvaluationSheet:
         current.submit(score=score.frozen_final, explanation=score.explanation, at=timezone.now())
         current.save()
     return current
+
+
+def _refuse_scores_above_scale(sheet: EvaluationSheet) -> None:
+    """The scale may have been lowered since the evaluator scored: a score above it would count for more than the
+    best score on the scale. Refused, naming the behaviours, until the evaluator scores them again."""
+    system, _behaviours_of_year = _behaviours(sheet)
+    if system is None:
+        return
+    scale = system.behaviour_scale
+    above = BehaviourScore.objects.filter(sheet=sheet, score__gt=scale).select_related("behaviour")
+    names = [score.behaviour.name for score in above.order_by("behaviour__position")]
+    if names:
+        message = _(
+            "Il punteggio di %(behaviours)s supera la scala attuale del sistema di misurazione (da 1 a %(scale)s): "
+            "assegnalo di nuovo prima di consegnare la scheda."
+        ) % {"behaviours": ", ".join(f"«{name}»" for name in names), "scale": scale}
+        raise InvalidInput(message, code="score_above_scale")
 
 
 def sheet_acknowledge(*, actor: Any, sheet: EvaluationSheet, observations: str = "") -> EvaluationSheet:

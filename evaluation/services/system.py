@@ -15,9 +15,11 @@ from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from evaluation.models import Behaviour, MeasurementSystem
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
+from plans.limits import MARGIN_YEARS, DateWindow
 from plans.models import Organization
 from plans.rules import roles_of
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
@@ -92,6 +94,8 @@ def measurement_system_save(
         if not changed and not changed_behaviours and system.pk is not None:
             return system
         _check_motivation(system, motivation)
+        if wanted is not None and changed_behaviours:
+            _refuse_losing_submitted_scores(system, wanted)
         with recorded_as(Source.WEB, user=actor, comment=motivation):
             system.save()
             if wanted is not None and changed_behaviours:
@@ -110,6 +114,8 @@ def measurement_system_adopt(
     problems: dict[str, list[str]] = {}
     if not isinstance(adopted_on, dt.date):
         problems["adopted_on"] = [_("Indica la data di adozione.")]
+    else:
+        problems |= adoption_window(year).check("adopted_on", adopted_on)
     if len(act) > MeasurementSystem._meta.get_field("act").max_length:  # type: ignore[operator]
         problems["act"] = [_("L'atto di adozione è troppo lungo (al massimo 300 caratteri).")]
     if problems:
@@ -126,6 +132,16 @@ def measurement_system_adopt(
         with recorded_as(Source.WEB, user=actor, comment=motivation.strip()):
             system.save()
     return system
+
+
+def adoption_window(year: int, today: dt.date | None = None) -> DateWindow:
+    """The dates the adoption of the system of `year` may carry: from the year before it (or before the current
+    year, if earlier) to the year after it (or after the current year, if later), as plans.limits bounds a plan's
+    dates. An adopted system is never adopted again: a date of year 1 or 9999 could not be corrected."""
+    this_year = (today or timezone.localdate()).year
+    first, last = min(year, this_year) - MARGIN_YEARS, max(year, this_year) + MARGIN_YEARS
+    why = _("dall'anno prima all'anno dopo quello del sistema, %(year)d, e l'anno in corso") % {"year": year}
+    return DateWindow(dt.date(first, 1, 1), dt.date(last, 12, 31), why)
 
 
 def _refuse_nul(values: Mapping[str, Any]) -> None:
@@ -212,11 +228,14 @@ def _behaviours(given: Sequence[Mapping[str, Any]]) -> list[tuple[str, str, Deci
             weight = Decimal(-1)
         if not name or len(name) > 200:
             problems.append(_("Comportamento %(n)d: il nome è vuoto o supera 200 caratteri.") % {"n": number})
+        # checked before rounding: quantize needs more precision than a huge number (1e309) allows
+        if weight.is_finite() and Decimal(0) < weight < Decimal(1000):
+            weight = weight.quantize(Decimal("0.01"))
         if not weight.is_finite() or not Decimal(0) < weight < Decimal(1000):
             problems.append(
                 _("Comportamento %(n)d: il peso è un numero maggiore di zero e minore di 1000.") % {"n": number}
             )
-        result.append((name, description, weight.quantize(Decimal("0.01")) if weight.is_finite() else weight))
+        result.append((name, description, weight))
     if problems:
         raise InvalidInput(_invalid(), fields={"behaviours": problems})
     return result
@@ -226,6 +245,39 @@ def _current_behaviours(system: MeasurementSystem) -> list[tuple[str, str, Decim
     if system.pk is None:
         return []
     return [(b.name, b.description, b.weight) for b in system.behaviours.order_by("position")]
+
+
+def _refuse_losing_submitted_scores(system: MeasurementSystem, wanted: list[tuple[str, str, Decimal]]) -> None:
+    """A behaviour scored on a sheet already submitted (or acknowledged) keeps its name and its place: removing
+    it would delete those scores and renaming it would show them under another behaviour, while the sheet's
+    score is frozen. InvalidInput names the behaviours; nothing is written."""
+    if system.pk is None:
+        return
+    names = {position: name for position, (name, _description, _weight) in enumerate(wanted, start=1)}
+    touched = [
+        behaviour
+        for behaviour in system.behaviours.order_by("position")
+        if names.get(behaviour.position) != behaviour.name
+    ]
+    if not touched:
+        return
+    scored = set(
+        BehaviourScore.objects.filter(behaviour__in=touched)
+        .exclude(sheet__state=EvaluationSheet.State.DRAFT)
+        .values_list("behaviour_id", flat=True)
+    )
+    refused = [behaviour for behaviour in touched if behaviour.pk in scored]
+    if not refused:
+        return
+    problems = [
+        _(
+            "«%(name)s» ha punteggi in schede di valutazione già consegnate: non si può eliminare né rinominare "
+            "(si possono cambiare la descrizione e il peso, e aggiungere comportamenti in fondo)."
+        )
+        % {"name": behaviour.name}
+        for behaviour in refused
+    ]
+    raise InvalidInput(" ".join([_invalid(), *problems]), fields={"behaviours": problems})
 
 
 def _replace_behaviours(system: MeasurementSystem, wanted: list[tuple[str, str, Decimal]]) -> None:

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group, Permission
 from django.test import Client
 from django.urls import reverse
 
-from evaluation.models import BehaviourScore
+from evaluation.models import BehaviourScore, EvaluationSheet
 from tests.evaluation.sheets_world import Sheets, build_sheets
 from tests.workflow.world import World
 
@@ -18,6 +18,11 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def sheets(world: World) -> Sheets:
     return build_sheets(world)
+
+
+def submitted(sheet: EvaluationSheet) -> None:
+    """The evaluator has submitted the sheet (the state only: the services' path is tested elsewhere)."""
+    EvaluationSheet.objects.filter(pk=sheet.pk).update(state=EvaluationSheet.State.SUBMITTED)
 
 
 def admin_client(world: World, name: str) -> Client:
@@ -37,6 +42,9 @@ def test_a_director_with_admin_access_reads_her_sheet_and_cannot_rewrite_its_sco
 ) -> None:
     score = BehaviourScore.objects.create(sheet=sheets.diana, behaviour=sheets.results, score=2, comment="Dall'OIV")
     diana = admin_client(world, "diana")
+    # while the OIV prepares it, the score and its comment are not hers to read, even though she directs Aurelia
+    assert diana.get(reverse("admin:evaluation_behaviourscore_change", args=[score.pk])).status_code == 404
+    submitted(sheets.diana)
 
     page = diana.get(reverse("admin:evaluation_behaviourscore_change", args=[score.pk]))
     assert page.status_code == 200
@@ -56,6 +64,9 @@ def test_a_director_with_admin_access_reads_her_sheet_and_cannot_rewrite_its_sco
 
 def test_an_area_head_with_admin_access_sees_only_her_own_sheet(sheets: Sheets, world: World) -> None:
     anna = admin_client(world, "anna")
+    draft = anna.get(reverse("admin:evaluation_evaluationsheet_changelist"))
+    assert [sheet.pk for sheet in draft.context["cl"].result_list] == [], "her own sheet before it is submitted"
+    submitted(sheets.anna)
 
     listing = anna.get(reverse("admin:evaluation_evaluationsheet_changelist"))
 
