@@ -164,13 +164,14 @@ def test_finding_removing_a_behaviour_deletes_the_scores_of_submitted_sheets(she
     SMVP: BehaviourScore cascades and the evaluator's score and comment on the submitted sheet are gone, with
     nothing in the refusal path (the save is accepted) and the frozen explanation no longer matching the page."""
     sheet = submitted(sheets, world)
-    measurement_system_save(
-        actor=world.diana,
-        organization=world.aurelia,
-        year=2026,
-        values={},
-        behaviours=[{"name": "Orientamento al risultato", "description": "", "weight": 3}],
-    )
+    with pytest.raises(InvalidInput, match="Collaborazione"):
+        measurement_system_save(
+            actor=world.diana,
+            organization=world.aurelia,
+            year=2026,
+            values={},
+            behaviours=[{"name": "Orientamento al risultato", "description": "", "weight": 3}],
+        )
     assert BehaviourScore.objects.filter(sheet=sheet).count() == 2, "a submitted sheet lost its behaviour scores"
 
 
@@ -178,16 +179,17 @@ def test_finding_renaming_a_behaviour_relabels_the_scores_of_submitted_sheets(sh
     """FINDING (same cause): positions keep their rows, so renaming behaviour 1 after a sheet was submitted makes
     the submitted sheet show its «Orientamento al risultato» score under the new name."""
     sheet = submitted(sheets, world)
-    measurement_system_save(
-        actor=world.diana,
-        organization=world.aurelia,
-        year=2026,
-        values={},
-        behaviours=[
-            {"name": "Puntualità", "description": "", "weight": 3},
-            {"name": "Collaborazione", "description": "", "weight": 1},
-        ],
-    )
+    with pytest.raises(InvalidInput, match="Orientamento al risultato"):
+        measurement_system_save(
+            actor=world.diana,
+            organization=world.aurelia,
+            year=2026,
+            values={},
+            behaviours=[
+                {"name": "Puntualità", "description": "", "weight": 3},
+                {"name": "Collaborazione", "description": "", "weight": 1},
+            ],
+        )
     page = client_of(world.anna).get(reverse("evaluation:sheet", args=[sheet.pk])).content.decode()
     assert "Orientamento al risultato" in page and "Puntualità" not in page
 
