@@ -11,6 +11,7 @@ COPY plans plans
 COPY workflow workflow
 COPY notifications notifications
 COPY reports reports
+COPY evaluation evaluation
 COPY web web
 COPY locale locale
 COPY manage.py ./

@@ -385,6 +385,7 @@ def delete_organizations(slug_prefix: str) -> None:
 
 
 def _cleanup_statements() -> list[str]:
+    from evaluation import models as e
     from plans import models as m
     from reports.models import RelazioneChapter, ReportExport
     from workflow.models import AuditEntry
@@ -398,12 +399,22 @@ def _cleanup_statements() -> list[str]:
     indicators = f"SELECT id FROM {table(m.Indicator)} WHERE objective_id IN ({objectives})"
     sheets = f"SELECT id FROM {table(m.ActionSheet)} WHERE plan_id IN ({plans})"
     measurements = f"SELECT id FROM {table(m.Measurement)} WHERE indicator_id IN ({indicators})"
+    evaluations = f"SELECT id FROM {table(e.EvaluationSheet)} WHERE organization_id IN ({organizations})"
+    systems = f"SELECT id FROM {table(e.MeasurementSystem)} WHERE organization_id IN ({organizations})"
     deletes = [
         (AuditEntry, "organization_id", organizations),
         (m.MeasurementEvidence, "measurement_id", measurements),
         (m.IndicatorMotivation, "indicator_id", indicators),
         (RelazioneChapter, "plan_id", plans),
         (ReportExport, "plan_id", plans),
+        (e.ScoreSnapshot, "plan_id", plans),
+        (e.ScoreWatermark, "organization_id", organizations),
+        (e.ObjectiveForecast, "objective_id", objectives),
+        (e.BehaviourScore, "sheet_id", evaluations),
+        (e.EvaluationSheet, "organization_id", organizations),
+        (e.Behaviour, "system_id", systems),
+        (e.MeasurementSystem, "organization_id", organizations),
+        (m.IndicatorBaseline, "indicator_id", indicators),
         (m.Measurement, "indicator_id", indicators),
         (m.IndicatorTarget, "indicator_id", indicators),
         (m.Indicator, "objective_id", objectives),

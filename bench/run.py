@@ -12,6 +12,7 @@ from bench.common import REPO, bench_env
 BENCHMARKS = (
     "bench.bench_scan",
     "bench.bench_dashboard",
+    "bench.bench_scores",
     "bench.bench_http",
     "bench.bench_delivery",
     "bench.bench_import",

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "workflow",
     "notifications",
     "reports",
+    "evaluation",
     "web",
 ]
 
@@ -251,6 +252,16 @@ CELERY_BEAT_SCHEDULE = {
     "reports-resume": {
         "task": "reports.tasks.resume_stalled_exports",
         "schedule": crontab(minute="*/5", hour="6-21"),
+    },
+    # Daily, early, before the offices open: the scores of the plans that changed since the last run.
+    "evaluation-refresh-scores": {
+        "task": "evaluation.tasks.refresh_scores",
+        "schedule": crontab(minute=10, hour=6),
+    },
+    # The forecast of every open objective, before the morning's mail (it plans the weekly warnings).
+    "evaluation-forecast": {
+        "task": "evaluation.tasks.store_forecasts",
+        "schedule": crontab(minute=30, hour=6),
     },
 }
 CELERY_REDBEAT_REDIS_URL = REDIS_URL or None

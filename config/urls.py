@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("notifications.urls")),
     path("", include("reports.urls")),
     path("", include("plans.urls")),
+    path("", include("evaluation.urls")),
 ]

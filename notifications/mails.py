@@ -22,6 +22,8 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from evaluation.forecasting import latest_forecasts
+from evaluation.models import ObjectiveForecast
 from notifications.calendar import working_days_between
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
@@ -62,6 +64,7 @@ class Lookup:
     requests: dict[int, TransitionRequest] = field(default_factory=dict)
     people: dict[int, User] = field(default_factory=dict)
     late: dict[int, tuple[int, list[Activity]]] = field(default_factory=dict)  # organization → count, first 200
+    forecasts: dict[int, ObjectiveForecast] = field(default_factory=dict)  # objective → its latest forecast
 
     @classmethod
     def load(cls, rows: Iterable[Message], today: dt.date) -> Lookup:
@@ -87,7 +90,10 @@ class Lookup:
             for person in row.context.get("missing", {})
         }
         activities = Activity.objects.filter(pk__in=activity_ids).select_related("objective", "owner")
-        objectives = Objective.objects.filter(pk__in=_ids(rows, "objective")).select_related("owner")
+        warned = {
+            int(pk) for row in rows if row.kind == Message.Kind.FORECAST for pk in row.context.get("objectives", [])
+        }
+        objectives = Objective.objects.filter(pk__in=_ids(rows, "objective") | warned).select_related("owner")
         return cls(
             activities={item.pk: item for item in activities.prefetch_related("objective__areas")},
             objectives={item.pk: item for item in objectives.prefetch_related("areas")},
@@ -97,6 +103,7 @@ class Lookup:
                 organization: _late(organization, today)
                 for organization in {row.organization_id for row in rows if row.kind == Message.Kind.DIRECTOR_DIGEST}
             },
+            forecasts=_forecasts(warned),
         )
 
     def item(self, target: str) -> WorkItem | None:
@@ -163,6 +170,36 @@ def director_digest(rows: list[Message], today: dt.date, lookup: Lookup) -> Sect
         count,
     ) % {"count": count, "organization": organization.name}
     return Section(title, [_describe(activity) for activity in late])
+
+
+def _forecasts(objective_ids: set[int]) -> dict[int, ObjectiveForecast]:
+    """The latest forecast of each of these objectives: one query, none without objectives."""
+    if not objective_ids:
+        return {}
+    found = latest_forecasts(Objective.objects.filter(pk__in=objective_ids))
+    return {forecast.objective_id: forecast for forecast in found}
+
+
+def forecast(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    """The objectives likely to miss (evaluation.forecast), each with the forecast's reasons."""
+    lines = []
+    for pk in sorted({int(pk) for row in rows for pk in row.context.get("objectives", [])}):
+        objective, found = lookup.objectives.get(pk), lookup.forecasts.get(pk)
+        if objective is None:
+            continue  # deleted since the warning was planned
+        line = _describe(objective)
+        if found is not None:
+            line.detail += " · " + _("previsione del %(day)s: %(why)s") % {
+                "day": _day(found.date),
+                "why": found.explanation,
+            }
+        lines.append(line)
+    title = ngettext(
+        "%(count)d obiettivo rischia di mancare il traguardo",
+        "%(count)d obiettivi rischiano di mancare il traguardo",
+        len(lines),
+    ) % {"count": len(lines)}
+    return Section(title, lines)
 
 
 def _monitoring_lines(rows: list[Message], lookup: Lookup) -> list[Line]:
@@ -246,6 +283,7 @@ SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.OVERDUE: overdue,
     Message.Kind.ESCALATION: escalation,
     Message.Kind.DIRECTOR_DIGEST: director_digest,
+    Message.Kind.FORECAST: forecast,
     Message.Kind.MONITORING: monitoring,
     Message.Kind.MONITORING_REMINDER: monitoring_reminder,
     Message.Kind.MONITORING_MISSING: monitoring_missing,

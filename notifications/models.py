@@ -30,6 +30,7 @@ class Message(models.Model):
         MONITORING_MISSING = "monitoring_missing", _("monitoraggio: chi non ha risposto")
         APPROVAL_NEEDED = "approval_needed", _("richiesta da approvare")
         REQUEST_DECIDED = "request_decided", _("esito della richiesta")
+        FORECAST = "forecast", _("obiettivi che rischiano di mancare il traguardo")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")

@@ -13,6 +13,9 @@ What "still true" means for each kind, in one table (`CHECKS`):
   recipient is still the one its reminders go to (its owner; the heads of its areas when it has none);
 - escalation: the same item checks, and the recipient still heads one of the item's areas;
 - director_digest: the recipient still directs the organization, and something there is still late;
+- forecast: of the objectives the warning lists, those still open, still likely to miss in their latest
+  forecast, and still the recipient's (a director's, or of an area the recipient heads); none left drops the
+  row, some left narrows it;
 - monitoring, monitoring_reminder: of the activities the request lists, those still open, still the
   recipient's and not yet answered this month; none left drops the row, some left narrows the mail to them;
 - monitoring_missing: of the people and activities the list names, those still open, still that person's and
@@ -38,6 +41,7 @@ from typing import Any
 from django.db.models import Case, TextField, Value, When
 from django.utils import timezone, translation
 
+from evaluation.models import ObjectiveForecast
 from notifications.deciders import deciders_by_request, directors_of
 from notifications.mails import Lookup
 from notifications.models import Message, MonitoringAnswer
@@ -77,7 +81,9 @@ class Facts:
     def load(cls, rows: list[Message], lookup: Lookup, today: dt.date) -> Facts:
         announced = [lookup.requests.get(_pk(row.target)) for row in rows if row.kind == Message.Kind.APPROVAL_NEEDED]
         pending = {request.pk: request for request in announced if request is not None and request.is_open}
-        digests = {row.organization_id for row in rows if row.kind == Message.Kind.DIRECTOR_DIGEST}
+        digests = {
+            row.organization_id for row in rows if row.kind in (Message.Kind.DIRECTOR_DIGEST, Message.Kind.FORECAST)
+        }
         return cls(
             lookup=lookup,
             deciders=deciders_by_request(pending.values(), today) if pending else {},
@@ -180,6 +186,25 @@ def director_digest(row: Message, facts: Facts) -> Answer:
     return Stale("Nell'ente non ci sono più scadenze superate.") if count == 0 else None
 
 
+def forecast(row: Message, facts: Facts) -> Answer:
+    """Of the objectives the warning lists, those still open, still likely to miss in their latest forecast and
+    still the recipient's to hear of (the director's, or in an area the recipient heads)."""
+    listed = [int(pk) for pk in row.context.get("objectives", [])]
+    directs = row.recipient_id in facts.directors.get(row.organization_id, set())
+    left = []
+    for pk in listed:
+        objective, found = facts.lookup.objectives.get(pk), facts.lookup.forecasts.get(pk)
+        if objective is None or objective.state not in OPEN_STATES:
+            continue
+        if found is None or found.band != ObjectiveForecast.Band.LIKELY_MISSED:
+            continue
+        if directs or row.recipient_id in _heads(objective):
+            left.append(pk)
+    if not left:
+        return Stale("Nessuno degli obiettivi segnalati rischia ancora di mancare il traguardo per il destinatario.")
+    return None if left == listed else {**row.context, "objectives": left}
+
+
 def _waits(activity: Activity | None, person: int, round_id: int, facts: Facts) -> str:
     """Why an activity no longer waits for `person`'s monthly answer, or "" if it still does."""
     if activity is None:
@@ -266,6 +291,7 @@ CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.OVERDUE: reminder,
     Message.Kind.ESCALATION: escalation,
     Message.Kind.DIRECTOR_DIGEST: director_digest,
+    Message.Kind.FORECAST: forecast,
     Message.Kind.MONITORING: monitoring,
     Message.Kind.MONITORING_REMINDER: monitoring,
     Message.Kind.MONITORING_MISSING: monitoring_missing,

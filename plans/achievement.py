@@ -17,9 +17,10 @@ from dataclasses import dataclass
 from decimal import ROUND_DOWN, ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
 
-from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, score, weighted_mean
+from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, quantized, score, weighted_mean
 
 if TYPE_CHECKING:
+    from plans.baselines import BaselineValue
     from plans.scoring import ScoredValue
 
 __all__ = [
@@ -58,18 +59,22 @@ NOT_MEASURABLE = Achievement(percent=None, light=None)
 
 
 def achievement(
-    target: ScoredValue | None, actual: ScoredValue | None, direction: str, rule: ScoringRule = DEFAULT_RULE
+    target: ScoredValue | None,
+    actual: ScoredValue | None,
+    direction: str,
+    rule: ScoringRule = DEFAULT_RULE,
+    baseline: BaselineValue | None = None,
 ) -> Achievement:
     """The percentage reached (one decimal), its light and level, the score and why; no percentage (and the
-    reason in `explanation`) when it cannot be computed."""
-    result = score(target, actual, direction, rule)
+    reason in `explanation`) when it cannot be computed. `baseline` resolves a target relative to it."""
+    result = score(target, actual, direction, rule, baseline)
     if result.percent is None or result.score is None:
         return Achievement(percent=None, light=None, explanation=result.explanation)
     light = rule.light(result.score)
-    shown = result.percent.quantize(_ONE_DECIMAL, rounding=ROUND_HALF_UP)
+    shown = quantized(result.percent, _ONE_DECIMAL, ROUND_HALF_UP)
     if rule.light(shown) != rule.light(result.percent):
         # Rounding up across a threshold would print "100,0%" beside "giallo": show the figure rounded down.
-        shown = result.percent.quantize(_ONE_DECIMAL, rounding=ROUND_DOWN)
+        shown = quantized(result.percent, _ONE_DECIMAL, ROUND_DOWN)
     return Achievement(
         percent=shown,
         light=light,

@@ -19,6 +19,7 @@ from plans.models import (
     Activity,
     Area,
     Indicator,
+    IndicatorBaseline,
     IndicatorMotivation,
     IndicatorTarget,
     Measurement,
@@ -161,6 +162,14 @@ class ParsedValueAdmin[M: ParsedValue](ScopedAdmin[M]):
     form = ParsedValueForm  # type: ignore[assignment]  # parses the raw value: the parsed columns saved with it
 
 
+class BaselineInline(ScopedTabularInline[IndicatorBaseline, Indicator]):
+    model = IndicatorBaseline
+    form = ParsedValueForm  # type: ignore[assignment]
+    fields = ("raw", "year", "source", *PARSED_VALUE)
+    readonly_fields = PARSED_VALUE
+    extra = 0
+
+
 class TargetInline(ScopedTabularInline[IndicatorTarget, Indicator]):
     model = IndicatorTarget
     form = ParsedValueForm  # type: ignore[assignment]
@@ -177,13 +186,19 @@ class IndicatorAdmin(ScopedAdmin[Indicator]):
     list_filter = ("objective__plan", "objective__areas", "indicator_type")
     search_fields = ("name", "description", "objective__code")
     autocomplete_fields = ("objective",)
-    inlines = (TargetInline,)
+    inlines = (BaselineInline, TargetInline)
 
 
 @admin.register(IndicatorTarget)
 class IndicatorTargetAdmin(ParsedValueAdmin[IndicatorTarget]):
     visible = staticmethod(through(IndicatorTarget, "indicator", visible_indicators))
     list_display = ("indicator", "year", "raw", "kind", "value", "numerator", "denominator", "parsed")
+
+
+@admin.register(IndicatorBaseline)
+class IndicatorBaselineAdmin(ParsedValueAdmin[IndicatorBaseline]):
+    visible = staticmethod(through(IndicatorBaseline, "indicator", visible_indicators))
+    list_display = ("indicator", "raw", "year", "kind", "value", "parsed")
 
 
 @admin.register(Measurement)

@@ -17,6 +17,11 @@ How a value is compared with its target:
   scores as well as it can (shown as 100%) and a missed one 0, rather than an infinite or inverted figure;
 - a yes/no value scores 100 when it says what was expected (or "sì" against a number) and 0 otherwise; a date
   scores 100 when on or before the deadline (or as the target's operator says) and 0 otherwise;
+- a target relative to a baseline ("Aumento del 30% rispetto alla baseline", "Riduzione del 10% rispetto al
+  2023", "mantenimento della baseline") is made absolute first (plans.baselines: baseline × (1 + change / 100),
+  an increase "≥", a decrease "≤", "mantenimento" the indicator's direction, "pari alla baseline" "=") and
+  scored as that threshold; the explanation starts with the baseline and what it gave ("baseline 200 (2023),
+  +30% → atteso ≥ 260"). Without a usable baseline the target is not measurable, and the explanation says why;
 - an empty, textual or unparsed value has no score, and the explanation says which and why.
 
 The rule (ScoringRule) turns the proportion into the score used for levels and rollups: a met target scores
@@ -30,11 +35,13 @@ import datetime as dt
 import operator as op
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import ROUND_HALF_EVEN, Decimal, localcontext
 from enum import StrEnum
 from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
+
+from plans.baselines import RELATIVE, BaselineValue, resolve
 
 FULL = Decimal(100)
 ZERO = Decimal(0)
@@ -93,7 +100,7 @@ class ScoringRule:
     `reached` and `partial` are the bands (at or above: green "raggiunto", yellow "parzialmente raggiunto");
     `cap` is the most a met target scores (100, or 120 where overachievement counts); a proportion below
     `floor` scores 0; `unmet_ceiling` is the most a missed target scores, below 100 so that a missed target is
-    never "raggiunto" under the default bands.
+    never "raggiunto" under the default bands; without `linear` partial credit a missed target scores 0.
     """
 
     reached: Decimal = Decimal(100)
@@ -101,6 +108,7 @@ class ScoringRule:
     cap: Decimal = Decimal(100)
     floor: Decimal = Decimal(0)
     unmet_ceiling: Decimal = Decimal("99.9")
+    linear: bool = True  # a missed target keeps its proportion (partial credit); False: it scores 0
 
     def __post_init__(self) -> None:
         if not ZERO <= self.floor <= self.partial <= self.reached <= self.cap:
@@ -122,7 +130,7 @@ class ScoringRule:
         """The score of a proportion: a met target within [100, cap], a missed one within [0, unmet_ceiling]."""
         if met:
             return min(max(proportion, FULL), self.cap)
-        if proportion < self.floor:
+        if not self.linear or proportion < self.floor:
             return ZERO
         return max(min(proportion, self.unmet_ceiling), ZERO)
 
@@ -143,13 +151,20 @@ class Score:
 
 
 def score(
-    target: ScoredValue | None, actual: ScoredValue | None, direction: str, rule: ScoringRule = DEFAULT_RULE
+    target: ScoredValue | None,
+    actual: ScoredValue | None,
+    direction: str,
+    rule: ScoringRule = DEFAULT_RULE,
+    baseline: BaselineValue | None = None,
 ) -> Score:
-    """Score `actual` against `target` for an indicator of `direction` ("increase", "decrease", "target")."""
+    """Score `actual` against `target` for an indicator of `direction` ("increase", "decrease", "target");
+    `baseline` (an IndicatorBaseline) resolves a target relative to it and is otherwise not read."""
     problem = _unscorable(target, actual)
     if problem:
         return Score(percent=None, score=None, met=None, explanation=problem)
     assert target is not None and actual is not None  # _unscorable said so
+    if target.kind == RELATIVE:
+        return _relative(target, actual, direction, rule, baseline)
     if actual.kind == "boolean" and actual.boolean is not None:
         return _yes_no(target, actual, rule)
     if target.kind == "date" or actual.kind == "date":
@@ -209,12 +224,16 @@ def _date(target: ScoredValue, actual: ScoredValue, rule: ScoringRule) -> Score:
     return Score(proportion, rule.limit(proportion, met=met), met, text)
 
 
-def _numbers(target: ScoredValue, actual: ScoredValue, direction: str, rule: ScoringRule) -> Score:
+def _numbers(
+    target: ScoredValue, actual: ScoredValue, direction: str, rule: ScoringRule, *, operator: str = ""
+) -> Score:
+    """`operator`, when given, is the target's instead of the one it writes or the direction implies."""
     expected = _number(target, scale=_is_percent(actual))
     reached = _number(actual, scale=_is_percent(target))
     if expected is None or reached is None:
         return _not_comparable(target, actual)
-    operator = _operator(target, direction)
+    forced = bool(operator)
+    operator = operator or _operator(target, direction)
     met = _COMPARE[operator](reached, expected)
     sign = "%" if _is_percent(target) or _is_percent(actual) else ""
     parts = [
@@ -228,6 +247,8 @@ def _numbers(target: ScoredValue, actual: ScoredValue, direction: str, rule: Sco
     ]
     if target.kind == "threshold" and _overrides(operator, direction):
         parts.append(_("il verso è quello dell'operatore della soglia"))
+    elif forced and operator != "=" and _overrides(operator, direction):
+        parts.append(_("il verso è quello della variazione rispetto alla baseline"))
     proportion, formula = _proportion(reached, expected, operator)
     if proportion is None:
         # No proportion means anything here: met, the value is as good as it gets (the cap, shown as
@@ -241,6 +262,41 @@ def _numbers(target: ScoredValue, actual: ScoredValue, direction: str, rule: Sco
     parts.extend(_limits(proportion, result, met=met, rule=rule))
     shown = proportion if met else min(proportion, rule.unmet_ceiling)
     return Score(shown, result, met, "; ".join(parts))
+
+
+def _relative(
+    target: ScoredValue, actual: ScoredValue, direction: str, rule: ScoringRule, baseline: BaselineValue | None
+) -> Score:
+    """A target relative to the baseline (plans.baselines), made absolute and scored as a threshold."""
+    expected = resolve(target, baseline)
+    if isinstance(expected, str):
+        return Score(None, None, None, expected)
+    assert baseline is not None  # resolved
+    operator = target.operator or _implied(direction)
+    result = _numbers(expected, actual, direction, rule, operator=operator)
+    shown = _number(expected, scale=_is_percent(actual))
+    resolved = _("%(baseline)s, %(change)s → atteso %(op)s %(expected)s") % {
+        "baseline": _baseline_text(baseline),
+        "change": _change_text(target),
+        "op": _SYMBOL[operator],
+        "expected": ("?" if shown is None else _decimal_text(shown))
+        + ("%" if _is_percent(expected) or _is_percent(actual) else ""),
+    }
+    return Score(result.percent, result.score, result.met, f"{resolved}; {result.explanation}")
+
+
+def _baseline_text(baseline: BaselineValue) -> str:
+    year = baseline.year
+    when = str(year) if year is not None else _("anno non indicato")
+    return _("baseline %(value)s (%(year)s)") % {"value": baseline.raw.strip(), "year": when}
+
+
+def _change_text(target: ScoredValue) -> str:
+    if target.operator == "=":
+        return _("pari alla baseline")
+    if not target.operator or target.value is None:
+        return _("mantenimento")
+    return ("+" if target.value >= 0 else "") + _decimal_text(target.value) + "%"
 
 
 def _operator(target: ScoredValue, direction: str) -> str:
@@ -282,6 +338,8 @@ def _proportion(reached: Decimal, expected: Decimal, operator: str) -> tuple[Dec
 def _limits(proportion: Decimal, result: Decimal, *, met: bool, rule: ScoringRule) -> list[str]:
     if met and proportion > rule.cap:
         return [_("punteggio limitato al %(cap)s") % {"cap": _percent_text(rule.cap)}]
+    if not met and not rule.linear:
+        return [_("senza credito parziale: punteggio %(score)s") % {"score": _percent_text(ZERO)}]
     if not met and proportion < rule.floor:
         return [_("sotto la soglia minima del %(floor)s: punteggio 0%%") % {"floor": _percent_text(rule.floor)}]
     if not met and proportion > result:
@@ -312,12 +370,30 @@ def _yes_no_text(value: bool) -> str:
     return _("sì") if value else _("no")
 
 
+def percent_text(value: Decimal) -> str:
+    """A percentage in Italian with one decimal: "86,7%"."""
+    return _percent_text(value)
+
+
+def decimal_text(value: Decimal) -> str:
+    """A number in Italian: "1.600", "0,9375"."""
+    return _decimal_text(value)
+
+
 def _percent_text(value: Decimal) -> str:
     return f"{value:.1f}".replace(".", ",") + "%"
 
 
+def quantized(value: Decimal, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
+    """`value` rounded to `step`, however large: a relative target can resolve to more digits than the default
+    context's 28 (a baseline of 10^14 raised by 10^14 %), where a plain quantize raises InvalidOperation."""
+    with localcontext() as context:
+        context.prec = max(context.prec, value.adjusted() - step.as_tuple().exponent + 2)  # type: ignore[operator]
+        return value.quantize(step, rounding=rounding)
+
+
 def _decimal_text(value: Decimal) -> str:
     """Italian digits, at most four decimals and no trailing zeros: "0,9375", "1.600", "95"."""
-    rounded = value.quantize(Decimal("0.0001")).normalize()
+    rounded = quantized(value, Decimal("0.0001")).normalize()
     text = f"{rounded:,f}"
     return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")

@@ -20,9 +20,20 @@ from typing import Any
 from django.db.models import Min, Q
 from django.utils import timezone
 
+from evaluation.selectors import system_for
 from notifications.models import MonitoringAnswer
-from plans.achievement import achievement
-from plans.models import Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan, WorkState
+from plans.achievement import DEFAULT_RULE, achievement
+from plans.models import (
+    Activity,
+    Area,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    Plan,
+    WorkState,
+)
 from reports.monitoring_sections import (
     ActivityAsOf,
     AreaAsOf,
@@ -37,7 +48,7 @@ from workflow.separation import separation_policy
 from workflow.services.measurements import value_that_counts
 
 ObjectiveAreas = Objective.areas.through
-_SUBJECTS = (Objective, ObjectiveAreas, Area, Activity, Indicator, IndicatorTarget, Measurement)
+_SUBJECTS = (Objective, ObjectiveAreas, Area, Activity, Indicator, IndicatorTarget, IndicatorBaseline, Measurement)
 
 
 def end_of(day: dt.date) -> dt.datetime:
@@ -76,19 +87,24 @@ class _Past:
         self.activities: Rows = {}
         self.indicators: Rows = {}
         self.targets: Rows = {}
+        self.baselines: Rows = {}
         self.measurements: Rows = {}
         self.changes = _Changes(started={}, postponed={})
         self.confirms = False
+        self.rule = DEFAULT_RULE
         self.answers: dict[int, ProgressNote] = {}
         self.activities_of: dict[int, list[tuple[int, Row]]] = {}
         self.indicators_of: dict[int, list[tuple[int, Row]]] = {}
         self.targets_of: dict[int, list[tuple[int, Row]]] = {}
+        self.baseline_of: dict[int, Row] = {}
         self.measurements_of: dict[int, list[tuple[int, Row]]] = {}
 
     @classmethod
     def read(cls, plan: Plan, moment: dt.datetime, day: dt.date) -> _Past:
         past = cls(day)
         past.confirms = separation_policy(plan.organization_id).measurements_need_confirmation
+        # The year's measurement system, as it is now (the report applies today's rules to the values then known).
+        past.rule = system_for(plan.organization_id, day.year).rule
         undos = trail_after(organization_id=plan.organization_id, moment=moment, subjects=_SUBJECTS)
         past.objectives = roll_back(
             Objective,
@@ -118,6 +134,8 @@ class _Past:
         past.targets = roll_back(
             IndicatorTarget, current_rows(targets), undos, belongs=lambda r: of_indicator(r) and r["year"] == day.year
         )
+        baselines = IndicatorBaseline.objects.filter(indicator__objective__plan=plan)
+        past.baselines = roll_back(IndicatorBaseline, current_rows(baselines), undos, belongs=of_indicator)
         measurements = Measurement.objects.filter(indicator__objective__plan=plan, year=day.year)
         past.measurements = roll_back(
             Measurement,
@@ -155,6 +173,7 @@ class _Past:
         self.activities_of = _children(self.activities, "objective_id")
         self.indicators_of = _children(self.indicators, "objective_id")
         self.targets_of = _children(self.targets, "indicator_id")
+        self.baseline_of = {row["indicator_id"]: row for row in self.baselines.values()}
         self.measurements_of = _children(self.measurements, "indicator_id")
 
     def _objective(self, pk: int, row: Row) -> ObjectiveAsOf:
@@ -196,7 +215,9 @@ class _Past:
         # The value that counts then: where the body confirms values, the last one confirmed by the moment.
         values = [Measurement(**values_row) for _pk, values_row in measurements]
         measurement = value_that_counts(values, confirms=self.confirms)
-        reached = achievement(target, measurement, row["direction"])
+        known = self.baseline_of.get(pk)
+        baseline = IndicatorBaseline(**known) if known is not None else None
+        reached = achievement(target, measurement, row["direction"], self.rule, baseline=baseline)
         return IndicatorAsOf(
             position=row["position"],
             name=row["name"],

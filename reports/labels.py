@@ -10,7 +10,16 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from plans.achievement import Level, Light
-from reports.sections import ActivityRow, AreaSection, Change, Decision, ObjectiveSection, ReportText, WorkflowEvent
+from reports.sections import (
+    ActivityRow,
+    AreaSection,
+    Change,
+    Decision,
+    ObjectiveSection,
+    ReportText,
+    ScoreLine,
+    WorkflowEvent,
+)
 
 TITLE = _("Relazione sulla Performance")
 RESPONSIBILITY_CENTRE = _("Centro di responsabilità")
@@ -264,3 +273,22 @@ def level_bar(count: int, total: int, width: int = 20) -> str:
     if total == 0:
         return ""
     return "█" * round(width * count / total)
+
+
+SCORES = _("Punteggi dell'anno")
+SCORE = _("Punteggio")
+WEIGHT = _("Peso")
+EXPLANATION = _("Spiegazione")
+BODY = _("Ente")
+SCORES_OF_AREAS = _("Punteggi dei centri di responsabilità")
+SCORES_OF_OBJECTIVES = _("Punteggi degli obiettivi")
+
+
+def score_text(line: ScoreLine) -> str:
+    """ "86,7% ◐ parzialmente raggiunto", or "– non misurabile": the figure, the symbol and the band's words."""
+    figure = "" if line.score is None else f"{line.score:.1f}".replace(".", ",") + "% "
+    return f"{figure}{line.symbol} {line.band}"
+
+
+def weight_text(weight: Decimal | None) -> str:
+    return "" if weight is None else f"{weight.normalize():f}".replace(".", ",")

@@ -26,7 +26,10 @@ from typing import Any
 from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
-from plans.achievement import achievement, objective_level
+from evaluation.models import MeasurementSystem
+from evaluation.scores import plan_scores
+from evaluation.selectors import system_for
+from plans.achievement import DEFAULT_RULE, ScoringRule, achievement, objective_level
 from plans.models import (
     Activity,
     Indicator,
@@ -38,11 +41,13 @@ from plans.models import (
     Plan,
     WorkState,
 )
+from plans.models.indicator import baseline_of
 from reports import chapters as computed
 from reports.annex import TargetChange, annex
 from reports.facts import discrepancy, events_of, person_name, year_window
 from reports.models import RelazioneChapter
 from reports.rollback import roll_back, trail_after
+from reports.scores_section import scores_section
 from reports.sections import (
     ActivityRow,
     AreaSection,
@@ -75,7 +80,16 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
     confirms = separation_policy(plan.organization_id).measurements_need_confirmation
     # A year before the plan's last: its objectives and activities as they were when it ended, from the trail.
     past = _at_year_end(plan, objectives, window[1])
-    context = _Context(parse_year=plan.year_start, year_end=dt.date(year, 12, 31), confirms=confirms, past=past)
+    # The year's measurement system scores every indicator and objective: read once.
+    system = system_for(plan.organization_id, year)
+    context = _Context(
+        parse_year=plan.year_start,
+        year_end=dt.date(year, 12, 31),
+        confirms=confirms,
+        past=past,
+        rule=system.rule,
+        counts_activities=system.activities == MeasurementSystem.Activities.SHARE,
+    )
     sections = {objective.pk: _objective_section(objective, context) for objective in objectives}
     order = _programme_order(objectives)
     objectives.sort(key=lambda o: (order[o.programme], o.number is None, o.number or 0, o.code))
@@ -105,6 +119,9 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         performance=computed.performance(tuple(areas.values()), once, body),
         budget=computed.budget(tuple(areas.values()), once, body),
         annex=annex(tuple(areas.values()), _target_changes(plan, target_ids, window), dt.date(year, 12, 31), today),
+        # The year's scores under the body's measurement system: plan_scores' queries, less the policy and the
+        # system read above.
+        scores=scores_section(plan_scores(plan, year, system=system, confirms=confirms), body, [o.code for o in once]),
     )
 
 
@@ -191,17 +208,21 @@ def _target_changes(plan: Plan, target_ids: Sequence[int], window: Window) -> di
 
 
 def _objectives(plan: Plan, year: int, window: Window) -> list[Objective]:
-    indicators = Indicator.objects.order_by("position").prefetch_related(
-        Prefetch("motivations", queryset=IndicatorMotivation.objects.filter(year=year)),
-        Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year)),
-        # Oldest first; an undated measurement counts as recorded when it was entered, after the dated ones
-        # (the model's order on PostgreSQL, and what the web pages show), on every database.
-        Prefetch(
-            "measurements",
-            queryset=Measurement.objects.filter(year=year)
-            .select_related("recorded_by")
-            .order_by(F("measured_on").asc(nulls_last=True), "recorded_at", "pk"),
-        ),
+    indicators = (
+        Indicator.objects.order_by("position")
+        .select_related("baseline")
+        .prefetch_related(
+            Prefetch("motivations", queryset=IndicatorMotivation.objects.filter(year=year)),
+            Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year)),
+            # Oldest first; an undated measurement counts as recorded when it was entered, after the dated ones
+            # (the model's order on PostgreSQL, and what the web pages show), on every database.
+            Prefetch(
+                "measurements",
+                queryset=Measurement.objects.filter(year=year)
+                .select_related("recorded_by")
+                .order_by(F("measured_on").asc(nulls_last=True), "recorded_at", "pk"),
+            ),
+        )
     )
     return list(
         Objective.objects.filter(plan=plan)
@@ -239,6 +260,8 @@ class _Context:
     year_end: dt.date
     confirms: bool  # the body confirms values: only a confirmed one is scored
     past: Past  # ("activity" | "objective", pk) -> its facts at the end of the year, where they differ from today's
+    rule: ScoringRule = DEFAULT_RULE  # the year's measurement system's (evaluation.selectors.system_for)
+    counts_activities: bool = True  # the system scores an objective without indicators by its activities
 
 
 def _at_year_end(plan: Plan, objectives: Sequence[Objective], end: dt.datetime | None) -> Past:
@@ -270,13 +293,16 @@ def _facts(kind: str, item: Objective | Activity, context: _Context) -> dict[str
 
 def _objective_section(objective: Objective, context: _Context) -> ObjectiveSection:
     activities = tuple(_activity_row(activity, context) for activity in objective.activities.all())
-    indicators = tuple(_indicator_row(indicator, context.confirms) for indicator in objective.indicators.all())
+    indicators = tuple(
+        _indicator_row(indicator, context.confirms, context.rule) for indicator in objective.indicators.all()
+    )
     # Without indicators, the level counts the activities due by the end of the year (work planned for a later year
     # of the plan is not yet behind).
     due = [a for a in activities if a.planned_end is None or a.planned_end <= context.year_end]
     level = objective_level(
         [indicator.score for indicator in indicators],
-        [activity.state == WorkState.CONCLUSO for activity in due],
+        [activity.state == WorkState.CONCLUSO for activity in due] if context.counts_activities else [],
+        rule=context.rule,
     )
     facts = _facts("objective", objective, context)
     return ObjectiveSection(
@@ -325,7 +351,7 @@ def _activity_row(activity: Activity, context: _Context) -> ActivityRow:
     )
 
 
-def _indicator_row(indicator: Indicator, confirms: bool) -> IndicatorRow:
+def _indicator_row(indicator: Indicator, confirms: bool, rule: ScoringRule = DEFAULT_RULE) -> IndicatorRow:
     targets = list(indicator.targets.all())
     # The last measurement of the year is the current value.
     measurements = list(indicator.measurements.all())
@@ -333,7 +359,7 @@ def _indicator_row(indicator: Indicator, confirms: bool) -> IndicatorRow:
     measurement = value_that_counts(measurements, confirms=confirms)
     # Values recorded after the one that counts, still waiting for the area head's confirmation.
     waiting = measurements[measurements.index(measurement) + 1 :] if measurement else measurements
-    reached = achievement(target, measurement, indicator.direction)
+    reached = achievement(target, measurement, indicator.direction, rule, baseline=baseline_of(indicator))
     motivations = list(indicator.motivations.all())
     return IndicatorRow(
         position=indicator.position,

@@ -213,6 +213,30 @@ class AnnexArea:
 
 
 @dataclass(frozen=True)
+class ScoreLine:
+    """A score of the year under the body's measurement system (evaluation.scores): the body's, an area's or an
+    objective's, with the band's words and symbol and its explanation."""
+
+    label: str  # the body's name, the area's, or "code – title" for an objective
+    score: Decimal | None  # None: not measurable
+    level: str  # plans.scoring.Level value
+    band: str  # the system's label of the level ("raggiunto", ...)
+    symbol: str
+    explanation: str
+    weight: Decimal | None = None  # an objective's weight in its area and the body
+
+
+@dataclass(frozen=True)
+class Scores:
+    """The scores section of the performance chapter."""
+
+    rule: str  # the year's measurement system in one sentence
+    body: ScoreLine
+    areas: tuple[ScoreLine, ...]  # in the order of the report's areas
+    objectives: tuple[ScoreLine, ...]  # each once, in report order
+
+
+@dataclass(frozen=True)
 class Relazione:
     organization_slug: str
     organization_name: str
@@ -227,6 +251,7 @@ class Relazione:
     performance: tuple[LevelCounts, ...] = ()  # per area, then the body as a whole last
     budget: Budget | None = None
     annex: tuple[AnnexArea, ...] = ()  # changes and deviations, areas with none left out
+    scores: Scores | None = None  # the year's scores (evaluation.scores), in the performance chapter
 
     def chapter(self, kind: str) -> Chapter | None:
         return next((chapter for chapter in self.chapters if chapter.kind == kind), None)

@@ -13,8 +13,9 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
-from plans.achievement import Achievement, achievement
+from plans.achievement import DEFAULT_RULE, Achievement, ScoringRule, achievement
 from plans.models import Indicator, IndicatorTarget, Measurement, Plan
+from plans.models.indicator import baseline_of
 from plans.rules import visible_indicators
 from workflow.services.measurements import value_that_counts
 
@@ -37,12 +38,16 @@ def indicators_of(user: Any, plan: Plan, area_id: int | None = None) -> QuerySet
     indicators = visible_indicators(user).filter(objective__plan=plan)
     if area_id:
         indicators = indicators.filter(objective__areas=area_id)
-    return indicators.select_related("objective").order_by("objective__number", "objective__code", "position", "pk")
+    indicators = indicators.select_related("objective", "baseline")
+    return indicators.order_by("objective__number", "objective__code", "position", "pk")
 
 
-def achievements(indicators: Iterable[Indicator], year: int, *, confirms: bool = False) -> list[IndicatorRow]:
+def achievements(
+    indicators: Iterable[Indicator], year: int, *, confirms: bool = False, rule: ScoringRule = DEFAULT_RULE
+) -> list[IndicatorRow]:
     """The rows of `indicators` (a page of `indicators_of`) for `year`: its target and its latest measurement (the
-    latest confirmed one where the body confirms values: workflow.services.measurements.value_that_counts)."""
+    latest confirmed one where the body confirms values: workflow.services.measurements.value_that_counts),
+    scored under `rule` (the year's measurement system: evaluation.selectors.system_for)."""
     indicators = list(indicators)
     prefetch_related_objects(
         indicators,
@@ -65,7 +70,7 @@ def achievements(indicators: Iterable[Indicator], year: int, *, confirms: bool =
                 indicator=indicator,
                 expected=target.raw if target else "",
                 actual=actual.raw if actual else "",
-                result=achievement(target, actual, indicator.direction),
+                result=achievement(target, actual, indicator.direction, rule, baseline=baseline_of(indicator)),
             )
         )
     return rows

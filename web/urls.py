@@ -5,7 +5,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, consuntivo, dashboard, home, inbox, items, plans
+from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, scores, smvp
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -113,6 +113,10 @@ urlpatterns = [
         consuntivo.write_chapter,
         name="chapter-write",
     ),
+    path("enti/<int:organization_id>/smvp/<int:year>/", smvp.system_page, name="smvp"),
+    path("enti/<int:organization_id>/smvp/<int:year>/adozione/", smvp.adopt, name="smvp-adopt"),
+    path("enti/<int:organization_id>/smvp/<int:year>/versioni/", smvp.versions, name="smvp-versions"),
     path("piani/", plans.plan_list, name="plans"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
+    path("piani/<int:pk>/punteggi/", scores.plan_scores, name="plan-scores"),
 ]

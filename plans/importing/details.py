@@ -17,6 +17,7 @@ from plans.models import (
     ActionSheetIndicator,
     Area,
     Indicator,
+    IndicatorBaseline,
     IndicatorTarget,
     Measurement,
     Objective,
@@ -24,7 +25,7 @@ from plans.models import (
     Plan,
 )
 from plans.models.indicator import ParsedValue
-from plans.parsing import parse_value
+from plans.parsing import parse_italian_decimal, parse_value
 
 # The fields of a parsed value, as ParsedValue.spec_values gives them.
 MEASUREMENT_VALUES = tuple(ParsedValue.spec_values(parse_value("")))
@@ -76,6 +77,7 @@ class DetailWriter:
                     "unit": indicator.get("unit", ""),
                     "direction": indicator.get("direction", Indicator.Direction.TARGET),
                     "note": indicator.get("note", ""),
+                    "weight": parse_italian_decimal(str(indicator["weight"])) if "weight" in indicator else None,
                 }
         indicators = sync_values(
             Indicator,
@@ -85,6 +87,7 @@ class DetailWriter:
             lambda key, fields: {"objective_id": key[0], "position": key[1], **fields},
             self.counts["indicators"],
         )
+        self._baselines(items, objectives, indicators)
         self._targets(items, objectives, indicators)
         self._measurements(items, objectives, indicators)
         self._reports(items, objectives)
@@ -95,19 +98,52 @@ class DetailWriter:
         problems = []
         for index, item in enumerate(items):
             for position, indicator in enumerate(item.get("indicators", [])):
-                for key in ("targets", "measurements"):
-                    for number, entry in enumerate(indicator.get(key, [])):
-                        if not value_fits(self._parse_value(str(entry["value"]))):
-                            path: DocPath = ("objectives", index, "indicators", position, key, number, "value")
-                            problems.append(
-                                Problem(
-                                    self.locate(path),
-                                    f"un numero del valore «{entry['value']}» è troppo grande",
-                                    f"Sono ammesse al massimo {value_digits()} cifre prima della virgola.",
-                                )
+                base: DocPath = ("objectives", index, "indicators", position)
+                entries: list[tuple[DocPath, Any]] = [
+                    ((*base, key, number, "value"), entry["value"])
+                    for key in ("targets", "measurements")
+                    for number, entry in enumerate(indicator.get(key, []))
+                ]
+                if "baseline" in indicator:
+                    entries.append(((*base, "baseline", "value"), indicator["baseline"]["value"]))
+                for path, value in entries:
+                    if not value_fits(self._parse_value(str(value))):
+                        problems.append(
+                            Problem(
+                                self.locate(path),
+                                f"un numero del valore «{value}» è troppo grande",
+                                f"Sono ammesse al massimo {value_digits()} cifre prima della virgola.",
                             )
+                        )
         if problems:
             raise PlanImportError(problems[:50])
+
+    def _baselines(
+        self,
+        items: list[dict[str, Any]],
+        objectives: dict[str, Objective],
+        indicators: dict[tuple[int, int], int],
+    ) -> None:
+        """One baseline per indicator, kept as written and parsed; one no longer in the file stays (counted)."""
+        wanted: dict[int, dict[str, Any]] = {}
+        for item in items:
+            for position, indicator in enumerate(item.get("indicators", []), start=1):
+                if "baseline" not in indicator:
+                    continue
+                baseline = indicator["baseline"]
+                indicator_id = indicators[(objectives[item["code"]].pk, position)]
+                wanted[indicator_id] = ParsedValue.spec_values(self._parse_value(str(baseline["value"]))) | {
+                    "year": baseline.get("year"),
+                    "source": baseline.get("source", ""),
+                }
+        sync_values(
+            IndicatorBaseline,
+            IndicatorBaseline.objects.filter(indicator__objective__plan=self.plan).order_by(),
+            ("indicator_id",),
+            wanted,
+            lambda key, fields: {"indicator_id": key, **fields},
+            self.counts["baselines"],
+        )
 
     def _targets(
         self,

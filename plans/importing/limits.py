@@ -11,7 +11,7 @@ from typing import Any
 
 from plans.importing.errors import DocPath, Locator, Problem
 from plans.limits import column, fits, integer_digits, plan_window
-from plans.models import Objective
+from plans.models import Indicator, Objective
 from plans.parsing import parse_italian_decimal
 
 NUL = "\x00"
@@ -64,7 +64,24 @@ def limit_problems(document: dict[str, Any], locate: Locator) -> list[Problem]:
             if day is not None and day not in window:
                 problems.append(Problem(locate(path), f"la data {text} è fuori dai limiti", window.problem()))
         problems += _amount_problems(objective, base, locate)
+        for position, indicator in enumerate(objective.get("indicators", [])):
+            problems += _weight_problems(indicator, (*base, "indicators", position), locate)
     return problems[:MAX_PROBLEMS]
+
+
+def _weight_problems(indicator: dict[str, Any], base: DocPath, locate: Locator) -> Iterator[Problem]:
+    if "weight" not in indicator:
+        return
+    try:
+        weight = parse_italian_decimal(str(indicator["weight"]))
+    except ValueError:
+        return  # unreadable: reported by the validation
+    if not fits(column(Indicator, "weight"), weight):
+        yield Problem(
+            locate((*base, "weight")),
+            f"il peso {indicator['weight']} è troppo grande",
+            f"Sono ammesse al massimo {integer_digits(column(Indicator, 'weight'))} cifre prima della virgola.",
+        )
 
 
 def _dates(objective: dict[str, Any], base: DocPath) -> Iterator[tuple[DocPath, str]]:

@@ -26,6 +26,7 @@ ENTITY_LABELS = {
     "objectives": "obiettivi",
     "activities": "attività",
     "indicators": "indicatori",
+    "baselines": "baseline",
     "targets": "valori attesi",
     "measurements": "valori consuntivi",
     "reports": "relazioni",

@@ -42,11 +42,22 @@ EXAMPLE: dict[str, Any] = {
                     "name": "Cartelle aggiornate",
                     "description": "cartelle aggiornate / cartelle in carico",
                     "unit": "%",
+                    "direction": "increase",
+                    "weight": "2",
+                    "baseline": {"value": "60%", "year": 2025, "source": "Monitoraggio di dicembre 2025"},
                     "targets": [{"year": 2026, "value": "75%"}],
                     "measurements": [
                         {"year": 2026, "value": "40%", "date": "2026-06-30", "note": "monitoraggio intermedio"}
                     ],
-                }
+                },
+                {
+                    "name": "Giorni medi di presa in carico",
+                    "unit": "giorni",
+                    "direction": "decrease",
+                    "weight": "1",
+                    "baseline": {"value": "30", "year": 2025},
+                    "targets": [{"year": 2026, "value": "Riduzione del 10% rispetto alla baseline"}],
+                },
             ],
             "reports": [{"date": "2026-06-30", "text": "Avviata l'analisi delle procedure."}],
         }

@@ -205,7 +205,8 @@ def reference_problems(document: dict[str, Any], locate: Locator) -> list[Proble
 
 
 def _amount_problems(objective: dict[str, Any], base: DocPath, locate: Locator) -> Iterator[Problem]:
-    for field in ("weight", "budget_income", "budget_expense"):
+    yield from _weight_problems(objective, base, locate)
+    for field in ("budget_income", "budget_expense"):
         if field in objective:
             try:
                 parse_italian_decimal(str(objective[field]))
@@ -227,11 +228,35 @@ def _date_order_problems(objective: dict[str, Any], base: DocPath, locate: Locat
         )
 
 
+def _weight_problems(item: dict[str, Any], base: DocPath, locate: Locator) -> Iterator[Problem]:
+    """An objective's or an indicator's weight: a number, not negative (a negative weight would turn a weighted
+    mean into something else than a mean)."""
+    indicator = item
+    if "weight" not in indicator:
+        return
+    how = "Scrivi il peso come un numero, ad esempio 1 o 1,5 (lascia vuoto per pesi uguali)."
+    try:
+        weight = parse_italian_decimal(str(indicator["weight"]))
+    except ValueError as error:
+        yield Problem(locate((*base, "weight")), f"peso non valido: {error}", how)
+        return
+    if weight < 0:
+        yield Problem(locate((*base, "weight")), f"il peso {indicator['weight']} è negativo", how)
+
+
 def _indicator_problems(
     objective: dict[str, Any], base: DocPath, plan: dict[str, Any], locate: Locator
 ) -> Iterator[Problem]:
     first, last = plan["year_start"], plan["year_end"]
     for index, indicator in enumerate(objective.get("indicators", [])):
+        yield from _weight_problems(indicator, (*base, "indicators", index), locate)
+        baseline = indicator.get("baseline", {})
+        if baseline.get("year", last) > last:
+            yield Problem(
+                locate((*base, "indicators", index, "baseline", "year")),
+                f"la baseline è riferita al {baseline['year']}, dopo l'ultimo anno del piano ({last})",
+                f"La baseline è il valore di partenza: indica l'anno a cui si riferisce, non dopo il {last}.",
+            )
         years_seen: set[int] = set()
         for target_index, target in enumerate(indicator.get("targets", [])):
             year_path: DocPath = (*base, "indicators", index, "targets", target_index, "year")

@@ -19,6 +19,7 @@ from plans.importing.errors import DocPath, PlanImportError, Problem, format_pat
 from plans.importing.workbook_layout import (
     ACTIVITIES,
     AREAS,
+    BASELINE_COLUMNS,
     INDICATORS,
     LAYOUTS,
     MEASUREMENT_ROLE,
@@ -236,7 +237,9 @@ def _assemble(
                     )
                 )
             numbers[number_key] = len(items)
-            reader.record(("objectives", index, "indicators", len(items)), where, skip=("number",))
+            base = ("objectives", index, "indicators", len(items))
+            reader.record(base, where, skip=("number", *BASELINE_COLUMNS.values()))
+            _nest_baseline(reader, base, data, where)
             items.append(data)
     for _, data, where in sheets[VALUES.name]:
         _add_value(reader, document, objectives, numbers, data, where)
@@ -261,6 +264,27 @@ def _assemble(
         reader.cells[("action_sheets", index, "indicators", len(items))] = where.get("text", where[""])
         items.append(data.get("text", ""))
     return document
+
+
+def _nest_baseline(reader: WorkbookReader, base: DocPath, data: dict[str, Any], where: dict[str, str]) -> None:
+    """The baseline's three columns become the indicator's {"value", "year", "source"}, each cell recorded."""
+    baseline = {key: data.pop(column) for key, column in BASELINE_COLUMNS.items() if column in data}
+    if not baseline:
+        return
+    if "value" not in baseline:
+        reader.problems.append(
+            Problem(
+                where.get(BASELINE_COLUMNS["year"]) or where.get(BASELINE_COLUMNS["source"]) or where[""],
+                "anno o fonte della baseline senza il suo valore",
+                "Scrivi il valore nella colonna «Baseline», o togli anno e fonte.",
+            )
+        )
+        return
+    data["baseline"] = baseline
+    reader.cells[(*base, "baseline")] = where[BASELINE_COLUMNS["value"]]
+    for key, column in BASELINE_COLUMNS.items():
+        if column in where:
+            reader.cells[(*base, "baseline", key)] = where[column]
 
 
 def _add_value(
@@ -343,7 +367,8 @@ def _rows_by_sheet(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         rows[ACTIVITIES.name].extend({"objective": code} | item for item in objective.get("activities", []))
         rows[REPORTS.name].extend({"objective": code} | item for item in objective.get("reports", []))
         for number, indicator in enumerate(objective.get("indicators", []), start=1):
-            rows[INDICATORS.name].append({"objective": code, "number": number} | indicator)
+            baseline = {column: indicator.get("baseline", {}).get(key) for key, column in BASELINE_COLUMNS.items()}
+            rows[INDICATORS.name].append({"objective": code, "number": number} | indicator | baseline)
             for role, key in ((TARGET_ROLE, "targets"), (MEASUREMENT_ROLE, "measurements")):
                 rows[VALUES.name].extend(
                     {"objective": code, "indicator": number, "role": role} | value for value in indicator.get(key, [])

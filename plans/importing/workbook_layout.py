@@ -33,6 +33,9 @@ def normalise_header(text: str) -> str:
     return " ".join(plain.lower().replace("*", " ").replace(".", " ").split())
 
 
+# The indicator's baseline ({"value", "year", "source"} in the plan format) in three columns of its row.
+BASELINE_COLUMNS = {"value": "baseline", "year": "baseline_year", "source": "baseline_source"}
+
 ORGANIZATION = SheetLayout(
     "Ente",
     (
@@ -113,6 +116,10 @@ INDICATORS = SheetLayout(
         Column("Unità di misura", "unit", "raw"),
         Column("Verso", "direction"),
         Column("Note", "note"),
+        Column("Peso", "weight", "raw"),
+        Column("Baseline", BASELINE_COLUMNS["value"], "raw"),
+        Column("Anno baseline", BASELINE_COLUMNS["year"], "int"),
+        Column("Fonte baseline", BASELINE_COLUMNS["source"]),
     ),
 )
 VALUES = SheetLayout(

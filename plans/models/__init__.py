@@ -2,7 +2,14 @@ from __future__ import annotations
 
 from plans.models.action_sheet import ActionSheet, ActionSheetIndicator
 from plans.models.activity import Activity, WorkItem
-from plans.models.indicator import Indicator, IndicatorMotivation, IndicatorTarget, Measurement, MeasurementEvidence
+from plans.models.indicator import (
+    Indicator,
+    IndicatorBaseline,
+    IndicatorMotivation,
+    IndicatorTarget,
+    Measurement,
+    MeasurementEvidence,
+)
 from plans.models.organization import Area, Organization, OrganizationRole
 from plans.models.plan import Objective, ObjectiveReport, Plan
 from plans.models.states import OPEN_STATES, WorkState
@@ -14,6 +21,7 @@ __all__ = [
     "Activity",
     "Area",
     "Indicator",
+    "IndicatorBaseline",
     "IndicatorMotivation",
     "IndicatorTarget",
     "Measurement",

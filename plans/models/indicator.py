@@ -3,6 +3,7 @@ from __future__ import annotations
 import uuid
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -18,6 +19,7 @@ VALUE_KIND_CHOICES = [
     (ValueKind.THRESHOLD.value, _("soglia")),
     (ValueKind.DATE.value, _("data")),
     (ValueKind.BOOLEAN.value, _("sì/no")),
+    (ValueKind.RELATIVE.value, _("rispetto alla baseline")),
     (ValueKind.TEXT.value, _("testo")),
 ]
 
@@ -35,6 +37,10 @@ class Indicator(models.Model):
     indicator_type = models.CharField(_("tipo"), max_length=60, blank=True)
     unit = models.CharField(_("unità di misura"), max_length=30, blank=True)
     direction = models.CharField(_("verso"), max_length=10, choices=Direction.choices, default=Direction.TARGET)
+    # Within its objective; None weighs as 1, so that an objective without weights has equal ones.
+    weight = models.DecimalField(
+        _("peso"), max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -92,6 +98,34 @@ class IndicatorTarget(ParsedValue):
 
     def __str__(self) -> str:
         return f"{self.year}: {self.raw}"
+
+
+class IndicatorBaseline(ParsedValue):
+    """An indicator's baseline: the value it starts from, against which targets such as "Aumento del 30%
+    rispetto alla baseline" are stated (plans.scoring resolves them). One per indicator, kept as written and
+    parsed like a target; `year` is the year it refers to, when the document gives one, and a target naming a
+    year ("rispetto al 2023") is measured only against a baseline of that year or of none stated. A plan that
+    restates its baseline for a later cycle changes this row, and the audit trail keeps the earlier one."""
+
+    indicator = models.OneToOneField(Indicator, on_delete=models.CASCADE, related_name="baseline")
+    year = models.PositiveSmallIntegerField(_("anno di riferimento"), null=True, blank=True)
+    source = models.TextField(_("fonte"), blank=True, help_text=_("Da dove viene il valore: documento, rilevazione."))
+
+    class Meta:
+        verbose_name = _("baseline")
+        verbose_name_plural = _("baseline")
+
+    def __str__(self) -> str:
+        return f"{self.raw} ({self.year})" if self.year else self.raw
+
+
+def baseline_of(indicator: Indicator) -> IndicatorBaseline | None:
+    """The indicator's baseline, None when it has none. Load indicators with select_related("baseline"), or it
+    costs a query each."""
+    try:
+        return indicator.baseline
+    except IndicatorBaseline.DoesNotExist:
+        return None
 
 
 class Measurement(ParsedValue):

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -60,7 +61,9 @@ class Objective(Lifecycle):
     end_users = models.TextField(_("utenti finali"), blank=True)
     networks = models.TextField(_("reti di collaborazione"), blank=True)
     areas = models.ManyToManyField(Area, related_name="objectives", verbose_name=_("aree"))
-    weight = models.DecimalField(_("peso"), max_digits=7, decimal_places=2, null=True, blank=True)
+    weight = models.DecimalField(
+        _("peso"), max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
+    )
     budget_income = models.DecimalField(_("entrata"), max_digits=15, decimal_places=2, null=True, blank=True)
     budget_expense = models.DecimalField(_("spesa"), max_digits=15, decimal_places=2, null=True, blank=True)
     planned_start = models.DateField(_("inizio previsto"), null=True, blank=True)

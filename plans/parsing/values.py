@@ -25,6 +25,7 @@ class ValueKind(StrEnum):
     THRESHOLD = "threshold"  # "=>4": operator and value
     DATE = "date"  # "31/12/2019" (a deadline)
     BOOLEAN = "boolean"  # "si" / "no"
+    RELATIVE = "relative"  # "Aumento del 30% rispetto alla baseline": operator and the change in %, signed
     TEXT = "text"  # qualitative text, not understood (parsed=False)
 
 
@@ -41,6 +42,9 @@ class ValueSpec:
     date: dt.date | None = None
     boolean: bool | None = None
     parsed: bool = True
+    # A relative target's reference year ("rispetto al 2023"), None for "la baseline". Not a column: the
+    # engine reads it again from the raw text (plans.scoring), which is always kept.
+    reference_year: int | None = None
 
     @property
     def ratio(self) -> Decimal | None:
@@ -84,6 +88,7 @@ def parse_value(raw: str) -> ValueSpec:
 
     ``"12"`` → NUMBER; ``"150/1600"`` → RATIO; ``"=>4"`` → THRESHOLD ``>=`` 4; ``"75%"`` →
     PERCENT 75; ``"31/12/2019"`` → DATE; ``"si"``/``"no"`` → BOOLEAN; ``""`` → EMPTY;
+    ``"Aumento del 30% rispetto alla baseline"`` → RELATIVE ``>=`` +30 (see :func:`_relative`);
     anything else → TEXT with ``parsed=False``.
     """
     cleaned = clean(raw)
@@ -93,7 +98,7 @@ def parse_value(raw: str) -> ValueSpec:
     boolean = _BOOLEANS.get(folded.rstrip("."))
     if boolean is not None:
         return ValueSpec(raw, ValueKind.BOOLEAN, boolean=boolean)
-    spec = _date(raw, folded) or _threshold(raw, folded) or _quantity(raw, folded)
+    spec = _date(raw, folded) or _threshold(raw, folded) or _quantity(raw, folded) or _relative(raw, folded)
     return spec if spec is not None else ValueSpec(raw, ValueKind.TEXT, parsed=False)
 
 
@@ -160,3 +165,53 @@ def _number(text: str) -> Decimal | None:
     if currency is not None:
         text = currency[1] or currency[2]
     return try_parse_italian_decimal(text) if text else None
+
+
+# Targets stated against a baseline. Only a change in percent, with what it is relative to, is understood:
+# "aumento di 5 rispetto alla baseline" (an absolute change) or "aumento del 30%" (relative to what?) stay text.
+_INCREASE_WORDS = r"aumento|aumentare|incremento|incrementare|crescita|miglioramento"
+_DECREASE_WORDS = r"riduzione|ridurre|diminuzione|diminuire|calo|decremento|contenimento"
+_OF = r"(?:del|dello|di|pari al|pari a)"
+_AMOUNT = r"([0-9][0-9.]*(?:,[0-9]+)?)\s*%"
+_ANCHOR = r"(?:rispetto (?:a |al |alla |allo |all')?|sul |sulla |sullo |sull'|su )"
+_CHANGE_IN_WORDS = re.compile(rf"({_INCREASE_WORDS}|{_DECREASE_WORDS}) {_OF} {_AMOUNT} {_ANCHOR}(.+)")
+_CHANGE_IN_SIGNS = re.compile(rf"([+-])\s*{_AMOUNT} {_ANCHOR}(.+)")
+_MAINTAIN = re.compile(r"(?:mantenimento|mantenere) (.+)")
+_EQUAL = re.compile(r"(?:(?:pari|uguale|identico) (?:a |al |alla |allo |all')?|= ?)(.+)")
+# What the change is relative to: the baseline ("la baseline", "valore di baseline", "baseline 2023") or a
+# year's value ("il 2023", "valore del 2023", "l'anno 2023").
+_REFERENCE = re.compile(
+    r"(?:la |il |al |alla |allo |all'|l'|del |della |dell')?"
+    r"(?:(?:valore|dato|livello) (?:di |della |dell'|del |dello )?)?"
+    r"(baseline|valore base|base)?"
+    r" ?(?:(?:del |dell')?(?:anno )?((?:19|20|21)[0-9]{2}))?"
+)
+
+
+def _relative(raw: str, folded: str) -> ValueSpec | None:
+    """A target relative to the baseline: ``"Aumento del 30% rispetto alla baseline"`` and ``"+30% sulla
+    baseline"`` → ``>=`` +30; ``"Riduzione del 10% rispetto al 2023"`` → ``<=`` -10 (reference year 2023);
+    ``"mantenimento della baseline"`` → no operator (the indicator's direction decides) and 0; ``"pari alla
+    baseline"`` → ``=`` 0. The change is in percent of the baseline."""
+    folded = folded.rstrip(".").strip()
+    operator, change = "", Decimal(0)
+    if match := _CHANGE_IN_WORDS.fullmatch(folded):
+        decrease, amount, reference = re.fullmatch(_DECREASE_WORDS, match[1]) is not None, match[2], match[3]
+    elif match := _CHANGE_IN_SIGNS.fullmatch(folded):
+        decrease, amount, reference = match[1] == "-", match[2], match[3]
+    elif match := _MAINTAIN.fullmatch(folded):
+        decrease, amount, reference = False, "", match[1]
+    elif match := _EQUAL.fullmatch(folded):
+        operator, decrease, amount, reference = "=", False, "", match[1]
+    else:
+        return None
+    if amount:
+        number = _number(amount)
+        if number is None:
+            return None
+        operator, change = ("<=", -number) if decrease else (">=", number)
+    found = _REFERENCE.fullmatch(reference.strip())
+    if found is None or not (found[1] or found[2]):
+        return None  # relative to something else ("rispetto al mese precedente"): not understood
+    year = int(found[2]) if found[2] else None
+    return ValueSpec(raw, ValueKind.RELATIVE, operator=operator, value=change, reference_year=year)

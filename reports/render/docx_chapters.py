@@ -123,9 +123,31 @@ def opening(document: DocumentObject, relazione: Relazione, table: TableMaker) -
             chart_rows.append((row.label, str(labels.LEVELS[level]), f"{labels.level_bar(count, top)} {count}"))
     table(document, chart_rows, header=[str(labels.RESPONSIBILITY_CENTRE), str(labels.LEVEL), _("Grafico")])
     document.add_paragraph(str(labels.LEVEL_RULE))
+    _scores(document, relazione, table)
 
     document.add_page_break()
     document.add_heading(str(labels.OBJECTIVE_SHEETS), level=1)
+
+
+def _scores(document: DocumentObject, relazione: Relazione, table: TableMaker) -> None:
+    """The year's scores: the body's, each area's and each objective's, with the explanation."""
+    scores = relazione.scores
+    if scores is None:
+        return
+    document.add_heading(str(labels.SCORES), level=2)
+    document.add_paragraph(xml_safe(scores.rule))
+    body = f"{labels.BODY} – {scores.body.label}: {labels.score_text(scores.body)}"
+    document.add_paragraph().add_run(xml_safe(body)).bold = True
+    document.add_paragraph(xml_safe(scores.body.explanation))
+    if scores.areas:
+        rows = [(xml_safe(a.label), labels.score_text(a), xml_safe(a.explanation)) for a in scores.areas]
+        table(document, rows, header=[str(labels.RESPONSIBILITY_CENTRE), str(labels.SCORE), str(labels.EXPLANATION)])
+    objective_rows = [
+        (xml_safe(o.label), labels.weight_text(o.weight), labels.score_text(o), xml_safe(o.explanation))
+        for o in scores.objectives
+    ]
+    header = [_("Obiettivo"), str(labels.WEIGHT), str(labels.SCORE), str(labels.EXPLANATION)]
+    table(document, objective_rows, header=header)
 
 
 def closing(document: DocumentObject, relazione: Relazione, table: TableMaker) -> None:

@@ -22,7 +22,7 @@ from decimal import Decimal
 from typing import Any
 
 from reports.render.publication import ANAC_REFERENCE, ANAC_SECTION
-from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione, WorkflowEvent
+from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione, ScoreLine, Scores, WorkflowEvent
 
 CSV_COLUMNS = (
     "organization",
@@ -100,6 +100,8 @@ def render_json(relazione: Relazione) -> bytes:
         "publication": {"section": ANAC_SECTION, "legal_basis": ANAC_REFERENCE},
         "objectives": [_objective(objective) for objective in relazione.objectives],
     }
+    if relazione.scores is not None:
+        document["scores"] = _scores(relazione.scores)
     # Keys keep the order written here (stable across runs); no sort, so related keys stay together.
     return json.dumps(document, ensure_ascii=False, indent=2).encode("utf-8") + b"\n"
 
@@ -189,6 +191,27 @@ def _indicator(i: IndicatorRow) -> dict[str, Any]:
         "level": i.level,
         "motivation": i.motivation,
         "values_awaiting_confirmation": i.awaiting_confirmation,
+    }
+
+
+def _scores(scores: Scores) -> dict[str, Any]:
+    """The year's scores (evaluation.scores) as exact decimal strings ("86.67"), null when not measurable."""
+
+    def line(item: ScoreLine) -> dict[str, Any]:
+        return {
+            "name": item.label,
+            "score": _money(item.score),
+            "level": item.level,
+            "label": item.band,
+            "symbol": item.symbol,
+            "explanation": item.explanation,
+        } | ({"weight": _money(item.weight)} if item.weight is not None else {})
+
+    return {
+        "rule": scores.rule,
+        "body": line(scores.body),
+        "areas": [line(area) for area in scores.areas],
+        "objectives": [line(objective) for objective in scores.objectives],
     }
 
 

@@ -21,6 +21,7 @@ from reports.sections import (
     ObjectiveSection,
     Relazione,
     ReportText,
+    ScoreLine,
 )
 
 register = template.Library()
@@ -76,6 +77,16 @@ def objective_facts(objective: ObjectiveSection) -> list[str]:
 @register.filter
 def change_text(change: Change) -> str:
     return labels.change_text(change)
+
+
+@register.filter
+def score_text(line: ScoreLine) -> str:
+    return labels.score_text(line)
+
+
+@register.filter
+def weight_text(weight: Decimal | None) -> str:
+    return labels.weight_text(weight)
 
 
 @register.filter

@@ -22,11 +22,13 @@ from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
 
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
 from notifications.feeds import calendar_feed_for
 from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
+    IndicatorBaseline,
     IndicatorMotivation,
     IndicatorTarget,
     Measurement,
@@ -77,6 +79,11 @@ def build_aurelia_rows(world: World) -> Rows:
         activity._meta.model: [activity, world.second_activity],
         indicator._meta.model: [indicator],
         IndicatorTarget: [IndicatorTarget.objects.create(indicator=indicator, year=2026, raw="100")],
+        IndicatorBaseline: [
+            IndicatorBaseline.objects.create(
+                indicator=indicator, year=2025, raw="80", kind="number", value=80, source="Registro di Aurelia 2025"
+            )
+        ],
         Measurement: [measured],
         MeasurementEvidence: [
             MeasurementEvidence.objects.create(
@@ -107,6 +114,32 @@ def build_aurelia_rows(world: World) -> Rows:
             )
         ],
         SeparationPolicy: [SeparationPolicy.objects.create(organization=world.aurelia)],
+        MeasurementSystem: [system := MeasurementSystem.objects.create(organization=world.aurelia, year=2026)],
+        Behaviour: [behaviour := Behaviour.objects.create(system=system, position=1, name="Orientamento al risultato")],
+        EvaluationSheet: [
+            evaluated := EvaluationSheet.objects.create(
+                organization=world.aurelia, year=2026, person=world.anna, evaluator=world.diana
+            ),
+            EvaluationSheet.objects.create(
+                organization=world.aurelia,
+                year=2026,
+                person=world.diana,
+                role=EvaluationSheet.Role.DIRETTORE,
+                evaluator=world.otto,
+            ),
+        ],
+        BehaviourScore: [
+            BehaviourScore.objects.create(sheet=evaluated, behaviour=behaviour, score=4, comment="Puntuale ad Aurelia")
+        ],
+        ScoreSnapshot: [
+            ScoreSnapshot.objects.create(
+                plan=plan,
+                year=2026,
+                computed_at=timezone.now(),
+                body_level="non_misurabile",
+                data={"year": 2026, "body": {"explanation": "Punteggi di Aurelia"}, "areas": [], "objectives": []},
+            )
+        ],
         Delegation: [
             Delegation.objects.create(
                 organization=world.aurelia,
@@ -175,6 +208,12 @@ def _activity_position(world: World) -> dict[str, Any]:
     return {"position": 9}
 
 
+def _free_the_baseline_slot(world: World) -> dict[str, Any]:
+    """One baseline per indicator: the add form can only create the indicator's once its row is gone."""
+    IndicatorBaseline.objects.filter(indicator=world.indicator).delete()
+    return {}
+
+
 def _free_the_policy_slot(world: World) -> dict[str, Any]:
     """One separation policy per organization: the add form can only create Aurelia's once its row is gone."""
     SeparationPolicy.objects.filter(organization=world.aurelia).delete()
@@ -190,6 +229,7 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.Activity": _activity_position,
     "plans.Indicator": _activity_position,
     "plans.IndicatorTarget": lambda world: {"year": 2027},
+    "plans.IndicatorBaseline": _free_the_baseline_slot,
     "plans.IndicatorMotivation": lambda world: {"year": 2027},
     "reports.RelazioneChapter": lambda world: {"kind": "context"},
     "plans.ObjectiveReport": lambda world: {"date": "2026-06-01"},
@@ -197,6 +237,10 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.ActionSheetIndicator": _activity_position,
     "workflow.ApprovalPolicy": lambda world: {"transition": TransitionName.RIPRENDI.value},
     "workflow.SeparationPolicy": _free_the_policy_slot,
+    "evaluation.MeasurementSystem": lambda world: {"year": 2027},
+    "evaluation.Behaviour": lambda world: {"position": 2},
+    "evaluation.EvaluationSheet": lambda world: {"person": world.bruno.pk},
+    "evaluation.BehaviourScore": lambda world: {"sheet": EvaluationSheet.objects.get(person=world.diana).pk},
     "notifications.Preference": lambda world: {"user": world.tommaso.pk},
     "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
     "auth.User": lambda world: {

@@ -11,7 +11,7 @@ from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
 
-from plans.models import Activity, IndicatorTarget, Measurement, Objective
+from plans.models import Activity, IndicatorBaseline, IndicatorTarget, Measurement, Objective
 from tests.workflow.world import World
 
 pytestmark = pytest.mark.django_db
@@ -91,6 +91,8 @@ def test_a_target_entered_in_the_indicators_page_is_parsed_and_bounded(root: Cli
         "name": indicator.name,
         "unit": indicator.unit,
         "direction": indicator.direction,
+        "baseline-TOTAL_FORMS": "0",
+        "baseline-INITIAL_FORMS": "0",
         "targets-TOTAL_FORMS": "1",
         "targets-INITIAL_FORMS": "0",
         "targets-0-year": "2026",
@@ -106,3 +108,29 @@ def test_a_target_entered_in_the_indicators_page_is_parsed_and_bounded(root: Cli
     response = root.post(url, data)
     assert response.status_code == 200 and "troppe cifre" in response.content.decode()
     assert IndicatorTarget.objects.get(pk=target.pk).raw == "150/1600"
+
+
+def test_a_baseline_entered_in_the_indicators_page_is_parsed_and_bounded(root: Client, world: World) -> None:
+    indicator = world.indicator
+    url = reverse("admin:plans_indicator_change", args=[indicator.pk])
+    data = {
+        "objective": indicator.objective_id,
+        "position": indicator.position,
+        "name": indicator.name,
+        "unit": indicator.unit,
+        "direction": indicator.direction,
+        "targets-TOTAL_FORMS": "0",
+        "targets-INITIAL_FORMS": "0",
+        "baseline-TOTAL_FORMS": "1",
+        "baseline-INITIAL_FORMS": "0",
+        "baseline-0-raw": "9" * 30,
+        "baseline-0-year": "2025",
+        "baseline-0-source": "Registro degli accessi 2025",
+    }
+    response = root.post(url, data)
+    assert response.status_code == 200 and "troppe cifre" in response.content.decode()
+    assert not IndicatorBaseline.objects.exists()
+    data["baseline-0-raw"] = "1.200"
+    assert root.post(url, data).status_code == 302
+    baseline = IndicatorBaseline.objects.get(indicator=indicator)
+    assert (baseline.raw, baseline.kind, baseline.value, baseline.year) == ("1.200", "number", 1200, 2025)

@@ -56,7 +56,7 @@ def test_the_api_docs_come_from_the_application_itself(client: Client) -> None:
 
 def test_no_page_template_has_inline_script_handler_or_style() -> None:
     found = []
-    for app in ("web", "plans", "workflow", "notifications", "reports"):
+    for app in ("web", "plans", "workflow", "notifications", "reports", "evaluation"):
         folder = Path(settings.BASE_DIR) / app / "templates"
         for template in folder.rglob("*.html"):
             name = template.relative_to(folder).as_posix()

@@ -231,3 +231,26 @@ def test_month_followed_by_a_remark_keeps_the_month_and_the_remark(
     assert spec.kind is TimeKind.MONTH
     assert spec.start == date(year, month, 1)
     assert spec.remark == " ".join(remark.split())
+
+
+@PROPERTIES
+@given(
+    change=st.decimals(min_value=0, max_value=10_000, places=2, allow_nan=False, allow_infinity=False),
+    increase=st.booleans(),
+    words=st.booleans(),
+    year=st.one_of(st.none(), st.integers(min_value=1990, max_value=2100)),
+    grouped=st.booleans(),
+)
+def test_any_change_against_the_baseline_parses_to_that_change_operator_and_year(
+    change: Decimal, increase: bool, words: bool, year: int | None, grouped: bool
+) -> None:
+    amount = italian(change, grouped=grouped) + "%"
+    reference = "alla baseline" if year is None else f"al {year}"
+    if words:
+        text = f"{'Aumento' if increase else 'Riduzione'} del {amount} rispetto {reference}"
+    else:
+        text = f"{'+' if increase else '-'}{amount} rispetto {reference}"
+    spec = parse_value(text)
+    assert spec.kind is ValueKind.RELATIVE
+    assert spec.value == (change if increase else -change)
+    assert (spec.operator, spec.reference_year) == (">=" if increase else "<=", year)

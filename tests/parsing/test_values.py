@@ -165,3 +165,53 @@ def test_malformed_values_are_text(raw: str) -> None:
 
 def test_ratio_property_is_none_for_non_ratios() -> None:
     assert parse_value("12").ratio is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "operator", "change", "year"),
+    [
+        ("Aumento del 30% rispetto alla baseline", ">=", Decimal(30), None),
+        ("incremento del 12,5% rispetto al valore di baseline", ">=", Decimal("12.5"), None),
+        ("Riduzione del 10% rispetto al 2023", "<=", Decimal(-10), 2023),
+        ("diminuzione del 5 % rispetto all'anno 2022.", "<=", Decimal(-5), 2022),
+        ("+15% sulla baseline", ">=", Decimal(15), None),
+        ("-20% rispetto alla baseline 2024", "<=", Decimal(-20), 2024),
+        ("Aumento del 10% sul 2022", ">=", Decimal(10), 2022),
+        ("mantenimento della baseline", "", Decimal(0), None),
+        ("Mantenimento del valore del 2023", "", Decimal(0), 2023),
+        ("pari alla baseline", "=", Decimal(0), None),
+        ("= baseline", "=", Decimal(0), None),
+    ],
+)
+def test_a_target_relative_to_the_baseline_keeps_its_operator_change_and_year(
+    raw: str, operator: str, change: Decimal, year: int | None
+) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.operator, spec.value, spec.reference_year, spec.parsed) == (
+        ValueKind.RELATIVE,
+        operator,
+        change,
+        year,
+        True,
+    )
+    assert spec.raw == raw
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        "aumento del 30%",  # relative to what?
+        "aumento di 5 rispetto alla baseline",  # an absolute change: not understood, never read as 5%
+        "aumento del 10% rispetto al mese precedente",
+        "riduzione del -10% rispetto alla baseline",
+        "+-5% sulla baseline",
+        "mantenimento",
+        "mantenimento dei servizi",
+        "pari a",
+        "riduzione del 1,2,3% rispetto al 2023",
+        "baseline",
+    ],
+)
+def test_a_change_not_understood_stays_text(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.parsed, spec.value, spec.raw) == (ValueKind.TEXT, False, None, raw)

@@ -7,15 +7,16 @@ build them.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from plans.achievement import DEFAULT_RULE, Level, Light, ScoringRule, achievement, objective_level
-from plans.models import IndicatorTarget, Measurement
+from plans.models import IndicatorBaseline, IndicatorTarget, Measurement
 from plans.models.indicator import ParsedValue
-from plans.parsing import parse_value
+from plans.parsing import ValueKind, parse_value
 from plans.scoring import score, weighted_mean
 
 # No example database: the tests leave no files behind in the project.
@@ -28,6 +29,10 @@ def target(raw: str) -> IndicatorTarget:
 
 def actual(raw: str) -> Measurement:
     return Measurement(year=2021, **ParsedValue.spec_values(parse_value(raw)))
+
+
+def baseline(raw: str, year: int | None = 2023) -> IndicatorBaseline:
+    return IndicatorBaseline(year=year, **ParsedValue.spec_values(parse_value(raw)))
 
 
 # expected, reached, direction → percent shown, score for rollups, light, explanation contains
@@ -89,6 +94,201 @@ def test_every_kind_of_target_and_operator_is_scored_and_explained(
     assert abs(result.score - Decimal(exact)) < Decimal("0.00001")
     assert result.light == light
     assert says in result.explanation
+
+
+# Targets relative to a baseline: expected, baseline (value, year), reached, direction → as above.
+RELATIVE_CASES = [
+    # An increase: baseline × (1 + change), "≥".
+    (
+        "Aumento del 30% rispetto alla baseline",
+        ("200", 2023),
+        "270",
+        "increase",
+        "103.8",
+        "100",
+        Light.GREEN,
+        "baseline 200 (2023), +30% → atteso ≥ 260; valore 270 ≥ 260 atteso: raggiunto",
+    ),
+    (
+        "Aumento del 30% rispetto alla baseline",
+        ("200", 2023),
+        "250",
+        "increase",
+        "96.2",
+        "96.15385",
+        Light.YELLOW,
+        "valore 250 non ≥ 260 atteso: non raggiunto",
+    ),
+    (
+        "+15% sulla baseline",
+        ("100", None),
+        "115",
+        "target",
+        "100.0",
+        "100",
+        Light.GREEN,
+        "baseline 100 (anno non indicato), +15% → atteso ≥ 115",
+    ),
+    (
+        "+10% sulla baseline",
+        ("100/200", 2025),
+        "55%",
+        "increase",
+        "100.0",
+        "100",
+        Light.GREEN,
+        "baseline 100/200 (2025), +10% → atteso ≥ 55%",
+    ),
+    (
+        "Aumento del 10% rispetto alla baseline",
+        ("50%", 2025),
+        "40/100",
+        "increase",
+        "72.7",
+        "72.72727",
+        Light.RED,
+        "valore 40% non ≥ 55% atteso",
+    ),
+    # A decrease: baseline × (1 − change), "≤", whatever the indicator's direction.
+    (
+        "Riduzione del 10% rispetto al 2023",
+        ("200", 2023),
+        "180",
+        "decrease",
+        "100.0",
+        "100",
+        Light.GREEN,
+        "baseline 200 (2023), -10% → atteso ≤ 180; valore 180 ≤ 180 atteso: raggiunto",
+    ),
+    (
+        "Riduzione del 10% rispetto al 2023",
+        ("200", 2023),
+        "225",
+        "decrease",
+        "80.0",
+        "80",
+        Light.YELLOW,
+        "meno è meglio: atteso / valore = 80,0%",
+    ),
+    (
+        "-10% rispetto alla baseline",
+        ("200", 2023),
+        "170",
+        "increase",
+        "105.9",
+        "100",
+        Light.GREEN,
+        "il verso è quello della variazione rispetto alla baseline",
+    ),
+    # Maintain: the baseline itself, the direction says which side; "pari alla baseline": exactly it.
+    (
+        "mantenimento della baseline",
+        ("45%", 2025),
+        "45%",
+        "increase",
+        "100.0",
+        "100",
+        Light.GREEN,
+        "baseline 45% (2025), mantenimento → atteso ≥ 45%",
+    ),
+    (
+        "Mantenimento del valore del 2025",
+        ("10", 2025),
+        "12",
+        "decrease",
+        "83.3",
+        "83.33333",
+        Light.YELLOW,
+        "mantenimento → atteso ≤ 10; valore 12 non ≤ 10 atteso",
+    ),
+    (
+        "pari alla baseline",
+        ("200", None),
+        "210",
+        "target",
+        "95.0",
+        "95",
+        Light.YELLOW,
+        "pari alla baseline → atteso = 200; valore 210 non = 200 atteso",
+    ),
+    (
+        "mantenimento della baseline",
+        ("0", 2025),
+        "0",
+        "increase",
+        "100.0",
+        "100",
+        Light.GREEN,
+        "non calcolabile (zero o valore negativo), punteggio 100,0%",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("expected", "base", "reached", "direction", "percent", "exact", "light", "says"), RELATIVE_CASES
+)
+def test_a_target_relative_to_the_baseline_is_resolved_scored_and_explained(
+    expected: str,
+    base: tuple[str, int | None],
+    reached: str,
+    direction: str,
+    percent: str,
+    exact: str,
+    light: Light,
+    says: str,
+) -> None:
+    goal = target(expected)
+    assert goal.kind == ValueKind.RELATIVE
+    result = achievement(goal, actual(reached), direction, baseline=baseline(*base))
+    assert result.percent == Decimal(percent)
+    assert result.score is not None
+    assert abs(result.score - Decimal(exact)) < Decimal("0.00001")
+    assert result.light == light
+    assert says in result.explanation
+
+
+@pytest.mark.parametrize(
+    ("expected", "base", "says"),
+    [
+        ("Aumento del 30% rispetto alla baseline", None, "«Aumento del 30% rispetto alla baseline»: manca la baseline"),
+        ("+30% sulla baseline", ("", 2023), "manca la baseline: non misurabile"),
+        ("+30% sulla baseline", ("n.d.", 2023), "baseline «n.d.» non numerica: non misurabile"),
+        ("+30% sulla baseline", ("> 95%", 2023), "baseline «> 95%» non numerica"),
+        ("+30% sulla baseline", ("31/12/2023", 2023), "baseline «31/12/2023» non numerica"),
+        ("+30% sulla baseline", ("10/0", 2023), "baseline «10/0» non numerica"),
+        ("+30% sulla baseline", ("0", 2023), "baseline 0: una variazione in percentuale di zero o di un valore"),
+        ("Riduzione del 10% rispetto al 2023", ("-5", 2023), "baseline -5: una variazione in percentuale"),
+        ("Riduzione del 10% rispetto al 2023", ("200", 2022), "la baseline è del 2022, il valore atteso si riferisce"),
+    ],
+)
+def test_a_relative_target_without_a_usable_baseline_is_not_measurable_and_says_why(
+    expected: str, base: tuple[str, int] | None, says: str
+) -> None:
+    result = score(target(expected), actual("250"), "increase", baseline=baseline(*base) if base else None)
+    assert (result.percent, result.score, result.met) == (None, None, None)
+    assert says in result.explanation
+
+
+def test_a_baseline_is_read_only_by_a_relative_target() -> None:
+    assert score(target("100"), actual("83"), "increase", baseline=baseline("1000")) == score(
+        target("100"), actual("83"), "increase"
+    )
+
+
+def test_an_actual_value_is_measured_not_stated_against_the_baseline() -> None:
+    result = score(target("+10% sulla baseline"), actual("+12% sulla baseline"), "increase", baseline=baseline("100"))
+    assert result.score is None
+    assert "non confrontabili: non misurabile" in result.explanation
+
+
+def test_the_tables_cover_every_kind_of_target_operator_and_direction() -> None:
+    kinds = {target(case[0]).kind for case in CASES} | {target(case[0]).kind for case in RELATIVE_CASES}
+    assert kinds == {kind.value for kind in ValueKind} - {ValueKind.EMPTY, ValueKind.TEXT}  # both: not measurable
+    operators = {target(case[0]).operator for case in CASES if target(case[0]).kind == ValueKind.THRESHOLD}
+    assert operators == {">", ">=", "<", "<=", "="}
+    relative = {target(case[0]).operator for case in RELATIVE_CASES}
+    assert relative == {">=", "<=", "", "="}  # increase, decrease, maintain, equal
+    assert {case[2] for case in CASES} == {case[3] for case in RELATIVE_CASES} == {"increase", "decrease", "target"}
 
 
 @pytest.mark.parametrize(
@@ -167,7 +367,7 @@ def test_the_bands_are_the_rules() -> None:
         {"unmet_ceiling": Decimal(100)},
     ],
 )
-def test_an_inconsistent_rule_is_refused(values: dict[str, Decimal]) -> None:
+def test_an_inconsistent_rule_is_refused(values: dict[str, Any]) -> None:
     with pytest.raises(ValueError, match="scoring rule"):
         ScoringRule(**values)
 
@@ -200,9 +400,12 @@ directions = st.sampled_from(["increase", "decrease", "target"])
 
 @st.composite
 def rules(draw: st.DrawFn) -> ScoringRule:
-    """The default bands with any floor up to the yellow band and any cap from 100% to 150%."""
+    """The default bands with any floor up to the yellow band, any cap from 100% to 150% (120 among them), with
+    or without partial credit."""
     floor = draw(st.decimals(min_value=0, max_value=80, places=1))
-    return ScoringRule(floor=floor, cap=Decimal(100) + draw(st.decimals(min_value=0, max_value=50, places=1)))
+    over = st.decimals(min_value=0, max_value=50, places=1).map(lambda extra: Decimal(100) + extra)
+    cap = draw(st.one_of(st.just(Decimal(120)), over))
+    return ScoringRule(floor=floor, cap=cap, linear=draw(st.booleans()))
 
 
 def _text(number: Decimal) -> str:
@@ -251,14 +454,93 @@ def test_a_score_never_decreases_when_the_value_moves_the_way_the_direction_want
 
 
 @PROPERTIES
-@given(expected=positive, values=st.tuples(amounts, amounts), direction=directions)
+@given(expected=positive, values=st.tuples(amounts, amounts), direction=directions, rule=rules())
 def test_an_exact_target_scores_no_less_as_the_value_comes_closer(
-    expected: Decimal, values: tuple[Decimal, Decimal], direction: str
+    expected: Decimal, values: tuple[Decimal, Decimal], direction: str, rule: ScoringRule
 ) -> None:
     farther, closer = sorted(values, key=lambda value: abs(value - expected), reverse=True)
     goal = _target("=", expected)
-    before = score(goal, actual(_text(farther)), direction).score
-    after = score(goal, actual(_text(closer)), direction).score
+    before = score(goal, actual(_text(farther)), direction, rule).score
+    after = score(goal, actual(_text(closer)), direction, rule).score
+    assert before is not None and after is not None
+    assert after >= before
+
+
+# Relative targets: the same properties, and the score of the absolute target they resolve to.
+changes = st.decimals(min_value=0, max_value=200, places=2)
+relative_kinds = st.sampled_from(["increase", "decrease", "maintain", "equal"])
+_RELATIVE_TEXT = {
+    "increase": "Aumento del {change}% rispetto alla baseline",
+    "decrease": "Riduzione del {change}% rispetto al 2023",
+    "maintain": "mantenimento della baseline",
+    "equal": "pari alla baseline",
+}
+
+
+def _relative(kind: str, change: Decimal) -> tuple[IndicatorTarget, Decimal]:
+    """A relative target and its change in percent, signed (a decrease of at most 100%)."""
+    if kind == "decrease":
+        change = min(change, Decimal(100))
+    signed = {"increase": change, "decrease": -change}.get(kind, Decimal(0))
+    goal = target(_RELATIVE_TEXT[kind].format(change=_text(change)))
+    assert (goal.kind, goal.value) == (ValueKind.RELATIVE, signed)
+    return goal, signed
+
+
+def _relative_wants_more(kind: str, direction: str) -> bool:
+    return kind == "increase" or (kind == "maintain" and direction != "decrease")
+
+
+@PROPERTIES
+@given(
+    kind=relative_kinds,
+    change=changes,
+    base=positive,
+    reached=amounts,
+    direction=directions,
+    rule=rules(),
+)
+def test_a_relative_target_never_leaves_its_cap_and_scores_as_the_absolute_target_it_resolves_to(
+    kind: str, change: Decimal, base: Decimal, reached: Decimal, direction: str, rule: ScoringRule
+) -> None:
+    goal, signed = _relative(kind, change)
+    result = score(goal, actual(_text(reached)), direction, rule, baseline=baseline(_text(base)))
+    assert result.score is not None and result.met is not None
+    assert 0 <= result.score <= rule.cap
+    assert (result.score >= 100) is result.met
+    operator = {"increase": ">=", "decrease": "<=", "equal": "="}.get(kind, "<=" if direction == "decrease" else ">=")
+    absolute = IndicatorTarget(kind="threshold", operator=operator, value=base * (1 + signed / 100), raw="")
+    same = score(absolute, actual(_text(reached)), direction, rule)
+    assert (result.percent, result.score, result.met) == (same.percent, same.score, same.met)
+    assert same.explanation.split("; ")[0] in result.explanation  # "valore … atteso: (non) raggiunto"
+
+
+@PROPERTIES
+@given(
+    kind=relative_kinds,
+    change=changes,
+    base=positive,
+    values=st.tuples(amounts, amounts),
+    direction=directions,
+    rule=rules(),
+)
+def test_a_relative_target_never_scores_less_when_the_value_moves_the_way_it_wants(
+    kind: str,
+    change: Decimal,
+    base: Decimal,
+    values: tuple[Decimal, Decimal],
+    direction: str,
+    rule: ScoringRule,
+) -> None:
+    goal, _signed = _relative(kind, change)
+    if kind == "equal":  # exactly the baseline: closer is better
+        worse, better = sorted(values, key=lambda value: abs(value - base), reverse=True)
+    elif _relative_wants_more(kind, direction):
+        worse, better = sorted(values)
+    else:
+        worse, better = sorted(values, reverse=True)
+    before = score(goal, actual(_text(worse)), direction, rule, baseline=baseline(_text(base))).score
+    after = score(goal, actual(_text(better)), direction, rule, baseline=baseline(_text(base))).score
     assert before is not None and after is not None
     assert after >= before
 

@@ -95,7 +95,10 @@ def test_csv_has_one_row_per_indicator_with_expected_actual_and_percent(demo_pla
 def test_json_nests_objectives_activities_and_indicators(demo_plan: Plan, tmp_path: Path) -> None:
     export(tmp_path / "dati.json", "json")
     document = json.loads((tmp_path / "dati.json").read_text(encoding="utf-8"))
-    assert list(document) == ["organization", "plan", "year", "prepared_on", "publication", "objectives"]
+    assert list(document) == ["organization", "plan", "year", "prepared_on", "publication", "objectives", "scores"]
+    # The year's scores (issue 16): RP21-DIR-1's indicators 83 of 100, 1 of 1, 1 of 1 score (83 + 100 + 100) / 3.
+    scored = document["scores"]["objectives"][0]
+    assert scored["name"].startswith("RP21-DIR-1 – ") and scored["score"] == "94.33"
     section = "Amministrazione trasparente › Performance › Relazione sulla Performance"
     assert document["publication"]["section"] == section
     assert (document["plan"]["code"], document["year"]) == ("RP-2021", 2021)

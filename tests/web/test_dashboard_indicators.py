@@ -88,7 +88,7 @@ def test_the_indicators_page_renders_with_the_same_number_of_queries_whatever_th
     first = client.get(URL, headers=headers)
     assert len(names(first)) == 50  # a full page of the 62 (or 61 for Anna, who does not see TEC-1)
     row = indicator_table(first).row_with("Indicatore numeroso 01")
-    assert row is not None and row[3:] == ["50%", "45%", "90,0%", "quasi raggiunto"]
+    assert row is not None and row[3:] == ["50%", "45%", "90,0%", "◐ parzialmente raggiunto"]
 
 
 def test_each_indicator_shows_expected_actual_percent_and_light_for_the_plan_year(client: Client, world: World) -> None:
@@ -104,9 +104,9 @@ def test_each_indicator_shows_expected_actual_percent_and_light_for_the_plan_yea
     assert "3 indicatori" in page_text(response)
     table = table_titled(response, "PEG-2026")
     assert table.rows[1:] == [
-        ["SOC-1", "Utenti presi in carico", "n.", "100", "85", "85,0%", "quasi raggiunto"],
-        ["SOC-1", "Tempo medio di attesa", "gg", "30", "20", "150,0%", "raggiunto"],
-        ["SOC-1", "Gradimento degli utenti", "", "—", "—", "—", "non misurabile"],
+        ["SOC-1", "Utenti presi in carico", "n.", "100", "85", "85,0%", "◐ parzialmente raggiunto"],
+        ["SOC-1", "Tempo medio di attesa", "gg", "30", "20", "150,0%", "● raggiunto"],
+        ["SOC-1", "Gradimento degli utenti", "", "—", "—", "—", "– non misurabile"],
     ]
     page = response.content.decode()
     assert 'class="tg-light tg-light-giallo"' in page
@@ -136,7 +136,7 @@ def test_the_area_filter_keeps_the_indicators_of_that_areas_objectives(client: C
     technical = client.get(URL, {"plan": str(measured.plan.pk), "area": str(measured.technical.pk)})
     assert names(technical) == ["Chilometri rifatti"]
     assert indicator_table(technical).row_with("Chilometri rifatti") == [
-        "TEC-1", "Chilometri rifatti", "km", "12", "12", "100,0%", "raggiunto",
+        "TEC-1", "Chilometri rifatti", "km", "12", "12", "100,0%", "● raggiunto",
     ]  # fmt: skip
     back = f'href="/scadenze/?plan={measured.plan.pk}&amp;area={measured.technical.pk}"'
     assert back in technical.content.decode()  # back to the slipped deadlines, same filters

@@ -19,8 +19,10 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from config.guard import accepts_evidence
+from evaluation.selectors import systems_for
 from plans.achievement import achievement
 from plans.models import Indicator, IndicatorMotivation, Measurement, MeasurementEvidence, Plan
+from plans.models.indicator import baseline_of
 from plans.rules import (
     can_record_measurement,
     can_write_motivation,
@@ -67,7 +69,7 @@ def show_refusal(form: forms.Form, refused: WorkflowError) -> int:
 
 
 def _indicator(request: AuthenticatedRequest, pk: int) -> Indicator:
-    indicators = visible_indicators(request.user).select_related("objective__plan__organization")
+    indicators = visible_indicators(request.user).select_related("objective__plan__organization", "baseline")
     return get_object_or_404(indicators.prefetch_related("objective__areas"), pk=pk)
 
 
@@ -76,6 +78,8 @@ def _years(
 ) -> list[dict[str, Any]]:
     """For each year with a target: the target, the latest value, what it reached, the motivation and its form."""
     targets = list(indicator.targets.order_by("year"))
+    # Each year under its own measurement system: one query for them all.
+    systems = systems_for(indicator.objective.plan.organization_id, {target.year for target in targets})
     by_year: dict[int, list[Measurement]] = {}
     # Oldest first, as the Relazione orders them: an undated value after the dated ones.
     for measurement in indicator.measurements.filter(year__in=[t.year for t in targets]).order_by(
@@ -89,7 +93,9 @@ def _years(
         values = by_year.get(target.year, [])
         actual = value_that_counts(values, confirms=confirms)
         pending = confirms and not all(counts_as_confirmed(value) for value in values)
-        result = achievement(target, actual, indicator.direction)
+        result = achievement(
+            target, actual, indicator.direction, systems[target.year].rule, baseline=baseline_of(indicator)
+        )
         motivation = motivations.get(target.year)
         form = None
         if may_write:

@@ -15,9 +15,12 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 
+from evaluation.selectors import system_for
 from plans.models import Plan, WorkState
 from web.charts import bar_chart
 from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_statement
+from web.dashboard_scores import dashboard_scores
+from web.forecasts import likely_misses_page
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest, is_htmx
 from web.indicators import achievements, indicators_of, year_of
@@ -101,6 +104,8 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "groups": _grouped(page.object_list),
             "year": year_of(plan, today) if plan else None,
+            "likely_misses": likely_misses_page(request.user, filters, request.GET.get("previsioni")),
+            "scored_plans": dashboard_scores(request.user, plan, filters.area_id, today),
         }
     template = "web/dashboard_results.html" if is_htmx(request) else "web/dashboard.html"
     return render(request, template, context, status=status)
@@ -132,7 +137,8 @@ def indicators(request: AuthenticatedRequest) -> HttpResponse:
         listed = indicators_of(request.user, plan, filters.area_id)
         page = Paginator(listed, INDICATORS_PAGE_SIZE).get_page(request.GET.get("pagina"))
         confirms = separation_policy(plan.organization_id).measurements_need_confirmation
-        rows = achievements(page.object_list, year, confirms=confirms)
-        context |= {"year": year, "page": page, "rows": rows}
+        system = system_for(plan.organization_id, year)  # once per page: its rule scores every row
+        rows = achievements(page.object_list, year, confirms=confirms, rule=system.rule)
+        context |= {"year": year, "page": page, "rows": rows, "system": system}
     template = "web/dashboard_indicators_results.html" if is_htmx(request) else "web/dashboard_indicators.html"
     return render(request, template, context, status=status)

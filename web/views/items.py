@@ -8,14 +8,17 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from evaluation.visibility import BadYear, scores_for, year_asked
 from plans.models import Activity, Objective, ObjectiveReport, WorkItem
 from plans.rules import can_write_objective_report, visible_activities, visible_indicators, visible_objectives
 from web.consuntivo_forms import ObjectiveReportForm
 from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
+from web.views.scores import scores_url
 from workflow.api.transitions import run_transition
 from workflow.errors import WorkflowError
 from workflow.selectors import available_transitions, history_of, open_request_for
@@ -59,6 +62,7 @@ def _context(
         context["activities"] = item.activities.select_related("owner").order_by("position")
         context["indicators"] = item.indicators.prefetch_related("targets", "measurements").order_by("position")
         context |= _reports(request, item, report_form)
+        context |= _scores(request, item)
     else:
         # The objective's indicators this person may open (an activity's owner outside the area sees none).
         context["indicators"] = visible_indicators(request.user).filter(objective=item.objective).order_by("position")
@@ -81,6 +85,17 @@ def _reports(request: HttpRequest, objective: Objective, form: ObjectiveReportFo
     }
 
 
+def _scores(request: HttpRequest, objective: Objective) -> dict[str, Any]:
+    """The objective's score of the year (?anno=, this year while the plan runs) and its indicators'."""
+    plan = objective.plan
+    try:
+        year = year_asked(plan, request.GET.get("anno"), timezone.localdate())
+    except BadYear as bad:
+        return {"scores_error": str(bad)}
+    shown = scores_for(request.user, plan, year)
+    return {"year": year, "scored": shown.objective(objective.pk), "scores_url": scores_url(plan.pk, year)}
+
+
 def render_item(
     request: HttpRequest, item: WorkItem, *, report_form: ObjectiveReportForm | None = None, status: int = 200
 ) -> HttpResponse:
@@ -89,7 +104,8 @@ def render_item(
 
 @login_required
 def detail(request: AuthenticatedRequest, kind: str, pk: int) -> HttpResponse:
-    return render(request, "web/item.html", _context(request, _item(request, kind, pk)))
+    context = _context(request, _item(request, kind, pk))
+    return render(request, "web/item.html", context, status=400 if context.get("scores_error") else 200)
 
 
 @login_required

@@ -9,11 +9,14 @@ from django.core.paginator import Paginator
 from django.db.models import Count, OuterRef, Prefetch, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
 
+from evaluation.visibility import BadYear, scores_for, year_asked
 from plans.models import ActionSheet, Activity, Indicator
 from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
+from web.views.scores import scores_url
 
 # Action sheets are long (a page of text each): a plan page shows a few at a time.
 SHEETS_PAGE_SIZE = 5
@@ -66,4 +69,14 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         # Then the Relazione's links give the sheets' document.
         "sheets_only": shows_action_sheets(plan),
     }
-    return render(request, "web/plan_tree.html", context)
+    status = 200
+    if not context["sheets_only"]:
+        # The year's scores (?anno=, this year while the plan runs), each with its explanation a click away.
+        try:
+            year = year_asked(plan, request.GET.get("anno"), timezone.localdate())
+        except BadYear as bad:
+            context["scores_error"], status = str(bad), 400
+        else:
+            shown = scores_for(request.user, plan, year)
+            context |= {"year": year, "shown": shown, "scores_url": scores_url(plan.pk, year)}
+    return render(request, "web/plan_tree.html", context, status=status)

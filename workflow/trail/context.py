@@ -32,14 +32,14 @@ class Source(models.TextChoices):
 
 
 @contextmanager
-def recorded_as(source: Source, *, user: Any = None) -> Iterator[None]:
+def recorded_as(source: Source, *, user: Any = None, comment: str = "") -> Iterator[None]:
     """The plan data changed inside this block are recorded as made from `source`, by `user` (a User, an id or
-    None). Nested inside another context, it overrides the outer one's values. Nothing on SQLite, which has no
-    trail triggers."""
+    None), with `comment` (a change's motivation) as the rows' comment. Nested inside another context, it
+    overrides the outer one's values. Nothing on SQLite, which has no trail triggers."""
     if connection.vendor != "postgresql":
         yield
         return
-    metadata = {"source": str(source), "user": getattr(user, "pk", user)}
+    metadata = {"source": str(source), "user": getattr(user, "pk", user), "comment": comment}
     with pghistory.context(**metadata):
         if connection.in_atomic_block:
             # Set now for the whole transaction as well: statements that do not go through Django's cursor

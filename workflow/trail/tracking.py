@@ -3,7 +3,8 @@
 One trigger per table writes a data row into the trail for every insert, change and deletion, whoever makes it
 (the admin, an import, a service, a shell): its organization, the subject (label and id), the columns before and
 after (for a change, only those that changed), and who and from where as the application's context says
-(`workflow.trail.context`). Columns that are bookkeeping, not data, are left out.
+(`workflow.trail.context`), with the motivation the context carries, if any. Columns that are bookkeeping,
+not data, are left out.
 """
 
 from __future__ import annotations
@@ -13,12 +14,14 @@ from dataclasses import dataclass
 from django.db import connection
 from django.db.models import Model
 
+from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
     Activity,
     Area,
     Indicator,
+    IndicatorBaseline,
     IndicatorMotivation,
     IndicatorTarget,
     Measurement,
@@ -64,6 +67,7 @@ TRACKED = (
     Tracked(Activity, "objective__plan__organization", _REMINDER),
     Tracked(Indicator, "objective__plan__organization"),
     Tracked(IndicatorTarget, "indicator__objective__plan__organization"),
+    Tracked(IndicatorBaseline, "indicator__objective__plan__organization"),
     Tracked(Measurement, "indicator__objective__plan__organization"),
     Tracked(MeasurementEvidence, "measurement__indicator__objective__plan__organization"),
     Tracked(IndicatorMotivation, "indicator__objective__plan__organization"),
@@ -73,6 +77,10 @@ TRACKED = (
     Tracked(ApprovalPolicy, "organization"),
     Tracked(SeparationPolicy, "organization"),
     Tracked(Delegation, "organization"),
+    Tracked(MeasurementSystem, "organization"),
+    Tracked(Behaviour, "system__organization"),
+    Tracked(EvaluationSheet, "organization"),
+    Tracked(BehaviourScore, "sheet__organization"),
 )
 
 
@@ -139,7 +147,8 @@ BEGIN
     VALUES ({organization_sql(tracked, "_row")},
         CASE TG_OP WHEN 'INSERT' THEN 'created' WHEN 'UPDATE' THEN 'changed' ELSE 'deleted' END,
         '{tracked.label}', _row.{_q(tracked.model._meta.pk.column)}, _before, _after,
-        (_context ->> 'user')::bigint, coalesce(_context ->> 'source', ''), '', '', '', '', '', '');
+        (_context ->> 'user')::bigint, coalesce(_context ->> 'source', ''), '', '', '',
+        coalesce(_context ->> 'comment', ''), '', '');
     RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS {function}_write ON {table};

@@ -11,6 +11,7 @@ from rest_framework import serializers
 from plans.models import OPEN_STATES, Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan
 from workflow.api.serializers.people import PersonSerializer
 from workflow.api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
+from workflow.api.serializers.scores import ObjectiveScoreSummarySerializer
 from workflow.selectors import available_transitions, open_request_for
 
 
@@ -80,6 +81,28 @@ class ObjectiveSerializer(OverdueMixin, serializers.ModelSerializer[Objective]):
 
 
 class ObjectiveDetailSerializer(WorkflowDetailMixin, ObjectiveSerializer):
+    score = serializers.SerializerMethodField()
+
+    @extend_schema_field(ObjectiveScoreSummarySerializer)
+    def get_score(self, objective: Objective) -> dict[str, Any]:
+        """The objective's score this year (the plan's nearest year when it does not run this year), with its
+        explanation; its indicators' are in GET /plans/{id}/scores/."""
+        from evaluation.scores import plan_scores
+        from evaluation.visibility import year_asked
+
+        plan = objective.plan
+        scores = plan_scores(plan, year_asked(plan, None, timezone.localdate()))
+        rollup = scores.objectives[objective.pk].rollup
+        return {
+            "year": scores.year,
+            "score": None if rollup.score is None else f"{rollup.score:.2f}",
+            "level": rollup.level,
+            "label": scores.system.label(rollup.level),
+            "symbol": scores.system.symbol(rollup.level),
+            "basis": rollup.basis,
+            "explanation": rollup.explanation,
+        }
+
     class Meta:
         model = Objective
         fields = [
@@ -98,6 +121,7 @@ class ObjectiveDetailSerializer(WorkflowDetailMixin, ObjectiveSerializer):
             "budget_expense",
             "available_transitions",
             "open_request",
+            "score",
         ]
 
 

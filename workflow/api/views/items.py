@@ -10,7 +10,8 @@ from typing import Any, cast
 
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import OpenApiResponse, extend_schema
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import ValidationError
@@ -18,6 +19,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
+from evaluation.visibility import BadYear, scores_for, visible_json, year_asked
 from plans.models import Activity, Area, Indicator, Objective, Plan, WorkItem
 from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
 from workflow.api.filters import ActivityFilter, IndicatorFilter, ObjectiveFilter
@@ -39,6 +41,7 @@ from workflow.api.serializers.requests import (
     TransitionResultSerializer,
     with_approvals,
 )
+from workflow.api.serializers.scores import PlanScoresSerializer
 from workflow.api.transitions import run_transition
 from workflow.selectors import history_of
 from workflow.services import measurement_record
@@ -54,6 +57,30 @@ class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
 
     def get_queryset(self) -> QuerySet[Plan]:
         return visible_plans(self.request.user).select_related("organization")
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "year",
+                int,
+                OpenApiParameter.QUERY,
+                required=False,
+                description="One of the plan's years; this year while the plan runs when not given.",
+            )
+        ],
+        responses=PlanScoresSerializer,
+    )
+    @action(detail=True, methods=["get"], pagination_class=None, filter_backends=[])
+    def scores(self, request: Request, pk: str | None = None) -> Response:
+        """The scores of the plan's year under the body's measurement system, each with its explanation: the
+        objectives the caller may see with their indicators, the areas the caller sees whole (director and OIV:
+        all; an area head: their own) and the body (director and OIV). A year outside the plan answers 400."""
+        plan = self.get_object()
+        try:
+            year = year_asked(plan, request.query_params.get("year"), timezone.localdate())
+        except BadYear as bad:
+            raise ValidationError({"year": [str(bad)]}) from bad
+        return Response(visible_json(scores_for(request.user, plan, year)))
 
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet[Area]):

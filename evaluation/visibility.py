@@ -1,0 +1,247 @@
+"""The scores of a plan's year that one person may see, ready to show: pages, the dashboard and the API ask here.
+
+`evaluation.scores.plan_scores` computes every score; this module only leaves out what is not the person's and
+dresses each score with its words (the system's label and symbol), its colour and its anchor on the scores page
+(/piani/<id>/punteggi/), so that the explanation is one click away from wherever a score is shown.
+
+Who sees what (plans.rules):
+- an objective's score, with its indicators', to whoever may see the objective (visible_objectives);
+- an area's score to whoever sees the whole area: the director and the OIV (every area of their body), the area
+  head (the areas they head). Staff see their objectives' scores, not the area's: an area's figure is made of
+  objectives they may not all answer for;
+- the body's score to the director and the OIV only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from django.utils.translation import gettext as _
+
+from evaluation.models import MeasurementSystem
+from evaluation.scores import AreaScore, IndicatorScore, ObjectiveScore, PlanScores, Rollup, as_json, plan_scores
+from plans.models import Plan
+from plans.rules import roles_of, visible_objectives
+from plans.scoring import Level, percent_text
+
+# The colour of a level: the traffic light's classes (web/static/web/traguardi.css), never alone on a page.
+_COLOUR = {
+    Level.REACHED.value: "verde",
+    Level.PARTIAL.value: "giallo",
+    Level.MISSED.value: "rosso",
+    Level.NOT_MEASURABLE.value: "nessuno",
+}
+
+
+@dataclass(frozen=True)
+class Badge:
+    """A score as shown: "86,7%" (or "—"), the band's label and symbol, its colour and why."""
+
+    score: Decimal | None
+    text: str
+    level: str
+    label: str
+    symbol: str
+    colour: str  # verde, giallo, rosso, nessuno: the class tg-light-<colour>
+    explanation: str
+    anchor: str  # the id of its entry on the scores page
+    page: int = 1  # the scores page that holds the entry (objectives and indicators; OBJECTIVES_PER_PAGE)
+
+    @property
+    def measurable(self) -> bool:
+        return self.score is not None
+
+    @property
+    def fragment(self) -> str:
+        """What follows the scores page's address ("?anno=2026") to reach the entry: "&pagina=2#obiettivo-7"."""
+        return (f"&pagina={self.page}" if self.page > 1 else "") + f"#{self.anchor}"
+
+
+# The scores page lists the objectives (each with its indicators) this many at a time; the body and the areas on
+# every page.
+OBJECTIVES_PER_PAGE = 50
+
+
+def badge(
+    system: MeasurementSystem, level: str, score: Decimal | None, explanation: str, anchor: str, page: int = 1
+) -> Badge:
+    return Badge(
+        score=score,
+        text="—" if score is None else percent_text(score),
+        level=level,
+        label=system.label(level),
+        symbol=system.symbol(level),
+        colour=_COLOUR.get(level, "nessuno"),
+        explanation=explanation,
+        anchor=anchor,
+        page=page,
+    )
+
+
+def rollup_badge(system: MeasurementSystem, rollup: Rollup, anchor: str, page: int = 1) -> Badge:
+    return badge(system, rollup.level, rollup.score, rollup.explanation, anchor, page)
+
+
+@dataclass(frozen=True)
+class ShownIndicator:
+    score: IndicatorScore
+    badge: Badge
+
+
+@dataclass(frozen=True)
+class ShownObjective:
+    score: ObjectiveScore
+    badge: Badge
+    indicators: tuple[ShownIndicator, ...]
+
+
+@dataclass(frozen=True)
+class ShownArea:
+    score: AreaScore
+    badge: Badge
+    objectives: tuple[ShownObjective, ...]  # the person's objectives of the area, in the plan's order
+
+
+@dataclass
+class ShownScores:
+    plan: Plan
+    year: int
+    scores: PlanScores
+    body: Badge | None = None  # None: not the person's to see
+    areas: list[ShownArea] = field(default_factory=list)
+    objectives: dict[int, ShownObjective] = field(default_factory=dict)  # visible ones, in the plan's order
+    unassigned: list[ShownObjective] = field(default_factory=list)  # visible objectives of no area
+
+    @property
+    def system(self) -> MeasurementSystem:
+        return self.scores.system
+
+    def objective(self, objective_id: int) -> ShownObjective | None:
+        return self.objectives.get(objective_id)
+
+
+def objective_anchor(objective_id: int) -> str:
+    return f"obiettivo-{objective_id}"
+
+
+def indicator_anchor(indicator_id: int) -> str:
+    return f"indicatore-{indicator_id}"
+
+
+def area_anchor(area_id: int) -> str:
+    return f"area-{area_id}"
+
+
+BODY_ANCHOR = "ente"
+
+
+def sees_body(user: Any, plan: Plan) -> bool:
+    roles = roles_of(user)
+    return plan.organization_id in roles.director_of | roles.auditor_of
+
+
+def shown_areas(user: Any, plan: Plan) -> frozenset[int] | None:
+    """The areas whose score the person sees: None for every area of the plan's body."""
+    if sees_body(user, plan):
+        return None
+    return roles_of(user).headed_areas
+
+
+def scores_for(user: Any, plan: Plan, year: int) -> ShownScores:
+    """What `user` may see of the scores of `plan` in `year`: plan_scores' queries and one more (the objectives
+    the person may see, with their areas)."""
+    scores = plan_scores(plan, year)
+    return shown(user, plan, scores)
+
+
+def shown(user: Any, plan: Plan, scores: PlanScores) -> ShownScores:
+    system = scores.system
+    links: dict[int, list[int]] = defaultdict(list)
+    for objective_id, area_id in visible_objectives(user).filter(plan=plan).values_list("pk", "areas"):
+        if area_id is not None:
+            links[objective_id].append(area_id)
+        else:
+            links.setdefault(objective_id, [])
+    result = ShownScores(plan=plan, year=scores.year, scores=scores)
+    for objective_id, objective in scores.objectives.items():  # the plan's order
+        if objective_id not in links:
+            continue
+        page = len(result.objectives) // OBJECTIVES_PER_PAGE + 1
+        indicators = tuple(
+            ShownIndicator(
+                indicator,
+                badge(
+                    system,
+                    indicator.result.level,
+                    indicator.result.score,
+                    indicator.result.explanation,
+                    indicator_anchor(indicator.indicator_id),
+                    page,
+                ),
+            )
+            for indicator in objective.indicators
+        )
+        result.objectives[objective_id] = ShownObjective(
+            objective, rollup_badge(system, objective.rollup, objective_anchor(objective_id), page), indicators
+        )
+    allowed = shown_areas(user, plan)
+    for area_id, area in scores.areas.items():
+        if allowed is not None and area_id not in allowed:
+            continue
+        members = tuple(item for pk, item in result.objectives.items() if area_id in links[pk])
+        result.areas.append(ShownArea(area, rollup_badge(system, area.rollup, area_anchor(area_id)), members))
+    result.areas.sort(key=lambda area: area.score.area_id)  # the areas' order: as created (the source's)
+    result.unassigned = [item for pk, item in result.objectives.items() if not links[pk]]
+    if sees_body(user, plan):
+        result.body = rollup_badge(system, scores.body, BODY_ANCHOR)
+    return result
+
+
+def visible_json(shown_scores: ShownScores) -> dict[str, Any]:
+    """evaluation.scores.as_json, less what the person may not see, with each level's symbol beside its label."""
+    data = as_json(shown_scores.scores)
+    system = shown_scores.system
+    objectives = [o for o in data["objectives"] if o["objective"] in shown_scores.objectives]
+    areas_shown = {area.score.area_id for area in shown_scores.areas}
+    areas = [a for a in data["areas"] if a["area"] in areas_shown]
+    for item in [*objectives, *areas, data["body"]]:
+        item["symbol"] = system.symbol(item["level"])
+    for objective in objectives:
+        for indicator in objective["indicators"]:
+            indicator["label"] = system.label(indicator["level"])
+            indicator["symbol"] = system.symbol(indicator["level"])
+    return {
+        "plan": shown_scores.plan.pk,
+        "year": data["year"],
+        "body": data["body"] if shown_scores.body is not None else None,
+        "areas": areas,
+        "objectives": objectives,
+    }
+
+
+class BadYear(ValueError):
+    """A year that is not a number, or not one of the plan's years; the message says which, in Italian."""
+
+
+def year_asked(plan: Plan, raw: str | None, today: dt.date) -> int:
+    """The year of `?anno=` (or `?year=`): one of the plan's years; this year while the plan runs when none is
+    given (web.indicators.year_of). Raises BadYear with an Italian message otherwise."""
+    if raw is None or raw.strip() == "":
+        return min(max(today.year, plan.year_start), plan.year_end)
+    text = raw.strip()
+    if not text.isascii() or not text.isdigit() or len(text) > 4:
+        raise BadYear(
+            _("«%(value)s» non è un anno: scrivi l'anno con quattro cifre, ad esempio %(example)s.")
+            % {"value": raw[:20], "example": plan.year_start}
+        )
+    year = int(text)
+    if not plan.year_start <= year <= plan.year_end:
+        raise BadYear(
+            _("Il piano %(plan)s copre gli anni dal %(start)s al %(end)s: %(year)s non è uno di questi.")
+            % {"plan": plan.code, "start": plan.year_start, "end": plan.year_end, "year": year}
+        )
+    return year
