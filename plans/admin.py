@@ -89,9 +89,10 @@ class AreaAdmin(ScopedAdmin[Area]):
 class PlanAdmin(ScopedAdmin[Plan]):
     organization_path = "organization"
     form = PlanForm
-    list_display = ("code", "title", "kind", "organization", "year_start", "year_end")
-    list_filter = ("organization", "kind", "year_start")
+    list_display = ("code", "title", "kind", "organization", "year_start", "year_end", "state")
+    list_filter = ("organization", "kind", "year_start", "state")
     search_fields = ("code", "title")
+    readonly_fields = ("state",)  # changed only by its transitions (workflow.services.plan_lifecycle)
 
 
 class ReportInline(ScopedStackedInline[ObjectiveReport, Objective]):

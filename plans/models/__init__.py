@@ -12,7 +12,7 @@ from plans.models.indicator import (
 )
 from plans.models.organization import Area, Organization, OrganizationRole
 from plans.models.plan import Objective, ObjectiveReport, Plan
-from plans.models.states import OPEN_STATES, WorkState
+from plans.models.states import OPEN_STATES, PlanState, WorkState
 
 __all__ = [
     "OPEN_STATES",
@@ -31,6 +31,7 @@ __all__ = [
     "Organization",
     "OrganizationRole",
     "Plan",
+    "PlanState",
     "WorkItem",
     "WorkState",
 ]

@@ -4,13 +4,17 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from plans.models.lifecycle import Lifecycle, reminder_index
 from plans.models.organization import Area, Organization
-from plans.models.states import OPEN_STATES
+from plans.models.states import OPEN_STATES, PlanState
 
 
-class Plan(models.Model):
+class Plan(ConcurrentTransitionMixin, models.Model):
+    """A plan of objectives. Its state (PlanState) changes only through its transitions, which are pure: the
+    services of workflow.services.plan_lifecycle check who may act, save and record."""
+
     class Kind(models.TextChoices):
         PEG = "peg", _("Piano esecutivo di gestione (PEG)")
         PERFORMANCE = "performance", _("Piano della performance")
@@ -25,6 +29,8 @@ class Plan(models.Model):
     year_start = models.PositiveSmallIntegerField(_("primo anno"))
     year_end = models.PositiveSmallIntegerField(_("ultimo anno"))
     adoption_act = models.CharField(_("atto di adozione"), max_length=300, blank=True)
+    adopted_on = models.DateField(_("adottato il"), null=True, blank=True)
+    state = FSMField(_("stato del piano"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True)
     source = models.TextField(_("fonte"), blank=True)
 
     class Meta:
@@ -38,6 +44,27 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title}"
+
+    @transition(field=state, source=PlanState.DRAFT, target=PlanState.ADOPTED)
+    def adopt(self, act: str, adopted_on: object) -> None:
+        self.adoption_act = act
+        self.adopted_on = adopted_on  # type: ignore[assignment]
+
+    @transition(field=state, source=PlanState.ADOPTED, target=PlanState.IN_EXECUTION)
+    def start(self) -> None:
+        pass
+
+    @transition(field=state, source=PlanState.IN_EXECUTION, target=PlanState.CLOSED)
+    def close(self) -> None:
+        pass
+
+    @transition(field=state, source=PlanState.CLOSED, target=PlanState.VALIDATED)
+    def validate(self) -> None:
+        pass
+
+    @transition(field=state, source=PlanState.VALIDATED, target=PlanState.CLOSED)
+    def reopen(self) -> None:
+        pass
 
 
 class Objective(Lifecycle):

@@ -14,3 +14,14 @@ class WorkState(models.TextChoices):
 
 
 OPEN_STATES = (WorkState.PROGRAMMATO, WorkState.AVVIATO, WorkState.RINVIATO)
+
+
+class PlanState(models.TextChoices):
+    """The plan's own life (transitions in workflow.services.plan_lifecycle): drafted, adopted by its act, in
+    execution during the year, closed with the consuntivo, validated by the OIV."""
+
+    DRAFT = "draft", _("Bozza")
+    ADOPTED = "adopted", _("Adottato")
+    IN_EXECUTION = "in_execution", _("In esecuzione")
+    CLOSED = "closed", _("Chiuso")
+    VALIDATED = "validated", _("Validato")
