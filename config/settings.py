@@ -374,6 +374,11 @@ REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 20)
 # A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
 REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
 REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)
+# The installation's Ed25519 key that signs the evidence packs of validated years (reports.evidence_pack): a PEM
+# file, created on first use where it does not exist. In production keep it on a volume and back it up.
+EVIDENCE_SIGNING_KEY_FILE = Path(
+    env_str("EVIDENCE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "evidence-signing-key.pem"))
+)
 
 # The reference date at which the demo's states follow the seeds (see plans.demo).
 DEMO_REFERENCE_DATE = env_str("DEMO_REFERENCE_DATE", "2021-12-31")

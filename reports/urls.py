@@ -3,6 +3,7 @@ from __future__ import annotations
 from django.urls import path
 
 from reports import action_sheet_views, as_of_views, document_views, views
+from reports.evidence_pack import views as evidence_pack_views
 
 app_name = "reports"
 
@@ -13,4 +14,10 @@ urlpatterns = [
     path("piani/<int:plan_id>/relazione/<int:year>/documenti/", document_views.documents, name="documents"),
     path("piani/<int:plan_id>/relazione/documenti/<int:export_id>/", document_views.download, name="document_download"),
     path("piani/<int:plan_id>/monitoraggio/", as_of_views.monitoring, name="monitoring"),
+    path("piani/<int:plan_id>/pacchetto-probatorio/<int:year>/", evidence_pack_views.page, name="evidence_pack"),
+    path(
+        "piani/<int:plan_id>/pacchetto-probatorio/scarica/<int:export_id>/",
+        evidence_pack_views.download,
+        name="evidence_pack_download",
+    ),
 ]
