@@ -19,6 +19,7 @@ import time
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
@@ -147,7 +148,7 @@ def test_the_pack_of_the_validated_demo_year_holds_every_file_and_verifies(
     pdf = members["relazione-RP-2021-2021.pdf"]
     # PDF/A-3a claims itself in the XMP metadata, with the sRGB output intent (/GTS_PDFA1), and stays tagged.
     reader = PdfReader(io.BytesIO(pdf))
-    catalog = reader.trailer["/Root"]
+    catalog: Any = reader.trailer["/Root"]
     xmp = reader.xmp_metadata
     assert xmp is not None
     claim = xmp.stream.get_data().decode()
@@ -166,7 +167,7 @@ def test_the_pack_of_the_validated_demo_year_holds_every_file_and_verifies(
     trail = json.loads(members[TRAIL])
     first_plan_row = AuditEntry.objects.get(subject="plans.plan", subject_id=plan.pk, event="created")
     last = AuditEntry.objects.filter(organization=plan.organization).order_by("-seq").first()
-    assert last is not None
+    assert last is not None and last.seq is not None and first_plan_row.seq is not None
     assert trail["rows"][0]["seq"] == first_plan_row.seq and trail["rows"][0]["content"]["id"] == str(first_plan_row.pk)
     assert trail["rows"][-1]["hash"] == last.hash == manifest["audit_trail"]["last_hash"]
     assert [row["seq"] for row in trail["rows"]] == list(range(first_plan_row.seq, last.seq + 1))
@@ -276,8 +277,8 @@ def test_a_pack_re_signed_whole_by_another_key_verifies_only_as_someone_elses(pa
     members[MANIFEST] = json.dumps(manifest).encode()
     members[SIGNATURE] = other.sign(members[MANIFEST])
     path = _write(tmp_path, _rezip(members))
-    out, _err = _verify(path)
-    assert "La chiave NON è quella di questa installazione" in out
+    shown, _err = _verify(path)
+    assert "La chiave NON è quella di questa installazione" in shown
     out, err = io.StringIO(), io.StringIO()
     with pytest.raises(CommandError):
         call_command("verify_evidence", str(path), "--require-installation-key", stdout=out, stderr=err)
