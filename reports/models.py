@@ -72,6 +72,8 @@ class ReportExport(models.Model):
     @property
     def document(self) -> str:
         """What the document is, for people: "Relazione sulla Performance 2026", "Monitoraggio intermedio al …"."""
+        if self.fmt == "zip":  # reports.exports.PACK_FORMAT: the evidence pack of a validated year
+            return _("Pacchetto probatorio %(year)d") % {"year": self.year}
         if self.as_of is None:
             return _("Relazione sulla Performance %(year)d") % {"year": self.year}
         return _("Monitoraggio intermedio al %(date)s") % {"date": f"{self.as_of:%d/%m/%Y}"}
