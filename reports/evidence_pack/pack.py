@@ -51,7 +51,6 @@ class PackContext:
     relazione: Relazione
     prepared_at: dt.datetime
     rows: list[dict[str, Any]]
-    first_seq: int
     public_key: signing.PublicKey
     summary: dict[str, Any] = field(default_factory=dict)
 
@@ -129,6 +128,8 @@ def pack_filename(plan: Plan, year: int) -> str:
 
 
 def _context(plan: Plan, year: int, public_key: signing.PublicKey) -> PackContext:
+    # Not one snapshot, and it needs none: a validated plan's rows are read-only (the freeze, in the database too),
+    # and the trail only grows; its segment is read in one statement, up to the newest row sealed at that moment.
     first_seq = trail.segment_start(plan.organization_id, plan.pk)
     rows = trail.segment_rows(plan.organization_id, first_seq)
     summary = {
@@ -144,7 +145,6 @@ def _context(plan: Plan, year: int, public_key: signing.PublicKey) -> PackContex
         relazione=build_relazione(plan=plan, year=year),
         prepared_at=prepared_now(),
         rows=rows,
-        first_seq=first_seq,
         public_key=public_key,
         summary=summary,
     )
@@ -197,10 +197,8 @@ def build_evidence_pack(*, plan: Plan, year: int) -> EvidencePack:
     buffer = io.BytesIO()
     stamp = context.prepared_at.timetuple()[:6]
     with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-        for name, data in [(name, data) for name, _d, data in files] + [
-            (MANIFEST, manifest_bytes),
-            (SIGNATURE, signature),
-        ]:
+        written = [(name, data) for name, _description, data in files]
+        for name, data in [*written, (MANIFEST, manifest_bytes), (SIGNATURE, signature)]:
             info = zipfile.ZipInfo(name, date_time=stamp)
             info.compress_type = zipfile.ZIP_DEFLATED
             archive.writestr(info, data)
