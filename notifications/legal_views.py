@@ -4,7 +4,6 @@ day, the law that sets it and whether it is met. Read-only: a body changes its d
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -40,9 +39,11 @@ def legal_calendar(request: AuthenticatedRequest) -> HttpResponse:
     roles = roles_of(request.user)
     bodies = list(Organization.objects.filter(pk__in=roles.director_of | roles.auditor_of).order_by("name"))
     if not bodies:
-        raise PermissionDenied(
-            _("Il calendario delle scadenze di legge è del direttore e dell'OIV dell'ente: non hai questi ruoli.")
+        message = _(
+            "Il calendario delle scadenze di legge è del direttore e dell'OIV dell'ente: non hai questi ruoli. "
+            "Le scadenze delle tue attività sono nella pagina «Le mie attività»."
         )
+        return render(request, "notifications/legal_calendar_refused.html", {"message": message}, status=403)
     year, problem = _year(request.GET.get("anno"), timezone.localdate().year)
     # The deadlines falling in `year`: the Piano and monitoring of `year`, the Relazione of the year before.
     deadlines = [item for item in deadlines_of(bodies, [year - 1, year]) if item.due.year == year]
