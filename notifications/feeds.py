@@ -17,9 +17,10 @@ from django.utils import timezone
 
 from notifications.legal_calendar import CycleDeadline, cycle_years_around, deadlines_of
 from notifications.models import CalendarFeed, new_calendar_token
-from plans.models import Activity, Objective, Organization, WorkItem
-from plans.rules import roles_of
+from plans.models import Activity, Objective, Organization, OrganizationRole, WorkItem
 from workflow.models import AuditEntry
+
+LEGAL_ROLES = (OrganizationRole.Role.DIRECTOR, OrganizationRole.Role.AUDITOR)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -97,6 +98,6 @@ def deadlines_for(user: User) -> list[Deadline]:
 def legal_deadlines_for(user: User, today: dt.date) -> list[CycleDeadline]:
     """The legal deadlines of the cycle (notifications.legal_calendar) of the bodies `user` directs or sits
     on the OIV of, for the years of the cycle around `today`. A fixed number of queries."""
-    roles = roles_of(user)
-    bodies = Organization.objects.filter(pk__in=roles.director_of | roles.auditor_of).order_by("pk")
-    return deadlines_of(bodies, cycle_years_around(today))
+    roles = OrganizationRole.objects.filter(user=user, role__in=LEGAL_ROLES)
+    bodies = list(Organization.objects.filter(pk__in=roles.values("organization")).order_by("pk"))
+    return deadlines_of(bodies, cycle_years_around(today)) if bodies else []
