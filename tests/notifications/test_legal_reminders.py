@@ -11,6 +11,7 @@ import pytest
 from django.contrib.auth.models import User
 from django.core import mail
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from notifications import tasks
 from notifications.calendar import is_working_day
@@ -174,3 +175,24 @@ def test_two_scans_racing_plan_each_reminder_once() -> None:
     expected = 3 + 30 * 2
     assert sum(results) == expected  # what one scan planned, the other did not
     assert Message.objects.filter(kind=Message.Kind.LEGAL_DEADLINE).count() == expected
+
+
+def _bodies(count: int, start: int = 0) -> None:
+    for index in range(start, start + count):
+        body = Organization.objects.create(slug=f"ente-{index}", name=f"Ente {index}")
+        for role in (OrganizationRole.Role.DIRECTOR, OrganizationRole.Role.AUDITOR):
+            person = User.objects.create_user(f"{role}-{index}", f"{role}-{index}@example.org")
+            OrganizationRole.objects.create(organization=body, user=person, role=role)
+        adopt(body, 2026, D(2026, 1, 20))
+
+
+@pytest.mark.django_db
+def test_a_scan_costs_the_same_few_queries_for_two_bodies_or_forty(world: World) -> None:
+    _bodies(2)
+    with CaptureQueriesContext(connection) as few:
+        assert len(plan_legal_reminders(D(2027, 1, 22))) == 3 + 2 * 2
+    Message.objects.all().delete()
+    _bodies(38, start=2)
+    with CaptureQueriesContext(connection) as many:
+        assert len(plan_legal_reminders(D(2027, 1, 22))) == 3 + 40 * 2
+    assert len(many) == len(few) <= 9
