@@ -259,6 +259,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=10, hour=6),
     },
     # The forecast of every open objective, before the morning's mail (it plans the weekly warnings).
+    # The legal calendar of the cycle (Piano/PIAO, monitoring, Relazione, validation, publication): hourly, so a
+    # run missed while the system was down is made up the same day; each reminder is planned once.
+    "notifications-legal-calendar": {
+        "task": "notifications.tasks.run_legal_calendar",
+        "schedule": crontab(minute=5, hour="6-21"),
+    },
     "evaluation-forecast": {
         "task": "evaluation.tasks.store_forecasts",
         "schedule": crontab(minute=30, hour=6),
@@ -271,6 +277,9 @@ CELERY_REDBEAT_LOCK_TIMEOUT = 5 * 60
 
 # Notifications: lead times and escalation in working days (Italian calendar, see notifications.calendar).
 REMINDER_LEAD_WORKING_DAYS = [int(days) for days in env_list("REMINDER_LEAD_WORKING_DAYS", ["14", "7", "1"])]
+# The legal deadlines of the cycle: days (calendar days) before each one when the director and the OIV are
+# reminded, besides the day itself; a body may set its own (notifications.models.LegalCalendar).
+LEGAL_REMINDER_LEAD_DAYS = [int(days) for days in env_list("LEGAL_REMINDER_LEAD_DAYS", ["30", "7", "1"])]
 ESCALATION_AFTER_WORKING_DAYS = env_int("ESCALATION_AFTER_WORKING_DAYS", 5)
 MONITORING_REMINDER_AFTER_WORKING_DAYS = env_int("MONITORING_REMINDER_AFTER_WORKING_DAYS", 3)
 MONITORING_MISSING_AFTER_WORKING_DAYS = env_int("MONITORING_MISSING_AFTER_WORKING_DAYS", 6)

@@ -25,10 +25,11 @@ from django.utils.translation import ngettext
 from evaluation.forecasting import latest_forecasts
 from evaluation.models import ObjectiveForecast
 from notifications.calendar import working_days_between
+from notifications.legal_reminders import describe as describe_legal
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
-from web.links import item_url, request_url
+from web.links import item_url, legal_calendar_url, request_url
 from workflow.models import Approval, TransitionRequest
 
 
@@ -278,6 +279,15 @@ def request_decided(rows: list[Message], today: dt.date, lookup: Lookup) -> Sect
     return Section(_("Esito delle tue richieste"), lines)
 
 
+def legal_deadline(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    """The deadlines of the cycle the law sets (notifications.legal_calendar), soonest first."""
+    lines = []
+    for row in sorted(rows, key=lambda row: (row.context["due"], row.target)):
+        text, detail = describe_legal(row, today)
+        lines.append(Line(text=text, link=legal_calendar_url(), detail=detail))
+    return Section(_("Scadenze di legge del ciclo della performance"), lines)
+
+
 SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.DEADLINE: deadline,
     Message.Kind.OVERDUE: overdue,
@@ -289,6 +299,7 @@ SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.MONITORING_MISSING: monitoring_missing,
     Message.Kind.APPROVAL_NEEDED: approval_needed,
     Message.Kind.REQUEST_DECIDED: request_decided,
+    Message.Kind.LEGAL_DEADLINE: legal_deadline,
 }
 
 

@@ -22,7 +22,9 @@ What "still true" means for each kind, in one table (`CHECKS`):
   still unanswered, in an area the recipient still heads; the same narrowing;
 - approval_needed: the request is still pending, still at the step the row announced, and the recipient is
   still among those who decide that step today (notifications.deciders);
-- request_decided: an outcome stays true; only the request having vanished would drop it.
+- request_decided: an outcome stays true; only the request having vanished would drop it;
+- legal_deadline: the recipient is still the body's director or OIV, the deadline still falls on the day the
+  row was planned for and has not passed, and it is still to be met (notifications.legal_reminders).
 
 Everything is read for the whole chunk of a run at once: the rows' `Lookup` (notifications.mails) holds the
 items, requests and late activities, and `Facts.load` adds a few queries, whatever the number of rows, and one
@@ -43,6 +45,7 @@ from django.utils import timezone, translation
 
 from evaluation.models import ObjectiveForecast
 from notifications.deciders import deciders_by_request, directors_of
+from notifications.legal_reminders import LegalFacts, why_stale
 from notifications.mails import Lookup
 from notifications.models import Message, MonitoringAnswer
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
@@ -76,6 +79,8 @@ class Facts:
     deciders: dict[int, set[int]]  # pending request → who decides its current step today
     directors: dict[int, set[int]]  # organization → its directors
     answered: set[tuple[int, int, int]]  # (round, activity, respondent) of the monthly answers given
+    legal: LegalFacts  # the legal calendar's reminders: the bodies' calendars, plans and directors and OIV
+    today: dt.date
 
     @classmethod
     def load(cls, rows: list[Message], lookup: Lookup, today: dt.date) -> Facts:
@@ -89,6 +94,8 @@ class Facts:
             deciders=deciders_by_request(pending.values(), today) if pending else {},
             directors={org: set(people) for org, people in directors_of(digests).items()},
             answered=_answers([row for row in rows if row.kind in MONITORING_KINDS]),
+            legal=LegalFacts.load(rows),
+            today=today,
         )
 
 
@@ -286,6 +293,11 @@ def request_decided(row: Message, facts: Facts) -> Answer:
     return None
 
 
+def legal_deadline(row: Message, facts: Facts) -> Answer:
+    reason = why_stale(row, facts.legal, facts.today)
+    return Stale(reason) if reason else None
+
+
 CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.DEADLINE: reminder,
     Message.Kind.OVERDUE: reminder,
@@ -297,6 +309,7 @@ CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.MONITORING_MISSING: monitoring_missing,
     Message.Kind.APPROVAL_NEEDED: approval_needed,
     Message.Kind.REQUEST_DECIDED: request_decided,
+    Message.Kind.LEGAL_DEADLINE: legal_deadline,
 }
 
 

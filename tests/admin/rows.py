@@ -24,7 +24,16 @@ from django.utils import timezone
 
 from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
 from notifications.feeds import calendar_feed_for
-from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
+from notifications.models import (
+    CalendarFeed,
+    LegalCalendar,
+    LegalDeadline,
+    LegalDeadlineYear,
+    Message,
+    MonitoringAnswer,
+    MonitoringRound,
+    Preference,
+)
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
@@ -175,6 +184,16 @@ def build_aurelia_rows(world: World) -> Rows:
             )
         ],
         CalendarFeed: [calendar_feed_for(world.sara), calendar_feed_for(world.diana)],
+        LegalCalendar: [LegalCalendar.objects.create(organization=world.aurelia, lead_days="45,10")],
+        LegalDeadlineYear: [
+            LegalDeadlineYear.objects.create(
+                organization=world.aurelia,
+                deadline=LegalDeadline.PIANO,
+                year=2027,
+                due_on=dt.date(2027, 3, 1),
+                note="Bilancio di Aurelia approvato a gennaio",
+            )
+        ],
         ReportExport: [
             ReportExport.objects.create(
                 plan=plan, year=2026, fmt="pdf", requested_by=world.diana, requested_at=timezone.now()
@@ -214,6 +233,12 @@ def _free_the_baseline_slot(world: World) -> dict[str, Any]:
     return {}
 
 
+def _free_the_legal_calendar_slot(world: World) -> dict[str, Any]:
+    """One legal calendar per organization: the add form can only create Aurelia's once its row is gone."""
+    LegalCalendar.objects.filter(organization=world.aurelia).delete()
+    return {}
+
+
 def _free_the_policy_slot(world: World) -> dict[str, Any]:
     """One separation policy per organization: the add form can only create Aurelia's once its row is gone."""
     SeparationPolicy.objects.filter(organization=world.aurelia).delete()
@@ -243,6 +268,8 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "evaluation.BehaviourScore": lambda world: {"sheet": EvaluationSheet.objects.get(person=world.diana).pk},
     "notifications.Preference": lambda world: {"user": world.tommaso.pk},
     "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
+    "notifications.LegalCalendar": _free_the_legal_calendar_slot,
+    "notifications.LegalDeadlineYear": lambda world: {"year": 2028},
     "auth.User": lambda world: {
         "username": "sara-bis",
         "password1": "Una-Password-Lunga-1",
