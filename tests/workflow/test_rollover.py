@@ -5,12 +5,13 @@ closed or validated plan only, once; every refusal changes nothing."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from pathlib import Path
 
 import pytest
 import yaml
 from django.contrib.auth.models import User
-from django.db import transaction
+from django.db import connection, transaction
 
 from plans.importing.service import import_plan_file
 from plans.models import (
@@ -278,3 +279,37 @@ def test_the_preview_costs_the_same_whatever_the_plan(world: World, django_asser
     with django_assert_max_num_queries(4):  # type: ignore[operator]
         preview = rollover_preview(plan)
     assert (preview.objectives, preview.indicators, len(preview.open_activities)) == (2, 1, 2)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_rollovers_at_the_same_moment_make_one_plan(committed_world: World) -> None:
+    """Four directors' requests, each on its own connection, released at once: one plan, the others 409."""
+    world = committed_world
+    Plan.objects.filter(pk=world.plan.pk).update(state=PlanState.CLOSED)
+    threads = 4
+    barrier = threading.Barrier(threads)
+    outcomes: list[str] = []
+    lock = threading.Lock()
+
+    def run(index: int) -> None:
+        try:
+            actor = User.objects.get(pk=world.diana.pk)
+            plan = Plan.objects.get(pk=world.plan.pk)
+            barrier.wait(timeout=30)
+            try:
+                plan_rollover(actor=actor, plan=plan, code=f"PEG-2027-{index}", title="PEG 2027")
+                outcome = "created"
+            except Conflict as refused:
+                outcome = refused.code
+            with lock:
+                outcomes.append(outcome)
+        finally:
+            connection.close()
+
+    workers = [threading.Thread(target=run, args=(index,)) for index in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(timeout=60)
+    assert sorted(outcomes) == ["already_rolled_over"] * (threads - 1) + ["created"]
+    assert Plan.objects.filter(rolled_over_from=world.plan).count() == 1
