@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import action_sheet_views, as_of_views, document_views, views
+from reports import action_sheet_views, as_of_views, document_views, piao_views, views
 from reports.evidence_pack import views as evidence_pack_views
 
 app_name = "reports"
@@ -20,4 +20,6 @@ urlpatterns = [
         evidence_pack_views.download,
         name="evidence_pack_download",
     ),
+    path("piani/<int:plan_id>/piao/", piao_views.piao, name="piao"),
+    path("piani/<int:plan_id>/piao/sezione-performance.<str:fmt>", piao_views.piao_document, name="piao_document"),
 ]

@@ -5,7 +5,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, scores, smvp
+from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, rollover, scores, smvp
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -119,4 +119,5 @@ urlpatterns = [
     path("piani/", plans.plan_list, name="plans"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
     path("piani/<int:pk>/punteggi/", scores.plan_scores, name="plan-scores"),
+    path("piani/<int:pk>/anno-successivo/", rollover.rollover, name="plan-rollover"),
 ]

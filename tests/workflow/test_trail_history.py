@@ -17,7 +17,7 @@ from rest_framework.test import APIClient
 
 from evaluation.models import ObjectiveForecast, ScoreSnapshot, ScoreWatermark
 from plans.models import Activity, OrganizationRole
-from reports.models import RelazioneChapter
+from reports.models import PiaoUpload, RelazioneChapter
 from tests.plans.test_import_plan import run_import, small_plan, write
 from tests.workflow.world import World
 from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy
@@ -37,7 +37,7 @@ def changes_of(instance: Model) -> list[AuditEntry]:
 
 
 def test_every_plan_model_policy_and_delegation_is_tracked_by_installed_triggers() -> None:
-    policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter}
+    policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter, PiaoUpload}
     plan_data: set[type[Model]] = {
         *apps.get_app_config("plans").get_models(),
         *(set(apps.get_app_config("evaluation").get_models()) - DERIVED),

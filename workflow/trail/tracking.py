@@ -32,7 +32,7 @@ from plans.models import (
     OrganizationRole,
     Plan,
 )
-from reports.models import RelazioneChapter
+from reports.models import PiaoUpload, RelazioneChapter
 from workflow.models import ApprovalPolicy, Delegation, SeparationPolicy
 from workflow.trail.guards import SEARCH_PATH
 
@@ -72,6 +72,7 @@ TRACKED = (
     Tracked(MeasurementEvidence, "measurement__indicator__objective__plan__organization"),
     Tracked(IndicatorMotivation, "indicator__objective__plan__organization"),
     Tracked(RelazioneChapter, "plan__organization"),
+    Tracked(PiaoUpload, "plan__organization"),
     Tracked(ActionSheet, "plan__organization"),
     Tracked(ActionSheetIndicator, "sheet__plan__organization"),
     Tracked(ApprovalPolicy, "organization"),
