@@ -14,7 +14,8 @@ from workflow.models.policy import (
     TargetKind,
     TransitionName,
 )
-from workflow.models.requests import Approval, TransitionRequest
+from workflow.models.requests import RIMODULA, Approval, TransitionRequest
+from workflow.models.versions import PlanVersion
 
 __all__ = [
     "DEFAULT_CHAINS",
@@ -26,6 +27,8 @@ __all__ = [
     "Chain",
     "Delegation",
     "DirectorSubstitutes",
+    "PlanVersion",
+    "RIMODULA",
     "SeparationPolicy",
     "Step",
     "TargetKind",
