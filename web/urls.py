@@ -5,7 +5,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, scores, smvp
+from web.views import activities, consuntivo, dashboard, home, inbox, items, plan_versions, plans, scores, smvp
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -119,4 +119,6 @@ urlpatterns = [
     path("piani/", plans.plan_list, name="plans"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
     path("piani/<int:pk>/punteggi/", scores.plan_scores, name="plan-scores"),
+    path("piani/<int:pk>/versioni/", plan_versions.versions, name="plan-versions"),
+    path("piani/<int:pk>/versioni/differenze/", plan_versions.difference, name="plan-difference"),
 ]
