@@ -133,3 +133,27 @@ def difference(old: dict[str, Any], new: dict[str, Any]) -> list[ObjectiveDiffer
         if fields or parts:
             result.append(ObjectiveDifference(row["code"], now["title"], "changed", tuple(fields), tuple(parts)))
     return result
+
+
+def describe(changes: dict[str, Any]) -> tuple[tuple[str, str, str], ...]:
+    """A change request's changes (workflow.changes.proposal) as lines for people: (what, before, after)."""
+    lines: list[tuple[str, str, str]] = []
+    for name, change in changes.get("objective", {}).items():
+        lines.append((str(OBJECTIVE_LABELS.get(name, name)).capitalize(), change["before"], change["after"]))
+    for item in changes.get("indicators", []):
+        what = str(_("Indicatore %(label)s") % {"label": item["label"]})
+        if item["op"] == "remove":
+            lines.append((what, str(_("presente")), str(_("tolto"))))
+            continue
+        if item["op"] == "add":
+            lines.append((str(_("Nuovo indicatore")), "", item["name"]))
+        for name, change in item.get("fields", {}).items():
+            lines.append((f"{what}: {INDICATOR_LABELS.get(name, name)}", change["before"], change["after"]))
+        for year, change in item.get("targets", {}).items():
+            label = _("valore atteso %(year)s") % {"year": year}
+            lines.append((f"{what}: {label}", change["before"], change["after"]))
+    for item in changes.get("activities", []):
+        what = str(_("Attività %(label)s") % {"label": item["label"]})
+        for name, change in item["fields"].items():
+            lines.append((f"{what}: {ACTIVITY_LABELS.get(name, name)}", change["before"], change["after"]))
+    return tuple(lines)
