@@ -259,8 +259,11 @@ def change_text(change: Change) -> str:
             "after": change.after,
             "person": change.requested_by,
         }
-    parts = [str(_("%(what)s: da «%(before)s» a «%(after)s»")) % {"what": what, "before": before or "—", "after": after or "—"}
-             for what, before, after in change.lines]
+    parts = [
+        str(_("%(what)s: da «%(before)s» a «%(after)s»"))
+        % {"what": what, "before": before or "—", "after": after or "—"}
+        for what, before, after in change.lines
+    ]
     if change.act:
         parts.append(str(_("atto: %(act)s")) % {"act": change.act})
     parts.append(str(_("chiesto da %(person)s")) % {"person": change.requested_by})

@@ -56,7 +56,11 @@ def test_the_annex_lists_the_approved_rimodulazione_with_old_and_new_value_motiv
     assert [change.kind for change in changes] == ["rimodulazione", "rifiuto"]
     approved, rejected = changes
     assert approved.lines == (("Indicatore 1. Utenti presi in carico: valore atteso 2026", "=>10", "=>12"),)
-    assert (approved.motivation, approved.act, approved.on) == (MOTIVATION, f"{ACT} del 14/05/2026", dt.date(2026, 5, 15))
+    assert (approved.motivation, approved.act, approved.on) == (
+        MOTIVATION,
+        f"{ACT} del 14/05/2026",
+        dt.date(2026, 5, 15),
+    )
     assert rejected.motivation == "Peso maggiore" and rejected.act == ""
     # The rejected change of weight changed nothing: no line says the weight moved.
     assert not [change for change in changes if change.kind == "target"]

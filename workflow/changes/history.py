@@ -43,6 +43,13 @@ def _visible(snapshot: dict[str, Any], objective_ids: Collection[int] | None) ->
     return {"objectives": {k: v for k, v in snapshot.get("objectives", {}).items() if k in shown}}
 
 
+def _shown(version: PlanVersion, visible: set[int] | None) -> bool:
+    if visible is None:
+        return True
+    request = version.request
+    return request is not None and request.objective_id in visible
+
+
 def version_difference(
     plan: Plan, old: int, new: int, *, objective_ids: Collection[int] | None = None
 ) -> VersionDifference:
@@ -55,9 +62,5 @@ def version_difference(
     first, last = versions[low], versions[high]
     objectives = difference(_visible(first.snapshot, objective_ids), _visible(last.snapshot, objective_ids))
     visible = None if objective_ids is None else set(objective_ids)
-    between = tuple(
-        versions[number]
-        for number in range(low + 1, high + 1)
-        if visible is None or (versions[number].request and versions[number].request.objective_id in visible)
-    )
+    between = tuple(versions[number] for number in range(low + 1, high + 1) if _shown(versions[number], visible))
     return VersionDifference(first, last, tuple(objectives), between)

@@ -67,7 +67,7 @@ class _Reader:
         if value is None or value == "":
             return ""
         try:
-            number = Decimal(value) if isinstance(value, (int, float)) else parse_italian_decimal(str(value))
+            number = Decimal(value) if isinstance(value, (int, float, Decimal)) else parse_italian_decimal(str(value))
             number = number.quantize(Decimal("0.01"))
         except (ValueError, InvalidOperation, TypeError):
             number = None
@@ -91,7 +91,7 @@ class _Reader:
 
     def targets(self, path: str, value: Any, years: tuple[int, int]) -> dict[str, str] | None:
         if not isinstance(value, dict):
-            self.fail(path, _("I valori attesi si danno per anno, ad esempio {\"2021\": \"=>12\"}."))
+            self.fail(path, _('I valori attesi si danno per anno, ad esempio {"2021": "=>12"}.'))
             return None
         result: dict[str, str] = {}
         for year, raw in value.items():
@@ -260,7 +260,8 @@ def _activities(reader: _Reader, objective: Objective, items: Any, years: tuple[
     result = []
     for index, item in enumerate(items):
         path = f"activities[{index}]"
-        activity = existing.get(item.get("id")) if isinstance(item, dict) else None
+        key = item.get("id") if isinstance(item, dict) else None
+        activity = existing.get(key) if isinstance(key, int) else None
         if activity is None:
             reader.fail(f"{path}.id", _("Questa attività non è dell'obiettivo."))
             continue

@@ -9,58 +9,129 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('plans', '0008_plan_lifecycle'),
-        ('workflow', '0006_measurements_need_confirmation'),
+        ("plans", "0008_plan_lifecycle"),
+        ("workflow", "0006_measurements_need_confirmation"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='transitionrequest',
-            name='act',
-            field=models.CharField(blank=True, max_length=300, verbose_name='atto di approvazione'),
+            model_name="transitionrequest",
+            name="act",
+            field=models.CharField(blank=True, max_length=300, verbose_name="atto di approvazione"),
         ),
         migrations.AddField(
-            model_name='transitionrequest',
-            name='act_date',
+            model_name="transitionrequest",
+            name="act_date",
             field=models.DateField(blank=True, null=True, verbose_name="data dell'atto"),
         ),
         migrations.AddField(
-            model_name='transitionrequest',
-            name='changes',
-            field=models.JSONField(blank=True, default=dict, verbose_name='modifiche'),
+            model_name="transitionrequest",
+            name="changes",
+            field=models.JSONField(blank=True, default=dict, verbose_name="modifiche"),
         ),
         migrations.AlterField(
-            model_name='transitionrequest',
-            name='transition',
-            field=models.CharField(choices=[('avvia', 'avvia'), ('concludi', 'concludi'), ('rinvia', 'rinvia'), ('riprendi', 'riprendi'), ('riapri', 'riapri'), ('rimodula', 'rimodulazione')], max_length=10, verbose_name='transizione'),
+            model_name="transitionrequest",
+            name="transition",
+            field=models.CharField(
+                choices=[
+                    ("avvia", "avvia"),
+                    ("concludi", "concludi"),
+                    ("rinvia", "rinvia"),
+                    ("riprendi", "riprendi"),
+                    ("riapri", "riapri"),
+                    ("rimodula", "rimodulazione"),
+                ],
+                max_length=10,
+                verbose_name="transizione",
+            ),
         ),
         migrations.CreateModel(
-            name='PlanVersion',
+            name="PlanVersion",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('number', models.PositiveIntegerField(verbose_name='versione')),
-                ('made_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='del')),
-                ('motivation', models.TextField(blank=True, verbose_name='motivazione')),
-                ('act', models.CharField(blank=True, max_length=300, verbose_name='atto di approvazione')),
-                ('act_date', models.DateField(blank=True, null=True, verbose_name="data dell'atto")),
-                ('snapshot', models.JSONField(blank=True, default=dict, editable=False, verbose_name='fotografia del piano')),
-                ('made_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='approvata da')),
-                ('plan', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='versions', to='plans.plan', verbose_name='piano')),
-                ('request', models.OneToOneField(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='version', to='workflow.transitionrequest', verbose_name='rimodulazione')),
-                ('trail_entry', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='workflow.auditentry', verbose_name='punto nel registro')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("number", models.PositiveIntegerField(verbose_name="versione")),
+                ("made_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="del")),
+                ("motivation", models.TextField(blank=True, verbose_name="motivazione")),
+                ("act", models.CharField(blank=True, max_length=300, verbose_name="atto di approvazione")),
+                ("act_date", models.DateField(blank=True, null=True, verbose_name="data dell'atto")),
+                (
+                    "snapshot",
+                    models.JSONField(blank=True, default=dict, editable=False, verbose_name="fotografia del piano"),
+                ),
+                (
+                    "made_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="approvata da",
+                    ),
+                ),
+                (
+                    "plan",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="versions",
+                        to="plans.plan",
+                        verbose_name="piano",
+                    ),
+                ),
+                (
+                    "request",
+                    models.OneToOneField(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="version",
+                        to="workflow.transitionrequest",
+                        verbose_name="rimodulazione",
+                    ),
+                ),
+                (
+                    "trail_entry",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="workflow.auditentry",
+                        verbose_name="punto nel registro",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'versione del piano',
-                'verbose_name_plural': 'versioni del piano',
-                'ordering': ['plan', 'number'],
-                'constraints': [models.UniqueConstraint(fields=('plan', 'number'), name='one_plan_version_per_number'), models.CheckConstraint(condition=models.Q(models.Q(('number', 1), ('request__isnull', True)), models.Q(('number__gt', 1), ('request__isnull', False)), _connector='OR'), name='plan_version_one_is_as_adopted')],
+                "verbose_name": "versione del piano",
+                "verbose_name_plural": "versioni del piano",
+                "ordering": ["plan", "number"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("plan", "number"), name="one_plan_version_per_number"),
+                    models.CheckConstraint(
+                        condition=models.Q(
+                            models.Q(("number", 1), ("request__isnull", True)),
+                            models.Q(("number__gt", 1), ("request__isnull", False)),
+                            _connector="OR",
+                        ),
+                        name="plan_version_one_is_as_adopted",
+                    ),
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='planversion',
-            trigger=pgtrigger.compiler.Trigger(name='plan_version_append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='475305bfdf8c9f00bca64dca0ab3f096c21d26f3', operation='UPDATE OR DELETE', pgid='pgtrigger_plan_version_append_only_a5b5f', table='workflow_planversion', when='BEFORE')),
+            model_name="planversion",
+            trigger=pgtrigger.compiler.Trigger(
+                name="plan_version_append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="475305bfdf8c9f00bca64dca0ab3f096c21d26f3",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_plan_version_append_only_a5b5f",
+                    table="workflow_planversion",
+                    when="BEFORE",
+                ),
+            ),
         ),
     ]

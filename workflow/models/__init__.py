@@ -20,6 +20,7 @@ from workflow.models.versions import PlanVersion
 __all__ = [
     "DEFAULT_CHAINS",
     "DIRECTOR_RESERVED",
+    "RIMODULA",
     "Approval",
     "ApprovalPolicy",
     "AreaHeadSubstitutes",
@@ -28,7 +29,6 @@ __all__ = [
     "Delegation",
     "DirectorSubstitutes",
     "PlanVersion",
-    "RIMODULA",
     "SeparationPolicy",
     "Step",
     "TargetKind",

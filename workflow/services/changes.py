@@ -137,9 +137,11 @@ def _lock_plan(objective: Objective) -> Plan:
 def _check_motivation(motivation: str) -> dict[str, list[str]]:
     text = motivation.strip() if isinstance(motivation, str) else ""
     if not text or "\x00" in text or len(text) > MOTIVATION_CHARS:
-        return {"motivation": [_("Scrivi la motivazione della rimodulazione (al più %(n)s caratteri).") % {
-            "n": MOTIVATION_CHARS
-        }]}
+        return {
+            "motivation": [
+                _("Scrivi la motivazione della rimodulazione (al più %(n)s caratteri).") % {"n": MOTIVATION_CHARS}
+            ]
+        }
     return {}
 
 
@@ -223,7 +225,4 @@ def _first_version(plan: Plan) -> PlanVersion:
 
 def _decision_entry(request: TransitionRequest) -> AuditEntry | None:
     """The trail's row of the last decision, just written: the change's own data rows follow it."""
-    return (
-        AuditEntry.objects.filter(request=request, event=AuditEntry.Event.APPROVED).order_by("-pk").first()
-    )
-
+    return AuditEntry.objects.filter(request=request, event=AuditEntry.Event.APPROVED).order_by("-pk").first()
