@@ -127,3 +127,62 @@ def test_the_director_approves_a_change_in_the_inbox_with_the_act(client: Client
     assert TransitionRequest.objects.get(pk=request.pk).status == "approved"
     assert IndicatorTarget.objects.get(indicator=world.indicator).raw == "=>12"
     assert PlanVersion.objects.get(plan=world.plan, number=2).act == ACT
+
+
+def _form(world: World, **changes: str) -> dict[str, str]:
+    """The proposal form as its page fills it, with `changes`."""
+    target = f"indicatore-{world.indicator.pk}-atteso-2026"
+    data = {
+        "title": world.objective.title,
+        "description": "",
+        "weight": "",
+        "planned_start": "",
+        "planned_end": "2026-12-31",
+        f"indicatore-{world.indicator.pk}-nome": world.indicator.name,
+        f"indicatore-{world.indicator.pk}-peso": "",
+        target: "=>10",
+        "motivation": "",
+    }
+    return data | {key.replace("TARGET", target): value for key, value in changes.items()}
+
+
+def test_the_area_head_asks_for_a_rimodulazione_from_the_objective_s_page(client: Client, adopted: World) -> None:
+    world = adopted
+    url = f"/obiettivi/{world.objective.pk}/rimodulazione/"
+    page = logged_in(client, world.anna).get(f"/obiettivi/{world.objective.pk}/")
+    assert url in page.content.decode()
+    form = client.get(url)
+    assert form.status_code == 200 and 'value="=&gt;10"' in form.content.decode()
+
+    refused = client.post(url, _form(world, TARGET="=>12"))
+    assert refused.status_code == 400 and "motivazione" in page_text(refused).lower()
+    assert 'value="=&gt;12"' in refused.content.decode()  # what was typed stays
+    assert not TransitionRequest.objects.exists()
+
+    asked = client.post(url, _form(world, TARGET="=>12", motivation="Nuove risorse"))
+    assert asked.status_code == 302
+    request = TransitionRequest.objects.get(transition="rimodula")
+    assert request.changes == {
+        "indicators": [
+            {
+                "op": "change",
+                "id": world.indicator.pk,
+                "label": "1. Utenti presi in carico",
+                "fields": {},
+                "targets": {"2026": {"before": "=>10", "after": "=>12"}},
+            }
+        ]
+    }
+
+
+def test_staff_get_no_proposal_form_and_the_director_s_own_applies(client: Client, adopted: World) -> None:
+    world = adopted
+    url = f"/obiettivi/{world.objective.pk}/rimodulazione/"
+    assert url not in logged_in(client, world.sara).get(f"/obiettivi/{world.objective.pk}/").content.decode()
+    assert client.get(url).status_code == 403
+    assert client.post(url, _form(world, TARGET="=>12", motivation="x")).status_code == 403
+    assert not TransitionRequest.objects.exists()
+    data = _form(world, TARGET="=>15", motivation="Riorganizzazione", act=ACT, act_date="2026-05-14")
+    assert logged_in(client, world.diana).post(url, data).status_code == 302
+    assert IndicatorTarget.objects.get(indicator=world.indicator).raw == "=>15"
+    assert PlanVersion.objects.filter(plan=world.plan).count() == 2
