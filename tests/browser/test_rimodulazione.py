@@ -81,8 +81,8 @@ def test_the_director_approves_a_rimodulazione_and_the_difference_page_shows_it(
     expect(second).to_contain_text(f"{ACT} del 04/12/2026")
     axe.check(page, "2-versions")
 
-    page.get_by_label("Dalla versione").fill("1")
-    page.get_by_label("Alla versione").fill("2")
+    page.get_by_label("Dalla versione", exact=True).fill("1")
+    page.get_by_label("Alla versione", exact=True).fill("2")
     page.get_by_role("button", name="Confronta").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Dalla versione 1 alla versione 2")
     row = page.get_by_role("row", name=re.compile("valore atteso 2027")).get_by_role("cell")

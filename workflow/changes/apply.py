@@ -43,7 +43,12 @@ def _set_fields(row: Any, fields: dict[str, dict[str, str]], what: str) -> list[
         if text_of(getattr(row, name)) != change["before"]:
             raise _stale(what)
         setattr(row, name, _value(name, change["after"]))
-    return list(fields)
+    written = list(fields)
+    if "planned_end" in fields and hasattr(row, "next_reminder_on"):
+        # A moved deadline: the reminders of the row are worked out anew (as the import does).
+        row.next_reminder_on = None
+        written.append("next_reminder_on")
+    return written
 
 
 def apply_changes(objective: Objective, changes: dict[str, Any]) -> None:

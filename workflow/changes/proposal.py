@@ -96,7 +96,7 @@ class _Reader:
         result: dict[str, str] = {}
         for year, raw in value.items():
             where = f"{path}.{year}"
-            if not str(year).isdigit() or not years[0] <= int(year) <= years[1]:
+            if not (str(year).isascii() and str(year).isdigit()) or not years[0] <= int(year) <= years[1]:
                 self.fail(where, _("L'anno deve essere uno degli anni del piano (%(start)s-%(end)s).") % _years(years))
                 continue
             checked = self.text(where, raw, limit=NAME_CHARS)
@@ -184,7 +184,7 @@ def _indicators(reader: _Reader, objective: Objective, items: Any, years: tuple[
             reader.fail(path, _("Ogni indicatore è un oggetto JSON."))
             continue
         if "id" in item:
-            indicator = existing.get(item["id"]) if isinstance(item["id"], int) else None
+            indicator = existing.get(item["id"]) if _is_id(item["id"]) else None
             if indicator is None:
                 reader.fail(f"{path}.id", _("Questo indicatore non è dell'obiettivo."))
                 continue
@@ -194,6 +194,10 @@ def _indicators(reader: _Reader, objective: Objective, items: Any, years: tuple[
         if change:
             result.append(change)
     return result
+
+
+def _is_id(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _label(indicator: Indicator) -> str:
@@ -261,7 +265,7 @@ def _activities(reader: _Reader, objective: Objective, items: Any, years: tuple[
     for index, item in enumerate(items):
         path = f"activities[{index}]"
         key = item.get("id") if isinstance(item, dict) else None
-        activity = existing.get(key) if isinstance(key, int) else None
+        activity = existing.get(key) if isinstance(key, int) and _is_id(key) else None
         if activity is None:
             reader.fail(f"{path}.id", _("Questa attività non è dell'obiettivo."))
             continue
