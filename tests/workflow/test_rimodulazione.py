@@ -274,3 +274,17 @@ def test_each_approved_change_makes_the_next_version_and_every_version_is_kept(a
     assert numbers[1:] == [(2, f"{ACT}/2"), (3, f"{ACT}/3"), (4, f"{ACT}/4")]
     with pytest.raises(Exception), connection.cursor() as cursor:  # noqa: B017 - the database refuses it
         cursor.execute("DELETE FROM workflow_planversion")
+
+
+def test_the_director_is_told_of_a_change_awaiting_her_and_the_area_head_of_the_decision(adopted: World) -> None:
+    from notifications.models import Message
+
+    world = adopted
+    request = change_request(
+        actor=world.anna, objective=world.objective, changes=_target_change(world), motivation="Nuove risorse"
+    ).request
+    awaiting = Message.objects.filter(kind=Message.Kind.APPROVAL_NEEDED, target=f"request:{request.pk}")
+    assert [message.recipient for message in awaiting] == [world.diana]
+    change_approve(actor=world.diana, request=request, act=ACT, act_date=ACT_DATE)
+    decided = Message.objects.filter(kind=Message.Kind.REQUEST_DECIDED, target=f"request:{request.pk}")
+    assert [(message.recipient, message.period) for message in decided] == [(world.anna, "approved")]
