@@ -372,6 +372,7 @@ SPECTACULAR_SETTINGS = {
         "WorkStateEnum": "plans.models.states.WorkState",
         "StepEnum": "workflow.models.policy.Step",
         "TransitionEnum": "workflow.models.policy.TransitionName",
+        "RequestKindEnum": "workflow.models.requests.REQUEST_KINDS",
         "TimeKindEnum": "plans.models.activity.TIME_KIND_CHOICES",
         "ValueKindEnum": "plans.models.indicator.VALUE_KIND_CHOICES",
     },

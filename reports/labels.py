@@ -159,8 +159,10 @@ EVENTS = {
     "rinvia": _("Rinvio"),
     "riprendi": _("Ripresa"),
     "riapri": _("Riapertura"),
+    "rimodula": _("Rimodulazione"),
 }
 CHANGE_KINDS = {
+    "rimodulazione": _("Rimodulazione approvata"),
     "rinvio": _("Rinvio"),
     "riapertura": _("Riapertura"),
     "rifiuto": _("Richiesta respinta"),
@@ -257,7 +259,14 @@ def change_text(change: Change) -> str:
             "after": change.after,
             "person": change.requested_by,
         }
-    parts = [str(_("chiesto da %(person)s")) % {"person": change.requested_by}]
+    parts = [
+        str(_("%(what)s: da «%(before)s» a «%(after)s»"))
+        % {"what": what, "before": before or "—", "after": after or "—"}
+        for what, before, after in change.lines
+    ]
+    if change.act:
+        parts.append(str(_("atto: %(act)s")) % {"act": change.act})
+    parts.append(str(_("chiesto da %(person)s")) % {"person": change.requested_by})
     if change.new_planned_end:
         parts.append(str(_("nuova scadenza %(date)s")) % {"date": day(change.new_planned_end)})
     if change.decisions:

@@ -57,7 +57,7 @@ from reports.sections import (
     Relazione,
     ReportText,
 )
-from workflow.models import Approval, AuditEntry, TransitionRequest
+from workflow.models import Approval, AuditEntry, PlanVersion, TransitionRequest
 from workflow.separation import separation_policy
 from workflow.services.measurements import value_that_counts
 
@@ -152,7 +152,7 @@ def _requests(window: Window) -> QuerySet[TransitionRequest]:
     return (
         # Asked or decided in the year: a postponement asked on 30 December and approved on 8 January is in both.
         TransitionRequest.objects.filter(_within("requested_at", window) | _within("closed_at", window))
-        .select_related("requested_by")
+        .select_related("requested_by", "version")
         .prefetch_related(Prefetch("approvals", queryset=decisions))
         .order_by("requested_at", "pk")
     )
@@ -188,6 +188,10 @@ def _target_changes(plan: Plan, target_ids: Sequence[int], window: Window) -> di
             event=AuditEntry.Event.CHANGED,
             subject_id__in=list(target_ids) or [0],
             before__has_key="raw",
+        )
+        # A rimodulazione's change of target is listed as the rimodulazione, with its motivation and act.
+        .exclude(
+            txid__in=PlanVersion.objects.filter(plan=plan, trail_entry__txid__isnull=False).values("trail_entry__txid")
         )
         .select_related("actor")
         .order_by("at", "pk")

@@ -33,6 +33,9 @@ class WorkflowEvent:
     actual_end: dt.date | None
     decisions: tuple[Decision, ...]
     closed_on: dt.date | None
+    # A rimodulazione: what it changes, (what, before, after) per line, and the act that approved it.
+    changes: tuple[tuple[str, str, str], ...] = ()
+    act: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ class Budget:
 class Change:
     """A line of the annex of changes: a postponement, rejection, reopening or change of target."""
 
-    kind: str  # "rinvio", "rifiuto", "riapertura", "ripresa", "target"
+    kind: str  # "rinvio", "rifiuto", "riapertura", "ripresa", "target", "rimodulazione"
     subject: str  # "Obiettivo 3" or "Attività 2 – description"
     on: dt.date
     status: str  # request status, "" for a target change
@@ -186,6 +189,8 @@ class Change:
     after: str
     requested_by: str
     decisions: tuple[Decision, ...]
+    lines: tuple[tuple[str, str, str], ...] = ()  # a rimodulazione: (what, before, after)
+    act: str = ""  # a rimodulazione: the act that approved it, with its date
 
 
 @dataclass(frozen=True)

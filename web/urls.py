@@ -5,7 +5,20 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, rollover, scores, smvp
+from web.views import (
+    activities,
+    changes,
+    consuntivo,
+    dashboard,
+    home,
+    inbox,
+    items,
+    plan_versions,
+    plans,
+    rollover,
+    scores,
+    smvp,
+)
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -102,6 +115,7 @@ urlpatterns = [
     path("attivita/<int:pk>/transizioni/", items.transition, {"kind": "activity"}, name="activity-transition"),
     path("obiettivi/<int:pk>/transizioni/", items.transition, {"kind": "objective"}, name="objective-transition"),
     path("obiettivi/<int:pk>/relazione/", consuntivo.write_objective_report, name="objective-report"),
+    path("obiettivi/<int:pk>/rimodulazione/", changes.propose, name="objective-change"),
     path("indicatori/<int:pk>/", consuntivo.indicator, name="indicator"),
     path("indicatori/<int:pk>/valori/", consuntivo.record_value, name="indicator-record"),
     path("indicatori/<int:pk>/motivazioni/<int:year>/", consuntivo.write_motivation, name="indicator-motivation"),
@@ -120,4 +134,6 @@ urlpatterns = [
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
     path("piani/<int:pk>/punteggi/", scores.plan_scores, name="plan-scores"),
     path("piani/<int:pk>/anno-successivo/", rollover.rollover, name="plan-rollover"),
+    path("piani/<int:pk>/versioni/", plan_versions.versions, name="plan-versions"),
+    path("piani/<int:pk>/versioni/differenze/", plan_versions.difference, name="plan-difference"),
 ]

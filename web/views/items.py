@@ -13,11 +13,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.visibility import BadYear, scores_for, year_asked
+from plans.freeze import is_live
 from plans.models import Activity, Objective, ObjectiveReport, WorkItem
 from plans.rules import can_write_objective_report, visible_activities, visible_indicators, visible_objectives
 from web.consuntivo_forms import ObjectiveReportForm
 from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
+from web.views.changes import may_propose
 from web.views.scores import scores_url
 from workflow.api.transitions import run_transition
 from workflow.errors import WorkflowError
@@ -57,6 +59,8 @@ def _context(
         "history": history_of(item),
         "open_request": open_request_for(item),
         "transitions": transitions,
+        # A rimodulazione is asked on its own page, by the area head or the director, while the plan is live.
+        "may_change": isinstance(item, Objective) and is_live(item.plan) and may_propose(request.user, item),
     }
     if isinstance(item, Objective):
         context["activities"] = item.activities.select_related("owner").order_by("position")

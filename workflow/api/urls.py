@@ -12,6 +12,7 @@ from workflow.api.views.auth import (
     TokenListView,
     TokenView,
 )
+from workflow.api.views.changes import ChangeRequestViewSet, PlanVersionViewSet
 from workflow.api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
 from workflow.api.views.me import MailPreferenceView
 from workflow.api.views.monitoring import MonitoringAnswerViewSet
@@ -29,6 +30,8 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("requests", RequestViewSet, basename="request")
 router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("changes", ChangeRequestViewSet, basename="change")
+router.register("plan-versions", PlanVersionViewSet, basename="plan-version")
 router.register("monitoring-answers", MonitoringAnswerViewSet, basename="monitoring-answer")
 
 urlpatterns = [

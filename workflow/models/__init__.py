@@ -14,11 +14,13 @@ from workflow.models.policy import (
     TargetKind,
     TransitionName,
 )
-from workflow.models.requests import Approval, TransitionRequest
+from workflow.models.requests import RIMODULA, Approval, TransitionRequest
+from workflow.models.versions import PlanVersion
 
 __all__ = [
     "DEFAULT_CHAINS",
     "DIRECTOR_RESERVED",
+    "RIMODULA",
     "Approval",
     "ApprovalPolicy",
     "AreaHeadSubstitutes",
@@ -26,6 +28,7 @@ __all__ = [
     "Chain",
     "Delegation",
     "DirectorSubstitutes",
+    "PlanVersion",
     "SeparationPolicy",
     "Step",
     "TargetKind",

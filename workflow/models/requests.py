@@ -16,6 +16,11 @@ from plans.models import Activity, Objective, Organization, WorkItem, WorkState
 from workflow.models.people import person_field
 from workflow.models.policy import Step, TargetKind, TransitionName
 
+# A rimodulazione (workflow.services.changes) is a request too, on an objective, through the same chain, decisions
+# and trail as the transitions; it changes the plan's data instead of the objective's state.
+RIMODULA = "rimodula"
+REQUEST_KINDS = [*TransitionName.choices, (RIMODULA, _("rimodulazione"))]
+
 
 class TransitionRequest(models.Model):
     class Status(models.TextChoices):
@@ -31,7 +36,7 @@ class TransitionRequest(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="transition_requests"
     )
-    transition = models.CharField(_("transizione"), max_length=10, choices=TransitionName.choices)
+    transition = models.CharField(_("transizione"), max_length=10, choices=REQUEST_KINDS)
     from_state = models.CharField(_("stato di partenza"), max_length=20, choices=WorkState.choices)
     steps = models.JSONField(_("approvazioni richieste"), default=list, blank=True)
     current_step = models.CharField(_("in attesa di"), max_length=20, choices=Step.choices, blank=True)
@@ -43,6 +48,11 @@ class TransitionRequest(models.Model):
     new_planned_end = models.DateField(_("nuova scadenza"), null=True, blank=True)
     actual_end = models.DateField(_("conclusione effettiva"), null=True, blank=True)
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    # A rimodulazione: what changes, each field with its value when asked and the new one (workflow.changes), and
+    # the act that approves it when the requester already has it (otherwise the last approver gives it).
+    changes = models.JSONField(_("modifiche"), default=dict, blank=True)
+    act = models.CharField(_("atto di approvazione"), max_length=300, blank=True)
+    act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
 
     # What a request's life changes after it is made; the application's database role may update nothing else
     # (workflow.trail.install), so that a request cannot be rewritten after the fact.
@@ -80,6 +90,10 @@ class TransitionRequest(models.Model):
     @property
     def target_kind(self) -> TargetKind:
         return TargetKind.ACTIVITY if self.activity_id else TargetKind.OBJECTIVE
+
+    @property
+    def is_change(self) -> bool:
+        return self.transition == RIMODULA
 
     @property
     def is_open(self) -> bool:

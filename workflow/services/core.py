@@ -24,6 +24,7 @@ from workflow.errors import Conflict, NotAllowed, NotVisible
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
 from workflow.selectors import open_request_for
 from workflow.separation import SEPARATION_CODES, Decider, approved_with_request, organization_id_of
+from workflow.trail.context import Source
 
 
 @dataclass(frozen=True)
@@ -34,6 +35,17 @@ class Payload:
     reason: str = ""
     new_planned_end: dt.date | None = None
     actual_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Approving:
+    """What the last approval of a rimodulazione brings besides the decision (workflow.services.changes): the act
+    that approves it, when the request does not carry it already, and where the decision comes from (the trail's
+    source of the data rows the change writes)."""
+
+    act: str = ""
+    act_date: dt.date | None = None
+    source: Source = Source.WEB
 
 
 @dataclass(frozen=True)
@@ -243,7 +255,14 @@ def audit(request: TransitionRequest, event: str, actor: Any, **fields: Any) -> 
 
 
 def create_request(
-    actor: Any, item: WorkItem, transition: TransitionName, steps: list[Step], payload: Payload, *, waiting: str | None
+    actor: Any,
+    item: WorkItem,
+    transition: TransitionName | str,
+    steps: list[Step],
+    payload: Payload,
+    *,
+    waiting: str | None,
+    **extra: Any,
 ) -> TransitionRequest:
     try:
         # No savepoint: a failed insert fails the caller's transaction, which the Conflict rolls back.
@@ -261,6 +280,7 @@ def create_request(
                 reason=payload.reason,
                 new_planned_end=payload.new_planned_end,
                 actual_end=payload.actual_end,
+                **extra,
             )
     except IntegrityError as error:  # the partial unique index: someone else's request won the race
         raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
@@ -326,19 +346,30 @@ def progress_of(
     return Progress(own, None)
 
 
-def advance(request: TransitionRequest, item: WorkItem, last: Decider, *, decided: set[str]) -> None:
+def advance(
+    request: TransitionRequest, item: WorkItem, last: Decider, *, decided: set[str], approving: Approving | None = None
+) -> None:
     """Move the request along its chain, past the `decided` steps."""
     requester = request.requested_by
     earlier = [approval.step for approval in request.approvals.all() if approval.decided_by_id == requester.pk]
-    settle(request, item, last, progress_of(request.steps, requester, item, decided=decided, earlier=earlier))
+    progress = progress_of(request.steps, requester, item, decided=decided, earlier=earlier)
+    settle(request, item, last, progress, approving=approving)
 
 
-def settle(request: TransitionRequest, item: WorkItem, last: Decider, progress: Progress) -> None:
+def settle(
+    request: TransitionRequest, item: WorkItem, last: Decider, progress: Progress, *, approving: Approving | None = None
+) -> None:
     """Approve the requester's own steps; then wait for the next one, or, with no step left, apply."""
     for step, decider in progress.own:
         record_decision(request, step, decider, Approval.Decision.APPROVED, _("Approvata con la richiesta."))
         last = decider
     if progress.waiting is None:
+        if request.is_change:
+            # Imported here: the changes' service builds on this module.
+            from workflow.services.changes import apply_change
+
+            apply_change(request, item, last, approving or Approving())
+            return
         apply(request, item, last)
         return
     if request.current_step != progress.waiting:  # a new request is created waiting at the right step

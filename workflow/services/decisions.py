@@ -14,6 +14,7 @@ from workflow.errors import Conflict, InvalidInput, NotAllowed
 from workflow.models import Approval, AuditEntry, TransitionRequest
 from workflow.separation import Decider, Refusal, judge
 from workflow.services.core import (
+    Approving,
     Outcome,
     advance,
     announce_closed,
@@ -52,13 +53,16 @@ def _decider(verdict: Verdict) -> Decider:
     return verdict
 
 
-def approval_approve(*, actor: Any, request: TransitionRequest, comment: str = "") -> Outcome:
-    """Approve the current step; when it was the last, the transition is applied in the same transaction."""
+def approval_approve(
+    *, actor: Any, request: TransitionRequest, comment: str = "", approving: Approving | None = None
+) -> Outcome:
+    """Approve the current step; when it was the last, the transition is applied in the same transaction.
+    `approving`: a rimodulazione's act (workflow.services.changes.change_approve)."""
     with transaction.atomic():
         request, item, verdict = _open_request(actor, request, deciding=True)
         decider = _decider(verdict)
         record_decision(request, request.current_step, decider, Approval.Decision.APPROVED, comment)
-        advance(request, item, decider, decided=decided_steps(request))
+        advance(request, item, decider, decided=decided_steps(request), approving=approving)
     return Outcome(request=request, item=item)
 
 

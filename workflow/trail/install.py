@@ -14,7 +14,7 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Model
 
-from workflow.models import Approval, AuditEntry, TransitionRequest
+from workflow.models import Approval, AuditEntry, PlanVersion, TransitionRequest
 from workflow.trail.chain import CHAIN_SQL, seal_pending
 from workflow.trail.guards import GUARDS_SQL
 from workflow.trail.tracking import tracking_sql
@@ -47,7 +47,7 @@ def install_trail(using: str = "default") -> bool:
 
 # What the application may never do to the evidence: the trail and the decisions are only ever inserted;
 # requests change only in the columns their services update.
-APPEND_ONLY: tuple[type[Model], ...] = (AuditEntry, Approval)
+APPEND_ONLY: tuple[type[Model], ...] = (AuditEntry, Approval, PlanVersion)
 PARTLY_UPDATABLE: dict[type[Model], tuple[str, ...]] = {TransitionRequest: TransitionRequest.UPDATABLE_FIELDS}
 
 
