@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import action_sheet_views, as_of_views, document_views, views
+from reports import action_sheet_views, as_of_views, document_views, validation_views, views
 
 app_name = "reports"
 
@@ -13,4 +13,9 @@ urlpatterns = [
     path("piani/<int:plan_id>/relazione/<int:year>/documenti/", document_views.documents, name="documents"),
     path("piani/<int:plan_id>/relazione/documenti/<int:export_id>/", document_views.download, name="document_download"),
     path("piani/<int:plan_id>/monitoraggio/", as_of_views.monitoring, name="monitoring"),
+    path(
+        "piani/<int:plan_id>/validazione/<int:validation_id>.<str:fmt>",
+        validation_views.validation_document,
+        name="validation_document",
+    ),
 ]

@@ -5,7 +5,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, scores, smvp
+from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, scores, smvp, validation
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -119,4 +119,7 @@ urlpatterns = [
     path("piani/", plans.plan_list, name="plans"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
     path("piani/<int:pk>/punteggi/", scores.plan_scores, name="plan-scores"),
+    path("piani/<int:pk>/validazione/", validation.validation_page, name="validation"),
+    path("piani/<int:pk>/validazione/apri/", validation.validation_start, name="validation-start"),
+    path("piani/<int:pk>/validazione/salva/", validation.validation_write, name="validation-write"),
 ]

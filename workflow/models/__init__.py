@@ -15,6 +15,7 @@ from workflow.models.policy import (
     TransitionName,
 )
 from workflow.models.requests import Approval, TransitionRequest
+from workflow.models.validation import Outcome, Validation, ValidationCheck, ValidationCriterion
 
 __all__ = [
     "DEFAULT_CHAINS",
@@ -26,9 +27,13 @@ __all__ = [
     "Chain",
     "Delegation",
     "DirectorSubstitutes",
+    "Outcome",
     "SeparationPolicy",
     "Step",
     "TargetKind",
     "TransitionName",
     "TransitionRequest",
+    "Validation",
+    "ValidationCheck",
+    "ValidationCriterion",
 ]
