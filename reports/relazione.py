@@ -56,8 +56,10 @@ from reports.sections import (
     ObjectiveSection,
     Relazione,
     ReportText,
+    ValidationSection,
 )
-from workflow.models import Approval, AuditEntry, PlanVersion, TransitionRequest
+from reports.validation_document import validation_section
+from workflow.models import Approval, AuditEntry, PlanVersion, TransitionRequest, Validation, ValidationCheck
 from workflow.separation import separation_policy
 from workflow.services.measurements import value_that_counts
 
@@ -122,7 +124,26 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         # The year's scores under the body's measurement system: plan_scores' queries, less the policy and the
         # system read above.
         scores=scores_section(plan_scores(plan, year, system=system, confirms=confirms), body, [o.code for o in once]),
+        validation=_validation(plan, year),
     )
+
+
+def _validation(plan: Plan, year: int) -> ValidationSection | None:
+    """The OIV's latest recorded validation of the year's Relazione (workflow.services.validation), for the
+    validation chapter. Two queries, found or not."""
+    validation = (
+        Validation.objects.filter(plan=plan, year=year)
+        .exclude(outcome="")
+        .select_related("auditor")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    checks = list(ValidationCheck.objects.filter(validation_id=validation.pk if validation else 0))
+    if validation is None:
+        return None
+    validation.plan = plan
+    validation._prefetched_objects_cache = {"checks": checks}  # type: ignore[attr-defined]
+    return validation_section(validation)
 
 
 Window = tuple[dt.datetime | None, dt.datetime | None]

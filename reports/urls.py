@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from django.urls import path
 
-from reports import action_sheet_views, as_of_views, document_views, piao_views, views
+from reports import action_sheet_views, as_of_views, document_views, piao_views, validation_views, views
 from reports.evidence_pack import views as evidence_pack_views
 
 app_name = "reports"
@@ -22,4 +22,9 @@ urlpatterns = [
     ),
     path("piani/<int:plan_id>/piao/", piao_views.piao, name="piao"),
     path("piani/<int:plan_id>/piao/sezione-performance.<str:fmt>", piao_views.piao_document, name="piao_document"),
+    path(
+        "piani/<int:plan_id>/validazione/<int:validation_id>.<str:fmt>",
+        validation_views.validation_document,
+        name="validation_document",
+    ),
 ]

@@ -18,6 +18,7 @@ from web.views import (
     rollover,
     scores,
     smvp,
+    validation,
 )
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
@@ -136,4 +137,7 @@ urlpatterns = [
     path("piani/<int:pk>/anno-successivo/", rollover.rollover, name="plan-rollover"),
     path("piani/<int:pk>/versioni/", plan_versions.versions, name="plan-versions"),
     path("piani/<int:pk>/versioni/differenze/", plan_versions.difference, name="plan-difference"),
+    path("piani/<int:pk>/validazione/", validation.validation_page, name="validation"),
+    path("piani/<int:pk>/validazione/apri/", validation.validation_start, name="validation-start"),
+    path("piani/<int:pk>/validazione/salva/", validation.validation_write, name="validation-write"),
 ]

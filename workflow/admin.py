@@ -17,7 +17,15 @@ from django.utils.translation import ngettext
 from config.admin import ScopedAdmin, ScopedTabularInline
 from plans.rules import roles_of, visible_activities, visible_objectives
 from workflow.errors import InvalidInput, NotAllowed, NotVisible, WorkflowError
-from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
+from workflow.models import (
+    Approval,
+    ApprovalPolicy,
+    AuditEntry,
+    Delegation,
+    SeparationPolicy,
+    TransitionRequest,
+    ValidationCriterion,
+)
 from workflow.services import delegation_check, delegation_create, delegation_revoke
 
 
@@ -211,3 +219,30 @@ class SeparationPolicyAdmin(ScopedAdmin[SeparationPolicy]):
         "director_covers_area_head",
         "measurements_need_confirmation",
     )
+
+
+@admin.register(ValidationCriterion)
+class ValidationCriterionAdmin(ScopedAdmin[ValidationCriterion]):
+    """The body's checklist for the OIV's validation of the Relazione, seeded with the criteria of the Funzione
+    Pubblica's guidelines n. 3/2018: its director (or the platform operator) adapts it; a criterion no longer
+    in use is switched off rather than deleted. Validations already recorded keep the words they were given."""
+
+    organization_path = "organization"
+    list_display = ("position", "title", "active", "organization")
+    list_display_links = ("title",)
+    list_filter = ("organization", "active")
+    search_fields = ("title", "guidance")
+    ordering = ("organization", "position", "pk")
+
+    def _directs(self, request: HttpRequest, obj: ValidationCriterion | None) -> bool:
+        directed = roles_of(request.user).director_of
+        return request.user.is_superuser or (obj.organization_id in directed if obj is not None else bool(directed))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._directs(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: ValidationCriterion | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._directs(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ValidationCriterion | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._directs(request, obj)

@@ -48,7 +48,14 @@ from plans.models import (
 )
 from reports.models import RelazioneChapter, ReportExport
 from tests.workflow.world import World
-from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
+from workflow.models import (
+    ApprovalPolicy,
+    AuditEntry,
+    Delegation,
+    SeparationPolicy,
+    TransitionRequest,
+    ValidationCriterion,
+)
 from workflow.models.policy import Chain, TargetKind, TransitionName
 from workflow.services import item_avvia, item_concludi
 
@@ -123,6 +130,9 @@ def build_aurelia_rows(world: World) -> Rows:
             )
         ],
         SeparationPolicy: [SeparationPolicy.objects.create(organization=world.aurelia)],
+        ValidationCriterion: [
+            ValidationCriterion.objects.create(organization=world.aurelia, position=1, title="Coerenza ad Aurelia")
+        ],
         MeasurementSystem: [system := MeasurementSystem.objects.create(organization=world.aurelia, year=2026)],
         Behaviour: [behaviour := Behaviour.objects.create(system=system, position=1, name="Orientamento al risultato")],
         EvaluationSheet: [
@@ -262,6 +272,7 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.ActionSheetIndicator": _activity_position,
     "workflow.ApprovalPolicy": lambda world: {"transition": TransitionName.RIPRENDI.value},
     "workflow.SeparationPolicy": _free_the_policy_slot,
+    "workflow.ValidationCriterion": lambda world: {"title": "Sinteticità ad Aurelia"},
     "evaluation.MeasurementSystem": lambda world: {"year": 2027},
     "evaluation.Behaviour": lambda world: {"position": 2},
     "evaluation.EvaluationSheet": lambda world: {"person": world.bruno.pk},

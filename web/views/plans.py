@@ -17,6 +17,7 @@ from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
 from web.views.scores import scores_url
+from workflow.services.validation import can_read
 
 # Action sheets are long (a page of text each): a plan page shows a few at a time.
 SHEETS_PAGE_SIZE = 5
@@ -68,6 +69,8 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "sections": [sheet_section(sheet) for sheet in sheets],
         # Then the Relazione's links give the sheets' document.
         "sheets_only": shows_action_sheets(plan),
+        # The OIV's validation page: the OIV's and the director's only.
+        "validation_readable": can_read(request.user, plan),
     }
     status = 200
     if not context["sheets_only"]:

@@ -15,6 +15,7 @@ from workflow.models.policy import (
     TransitionName,
 )
 from workflow.models.requests import RIMODULA, Approval, TransitionRequest
+from workflow.models.validation import Outcome, Validation, ValidationCheck, ValidationCriterion
 from workflow.models.versions import PlanVersion
 
 __all__ = [
@@ -28,10 +29,14 @@ __all__ = [
     "Chain",
     "Delegation",
     "DirectorSubstitutes",
+    "Outcome",
     "PlanVersion",
     "SeparationPolicy",
     "Step",
     "TargetKind",
     "TransitionName",
     "TransitionRequest",
+    "Validation",
+    "ValidationCheck",
+    "ValidationCriterion",
 ]

@@ -33,7 +33,14 @@ from plans.models import (
     Plan,
 )
 from reports.models import PiaoUpload, RelazioneChapter
-from workflow.models import ApprovalPolicy, Delegation, SeparationPolicy
+from workflow.models import (
+    ApprovalPolicy,
+    Delegation,
+    SeparationPolicy,
+    Validation,
+    ValidationCheck,
+    ValidationCriterion,
+)
 from workflow.trail.guards import SEARCH_PATH
 
 
@@ -82,6 +89,9 @@ TRACKED = (
     Tracked(Behaviour, "system__organization"),
     Tracked(EvaluationSheet, "organization"),
     Tracked(BehaviourScore, "sheet__organization"),
+    Tracked(ValidationCriterion, "organization"),
+    Tracked(Validation, "plan__organization"),
+    Tracked(ValidationCheck, "validation__plan__organization"),
 )
 
 
