@@ -3,7 +3,9 @@ the audit trail with its hash chain, the public key, a note on how to verify it,
 of every file, signed with the installation's Ed25519 key (manifest.sig, the raw 64-byte signature).
 
 Every file of the pack but the manifest and its signature is one entry of MEMBERS: adding a document to the
-pack is one line there (its name, what it is, and the function that writes its bytes).
+pack is one line there (its name, what it is, the function that writes its bytes, and, for a file that not
+every pack has, when it is there). The OIV's validation document (PDF and DOCX) is there when the plan was
+validated through a recorded validation (workflow.models.Validation with a positive outcome): the latest one.
 """
 
 from __future__ import annotations
@@ -30,6 +32,10 @@ from reports.relazione import build_relazione, plan_years
 from reports.render.pdf import render_pdf_a
 from reports.render.publication import prepared_now, publication_of
 from reports.sections import Relazione
+from reports.validation_document import filename as validation_filename
+from reports.validation_document import render_validation_document, validation_section
+from workflow.models import Validation
+from workflow.models.validation import POSITIVE_OUTCOMES
 
 FORMAT_NAME = "traguardi-pacchetto-probatorio"
 FORMAT_VERSION = 1
@@ -53,6 +59,7 @@ class PackContext:
     rows: list[dict[str, Any]]
     public_key: signing.PublicKey
     summary: dict[str, Any] = field(default_factory=dict)
+    validation: Validation | None = None
 
 
 @dataclass(frozen=True)
@@ -60,6 +67,7 @@ class Member:
     name: Callable[[PackContext], str]
     description: str
     write: Callable[[PackContext], bytes]
+    present: Callable[[PackContext], bool] = lambda context: True
 
 
 def _relazione_file(extension: str) -> Callable[[PackContext], str]:
@@ -95,13 +103,36 @@ def _readme(context: PackContext) -> bytes:
     return text.encode("utf-8")
 
 
-# The files of the pack, in the order of the manifest. The OIV's validation document joins them here, e.g.
-# Member(lambda c: "validazione.pdf", "Documento di validazione dell'OIV", lambda c: render_validation_document(…)).
+def _validation_file(fmt: str) -> Callable[[PackContext], str]:
+    return lambda context: validation_filename(validation_section(context.validation), fmt)
+
+
+def _validation_document(fmt: str) -> Callable[[PackContext], bytes]:
+    return lambda context: render_validation_document(context.validation, fmt)
+
+
+def _validated_by_record(context: PackContext) -> bool:
+    return context.validation is not None
+
+
+# The files of the pack, in the order of the manifest.
 MEMBERS: list[Member] = [
     Member(_relazione_file("pdf"), "Relazione sulla Performance, PDF/A-3a", _pdf_a),
     Member(_relazione_file("json"), "Dati dell'anno (dati aperti), JSON", _open_data("json")),
     Member(_relazione_file("csv"), "Dati dell'anno (dati aperti), CSV", _open_data("csv")),
     Member(_relazione_file("it.csv"), "Dati dell'anno (dati aperti), CSV per Excel in italiano", _open_data("it.csv")),
+    Member(
+        _validation_file("pdf"),
+        "Documento di validazione dell'OIV, PDF",
+        _validation_document("pdf"),
+        _validated_by_record,
+    ),
+    Member(
+        _validation_file("docx"),
+        "Documento di validazione dell'OIV, DOCX",
+        _validation_document("docx"),
+        _validated_by_record,
+    ),
     Member(lambda context: TRAIL, "Registro delle operazioni con la catena delle impronte", _trail),
     Member(
         lambda context: PUBLIC_KEY,
@@ -147,6 +178,10 @@ def _context(plan: Plan, year: int, public_key: signing.PublicKey) -> PackContex
         rows=rows,
         public_key=public_key,
         summary=summary,
+        validation=Validation.objects.filter(plan=plan, outcome__in=POSITIVE_OUTCOMES)
+        .select_related("plan__organization", "auditor")
+        .order_by("-recorded_at", "-pk")
+        .first(),
     )
 
 
@@ -191,7 +226,11 @@ def build_evidence_pack(*, plan: Plan, year: int) -> EvidencePack:
     public_key = signing.installation_public_key(create=True)
     assert public_key is not None
     context = _context(plan, year, public_key)
-    files = [(member.name(context), member.description, member.write(context)) for member in MEMBERS]
+    files = [
+        (member.name(context), member.description, member.write(context))
+        for member in MEMBERS
+        if member.present(context)
+    ]
     manifest_bytes = _json(_manifest(context, files))
     signature, _public = signing.sign(manifest_bytes)
     buffer = io.BytesIO()

@@ -27,6 +27,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection
 from django.test import Client, override_settings
 from django.urls import reverse
+from docx import Document
 from pypdf import PdfReader
 from pytest_django import DjangoDbBlocker
 from pytest_django.fixtures import Settings
@@ -42,10 +43,14 @@ from reports.exports import PACK_FORMAT
 from reports.models import ReportExport
 from tests.conftest import REPO
 from workflow.models import AuditEntry
-from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start, plan_validate
+from workflow.models.validation import Outcome
+from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start
+from workflow.services.validation import CheckInput, validation_open, validation_record
 
 DEMO_ORGANIZATION = "consorzio-inrete"
 DEMO_PLAN = "RP-2021"
+VALIDATION_PDF = re.compile(r"validazione-RP-2021-2021-\d{8}\.pdf")
+VALIDATION_DOCX = re.compile(r"validazione-RP-2021-2021-\d{8}\.docx")
 
 
 @pytest.fixture(scope="module")
@@ -55,10 +60,25 @@ def validated_plan_id(django_db_setup: None, django_db_blocker: DjangoDbBlocker)
         load_demo(reference_date=dt.date(2021, 12, 31))
         director, auditor = User.objects.get(username="direttore"), User.objects.get(username="oiv")
         plan = Plan.objects.get(organization__slug=DEMO_ORGANIZATION, code=DEMO_PLAN)
-        plan = plan_adopt(actor=director, plan=plan, act="Delibera di Assemblea n. 3", adopted_on=dt.date(2021, 2, 1))
-        plan = plan_start(actor=director, plan=plan)
+        if plan.state == PlanState.DRAFT:
+            plan = plan_adopt(
+                actor=director, plan=plan, act="Delibera di Assemblea n. 3", adopted_on=dt.date(2021, 2, 1)
+            )
+        if plan.state == PlanState.ADOPTED:
+            plan = plan_start(actor=director, plan=plan)
         plan = plan_close(actor=director, plan=plan)
-        plan = plan_validate(actor=auditor, plan=plan)
+        # The OIV validates through its recorded validation (every criterion met, with observations), so that the
+        # validation document is one of the pack's files.
+        draft = validation_open(actor=auditor, plan=plan)
+        checks = {check.pk: CheckInput(result="met") for check in draft.checks.all()}
+        validation_record(
+            actor=auditor,
+            plan=plan,
+            outcome=Outcome.WITH_OBSERVATIONS,
+            checks=checks,
+            observations="Motivare meglio gli scostamenti dell'area Inclusione.",
+        )
+        plan.refresh_from_db()
         try:
             yield plan.pk
         finally:
@@ -134,7 +154,13 @@ def test_the_pack_of_the_validated_demo_year_holds_every_file_and_verifies(
     built = sealed
     members = _members(built.content)
     assert built.filename == "pacchetto-probatorio-RP-2021-2021.zip"
+    validation_files = sorted(name for name in members if name.startswith("validazione-"))
+    assert len(validation_files) == 2 and VALIDATION_DOCX.fullmatch(validation_files[0])
+    assert VALIDATION_PDF.fullmatch(validation_files[1])
+    validation_text = "\n".join(p.text for p in Document(io.BytesIO(members[validation_files[0]])).paragraphs)
+    assert "validata con osservazioni" in validation_text and "scostamenti dell'area Inclusione" in validation_text
     assert set(members) == {
+        *validation_files,
         "relazione-RP-2021-2021.pdf",
         "dati-aperti-RP-2021-2021.json",
         "dati-aperti-RP-2021-2021.csv",
@@ -206,7 +232,7 @@ def test_the_command_exits_zero_on_the_pack_and_one_on_a_changed_one(pack: bytes
 
 def test_one_byte_changed_in_any_file_of_the_pack_fails_naming_that_file(pack: bytes, tmp_path: Path) -> None:
     members = _members(pack)
-    assert len(members) == 9
+    assert len(members) == 11
     for name, data in members.items():
         changed = dict(members)
         middle = len(data) // 2
