@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from icalendar import STATUS, TRANSP, Alarm, Calendar, Event, vDuration
 
 from notifications.feeds import Deadline
+from plans.freeze import is_live
 from plans.models import OPEN_STATES, Activity, WorkItem
 from web.links import item_url
 
@@ -98,7 +99,7 @@ def deadline_event(deadline: Deadline, *, stamp: dt.datetime) -> Event:
         # A deadline is not a meeting: it must not make the person look busy all day.
         transparency=TRANSP.TRANSPARENT,
     )
-    if item.state in OPEN_STATES:
+    if item.state in OPEN_STATES and is_live(deadline.objective.plan):  # a closed year's deadline rings no more
         event.add_component(_reminder(event_summary(deadline)))
     return event
 
