@@ -1,8 +1,9 @@
 """The weekly warning of the objectives likely to miss their year-end target (evaluation.forecast), planned
-after the daily forecast is stored, for the objectives of live plans only (plans.freeze): to each director, every such objective of the organization; to each area
-head, those of their areas. One row per person and ISO week, so a person is warned at most once a week however
-often the forecast runs; at send time the row keeps only the objectives still likely to miss and still theirs
-(notifications.staleness), and goes out only if one is left.
+after the daily forecast is stored, for the objectives of live plans only (plans.freeze): to each director,
+every such objective of the organization; to each area head, those of their areas. One row per person and ISO
+week, so a person is warned at most once a week however often the forecast runs; at send time the row keeps
+only the objectives still likely to miss and still theirs (notifications.staleness), and goes out only if one
+is left.
 """
 
 from __future__ import annotations

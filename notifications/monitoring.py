@@ -48,7 +48,10 @@ def _open_activities_by_owner(organization: Organization) -> dict[int, list[int]
     """The open activities of the organization's live plans (plans.freeze): a draft, a closed or a validated
     year is not monitored."""
     activities = Activity.objects.filter(
-        live_q("objective__plan__"), objective__plan__organization=organization, state__in=OPEN_STATES, owner__isnull=False
+        live_q("objective__plan__"),
+        objective__plan__organization=organization,
+        state__in=OPEN_STATES,
+        owner__isnull=False,
     ).order_by("objective__code", "position")
     by_owner: dict[int, list[int]] = defaultdict(list)
     for activity_id, owner_id in activities.values_list("pk", "owner_id"):

@@ -13,9 +13,9 @@ from django_fsm.signals import post_transition
 
 from notifications.models import Message
 from notifications.scans import NOT_LIVE, plan
+from notifications.wake import wake
 from plans.freeze import LIVE_STATES, is_live
 from plans.models import OPEN_STATES, Activity, Objective, Plan
-from notifications.wake import wake
 from workflow import signals
 from workflow.models import TransitionRequest
 from workflow.selectors import deciders_of

@@ -3,8 +3,8 @@
 A slipped deadline is an item of a live plan (adopted or in execution, plans.freeze) that is overdue and not
 concluded, ended after its planned end (its Consuntivo later than its Tempi), or rinviato. A draft's items
 are not due yet and a closed or validated year is over: their items never appear in the list, and in the
-punctuality chart an item of theirs left open is not counted as late today (what ended late stays late). Every function here runs a fixed number of queries, whatever
-the number of items.
+punctuality chart an item of theirs left open is not counted as late today (what ended late stays late).
+Every function here runs a fixed number of queries, whatever the number of items.
 """
 
 from __future__ import annotations

@@ -5,8 +5,9 @@ Comune di Aurelia has two areas:
 - Servizi tecnici: head Bruno, staff Tommaso.
 Diana is the director and Otto sits on the OIV. Erica directs another body, the Comune di Borgo.
 
-Plan PEG-2026, adopted and in execution (Diana adopted it and started it), has objective SOC-1 of the social area, with activities 1 and 2 (activity 1 owned by Sara),
-indicator "Utenti presi in carico", and the transversal objective TRA-1 shared by both areas.
+Plan PEG-2026, adopted and in execution (Diana adopted it and started it: only live plans get reminders,
+monitoring and lateness), has objective SOC-1 of the social area, with activities 1 and 2 (activity 1 owned
+by Sara), indicator "Utenti presi in carico", and the transversal objective TRA-1 shared by both areas.
 """
 
 from __future__ import annotations
