@@ -8,14 +8,18 @@ import datetime as dt
 
 import pytest
 import time_machine
+from django.test import Client
 
 from notifications.dispatch import dispatch
-from notifications.models import Message, MonitoringRound
+from notifications.links import AnswerClaim, answer_token
+from notifications.models import Message, MonitoringAnswer, MonitoringRound
 from notifications.monitoring import plan_monitoring
 from notifications.scans import NOT_LIVE, plan_deadline_reminders, plan_director_digests
 from plans.models import Activity, Objective, Plan, PlanState
 from tests.notifications.test_monitoring import ROME
 from tests.plan_life import close_year, put_in_execution
+from tests.web.helpers import database_state
+from tests.web.html import page_text
 from tests.workflow.world import World
 from workflow.services.plan_lifecycle import plan_validate
 
@@ -147,3 +151,23 @@ def test_a_reminder_queued_before_its_plan_was_closed_is_dropped_at_dispatch_wit
         "Nessuna attività della richiesta attende più una risposta (di piani non in corso: 1).",
     )
     assert result.mails == 0
+
+
+def test_a_monthly_link_of_a_plan_closed_since_the_mail_explains_and_records_nothing(world: World) -> None:
+    """Sara's one-click link of May, mailed while PEG-2026 was in execution, opened after the director closed
+    the plan: the page says why, and neither opening it nor posting an answer records anything."""
+    may = MonitoringRound.objects.create(
+        organization=world.aurelia, month=dt.date(2026, 5, 1), planned_on=dt.date(2026, 5, 4)
+    )
+    link = f"/monitoraggio/{answer_token(AnswerClaim(may.pk, world.activity.pk, world.sara.pk))}/"
+    close_year(world.plan, world.diana)
+    before = database_state()
+    client = Client()
+    opened = client.get(link)
+    assert opened.status_code == 409
+    assert "Il piano di questa attività non è più in corso" in page_text(opened)
+    assert 'name="progress"' not in opened.content.decode()
+    posted = client.post(link, {"state": "avviato", "progress": "30", "note": "Tre sportelli su cinque"})
+    assert posted.status_code == 409
+    assert database_state() == before
+    assert not MonitoringAnswer.objects.exists()
