@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
+from plans.freeze import is_live
 from plans.models import OPEN_STATES, Activity, WorkState
 from workflow.errors import WorkflowError
 from workflow.services import Outcome, item_avvia, item_concludi
@@ -31,6 +32,10 @@ NO_LONGER_YOURS = {
     "closed": _(
         "Questa attività è già conclusa e non ha più bisogno dell'aggiornamento mensile: la tua risposta non "
         "è stata registrata. Se va riaperta, scrivi al tuo responsabile d'area."
+    ),
+    "not_live": _(
+        "Il piano di questa attività non è più in corso (è chiuso, validato o ancora in bozza): il monitoraggio "
+        "mensile è solo per i piani adottati o in esecuzione, e la tua risposta non è stata registrata."
     ),
 }
 
@@ -55,9 +60,12 @@ def _load(claim: AnswerClaim, *, lock: bool = False) -> tuple[MonitoringRound, A
 
 
 def ensure_still_theirs(activity: Activity, user: User) -> None:
-    """The person may still answer about the activity: they are active, it is still theirs and still open."""
+    """The person may still answer about the activity: they are active, it is still theirs, still open, and its
+    plan is still live (plans.freeze: a closed year is not monitored)."""
     if not user.is_active:
         raise LinkError("inactive")
+    if not is_live(activity.objective.plan):
+        raise LinkError("not_live")
     if activity.owner_id != user.pk:
         raise LinkError("reassigned")
     if activity.state not in OPEN_STATES:

@@ -19,6 +19,7 @@ from icalendar import STATUS, TRANSP, Alarm, Calendar, Event, vDuration
 
 from notifications.feeds import Deadline
 from notifications.legal_calendar import CycleDeadline, Status
+from plans.freeze import is_live
 from plans.models import OPEN_STATES, Activity, WorkItem
 from web.links import item_url, legal_calendar_url
 
@@ -99,7 +100,7 @@ def deadline_event(deadline: Deadline, *, stamp: dt.datetime) -> Event:
         # A deadline is not a meeting: it must not make the person look busy all day.
         transparency=TRANSP.TRANSPARENT,
     )
-    if item.state in OPEN_STATES:
+    if item.state in OPEN_STATES and is_live(deadline.objective.plan):  # a closed year's deadline rings no more
         event.add_component(_reminder(event_summary(deadline)))
     return event
 

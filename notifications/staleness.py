@@ -9,6 +9,9 @@ dropped: status "dropped" with the reason in Italian, for the admin; it is never
 What "still true" means for each kind, in one table (`CHECKS`):
 
 - every kind: the recipient's account is still active;
+- every kind about items (deadline, overdue, escalation, forecast, the monitoring kinds): the item's plan is
+  still live (adopted or in execution, plans.freeze); a draft, closed or validated plan's items are not
+  reminded, not monitored and not escalated, whatever was queued before its plan changed state;
 - deadline, overdue: the item is still open, its deadline is still the one the row was planned for, and the
   recipient is still the one its reminders go to (its owner; the heads of its areas when it has none);
 - escalation: the same item checks, and the recipient still heads one of the item's areas;
@@ -48,7 +51,8 @@ from notifications.deciders import deciders_by_request, directors_of
 from notifications.legal_reminders import LegalFacts, why_stale
 from notifications.mails import Lookup
 from notifications.models import Message, MonitoringAnswer
-from plans.models import OPEN_STATES, Activity, Objective, WorkItem
+from plans.freeze import is_live
+from plans.models import OPEN_STATES, Activity, Objective, Plan, WorkItem
 from workflow.models import Step, TransitionRequest
 
 MONITORING_KINDS = (Message.Kind.MONITORING, Message.Kind.MONITORING_REMINDER, Message.Kind.MONITORING_MISSING)
@@ -148,12 +152,27 @@ def _names(target: str) -> tuple[str, str]:
 # -------------------------------------------------------------------------------------------- the checks
 
 
+def _plan_of(item: WorkItem) -> Plan:
+    objective = item.objective if isinstance(item, Activity) else item
+    assert isinstance(objective, Objective)
+    return objective.plan
+
+
+def not_live(plan: Plan) -> Stale:
+    with translation.override("it"):  # the reason is kept in Italian, whoever runs the check
+        state = str(plan.get_state_display())
+    return Stale(f"Il piano «{plan.code}» è «{state}»: solo i piani adottati o in esecuzione hanno promemoria.")
+
+
 def _item(row: Message, facts: Facts) -> Stale | WorkItem:
-    """The row's item, if it is still open and its deadline is still the one the row was planned for."""
+    """The row's item, if its plan is still live, it is still open and its deadline is still the one the row
+    was planned for."""
     item = facts.lookup.item(row.target)
     name, ending = _names(row.target)
     if item is None:
         return Stale(f"{name} non esiste più.")
+    if not is_live(_plan_of(item)):
+        return not_live(_plan_of(item))
     if item.state not in OPEN_STATES:
         return Stale(f"{name} è già conclus{ending}{_on(item.actual_end)}.")
     planned = row.context.get("planned_end")
@@ -201,7 +220,7 @@ def forecast(row: Message, facts: Facts) -> Answer:
     left = []
     for pk in listed:
         objective, found = facts.lookup.objectives.get(pk), facts.lookup.forecasts.get(pk)
-        if objective is None or objective.state not in OPEN_STATES:
+        if objective is None or objective.state not in OPEN_STATES or not is_live(objective.plan):
             continue
         if found is None or found.band != ObjectiveForecast.Band.LIKELY_MISSED:
             continue
@@ -216,6 +235,8 @@ def _waits(activity: Activity | None, person: int, round_id: int, facts: Facts) 
     """Why an activity no longer waits for `person`'s monthly answer, or "" if it still does."""
     if activity is None:
         return "eliminate"
+    if not is_live(activity.objective.plan):
+        return "di piani non in corso"
     if activity.state not in OPEN_STATES:
         return "concluse"
     if activity.owner_id != person:

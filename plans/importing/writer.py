@@ -142,6 +142,8 @@ class PlanWriter:
     def _plan(self, organization: Organization) -> Plan:
         data = self.document["plan"]
         values = {key: data.get(key, "") for key in ("kind", "title", "adoption_act", "source")}
+        if not values["adoption_act"]:  # a document that names no act leaves the one its adoption recorded
+            del values["adoption_act"]
         values |= {"year_start": data["year_start"], "year_end": data["year_end"]}
         existing = {plan.code: plan for plan in organization.plans.filter(code=data["code"])}
         rows = sync_rows(

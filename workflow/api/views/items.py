@@ -148,7 +148,7 @@ class ObjectiveViewSet(WorkItemViewSet):
     filterset_class = ObjectiveFilter
 
     def get_queryset(self) -> QuerySet[Objective]:
-        return visible_objectives(self.request.user).prefetch_related("areas")
+        return visible_objectives(self.request.user).select_related("plan").prefetch_related("areas")
 
 
 class ActivityViewSet(WorkItemViewSet):
@@ -158,7 +158,7 @@ class ActivityViewSet(WorkItemViewSet):
     filterset_class = ActivityFilter
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return visible_activities(self.request.user)
+        return visible_activities(self.request.user).select_related("objective__plan")  # overdue asks its plan
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
