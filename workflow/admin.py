@@ -26,7 +26,11 @@ def _on_visible_items[M: Model](model: type[M]) -> Any:
 
     def visible(user: Any) -> QuerySet[M]:
         activities, objectives = visible_activities(user).values("pk"), visible_objectives(user).values("pk")
-        return model._default_manager.filter(Q(activity__in=activities) | Q(objective__in=objectives))
+        items = Q(activity__in=activities) | Q(objective__in=objectives)
+        if model is TransitionRequest:  # a plan's step: its body's directors and OIV (plans.rules.can_view_item)
+            roles = roles_of(user)
+            items |= Q(plan__organization_id__in=roles.director_of | roles.auditor_of)
+        return model._default_manager.filter(items)
 
     return visible
 
@@ -90,10 +94,19 @@ class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
 @admin.register(TransitionRequest)
 class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
     visible = staticmethod(_on_visible_items(TransitionRequest))
-    list_display = ("requested_at", "transition", "objective", "activity", "status", "current_step", "requested_by")
+    list_display = (
+        "requested_at",
+        "transition",
+        "plan",
+        "objective",
+        "activity",
+        "status",
+        "current_step",
+        "requested_by",
+    )
     list_filter = ("organization", "status", "transition", "current_step")
     search_fields = ("objective__code", "activity__description", "requested_by__username", "reason", "comment")
-    list_select_related = ("objective", "activity", "requested_by")
+    list_select_related = ("plan", "objective", "activity", "requested_by")
     inlines = (ApprovalInline,)
 
 

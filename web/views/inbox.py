@@ -18,7 +18,7 @@ from workflow.selectors import requests_awaiting
 from workflow.separation import Decider, judge
 from workflow.services import approval_approve, approval_reject
 
-RELATED = ("activity__objective__plan", "objective__plan", "requested_by", "organization")
+RELATED = ("activity__objective__plan", "objective__plan", "plan", "requested_by", "organization")
 
 
 def _awaiting(request: HttpRequest) -> list[TransitionRequest]:
