@@ -5,7 +5,7 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, scores, smvp
+from web.views import activities, consuntivo, dashboard, home, inbox, items, plan_life, plans, scores, smvp
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -118,5 +118,7 @@ urlpatterns = [
     path("enti/<int:organization_id>/smvp/<int:year>/versioni/", smvp.versions, name="smvp-versions"),
     path("piani/", plans.plan_list, name="plans"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
+    path("piani/<int:pk>/passi/<str:step>/", plan_life.plan_step, name="plan-step"),
+    path("piani/<int:pk>/riapri/", plan_life.plan_reopen_page, name="plan-reopen"),
     path("piani/<int:pk>/punteggi/", scores.plan_scores, name="plan-scores"),
 ]

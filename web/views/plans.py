@@ -16,6 +16,7 @@ from plans.models import ActionSheet, Activity, Indicator
 from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
+from web.views.plan_life import life_context
 from web.views.scores import scores_url
 
 # Action sheets are long (a page of text each): a plan page shows a few at a time.
@@ -68,7 +69,7 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "sections": [sheet_section(sheet) for sheet in sheets],
         # Then the Relazione's links give the sheets' document.
         "sheets_only": shows_action_sheets(plan),
-    }
+    } | life_context(request, plan)
     status = 200
     if not context["sheets_only"]:
         # The year's scores (?anno=, this year while the plan runs), each with its explanation a click away.
