@@ -53,7 +53,9 @@ def _visible_trail(user: Any) -> QuerySet[AuditEntry]:
     organizations the user directs or audits (the whole body's data: nobody narrower oversees it)."""
     roles = roles_of(user)
     on_items = _on_visible_items(AuditEntry)(user)
-    data = AuditEntry.objects.data_changes().filter(organization__in=roles.director_of | roles.auditor_of)
+    # The requests and decisions on a plan's steps (their subject is the plan) go with the body's data.
+    body = Q(event__in=AuditEntry.DATA_EVENTS) | Q(subject="plans.plan", request__isnull=False)
+    data = AuditEntry.objects.filter(body, organization__in=roles.director_of | roles.auditor_of)
     return AuditEntry.objects.filter(Q(pk__in=on_items.values("pk")) | Q(pk__in=data.values("pk")))
 
 

@@ -68,6 +68,9 @@ def _state(value: Any) -> str:
 
 def _row(entry: AuditEntry) -> HistoryRow:
     who = (entry.actor.get_full_name() or entry.actor.get_username()) if entry.actor else _("procedura automatica")
+    if entry.event == AuditEntry.Event.CREATED:
+        state = _state((entry.after or {}).get("state"))
+        return HistoryRow(entry.at, who, _("Creato: %(state)s") % {"state": state}, entry.comment)
     if entry.event in AuditEntry.DATA_EVENTS or entry.event == AuditEntry.Event.STATE_CHANGED:
         before = (entry.before or {}).get("state", entry.from_state)
         after = (entry.after or {}).get("state", entry.to_state)

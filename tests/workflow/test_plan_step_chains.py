@@ -164,3 +164,16 @@ def test_a_plan_step_accepts_only_no_chain_or_a_director(world: World) -> None:
     ApprovalPolicy(
         organization=world.aurelia, target_kind=TargetKind.PLAN, transition=PlanTransition.ADOPT, chain=Chain.DIRECTOR
     ).full_clean()
+
+
+def test_the_scoped_admin_shows_a_plans_requests_to_its_directors_and_oiv_only(world: World) -> None:
+    from workflow.admin import TransitionRequestAdmin, _visible_trail
+
+    _require_director(world, PlanTransition.ADOPT)
+    plan = plan_adopt(actor=world.diana, plan=_draft(world), act=ACT, adopted_on=ON)
+    request = open_plan_request(plan)
+    assert request is not None
+    for name, sees in (("diana", True), ("otto", True), ("anna", False), ("sara", False), ("erica", False)):
+        user = world.users[name]
+        assert TransitionRequestAdmin.visible(user).filter(pk=request.pk).exists() is sees, name
+        assert _visible_trail(user).filter(request=request).exists() is sees, name
