@@ -88,7 +88,7 @@ def plan_reopen_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         plan = get_object_or_404(Plan.objects.select_related("organization"), pk=pk)
     else:
         plan = get_object_or_404(visible_plans(request.user).select_related("organization"), pk=pk)
-    form = PlanReopenForm(request.POST or None)
+    form = PlanReopenForm(request.POST) if request.method == "POST" else PlanReopenForm()
     status = 200
     if request.method == "POST":
         status = 400
