@@ -34,7 +34,11 @@ def _on_visible_items[M: Model](model: type[M]) -> Any:
 
     def visible(user: Any) -> QuerySet[M]:
         activities, objectives = visible_activities(user).values("pk"), visible_objectives(user).values("pk")
-        return model._default_manager.filter(Q(activity__in=activities) | Q(objective__in=objectives))
+        items = Q(activity__in=activities) | Q(objective__in=objectives)
+        if model is TransitionRequest:  # a plan's step: its body's directors and OIV (plans.rules.can_view_item)
+            roles = roles_of(user)
+            items |= Q(plan__organization_id__in=roles.director_of | roles.auditor_of)
+        return model._default_manager.filter(items)
 
     return visible
 
@@ -57,7 +61,9 @@ def _visible_trail(user: Any) -> QuerySet[AuditEntry]:
     organizations the user directs or audits (the whole body's data: nobody narrower oversees it)."""
     roles = roles_of(user)
     on_items = _on_visible_items(AuditEntry)(user)
-    data = AuditEntry.objects.data_changes().filter(organization__in=roles.director_of | roles.auditor_of)
+    # The requests and decisions on a plan's steps (their subject is the plan) go with the body's data.
+    body = Q(event__in=AuditEntry.DATA_EVENTS) | Q(subject="plans.plan", request__isnull=False)
+    data = AuditEntry.objects.filter(body, organization__in=roles.director_of | roles.auditor_of)
     return AuditEntry.objects.filter(Q(pk__in=on_items.values("pk")) | Q(pk__in=data.values("pk")))
 
 
@@ -98,10 +104,19 @@ class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
 @admin.register(TransitionRequest)
 class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
     visible = staticmethod(_on_visible_items(TransitionRequest))
-    list_display = ("requested_at", "transition", "objective", "activity", "status", "current_step", "requested_by")
+    list_display = (
+        "requested_at",
+        "transition",
+        "plan",
+        "objective",
+        "activity",
+        "status",
+        "current_step",
+        "requested_by",
+    )
     list_filter = ("organization", "status", "transition", "current_step")
     search_fields = ("objective__code", "activity__description", "requested_by__username", "reason", "comment")
-    list_select_related = ("objective", "activity", "requested_by")
+    list_select_related = ("plan", "objective", "activity", "requested_by")
     inlines = (ApprovalInline,)
 
 

@@ -19,7 +19,7 @@ from workflow.separation import Decider, judge
 from workflow.services import approval_approve, approval_reject
 from workflow.services.changes import change_approve
 
-RELATED = ("activity__objective__plan", "objective__plan", "requested_by", "organization")
+RELATED = ("activity__objective__plan", "objective__plan", "plan", "requested_by", "organization")
 
 
 def _form(item: TransitionRequest, data: object = None) -> DecisionForm:

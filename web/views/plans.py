@@ -16,6 +16,7 @@ from plans.models import ActionSheet, Activity, Indicator
 from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
+from web.views.plan_life import life_context
 from web.views.scores import scores_url
 from workflow.services.validation import can_read
 
@@ -71,7 +72,7 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "sheets_only": shows_action_sheets(plan),
         # The OIV's validation page: the OIV's and the director's only.
         "validation_readable": can_read(request.user, plan),
-    }
+    } | life_context(request, plan)
     status = 200
     if not context["sheets_only"]:
         # The year's scores (?anno=, this year while the plan runs), each with its explanation a click away.

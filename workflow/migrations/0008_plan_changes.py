@@ -11,7 +11,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0008_plan_lifecycle"),
-        ("workflow", "0006_measurements_need_confirmation"),
+        ("workflow", "0007_plan_steps"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

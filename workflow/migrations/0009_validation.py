@@ -25,7 +25,7 @@ def seed_criteria(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("plans", "0008_plan_lifecycle"),
-        ("workflow", "0006_measurements_need_confirmation"),
+        ("workflow", "0008_plan_changes"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -21,7 +21,18 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
 
     class Meta:
         model = Plan
-        fields = ["id", "organization", "code", "kind", "title", "year_start", "year_end", "adoption_act"]
+        fields = [
+            "id",
+            "organization",
+            "code",
+            "kind",
+            "title",
+            "year_start",
+            "year_end",
+            "state",
+            "adoption_act",
+            "adopted_on",
+        ]
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):

@@ -43,6 +43,7 @@ from workflow.api.serializers.requests import (
 )
 from workflow.api.serializers.scores import PlanScoresSerializer
 from workflow.api.transitions import run_transition
+from workflow.api.views.plan_life import PlanLifeActions
 from workflow.selectors import history_of
 from workflow.services import measurement_record
 from workflow.services.core import ensure_visible
@@ -51,7 +52,7 @@ from workflow.services.core import ensure_visible
 ID = r"[0-9]{1,9}"
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+class PlanViewSet(PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
     serializer_class = PlanSerializer
     lookup_value_regex = ID
 
