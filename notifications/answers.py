@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
+from plans.freeze import is_frozen
 from plans.models import OPEN_STATES, Activity, WorkState
 from workflow.errors import WorkflowError
 from workflow.services import Outcome, item_avvia, item_concludi
+from workflow.services.freeze import hold_plan
 
 # Why an answer about an activity is refused once it is no longer the person's to give; said on the link's
 # page and on /le-mie-attivita/.
@@ -31,6 +33,10 @@ NO_LONGER_YOURS = {
     "closed": _(
         "Questa attività è già conclusa e non ha più bisogno dell'aggiornamento mensile: la tua risposta non "
         "è stata registrata. Se va riaperta, scrivi al tuo responsabile d'area."
+    ),
+    "frozen": _(
+        "Il piano di questa attività è stato validato dall'OIV: i suoi dati non si possono più modificare e la "
+        "tua risposta non è stata registrata. Non serve altro aggiornamento per quell'anno."
     ),
 }
 
@@ -62,6 +68,8 @@ def ensure_still_theirs(activity: Activity, user: User) -> None:
         raise LinkError("reassigned")
     if activity.state not in OPEN_STATES:
         raise LinkError("closed")
+    if is_frozen(activity.objective.plan):
+        raise LinkError("frozen")
 
 
 def already_answered(claim: AnswerClaim) -> bool:
@@ -94,6 +102,7 @@ def monitoring_answer_record(
     committed meanwhile is seen: the answer is then refused."""
     try:
         with transaction.atomic():
+            hold_plan(Activity(pk=claim.activity_id))  # a validation waits for this answer, or is seen
             monitoring_round, activity, user = _load(claim, lock=True)
             _check(claim, activity, user)
             answer = MonitoringAnswer.objects.create(

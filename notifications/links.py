@@ -20,7 +20,7 @@ SALT = "traguardi.notifications.monitoring-answer"
 class LinkError(Exception):
     """Why a link cannot be used: "expired", "invalid" or "used"; or, for a link that was good when mailed,
     "reassigned" (the activity is someone else's now), "closed" (it is concluded) or "inactive" (the
-    person's account is switched off)."""
+    person's account is switched off), "frozen" (its plan has been validated)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -14,8 +14,8 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Model
 
-from workflow.models import Approval, AuditEntry, TransitionRequest
 from plans.models import PlanReopening
+from workflow.models import Approval, AuditEntry, TransitionRequest
 from workflow.trail.chain import CHAIN_SQL, seal_pending
 from workflow.trail.freeze import freeze_sql
 from workflow.trail.guards import GUARDS_SQL

@@ -1,0 +1,98 @@
+"""The services' side of the freeze (plans.freeze decides what a validated plan forbids): every service that
+writes a plan's data first holds its plan, then asks plans.freeze.ensure_writable once it knows the caller may
+see the item, and answers a Conflict with code "plan_frozen" and the Italian message.
+
+The plan's row is read FOR SHARE: writers of one plan do not wait for each other, but a validation (which
+updates the row) waits for them to commit, and a writer that comes after it sees the plan validated. It is taken
+before the item's own locks, so that the order is always plan, objective, activity, request.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, connection
+
+from plans.freeze import PlanFrozen, ensure_writable, frozen_message
+from plans.models import Activity, Indicator, Objective, Plan
+from workflow.errors import Conflict
+
+_PLAN_OF = {
+    "plan": "%s",
+    "objective": "(SELECT plan_id FROM public.plans_objective WHERE id = %s)",
+    "activity": (
+        "(SELECT o.plan_id FROM public.plans_activity a JOIN public.plans_objective o ON o.id = a.objective_id "
+        "WHERE a.id = %s)"
+    ),
+    "indicator": (
+        "(SELECT o.plan_id FROM public.plans_indicator i JOIN public.plans_objective o ON o.id = i.objective_id "
+        "WHERE i.id = %s)"
+    ),
+}
+
+
+@dataclass(frozen=True)
+class HeldPlan:
+    """The state and code of a plan, as read with its lock: what plans.freeze asks."""
+
+    pk: int
+    state: str
+    code: str
+
+
+def hold_plan(subject: Any) -> HeldPlan | None:
+    """The plan of `subject` (a Plan, Objective, Activity or Indicator, possibly a reference holding only its
+    id), read and held FOR SHARE until the end of the transaction; None when it is not there (the service's
+    own lookup says so)."""
+    kind = _kind(subject)
+    sql = f"SELECT id, state, code FROM public.plans_plan WHERE id = {_PLAN_OF[kind]}"
+    if connection.vendor == "postgresql":
+        sql += " FOR SHARE"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [subject.pk])
+        row = cursor.fetchone()
+    return HeldPlan(*row) if row else None
+
+
+def _kind(subject: Any) -> str:
+    for model, kind in ((Plan, "plan"), (Objective, "objective"), (Activity, "activity"), (Indicator, "indicator")):
+        if isinstance(subject, model):
+            return kind
+    raise TypeError(f"no plan for {type(subject).__name__}")
+
+
+def ensure_open(plan: Any) -> None:
+    """Conflict("plan_frozen") when `plan` (a Plan or a HeldPlan) is validated."""
+    if plan is None:
+        return
+    try:
+        ensure_writable(plan)
+    except PlanFrozen as frozen:
+        raise Conflict(frozen.message, code=PlanFrozen.code) from frozen
+
+
+def ensure_plan_open(subject: Any) -> None:
+    """Hold `subject`'s plan and refuse when it is validated: for the services that have checked visibility
+    already."""
+    ensure_open(hold_plan(subject))
+
+
+def refused_by_database(error: BaseException) -> bool:
+    """Whether a database error is the freeze's trigger refusing a write (workflow.trail.freeze)."""
+    return isinstance(error, IntegrityError) and "plan_frozen" in str(error)
+
+
+@contextmanager
+def frozen_as_conflict(plan: Any) -> Iterator[None]:
+    """Around a transaction (outside it: the failed transaction is rolled back first): the database's refusal
+    of a write to a validated plan, which only a validation committed meanwhile can cause, becomes the same
+    Conflict the services raise."""
+    try:
+        yield
+    except IntegrityError as error:
+        if not refused_by_database(error):
+            raise
+        raise Conflict(frozen_message(plan), code=PlanFrozen.code) from error
