@@ -1,0 +1,111 @@
+"""The admin's side of the freeze (plans.freeze): the rows of a validated plan are shown read-only to everyone,
+the platform operator included, with a message that says why; a save, an addition or a deletion that would
+touch them is refused with the same message, and nothing changes. config.admin.ScopedAdmin and ScopedInline
+ask here; which rows belong to a plan, and through which foreign keys, is the database's own list
+(workflow.trail.freeze.FROZEN), so that the admin and the trigger never disagree.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db.models import Model
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
+
+from plans.freeze import frozen_message, is_frozen
+from plans.models import Plan
+
+
+def _paths(model: type[Model]) -> tuple[str, ...]:
+    from workflow.trail.freeze import FROZEN  # the workflow's models import the admin's app registry
+
+    if issubclass(model, Plan):
+        return ("",)
+    return next((frozen.paths for frozen in FROZEN if frozen.model is model), ())
+
+
+def _follow(value: Any, names: list[str]) -> Plan | None:
+    try:
+        for name in names:
+            if value is None:
+                return None
+            value = getattr(value, name)
+    except ObjectDoesNotExist:
+        return None
+    return value if isinstance(value, Plan) else None
+
+
+def plan_of(obj: Any) -> Plan | None:
+    """The plan `obj` (a row of any model) belongs to, or None."""
+    if obj is None:
+        return None
+    for path in _paths(type(obj)):
+        plan = obj if path == "" else _follow(obj, path.split("__"))
+        if plan is not None:
+            return plan
+    return None
+
+
+def frozen_plan_of(obj: Any) -> Plan | None:
+    plan = plan_of(obj)
+    return plan if plan is not None and is_frozen(plan) else None
+
+
+def frozen_plan_in_form(model: type[Model], cleaned_data: dict[str, Any], instance: Any) -> Plan | None:
+    """The validated plan a form's row would belong to (the foreign keys chosen in the form, or the row's own)."""
+    for path in _paths(model):
+        if path == "":
+            continue  # a plan's own form: its state is read-only, the row itself is checked
+        first, *rest = path.split("__")
+        if first in cleaned_data:
+            start = cleaned_data[first]
+        else:
+            try:
+                start = getattr(instance, first)
+            except ObjectDoesNotExist:
+                start = None
+        plan = _follow(start, rest)
+        if plan is not None and is_frozen(plan):
+            return plan
+    return None
+
+
+def validated_on(plan: Plan) -> str:
+    """The day the plan was validated, from the audit trail (the change of its state), as dd/mm/yyyy."""
+    from workflow.models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.data_changes()
+        .filter(subject="plans.plan", subject_id=plan.pk, after__state="validated")
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return date_format(localtime(entry), "SHORT_DATE_FORMAT") if entry else ""
+
+
+def read_only_notice(plan: Plan) -> str:
+    """«Piano validato: sola lettura», with the date, and why."""
+    day = validated_on(plan)
+    heading = (
+        _("Piano validato il %(day)s: sola lettura.") % {"day": day} if day else _("Piano validato: sola lettura.")
+    )
+    return f"{heading} {frozen_message(plan)}"
+
+
+def refusing_frozen(form_class: type[Any], model: type[Model]) -> type[Any]:
+    """`form_class`, refusing (a message above the form) a row that would belong to a validated plan."""
+
+    class RefusingFrozen(form_class):  # type: ignore[misc,valid-type]
+        def clean(self) -> Any:
+            cleaned = super().clean()
+            plan = frozen_plan_in_form(model, self.cleaned_data, self.instance)
+            if plan is not None:
+                raise ValidationError(frozen_message(plan), code="plan_frozen")
+            return cleaned
+
+    RefusingFrozen.__name__ = form_class.__name__
+    return RefusingFrozen
