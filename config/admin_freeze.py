@@ -11,12 +11,12 @@ from typing import Any
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Model
-from django.utils.formats import date_format
-from django.utils.timezone import localtime
-from django.utils.translation import gettext as _
 
 from plans.freeze import frozen_message, is_frozen
 from plans.models import Plan
+from workflow.services.freeze import read_only_notice
+
+__all__ = ["frozen_plan_of", "plan_of", "read_only_notice", "refusing_frozen"]
 
 
 def _paths(model: type[Model]) -> tuple[str, ...]:
@@ -71,29 +71,6 @@ def frozen_plan_in_form(model: type[Model], cleaned_data: dict[str, Any], instan
         if plan is not None and is_frozen(plan):
             return plan
     return None
-
-
-def validated_on(plan: Plan) -> str:
-    """The day the plan was validated, from the audit trail (the change of its state), as dd/mm/yyyy."""
-    from workflow.models import AuditEntry
-
-    entry = (
-        AuditEntry.objects.data_changes()
-        .filter(subject="plans.plan", subject_id=plan.pk, after__state="validated")
-        .order_by("-at", "-pk")
-        .values_list("at", flat=True)
-        .first()
-    )
-    return date_format(localtime(entry), "SHORT_DATE_FORMAT") if entry else ""
-
-
-def read_only_notice(plan: Plan) -> str:
-    """«Piano validato: sola lettura», with the date, and why."""
-    day = validated_on(plan)
-    heading = (
-        _("Piano validato il %(day)s: sola lettura.") % {"day": day} if day else _("Piano validato: sola lettura.")
-    )
-    return f"{heading} {frozen_message(plan)}"
 
 
 def refusing_frozen(form_class: type[Any], model: type[Model]) -> type[Any]:

@@ -19,6 +19,7 @@ from notifications.forms import AnswerForm
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
 from notifications.monitoring import months_to_plan, plan_round
+from plans.freeze import is_frozen
 from plans.models import Activity, Organization
 from web.http import AuthenticatedRequest
 
@@ -70,7 +71,15 @@ def _rows(request: AuthenticatedRequest, failed: tuple[int, AnswerForm] | None =
         else:
             form = AnswerForm(prefix=f"a{activity.pk}", initial={"state": activity.state})
         done = monitoring_round is not None and (monitoring_round.pk, activity.pk) in answered
-        rows.append({"activity": activity, "month": months[organization_id], "answered": done, "form": form})
+        rows.append(
+            {
+                "activity": activity,
+                "month": months[organization_id],
+                "answered": done,
+                "form": form,
+                "frozen": is_frozen(activity.objective.plan),  # a validated year asks for no update
+            }
+        )
     return rows
 
 

@@ -39,6 +39,7 @@ from web.indicators import year_of
 from web.views.items import render_item
 from workflow.errors import WorkflowError
 from workflow.services.consuntivo import indicator_motivation_write, objective_report_write
+from workflow.services.freeze import frozen_notice
 from workflow.services.measurements import (
     confirmation_refusal,
     counts_as_confirmed,
@@ -128,6 +129,7 @@ def _indicator_context(
 ) -> dict[str, Any]:
     user = request.user
     plan = indicator.objective.plan
+    notice = frozen_notice(plan)  # a validated plan: nothing recorded, confirmed or written here
     measurements = (
         indicator.measurements.select_related("recorded_by", "confirmed_by")
         .prefetch_related(Prefetch("evidence", queryset=MeasurementEvidence.objects.order_by("uploaded_at", "pk")))
@@ -140,17 +142,22 @@ def _indicator_context(
             "measurement": measurement,
             "pending": confirms and not counts_as_confirmed(measurement),
             "may_confirm": confirms
+            and not notice
             and not counts_as_confirmed(measurement)
             and confirmation_refusal(user, measurement) is None,
         }
         for measurement in page
     ]
-    may_record = bool(can_record_measurement(user, indicator))
+    may_record = not notice and bool(can_record_measurement(user, indicator))
     if may_record and record_form is None:
         record_form = MeasurementForm(plan=plan, initial={"year": year_of(plan, timezone.localdate())})
     years = _years(indicator, user, failed_motivation, confirms=confirms)
+    if notice:
+        for row in years:
+            row["form"] = None
     motivation_years = {row["motivation"].pk: row["target"].year for row in years if row["motivation"]}
     return {
+        "frozen_notice": notice,
         "indicator": indicator,
         "objective": indicator.objective,
         "plan": plan,
@@ -288,7 +295,8 @@ def _chapters_context(
     request: AuthenticatedRequest, plan: Plan, year: int, failed: tuple[str, ChapterForm] | None = None
 ) -> dict[str, Any]:
     chapters = {c.kind: c for c in RelazioneChapter.objects.filter(plan=plan, year=year).select_related("written_by")}
-    may_write = bool(can_write_relazione_chapter(request.user, plan))
+    notice = frozen_notice(plan)
+    may_write = not notice and bool(can_write_relazione_chapter(request.user, plan))
     rows = []
     for kind, label in RelazioneChapter.Kind.choices:
         chapter = chapters.get(kind)
@@ -303,6 +311,7 @@ def _chapters_context(
         rows.append({"kind": kind, "label": label, "chapter": chapter, "form": form})
     labels = {chapter.pk: chapter.get_kind_display() for chapter in chapters.values()}
     return {
+        "frozen_notice": notice,
         "plan": plan,
         "year": year,
         "rows": rows,

@@ -17,6 +17,7 @@ from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
 from web.views.scores import scores_url
+from workflow.services.freeze import frozen_notice
 
 # Action sheets are long (a page of text each): a plan page shows a few at a time.
 SHEETS_PAGE_SIZE = 5
@@ -61,6 +62,7 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # A Piano di Zona's sheets are the plan's own text, shown to whoever may see the plan (as its document is).
     sheets = Paginator(plan_sheets(plan), SHEETS_PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {
+        "frozen_notice": frozen_notice(plan),
         "plan": plan,
         "tree": tree,
         "years": years,

@@ -15,8 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, connection
+from django.utils.formats import date_format
+from django.utils.timezone import localtime
+from django.utils.translation import gettext as _
 
-from plans.freeze import PlanFrozen, ensure_writable, frozen_message
+from plans.freeze import PlanFrozen, ensure_writable, frozen_message, is_frozen
 from plans.models import Activity, Indicator, Objective, Plan
 from workflow.errors import Conflict
 
@@ -96,3 +99,33 @@ def frozen_as_conflict(plan: Any) -> Iterator[None]:
         if not refused_by_database(error):
             raise
         raise Conflict(frozen_message(plan), code=PlanFrozen.code) from error
+
+
+def validated_on(plan: Plan) -> str:
+    """The day the plan was validated, from the audit trail (the change of its state), as dd/mm/yyyy."""
+    from workflow.models import AuditEntry
+
+    entry = (
+        AuditEntry.objects.data_changes()
+        .filter(subject="plans.plan", subject_id=plan.pk, after__state="validated")
+        .order_by("-at", "-pk")
+        .values_list("at", flat=True)
+        .first()
+    )
+    return date_format(localtime(entry), "SHORT_DATE_FORMAT") if entry else ""
+
+
+def read_only_notice(plan: Plan) -> str:
+    """«Piano validato: sola lettura», with the date, and why."""
+    day = validated_on(plan)
+    heading = (
+        _("Piano validato: sola lettura (validazione dell'OIV del %(day)s).") % {"day": day}
+        if day
+        else _("Piano validato: sola lettura.")
+    )
+    return f"{heading} {frozen_message(plan)}"
+
+
+def frozen_notice(plan: Any) -> str:
+    """For the pages: the read-only notice of a validated plan, or "" for any other."""
+    return read_only_notice(plan) if is_frozen(plan) else ""
