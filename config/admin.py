@@ -221,7 +221,7 @@ class ScopedAdmin[M: Model](ScopedChoices[M], admin.ModelAdmin[M]):
         return frozen_plan_of(obj) is None and super().has_delete_permission(request, obj)
 
     def get_form(self, request: HttpRequest, obj: M | None = None, change: bool = False, **kwargs: Any) -> Any:
-        return refusing_frozen(super().get_form(request, obj, change, **kwargs), self.model)
+        return refusing_frozen(super().get_form(request, obj, change=change, **kwargs), self.model)
 
     def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
         """A bulk deletion that includes a validated plan's rows is refused as a missing permission, by name."""

@@ -74,7 +74,10 @@ def frozen_plan_in_form(model: type[Model], cleaned_data: dict[str, Any], instan
 
 
 def refusing_frozen(form_class: type[Any], model: type[Model]) -> type[Any]:
-    """`form_class`, refusing (a message above the form) a row that would belong to a validated plan."""
+    """`form_class`, refusing (a message above the form) a row that would belong to a validated plan; as it is
+    for a model whose rows belong to no plan."""
+    if not _paths(model):
+        return form_class
 
     class RefusingFrozen(form_class):  # type: ignore[misc,valid-type]
         def clean(self) -> Any:

@@ -66,6 +66,15 @@ def show_refusal(form: forms.Form, refused: WorkflowError) -> int:
     return refused.status
 
 
+def frozen_refusal(request: AuthenticatedRequest, refused: WorkflowError, url: str) -> HttpResponse | None:
+    """A write refused because the plan was validated meanwhile: said at the top of the page, shown again
+    read-only (plans.freeze), rather than beside a form that is no longer offered."""
+    if refused.code != "plan_frozen":
+        return None
+    messages.error(request, refused.message)
+    return redirect(url)
+
+
 # The indicator's page.
 
 
@@ -199,6 +208,8 @@ def record_value(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 files=data["evidence"],
             )
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:indicator", args=[pk])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             count = len(data["evidence"])
@@ -243,6 +254,8 @@ def write_motivation(request: AuthenticatedRequest, pk: int, year: int) -> HttpR
         try:
             indicator_motivation_write(actor=request.user, indicator=item, year=year, text=form.cleaned_data["text"])
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:indicator", args=[pk])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             messages.success(request, _("Motivazione del %(year)d salvata.") % {"year": year})
@@ -281,6 +294,8 @@ def write_objective_report(request: AuthenticatedRequest, pk: int) -> HttpRespon
         try:
             objective_report_write(actor=request.user, objective=objective, date=data["date"], text=data["text"])
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:objective", args=[pk])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             messages.success(request, _("Relazione al %(date)s salvata.") % {"date": f"{data['date']:%d/%m/%Y}"})
@@ -346,6 +361,8 @@ def write_chapter(request: AuthenticatedRequest, plan_id: int, year: int, kind: 
         try:
             relazione_chapter_write(actor=request.user, plan=plan, year=year, kind=kind, text=form.cleaned_data["text"])
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:chapters", args=[plan_id, year])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             label = RelazioneChapter.Kind(kind).label
