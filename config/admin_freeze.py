@@ -79,7 +79,7 @@ def refusing_frozen(form_class: type[Any], model: type[Model]) -> type[Any]:
     if not _paths(model):
         return form_class
 
-    class RefusingFrozen(form_class):  # type: ignore[misc,valid-type]
+    class RefusingFrozen(form_class):
         def clean(self) -> Any:
             cleaned = super().clean()
             plan = frozen_plan_in_form(model, self.cleaned_data, self.instance)

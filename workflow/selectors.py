@@ -338,7 +338,7 @@ def available_transitions(user: Any, item: WorkItem) -> list[dict[str, Any]]:
     on the state machine), each with the approvals it would still need: the steps that their own right
     does not approve with the request (workflow.separation.approved_with_request). None while a request is
     open, and on a validated plan (plans.freeze), which nobody changes."""
-    plan = item.objective.plan if isinstance(item, Activity) else item.plan  # type: ignore[union-attr]
+    plan = item.objective.plan if isinstance(item, Activity) else item.plan
     if not user.is_authenticated or is_frozen(plan) or open_request_for(item) is not None:
         return []
     available = []

@@ -36,7 +36,7 @@ def _validated(tmp_path: Path) -> Plan:
     return plan_validate(actor=auditor, plan=plan)
 
 
-def _changed_target(document: dict) -> None:  # type: ignore[type-arg]
+def _changed_target(document: dict) -> None:
     document["objectives"][0]["indicators"][0]["targets"][0]["value"] = "95%"
     document["objectives"][0]["indicators"][0]["measurements"].append(
         {"year": 2026, "date": "2026-12-31", "value": "90%"}
