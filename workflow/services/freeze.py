@@ -9,12 +9,10 @@ before the item's own locks, so that the order is always plan, objective, activi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection
+from django.db import connection
 from django.utils.formats import date_format
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -81,24 +79,6 @@ def ensure_plan_open(subject: Any) -> None:
     """Hold `subject`'s plan and refuse when it is validated: for the services that have checked visibility
     already."""
     ensure_open(hold_plan(subject))
-
-
-def refused_by_database(error: BaseException) -> bool:
-    """Whether a database error is the freeze's trigger refusing a write (workflow.trail.freeze)."""
-    return isinstance(error, IntegrityError) and "plan_frozen" in str(error)
-
-
-@contextmanager
-def frozen_as_conflict(plan: Any) -> Iterator[None]:
-    """Around a transaction (outside it: the failed transaction is rolled back first): the database's refusal
-    of a write to a validated plan, which only a validation committed meanwhile can cause, becomes the same
-    Conflict the services raise."""
-    try:
-        yield
-    except IntegrityError as error:
-        if not refused_by_database(error):
-            raise
-        raise Conflict(frozen_message(plan), code=PlanFrozen.code) from error
 
 
 def validated_on(plan: Plan) -> str:
