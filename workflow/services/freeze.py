@@ -23,13 +23,13 @@ from workflow.errors import Conflict
 
 _PLAN_OF = {
     "plan": "%s",
-    "objective": "(SELECT plan_id FROM public.plans_objective WHERE id = %s)",
+    "objective": "(SELECT plan_id FROM plans_objective WHERE id = %s)",
     "activity": (
-        "(SELECT o.plan_id FROM public.plans_activity a JOIN public.plans_objective o ON o.id = a.objective_id "
+        "(SELECT o.plan_id FROM plans_activity a JOIN plans_objective o ON o.id = a.objective_id "
         "WHERE a.id = %s)"
     ),
     "indicator": (
-        "(SELECT o.plan_id FROM public.plans_indicator i JOIN public.plans_objective o ON o.id = i.objective_id "
+        "(SELECT o.plan_id FROM plans_indicator i JOIN plans_objective o ON o.id = i.objective_id "
         "WHERE i.id = %s)"
     ),
 }
@@ -49,7 +49,7 @@ def hold_plan(subject: Any) -> HeldPlan | None:
     id), read and held FOR SHARE until the end of the transaction; None when it is not there (the service's
     own lookup says so)."""
     kind = _kind(subject)
-    sql = f"SELECT id, state, code FROM public.plans_plan WHERE id = {_PLAN_OF[kind]}"
+    sql = f"SELECT id, state, code FROM plans_plan WHERE id = {_PLAN_OF[kind]}"
     if connection.vendor == "postgresql":
         sql += " FOR SHARE"
     with connection.cursor() as cursor:
