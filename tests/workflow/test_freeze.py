@@ -320,3 +320,44 @@ def test_a_reopening_of_another_transaction_does_not_unfreeze_the_plan(app: Any)
             application.execute("UPDATE plans_plan SET state = 'closed', title = 'x' WHERE id = %s", [frozen.plan.pk])
         application.execute("UPDATE plans_plan SET state = 'closed' WHERE id = %s", [frozen.plan.pk])
     assert Plan.objects.get(pk=frozen.plan.pk).state == PlanState.CLOSED
+
+
+# Rows that reach a plan through their foreign keys but are not the plan's data: the trail itself, the reopenings
+# (their own guard), and what is derived from the plan (scores, forecasts, prepared documents).
+NOT_PLAN_DATA = {
+    "workflow.AuditEntry",
+    "plans.PlanReopening",
+    "evaluation.ScoreSnapshot",
+    "evaluation.ObjectiveForecast",
+    "reports.ReportExport",
+}
+
+
+def _reaches_a_plan(model: type[Any], depth: int = 5) -> bool:
+    if depth == 0:
+        return False
+    for field in model._meta.concrete_fields:
+        related = getattr(field, "related_model", None)
+        if related is None or related is model:
+            continue
+        if related is Plan or _reaches_a_plan(related, depth - 1):
+            return True
+    return False
+
+
+def test_every_table_whose_rows_belong_to_a_plan_is_frozen() -> None:
+    """A new model hanging from a plan is either in workflow.trail.freeze.FROZEN or named here as not plan data."""
+    from django.apps import apps
+
+    from workflow.trail.freeze import FROZEN as FROZEN_TABLES
+
+    frozen = {entry.model for entry in FROZEN_TABLES}
+    missing = [
+        model._meta.label
+        for model in apps.get_models(include_auto_created=True)
+        if model is not Plan
+        and _reaches_a_plan(model)
+        and model not in frozen
+        and model._meta.label not in NOT_PLAN_DATA
+    ]
+    assert missing == []
