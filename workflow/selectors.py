@@ -9,6 +9,7 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from plans.freeze import is_frozen
 from plans.models import Activity, Area, Objective, Organization, OrganizationRole, Plan, WorkItem
 from plans.rules import roles_of
 from plans.statements import Statement
@@ -345,8 +346,9 @@ def available_transitions(user: Any, item: WorkItem) -> list[dict[str, Any]]:
     """The transitions `user` may ask for on `item` now (state, conditions and permission, as declared
     on the state machine), each with the approvals it would still need: the steps that their own right
     does not approve with the request (workflow.separation.approved_with_request). None while a request is
-    open."""
-    if not user.is_authenticated or open_request_for(item) is not None:
+    open, and on a validated plan (plans.freeze), which nobody changes."""
+    plan = item.objective.plan if isinstance(item, Activity) else item.plan
+    if not user.is_authenticated or is_frozen(plan) or open_request_for(item) is not None:
         return []
     available = []
     for transition in item.get_available_user_state_transitions(user):  # type: ignore[union-attr]

@@ -19,7 +19,7 @@ from notifications.forms import AnswerForm
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
 from notifications.monitoring import months_to_plan, plan_round
-from plans.freeze import is_live
+from plans.freeze import is_frozen, is_live
 from plans.models import Activity, Organization, Plan
 from web.http import AuthenticatedRequest
 
@@ -78,9 +78,16 @@ def _rows(request: AuthenticatedRequest, failed: tuple[int, AnswerForm] | None =
         else:
             form = AnswerForm(prefix=f"a{activity.pk}", initial={"state": activity.state})
         done = monitoring_round is not None and (monitoring_round.pk, activity.pk) in answered
-        live = is_live(activity.objective.plan)  # a draft, closed or validated plan is not monitored
+        plan = activity.objective.plan
         rows.append(
-            {"activity": activity, "month": months[organization_id], "answered": done, "form": form, "live": live}
+            {
+                "activity": activity,
+                "month": months[organization_id],
+                "answered": done,
+                "form": form,
+                "frozen": is_frozen(plan),  # a validated year asks for no update
+                "live": is_live(plan),  # a draft, closed or validated plan is not monitored
+            }
         )
     return rows
 

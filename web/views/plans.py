@@ -18,6 +18,7 @@ from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheet
 from web.http import AuthenticatedRequest
 from web.views.plan_life import life_context
 from web.views.scores import scores_url
+from workflow.services.freeze import frozen_notice
 from workflow.services.validation import can_read
 
 # Action sheets are long (a page of text each): a plan page shows a few at a time.
@@ -63,6 +64,7 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # A Piano di Zona's sheets are the plan's own text, shown to whoever may see the plan (as its document is).
     sheets = Paginator(plan_sheets(plan), SHEETS_PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {
+        "frozen_notice": frozen_notice(plan),
         "plan": plan,
         "tree": tree,
         "years": years,

@@ -9,7 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import WorkItem
+from plans.models import Activity, Objective, WorkItem
 from workflow.errors import Conflict, InvalidInput, NotAllowed
 from workflow.models import Approval, AuditEntry, TransitionRequest
 from workflow.separation import Decider, Refusal, judge
@@ -24,6 +24,7 @@ from workflow.services.core import (
     lock_request,
     record_decision,
 )
+from workflow.services.freeze import ensure_open, hold_plan
 
 Verdict = Decider | Refusal | None
 
@@ -31,13 +32,16 @@ Verdict = Decider | Refusal | None
 def _open_request(
     actor: Any, request: TransitionRequest, *, deciding: bool
 ) -> tuple[TransitionRequest, WorkItem, Verdict]:
-    """The request and its item, locked, and, when `deciding`, whether `actor` may decide its current step."""
+    """The request and its item, locked, and, when `deciding`, whether `actor` may decide its current step. A
+    request on a validated plan's item is neither decided nor withdrawn: it stays as the year ended."""
+    plan = hold_plan(Activity(pk=request.activity_id) if request.activity_id else Objective(pk=request.objective_id))
     locked, item = lock_request(request)
     verdict = judge(actor, item, locked.current_step, request=locked) if deciding and locked.is_open else None
     # A substitute sees the requests they would decide for the absent person, even outside their own areas;
     # when a rule of separation stops them, they are told which (403), not that the request is not there.
     if not (isinstance(verdict, Decider) or (isinstance(verdict, Refusal) and verdict.would_decide)):
         ensure_visible(actor, item)
+    ensure_open(plan)
     if not locked.is_open:
         raise Conflict(
             _("La richiesta è già stata chiusa (%(status)s).") % {"status": locked.get_status_display()},

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed
 
 from plans.limits import plan_window
-from plans.models import Plan
+from plans.models import Plan, PlanReopening
 from plans.rules import roles_of, visible_plans
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import AuditEntry, PlanTransition, Step, TargetKind, TransitionRequest
@@ -162,7 +162,13 @@ def plan_reopen(*, actor: Any, plan: Plan, motivation: str, act: str, source: So
         problems["act"] = [_("Indica l'atto che decide la riapertura (al più %(n)s caratteri).") % {"n": _ACT_CHARS}]
     if problems:
         raise InvalidInput(_("La riapertura non è stata registrata: correggi i campi indicati."), fields=problems)
-    return _move(actor, plan, lambda locked: locked.reopen(), source, f"{act}: {motivation}")
+
+    def reopen(locked: Plan) -> None:
+        locked.reopen()  # in memory: refused here when the plan is not validated
+        # Its record before the save: the database lets a validated plan move only with it, in this transaction.
+        PlanReopening.objects.create(plan=locked, reopened_by=actor, motivation=motivation, act=act)
+
+    return _move(actor, plan, reopen, source, f"{act}: {motivation}")
 
 
 def _see(actor: Any, plan: Plan) -> None:

@@ -31,6 +31,7 @@ from plans.models import (
     Organization,
     OrganizationRole,
     Plan,
+    PlanReopening,
 )
 from reports.models import PiaoUpload, RelazioneChapter
 from workflow.models import (
@@ -68,6 +69,7 @@ TRACKED = (
     Tracked(Area, "organization"),
     Tracked(Area.members.through, "area__organization"),
     Tracked(Plan, "organization"),
+    Tracked(PlanReopening, "plan__organization"),
     Tracked(Objective, "plan__organization", _REMINDER),
     Tracked(Objective.areas.through, "objective__plan__organization"),
     Tracked(ObjectiveReport, "objective__plan__organization"),

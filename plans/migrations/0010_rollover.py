@@ -6,7 +6,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("plans", "0008_plan_lifecycle"),
+        ("plans", "0009_freeze_trigger"),
     ]
 
     operations = [
