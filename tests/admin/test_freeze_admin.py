@@ -17,9 +17,16 @@ from django.test import Client
 from config.admin_freeze import plan_of
 from tests.admin.payloads import add_payload, admin_url, object_id
 from tests.admin.rows import Rows
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.models import AuditEntry
 from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start, plan_validate
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests adopt it themselves."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

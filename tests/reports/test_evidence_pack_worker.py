@@ -3,7 +3,6 @@ signing key file, as another process of the same installation), then downloaded 
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import time
 from collections.abc import Iterator
@@ -17,8 +16,9 @@ from django.urls import reverse
 from reports.exports import PACK_FORMAT
 from reports.models import ReportExport
 from tests.notifications.workers import REDIS_URL, Workers, running_workers
+from tests.plan_life import put_in_execution
 from tests.workflow.world import World
-from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start, plan_validate
+from workflow.services.plan_lifecycle import plan_close, plan_validate
 
 pytestmark = [
     pytest.mark.skipif(not REDIS_URL, reason="needs a real Redis for the Celery worker: set REDIS_URL"),
@@ -42,10 +42,7 @@ def worker(django_db_setup: None, tmp_path_factory: pytest.TempPathFactory, key_
 def test_a_worker_seals_the_pack_and_the_oiv_downloads_one_that_verifies(
     world: World, worker: Workers, key_file: Path, tmp_path: Path
 ) -> None:
-    plan = plan_adopt(
-        actor=world.diana, plan=world.plan, act="Delibera di Giunta n. 4", adopted_on=dt.date(2026, 1, 20)
-    )
-    plan = plan_close(actor=world.diana, plan=plan_start(actor=world.diana, plan=plan))
+    plan = plan_close(actor=world.diana, plan=put_in_execution(world.plan, world.diana))
     plan = plan_validate(actor=world.otto, plan=plan)
     director, auditor = Client(), Client()
     director.force_login(world.diana)

@@ -27,10 +27,17 @@ from reports.piao_uploads import piao_upload_record
 from reports.render.piao import render_docx, render_pdf
 from tests.web.helpers import database_state
 from tests.web.html import page_text
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import AuditEntry
 from workflow.services.plan_lifecycle import plan_adopt
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests adopt it themselves."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

@@ -20,10 +20,17 @@ from reports.render.docx import render_docx
 from reports.render.pdf import render_pdf
 from reports.sections import Change, Relazione
 from tests.reports.seed002 import squeeze
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.services import approval_reject
 from workflow.services.changes import change_approve, change_request
 from workflow.services.plan_lifecycle import plan_adopt
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests adopt it themselves."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

@@ -43,7 +43,9 @@ def close(plan: Plan, director: User) -> Plan:
         plan = plan_adopt(actor=director, plan=plan, act="Delibera di Giunta n. 7", adopted_on=dt.date(2021, 1, 20))
     if plan.state == PlanState.ADOPTED:
         plan = plan_start(actor=director, plan=plan)
-    return plan_close(actor=director, plan=plan)
+    if plan.state == PlanState.IN_EXECUTION:
+        plan = plan_close(actor=director, plan=plan)
+    return plan
 
 
 @pytest.fixture

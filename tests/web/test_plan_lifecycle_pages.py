@@ -15,9 +15,16 @@ from django.test import Client
 from plans.models import OrganizationRole, Plan, PlanState
 from tests.web.helpers import database_state
 from tests.web.html import page_text
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.models import ApprovalPolicy, Chain, PlanTransition, TargetKind, TransitionRequest
 from workflow.services.plan_lifecycle import plan_adopt
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests take it through its life from the start."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

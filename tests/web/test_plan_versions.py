@@ -14,10 +14,17 @@ from django.test import Client
 
 from plans.models import IndicatorTarget
 from tests.web.html import page_text, table_titled
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.models import PlanVersion, TransitionRequest
 from workflow.services.changes import change_approve, change_request
 from workflow.services.plan_lifecycle import plan_adopt
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests adopt it themselves."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

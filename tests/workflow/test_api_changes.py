@@ -11,9 +11,16 @@ from django.contrib.auth.models import User
 
 from plans.models import IndicatorTarget
 from tests.workflow.test_api import assert_error, client_for
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.models import PlanVersion, TransitionRequest
 from workflow.services.plan_lifecycle import plan_adopt
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests adopt it themselves."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

@@ -20,8 +20,9 @@ from notifications.answers import monitoring_answer_record
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
 from plans.models import Activity, IndicatorTarget, Measurement, Plan, PlanReopening, PlanState, WorkState
+from tests.plan_life import put_in_execution
 from tests.roles import APPLICATION_ROLE, ensure_application_role
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.errors import Conflict, NotVisible
 from workflow.models import AuditEntry, TransitionRequest
 from workflow.services import (
@@ -35,19 +36,23 @@ from workflow.services import (
 )
 from workflow.services.consuntivo import indicator_motivation_write, objective_report_write
 from workflow.services.measurements import measurement_confirm
-from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_reopen, plan_start, plan_validate
+from workflow.services.plan_lifecycle import plan_close, plan_reopen, plan_validate
 from workflow.trail.chain import verify
 from workflow.trail.install import grant_application_role
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests adopt it themselves."""
+    return build_world(live=False)
+
 
 FROZEN = "è stato validato dall'OIV"
 
 
 def validate(world: World) -> Plan:
     """The plan's whole life up to the OIV's validation, through the services."""
-    plan = plan_adopt(
-        actor=world.diana, plan=world.plan, act="Delibera di Giunta n. 12", adopted_on=dt.date(2026, 1, 20)
-    )
-    plan = plan_start(actor=world.diana, plan=plan)
+    plan = put_in_execution(world.plan, world.diana)
     plan = plan_close(actor=world.diana, plan=plan)
     return plan_validate(actor=world.otto, plan=plan)
 

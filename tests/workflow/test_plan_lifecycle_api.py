@@ -4,13 +4,22 @@ approval, and every refusal in the one error shape, changing nothing."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.contrib.auth.models import User
 
 from plans.models import OrganizationRole, Plan, PlanState
 from tests.workflow.test_api import assert_error, client_for
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.models import ApprovalPolicy, AuditEntry, Chain, PlanTransition, TargetKind
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests take it through its life from the start."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

@@ -4,12 +4,21 @@ is opened; every other answer is a 409 and the trail tells one story."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from plans.models import Plan, PlanState
 from tests.workflow.test_races import THREADS, Shot, poster, race
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.models import ApprovalPolicy, AuditEntry, Chain, PlanTransition, TargetKind, TransitionRequest
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests take it through its life from the start."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

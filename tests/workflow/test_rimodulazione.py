@@ -11,12 +11,19 @@ import pytest
 from django.db import connection
 
 from plans.models import Activity, Indicator, IndicatorTarget, Measurement, Objective, Plan, PlanState
-from tests.workflow.world import World
+from tests.workflow.world import World, build_world
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import AuditEntry, PlanVersion, TransitionRequest
 from workflow.services import approval_reject, request_withdraw
 from workflow.services.changes import change_approve, change_request
 from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start, plan_validate
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    """The world with its plan still a draft: these tests adopt it themselves."""
+    return build_world(live=False)
+
 
 pytestmark = pytest.mark.django_db
 

@@ -166,7 +166,7 @@ def test_another_body_does_not_see_it(world: World) -> None:
 
 
 def test_a_plan_not_closed_is_not_validated(world: World) -> None:
-    assert world.plan.state == PlanState.DRAFT
+    assert world.plan.state == PlanState.IN_EXECUTION
     with pytest.raises(Conflict, match="chiuso"):
         validation_open(actor=world.otto, plan=world.plan)
     assert not Validation.objects.exists()

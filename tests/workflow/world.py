@@ -48,7 +48,8 @@ def _user(username: str) -> User:
     return User.objects.create_user(username, f"{username}@aurelia.example", "segreta", first_name=username.title())
 
 
-def build_world() -> World:
+def build_world(*, live: bool = True) -> World:
+    """The world; with `live=False` its plan stays a draft (for the tests of the plan's own life)."""
     users = {name: _user(name) for name in PERSONAS}
     aurelia = Organization.objects.create(slug="aurelia", name="Comune di Aurelia", kind=Organization.Kind.COMUNE)
     borgo = Organization.objects.create(slug="borgo", name="Comune di Borgo", kind=Organization.Kind.COMUNE)
@@ -68,7 +69,8 @@ def build_world() -> World:
     plan = Plan.objects.create(
         organization=aurelia, code="PEG-2026", kind=Plan.Kind.PEG, title="PEG 2026", year_start=2026, year_end=2026
     )
-    plan = put_in_execution(plan, users["diana"])  # only live plans get reminders, monitoring and lateness
+    if live:
+        plan = put_in_execution(plan, users["diana"])  # only live plans get reminders, monitoring and lateness
     objective = Objective.objects.create(
         plan=plan, code="SOC-1", title="Presa in carico unica", planned_end=dt.date(2026, 12, 31), owner=users["anna"]
     )

@@ -16,16 +16,7 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AddField(
-            model_name="transitionrequest",
-            name="act",
-            field=models.CharField(blank=True, max_length=300, verbose_name="atto di approvazione"),
-        ),
-        migrations.AddField(
-            model_name="transitionrequest",
-            name="act_date",
-            field=models.DateField(blank=True, null=True, verbose_name="data dell'atto"),
-        ),
+        # The act and its date are the plan steps' fields (0007), used by a rimodulazione too.
         migrations.AddField(
             model_name="transitionrequest",
             name="changes",

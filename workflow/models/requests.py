@@ -55,15 +55,14 @@ class TransitionRequest(models.Model):
     reason = models.TextField(_("motivazione"), blank=True)
     new_planned_end = models.DateField(_("nuova scadenza"), null=True, blank=True)
     actual_end = models.DateField(_("conclusione effettiva"), null=True, blank=True)
-    # A plan's adoption: the act that adopts it and its date, applied when the request is approved.
+    # The act and its date: for a plan's adoption, the act that adopts it, applied when the request is approved;
+    # for a rimodulazione, the act that approves it when the requester already has it (otherwise the last
+    # approver gives it).
     act = models.CharField(_("atto"), max_length=300, blank=True)
     act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
-    # A rimodulazione: what changes, each field with its value when asked and the new one (workflow.changes), and
-    # the act that approves it when the requester already has it (otherwise the last approver gives it).
+    # A rimodulazione: what changes, each field with its value when asked and the new one (workflow.changes).
     changes = models.JSONField(_("modifiche"), default=dict, blank=True)
-    act = models.CharField(_("atto di approvazione"), max_length=300, blank=True)
-    act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
 
     # What a request's life changes after it is made; the application's database role may update nothing else
     # (workflow.trail.install), so that a request cannot be rewritten after the fact.

@@ -43,8 +43,8 @@ from plans.models import (
     Plan,
     PlanReopening,
 )
-from reports.models import RelazioneChapter
-from workflow.models import Approval, TransitionRequest
+from reports.models import PiaoUpload, RelazioneChapter
+from workflow.models import Approval, PlanVersion, TransitionRequest, Validation, ValidationCheck
 from workflow.trail.guards import SEARCH_PATH
 
 CODE = "plan_frozen"
@@ -77,8 +77,14 @@ FROZEN: tuple[Frozen, ...] = (
     Frozen(ActionSheet, ("plan",)),
     Frozen(ActionSheetIndicator, ("sheet__plan",)),
     Frozen(RelazioneChapter, ("plan",)),
-    Frozen(TransitionRequest, ("objective__plan", "activity__objective__plan")),
-    Frozen(Approval, ("request__objective__plan", "request__activity__objective__plan")),
+    Frozen(TransitionRequest, ("objective__plan", "activity__objective__plan", "plan")),
+    Frozen(Approval, ("request__objective__plan", "request__activity__objective__plan", "request__plan")),
+    # The plan's versions (rimodulazione), the OIV's validation (written before the plan's change of state, in
+    # the same transaction) and the records of the PIAO's upload are the year's evidence too.
+    Frozen(PlanVersion, ("plan",)),
+    Frozen(Validation, ("plan",)),
+    Frozen(ValidationCheck, ("validation__plan",)),
+    Frozen(PiaoUpload, ("plan",)),
     Frozen(MonitoringAnswer, ("activity__objective__plan",)),
 )
 
