@@ -373,6 +373,7 @@ SPECTACULAR_SETTINGS = {
         "StepEnum": "workflow.models.policy.Step",
         "TransitionEnum": "workflow.models.policy.TransitionName",
         "RequestKindEnum": "workflow.models.requests.REQUEST_KINDS",
+        "RequestFromStateEnum": "workflow.models.requests.FROM_STATES",
         "TimeKindEnum": "plans.models.activity.TIME_KIND_CHOICES",
         "ValueKindEnum": "plans.models.indicator.VALUE_KIND_CHOICES",
     },

@@ -31,6 +31,7 @@ NOT_PAGES = {
     "reports/action_sheets.html",
     "reports/monitoring.html",
     "reports/validation.html",
+    "reports/piao_section.html",
 }
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+\s*=|javascript:|\sstyle\s*=", re.IGNORECASE)
 

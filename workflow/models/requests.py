@@ -25,6 +25,8 @@ from workflow.models.policy import TRANSITION_CHOICES, Step, TargetKind
 # and trail as the transitions; it changes the plan's data instead of the objective's state.
 RIMODULA = "rimodula"
 REQUEST_KINDS = [*TRANSITION_CHOICES, (RIMODULA, _("rimodulazione"))]
+# The state an item (objective, activity) or a plan was in when the request was made.
+FROM_STATES = [*WorkState.choices, *PlanState.choices]
 
 
 class TransitionRequest(models.Model):
@@ -43,9 +45,7 @@ class TransitionRequest(models.Model):
     )
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="step_requests")
     transition = models.CharField(_("transizione"), max_length=10, choices=REQUEST_KINDS)
-    from_state = models.CharField(
-        _("stato di partenza"), max_length=20, choices=[*WorkState.choices, *PlanState.choices]
-    )
+    from_state = models.CharField(_("stato di partenza"), max_length=20, choices=FROM_STATES)
     steps = models.JSONField(_("approvazioni richieste"), default=list, blank=True)
     current_step = models.CharField(_("in attesa di"), max_length=20, choices=Step.choices, blank=True)
     status = models.CharField(_("esito"), max_length=10, choices=Status.choices, default=Status.PENDING)
