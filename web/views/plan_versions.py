@@ -31,7 +31,7 @@ def versions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() and len(value) < 9 else None
+    return int(value) if value is not None and value.isascii() and value.isdigit() and len(value) < 9 else None
 
 
 @login_required

@@ -37,7 +37,7 @@ def _plan_filter(request: Request, field: str) -> Q:
     raw = request.query_params.get("plan")
     if raw is None:
         return Q()
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise InvalidInput(_("Il piano si indica con il suo numero."), fields={"plan": [_("Un numero intero.")]})
     return Q(**{field: int(raw)})
 

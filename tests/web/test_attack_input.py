@@ -1,0 +1,43 @@
+"""Attacks with bad input on the pages and API endpoints of issue 17: a number written with Unicode digits that
+are not decimal digits («²», «①») passes str.isdigit() but not int(); each must be a clear 400, never a 500."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.test import Client
+
+from tests.workflow.world import World, build_world
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    return build_world()
+
+
+def _client(user: object) -> Client:
+    client = Client(raise_request_exception=False)
+    client.force_login(user)  # type: ignore[arg-type]
+    return client
+
+
+@pytest.mark.parametrize("raw", ["²", "①", "2026²"])
+def test_a_year_in_unicode_digits_on_the_legal_calendar_is_a_clear_400(world: World, raw: str) -> None:
+    answer = _client(world.diana).get("/scadenze-di-legge/", {"anno": raw})
+    assert answer.status_code == 400
+    assert "non è un anno" in answer.content.decode()
+
+
+@pytest.mark.parametrize("raw", ["²", "①"])
+def test_a_version_number_in_unicode_digits_on_the_difference_page_is_a_clear_400(world: World, raw: str) -> None:
+    answer = _client(world.diana).get(f"/piani/{world.plan.pk}/versioni/differenze/", {"da": raw, "a": "1"})
+    assert answer.status_code == 400
+    assert "Scegli le due versioni" in answer.content.decode()
+
+
+@pytest.mark.parametrize("path", ["/api/changes/", "/api/plan-versions/"])
+def test_a_plan_filter_in_unicode_digits_on_the_api_is_a_clear_400(world: World, path: str) -> None:
+    answer = _client(world.diana).get(path, {"plan": "²"})
+    assert answer.status_code == 400
+    assert "Il piano si indica con il suo numero" in answer.content.decode()
