@@ -41,3 +41,12 @@ def test_a_plan_filter_in_unicode_digits_on_the_api_is_a_clear_400(world: World,
     answer = _client(world.diana).get(path, {"plan": "²"})
     assert answer.status_code == 400
     assert "Il piano si indica con il suo numero" in answer.content.decode()
+
+
+@pytest.mark.parametrize("page", ["validazione", "riapri", "versioni", "anno-successivo"])
+@pytest.mark.parametrize("method", ["put", "delete", "patch"])
+def test_a_wrong_method_on_the_plan_s_new_pages_is_405(world: World, page: str, method: str) -> None:
+    answer = getattr(_client(world.otto if page == "validazione" else world.diana), method)(
+        f"/piani/{world.plan.pk}/{page}/"
+    )
+    assert answer.status_code == 405
