@@ -124,3 +124,15 @@ def test_deleting_a_criterion_used_by_a_validated_plan_s_validation_is_refused_i
     assert answer.status_code == 403, answer.status_code
     assert ValidationCriterion.objects.filter(pk=criterion.pk).exists()
     assert ValidationCheck.objects.filter(criterion=criterion).exists()
+
+
+def test_deleting_a_person_who_owns_a_validated_plan_s_activity_is_refused_in_the_admin(validated: World) -> None:
+    from plans.models import Activity
+
+    sara = validated.sara
+    assert Activity.objects.filter(owner=sara).exists()
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.create_superuser("root", "root@example.org", "segreta"))
+    answer = client.post(f"/admin/auth/user/{sara.pk}/delete/", {"post": "yes"})
+    assert answer.status_code == 403, answer.status_code
+    assert Activity.objects.filter(owner=sara).exists()
