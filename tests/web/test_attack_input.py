@@ -50,3 +50,28 @@ def test_a_wrong_method_on_the_plan_s_new_pages_is_405(world: World, page: str, 
         f"/piani/{world.plan.pk}/{page}/"
     )
     assert answer.status_code == 405
+
+
+@pytest.mark.parametrize("raw", ["123456789012345678901234567890", "=>99999999999999999999", "3/123456789012345678901"])
+def test_a_target_too_large_for_its_column_in_a_rimodulazione_is_a_clear_400(world: World, raw: str) -> None:
+    from plans.models import IndicatorTarget
+    from workflow.models import AuditEntry, PlanVersion, TransitionRequest
+
+    before = (AuditEntry.objects.count(), TransitionRequest.objects.count(), IndicatorTarget.objects.count())
+    answer = _client(world.diana).post(
+        "/api/changes/",
+        {
+            "objective": world.objective.pk,
+            "motivation": "Nuove risorse",
+            "changes": {"indicators": [{"id": world.indicator.pk, "targets": {"2026": raw}}]},
+            "act": "Decreto del direttore n. 7",
+            "act_date": "2026-05-14",
+        },
+        content_type="application/json",
+    )
+    assert answer.status_code == 400, answer.content[:300]
+    assert "troppo grande" in answer.content.decode()
+    assert "indicators[0].targets.2026" in answer.json()["fields"]
+    after = (AuditEntry.objects.count(), TransitionRequest.objects.count(), IndicatorTarget.objects.count())
+    assert after == before
+    assert not PlanVersion.objects.exists()
