@@ -66,8 +66,9 @@ def frozen_plans_touched_by_deleting(objs: Any) -> set[str]:
     collector = NestedObjects(using=router.db_for_write(type(objs[0])))
     collector.collect(objs)
     touched: list[Any] = [row for rows in collector.data.values() for row in rows]
-    for rows in collector.field_updates.values():
-        for batch in rows:
+    updates: Any = collector.field_updates  # {(field, value): [querysets or lists of rows]}
+    for batches in updates.values():
+        for batch in batches:
             touched.extend(batch)
     return {plan.code for plan in map(frozen_plan_of, touched) if plan is not None}
 
