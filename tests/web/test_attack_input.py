@@ -75,3 +75,17 @@ def test_a_target_too_large_for_its_column_in_a_rimodulazione_is_a_clear_400(wor
     after = (AuditEntry.objects.count(), TransitionRequest.objects.count(), IndicatorTarget.objects.count())
     assert after == before
     assert not PlanVersion.objects.exists()
+
+
+def test_a_403_page_says_why(world: World) -> None:
+    """The rollover and the PIAO refuse those who see the plan with PermissionDenied and an Italian reason: the
+    page must show it, not only a generic «non hai i permessi»."""
+    from tests.plan_life import close_year
+
+    close_year(world.plan, world.diana)
+    answer = _client(world.anna).get(f"/piani/{world.plan.pk}/anno-successivo/")
+    assert answer.status_code == 403
+    assert "Il piano dell&#x27;anno successivo lo crea il direttore dell&#x27;ente." in answer.content.decode()
+    answer = _client(world.sara).get(f"/piani/{world.plan.pk}/piao/")
+    assert answer.status_code == 403
+    assert "la prepara il direttore e la consulta l&#x27;OIV" in answer.content.decode()
