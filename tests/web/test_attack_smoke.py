@@ -1,0 +1,63 @@
+"""Every new page and endpoint of issue 17, asked by every persona (another body's director, staff, an area head,
+the director, the OIV) on a validated plan: never a 500; another body's director never sees it (404)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from tests.plan_life import close_year
+from tests.workflow.world import World, build_world
+from workflow.services.validation import CheckInput, validation_open, validation_record
+
+
+@pytest.fixture
+def world(db: None, frozen_today: dt.date) -> World:
+    return build_world(live=False)
+
+
+def _urls(world: World, validation_id: int) -> list[str]:
+    plan, objective = world.plan.pk, world.objective.pk
+    return [
+        f"/piani/{plan}/validazione/",
+        f"/piani/{plan}/validazione/{validation_id}.pdf",
+        f"/piani/{plan}/validazione/{validation_id}.docx",
+        f"/piani/{plan}/validazione/{validation_id}.xyz",
+        f"/piani/{plan}/versioni/",
+        f"/piani/{plan}/versioni/differenze/?da=1&a=2",
+        f"/piani/{plan}/anno-successivo/",
+        f"/piani/{plan}/riapri/",
+        f"/piani/{plan}/piao/",
+        f"/piani/{plan}/piao/sezione-performance.docx",
+        f"/piani/{plan}/pacchetto-probatorio/2026/",
+        f"/piani/{plan}/pacchetto-probatorio/2019/",
+        f"/piani/{plan}/pacchetto-probatorio/scarica/999999/",
+        f"/obiettivi/{objective}/rimodulazione/",
+        "/scadenze-di-legge/",
+        "/scadenze-di-legge/?anno=1999",
+        f"/api/plans/{plan}/validation/",
+        f"/api/changes/?plan={plan}",
+        f"/api/plan-versions/?plan={plan}",
+        "/api/changes/999999/",
+    ]
+
+
+@pytest.mark.parametrize("name", ["erica", "sara", "anna", "bruno", "diana", "otto"])
+def test_no_new_page_answers_500_and_another_body_sees_nothing(world: World, name: str) -> None:
+    plan = close_year(world.plan, world.diana)
+    draft = validation_open(actor=world.otto, plan=plan)
+    checks = {check.pk: CheckInput(result="met") for check in draft.checks.all()}
+    validation = validation_record(actor=world.otto, plan=plan, outcome="validata", checks=checks)
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username=name))
+    for url in _urls(world, validation.pk):
+        status = client.get(url).status_code
+        assert status < 500, (url, status)
+        if name == "erica" and url.startswith(("/piani/", "/obiettivi/")):
+            assert status == 404, (url, status)
+    for url in (f"/piani/{plan.pk}/passi/close/", f"/piani/{plan.pk}/validazione/salva/", f"/piani/{plan.pk}/riapri/"):
+        status = client.post(url, {"motivation": "x" * 5000, "act": "\x00"}).status_code
+        assert status < 500, (url, status)
