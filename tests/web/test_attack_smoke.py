@@ -61,3 +61,66 @@ def test_no_new_page_answers_500_and_another_body_sees_nothing(world: World, nam
     for url in (f"/piani/{plan.pk}/passi/close/", f"/piani/{plan.pk}/validazione/salva/", f"/piani/{plan.pk}/riapri/"):
         status = client.post(url, {"motivation": "x" * 5000, "act": "\x00"}).status_code
         assert status < 500, (url, status)
+
+
+GARBAGE = [
+    {},
+    {"outcome": 5},
+    {"outcome": "validata", "checks": "tutti"},
+    {"outcome": "validata", "checks": [{"id": "uno", "result": "met"}]},
+    {"outcome": "validata", "checks": [{"id": 2**70, "result": "met"}]},
+    {"outcome": "validata", "checks": [None, 5]},
+    {"outcome": "validata_con_osservazioni", "observations": "x" * 30_000},
+    {"outcome": "non_validata", "motivation": "a\x00b"},
+    {"outcome": "validata", "observations": ["x"], "motivation": {"a": 1}},
+]
+
+
+@pytest.mark.parametrize("body", GARBAGE)
+def test_garbage_to_the_validation_api_is_a_clear_400_and_records_nothing(world: World, body: object) -> None:
+    from plans.models import Plan, PlanState
+    from workflow.models import Validation
+
+    plan = close_year(world.plan, world.diana)
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username="otto"))
+    answer = client.put(f"/api/plans/{plan.pk}/validation/", body, content_type="application/json")
+    assert answer.status_code in (200, 400), (body, answer.status_code, answer.content[:200])  # {} saves the draft
+    answer = client.post(f"/api/plans/{plan.pk}/validation/outcome/", body, content_type="application/json")
+    assert answer.status_code == 400, (body, answer.status_code, answer.content[:200])
+    assert answer.json()["message"]
+    assert not Validation.objects.exclude(outcome="").exists()
+    assert Plan.objects.get(pk=plan.pk).state == PlanState.CLOSED
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        {"act": 5},
+        {"act": "x" * 400, "act_date": "2026-05-01"},
+        {"act": "Decreto", "act_date": "31/12/2026"},
+        {"act": "Decreto", "act_date": "99999-01-01"},
+        {"act": "Decreto\x00", "act_date": "2026-05-01"},
+        {"act": "Decreto", "act_date": "2027-01-01"},
+    ],
+)
+def test_garbage_to_a_rimodulazione_s_approval_is_a_clear_400_and_writes_nothing(world: World, body: object) -> None:
+    from tests.plan_life import put_in_execution
+    from workflow.models import AuditEntry, TransitionRequest
+    from workflow.services.changes import change_request
+
+    put_in_execution(world.plan, world.diana)
+    change = change_request(
+        actor=User.objects.get(username="anna"),
+        objective=world.objective,
+        changes={"title": "Nuovo titolo"},
+        motivation="Nuova norma",
+    ).request
+    before = AuditEntry.objects.count()
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username="diana"))
+    answer = client.post(f"/api/changes/{change.pk}/approve/", body, content_type="application/json")
+    assert answer.status_code == 400, (body, answer.status_code, answer.content[:200])
+    change.refresh_from_db()
+    assert change.status == TransitionRequest.Status.PENDING
+    assert AuditEntry.objects.count() == before
