@@ -135,6 +135,8 @@ class PlanVersionViewSet(viewsets.ReadOnlyModelViewSet[PlanVersion]):
     def get_queryset(self) -> QuerySet[PlanVersion]:
         return (
             PlanVersion.objects.filter(plan__in=visible_plans(self.request.user).values("pk"))
+            # Version 1 and the changes of the objectives the caller sees (as the difference page shows them).
+            .filter(Q(request__isnull=True) | Q(request__objective__in=visible_objectives(self.request.user)))
             .filter(_plan_filter(self.request, "plan_id"))
             .defer("snapshot")
             .select_related("made_by", "trail_entry")
