@@ -119,7 +119,9 @@ def _set(world: World, state: str, adopted_on: dt.date | None = None) -> None:
 
 @needs_db
 def test_what_is_met_follows_the_plan_s_state(world: World) -> None:
-    # A draft: the Piano is to be adopted; nothing to monitor, report, validate or publish yet.
+    # A draft: the Piano is to be adopted; nothing to monitor, report, validate or publish yet. (The suite's world
+    # is in execution since plans have a life: the test starts from a draft itself.)
+    _set(world, PlanState.DRAFT)
     assert {deadline: status for deadline, (status, _reason) in _status(world).items()} == {
         LegalDeadline.PIANO: Status.OPEN,
         LegalDeadline.MONITORAGGIO: Status.NOT_DUE,
