@@ -124,3 +124,22 @@ def test_garbage_to_a_rimodulazione_s_approval_is_a_clear_400_and_writes_nothing
     change.refresh_from_db()
     assert change.status == TransitionRequest.Status.PENDING
     assert AuditEntry.objects.count() == before
+
+
+def test_another_body_s_rimodulazione_is_not_there_whatever_the_body(world: World) -> None:
+    from tests.plan_life import put_in_execution
+    from workflow.services.changes import change_request
+
+    put_in_execution(world.plan, world.diana)
+    change = change_request(
+        actor=User.objects.get(username="anna"),
+        objective=world.objective,
+        changes={"title": "Nuovo titolo"},
+        motivation="Nuova norma",
+    ).request
+    client = Client(raise_request_exception=False)
+    client.force_login(User.objects.get(username="erica"))
+    for body in ({"act": "Decreto n. 1"}, {"act_date": "2026-05-01"}, {"act": "Decreto", "act_date": "2030-01-01"}):
+        for action in ("approve", "reject"):
+            answer = client.post(f"/api/changes/{change.pk}/{action}/", body, content_type="application/json")
+            assert answer.status_code == 404, (action, body, answer.status_code, answer.content[:200])

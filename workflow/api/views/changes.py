@@ -114,8 +114,9 @@ class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
         return Response(self._answer(outcome.request))
 
     def _change(self, pk: str | None) -> TransitionRequest:
-        # Whether the caller may decide it is the service's call (a substitute decides what they do not see).
-        found = TransitionRequest.objects.filter(pk=int(pk or 0), transition=RIMODULA).first()
+        # Those the caller sees or that await the caller (a substitute decides what they do not see): any other is
+        # not there (404) before its input is read; whether the caller may decide it is the service's call.
+        found = self.get_queryset().filter(pk=int(pk or 0)).first()
         if found is None:
             raise NotVisible(_("Richiesta di rimodulazione non trovata."))
         return found
