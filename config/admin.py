@@ -39,7 +39,7 @@ from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
-from config.admin_freeze import frozen_plan_of, read_only_notice, refusing_frozen
+from config.admin_freeze import frozen_plan_of, frozen_plans_touched_by_deleting, read_only_notice, refusing_frozen
 from plans.models import Area, OrganizationRole
 from plans.rules import roles_of
 
@@ -227,6 +227,7 @@ class ScopedAdmin[M: Model](ScopedChoices[M], admin.ModelAdmin[M]):
         """A bulk deletion that includes a validated plan's rows is refused as a missing permission, by name."""
         deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
         frozen = {plan.code for plan in map(frozen_plan_of, objs) if plan is not None}
+        frozen |= frozen_plans_touched_by_deleting(objs)
         for code in sorted(frozen):
             perms_needed.add(_("le righe del piano validato «%(code)s» (sola lettura)") % {"code": code})
         return deleted, counts, perms_needed, protected

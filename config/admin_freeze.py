@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.contrib.admin.utils import NestedObjects
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
+from django.db import router
 from django.db.models import Model
 
 from plans.freeze import frozen_message, is_frozen
 from plans.models import Plan
 from workflow.services.freeze import read_only_notice
 
-__all__ = ["frozen_plan_of", "plan_of", "read_only_notice", "refusing_frozen"]
+__all__ = ["frozen_plan_of", "frozen_plans_touched_by_deleting", "plan_of", "read_only_notice", "refusing_frozen"]
 
 
 def _paths(model: type[Model]) -> tuple[str, ...]:
@@ -52,6 +54,23 @@ def plan_of(obj: Any) -> Plan | None:
 def frozen_plan_of(obj: Any) -> Plan | None:
     plan = plan_of(obj)
     return plan if plan is not None and is_frozen(plan) else None
+
+
+def frozen_plans_touched_by_deleting(objs: Any) -> set[str]:
+    """The codes of the validated plans whose rows deleting `objs` would delete or change along the way (an area's
+    objectives' links, a person's objectives set to no owner): the database would refuse the deletion, so the
+    admin refuses it first, by name, rather than fail."""
+    objs = list(objs)
+    if not objs:
+        return set()
+    collector = NestedObjects(using=router.db_for_write(type(objs[0])))
+    collector.collect(objs)
+    touched: list[Any] = [row for rows in collector.data.values() for row in rows]
+    updates: Any = collector.field_updates  # {(field, value): [querysets or lists of rows]}
+    for batches in updates.values():
+        for batch in batches:
+            touched.extend(batch)
+    return {plan.code for plan in map(frozen_plan_of, touched) if plan is not None}
 
 
 def frozen_plan_in_form(model: type[Model], cleaned_data: dict[str, Any], instance: Any) -> Plan | None:

@@ -22,7 +22,7 @@ def _year(raw: str | None, default: int) -> tuple[int, str]:
     """The year asked for, or this year with a message saying why the one asked for was not used."""
     if raw is None or raw == "":
         return default, ""
-    if raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+    if raw.isascii() and raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
         return int(raw), ""
     problem = _("«%(raw)s» non è un anno tra il %(first)d e il %(last)d: è mostrato il %(year)d.") % {
         "raw": raw[:20],

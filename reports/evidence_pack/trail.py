@@ -106,7 +106,8 @@ def check_rows(rows: list[dict[str, Any]], first_prev_hash: str) -> list[RowProb
     previous_seq: int | None = None
     previous_hash = first_prev_hash
     for row in rows:
-        content = row.get("content") or {}
+        content = row.get("content")
+        content = content if isinstance(content, dict) else {}  # altered into another JSON shape: fails below
         seq, stored = row.get("seq"), str(row.get("hash") or "")
         found = []
         if not isinstance(seq, int):

@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from plans.models import Plan
 from plans.rules import visible_plans
@@ -81,6 +81,7 @@ def _adoption_page(request: HttpRequest, plan: Plan, form: PlanAdoptForm) -> Htt
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def plan_reopen_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """A superuser reopens a validated plan. Anyone else: the plan is not there (or, for those who see it, the
     service says whose step it is)."""

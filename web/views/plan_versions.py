@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
@@ -26,12 +27,16 @@ def _plan(request: AuthenticatedRequest, pk: int) -> Plan:
 @require_safe
 def versions(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
-    page = Paginator(plan_versions(plan), VERSIONS_PER_PAGE).get_page(request.GET.get("pagina"))
+    # Version 1 and the changes of the objectives the person sees (as the difference page shows them).
+    shown = plan_versions(plan).filter(
+        Q(request__isnull=True) | Q(request__objective__in=visible_objectives(request.user).filter(plan=plan))
+    )
+    page = Paginator(shown, VERSIONS_PER_PAGE).get_page(request.GET.get("pagina"))
     return render(request, "web/plan_versions.html", {"plan": plan, "page": page})
 
 
 def _number(value: str | None) -> int | None:
-    return int(value) if value is not None and value.isdigit() and len(value) < 9 else None
+    return int(value) if value is not None and value.isascii() and value.isdigit() and len(value) < 9 else None
 
 
 @login_required

@@ -11,7 +11,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from plans.models import Plan
 from plans.models.states import PlanState
@@ -56,6 +56,7 @@ def _context(request: AuthenticatedRequest, plan: Plan, form: ValidationForm | N
 
 
 @login_required
+@require_safe
 def validation_page(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = _plan(request, pk)
     return render(request, "web/validation.html", _context(request, plan))

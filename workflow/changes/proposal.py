@@ -22,8 +22,9 @@ from typing import Any
 
 from django.utils.translation import gettext as _
 
+from plans.limits import value_digits, value_fits
 from plans.models import Activity, Indicator, IndicatorTarget, Objective
-from plans.parsing import parse_italian_decimal
+from plans.parsing import parse_italian_decimal, parse_value
 
 TEXT_CHARS = 4000
 NAME_CHARS = 1000
@@ -100,7 +101,14 @@ class _Reader:
                 self.fail(where, _("L'anno deve essere uno degli anni del piano (%(start)s-%(end)s).") % _years(years))
                 continue
             checked = self.text(where, raw, limit=NAME_CHARS)
-            if checked is not None:
+            if checked is not None and not value_fits(parse_value(checked)):
+                # Written when approved (workflow.changes.apply): a number its column cannot hold is refused now.
+                self.fail(
+                    where,
+                    _("Un numero del valore è troppo grande: al massimo %(digits)d cifre prima della virgola.")
+                    % {"digits": value_digits()},
+                )
+            elif checked is not None:
                 result[str(int(year))] = checked
         return result
 

@@ -37,7 +37,7 @@ def _plan_filter(request: Request, field: str) -> Q:
     raw = request.query_params.get("plan")
     if raw is None:
         return Q()
-    if not raw.isdigit() or len(raw) > 9:
+    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
         raise InvalidInput(_("Il piano si indica con il suo numero."), fields={"plan": [_("Un numero intero.")]})
     return Q(**{field: int(raw)})
 
@@ -114,8 +114,9 @@ class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
         return Response(self._answer(outcome.request))
 
     def _change(self, pk: str | None) -> TransitionRequest:
-        # Whether the caller may decide it is the service's call (a substitute decides what they do not see).
-        found = TransitionRequest.objects.filter(pk=int(pk or 0), transition=RIMODULA).first()
+        # Those the caller sees or that await the caller (a substitute decides what they do not see): any other is
+        # not there (404) before its input is read; whether the caller may decide it is the service's call.
+        found = self.get_queryset().filter(pk=int(pk or 0)).first()
         if found is None:
             raise NotVisible(_("Richiesta di rimodulazione non trovata."))
         return found
@@ -135,6 +136,8 @@ class PlanVersionViewSet(viewsets.ReadOnlyModelViewSet[PlanVersion]):
     def get_queryset(self) -> QuerySet[PlanVersion]:
         return (
             PlanVersion.objects.filter(plan__in=visible_plans(self.request.user).values("pk"))
+            # Version 1 and the changes of the objectives the caller sees (as the difference page shows them).
+            .filter(Q(request__isnull=True) | Q(request__objective__in=visible_objectives(self.request.user)))
             .filter(_plan_filter(self.request, "plan_id"))
             .defer("snapshot")
             .select_related("made_by", "trail_entry")
