@@ -142,8 +142,7 @@ def _validation(plan: Plan, year: int) -> ValidationSection | None:
     if validation is None:
         return None
     validation.plan = plan
-    validation._prefetched_objects_cache = {"checks": checks}  # type: ignore[attr-defined]
-    return validation_section(validation)
+    return validation_section(validation, checks)
 
 
 Window = tuple[dt.datetime | None, dt.datetime | None]

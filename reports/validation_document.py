@@ -8,6 +8,7 @@ WeasyPrint as PDF/UA-1) or as a Word document (the Relazione's page setup, cover
 from __future__ import annotations
 
 import io
+from collections.abc import Iterable
 from typing import Any
 
 from django.template.loader import render_to_string
@@ -34,9 +35,11 @@ class UnknownFormat(ValueError):
     """A format other than "pdf" or "docx"."""
 
 
-def validation_section(validation: Any) -> ValidationSection:
-    """A recorded (or draft) workflow.models.Validation as plain data; its checks should be prefetched."""
+def validation_section(validation: Any, checks: Iterable[Any] | None = None) -> ValidationSection:
+    """A recorded (or draft) workflow.models.Validation as plain data, with `checks` (its ValidationCheck rows,
+    read by the caller) or, without them, its checks read now."""
     plan = validation.plan
+    checks = validation.checks.all() if checks is None else checks
     return ValidationSection(
         organization_name=plan.organization.name,
         plan_code=plan.code,
@@ -54,7 +57,7 @@ def validation_section(validation: Any) -> ValidationSection:
                 result_label=str(check.get_result_display()) if check.result else "—",
                 note=check.note,
             )
-            for check in sorted(validation.checks.all(), key=lambda check: (check.position, check.pk))
+            for check in sorted(checks, key=lambda check: (check.position, check.pk))
         ),
         observations=validation.observations,
         motivation=validation.motivation,

@@ -21,7 +21,7 @@ from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
-from django_fsm import TransitionNotAllowed
+from django_fsm import TransitionNotAllowed, can_proceed
 
 from plans.limits import plan_window
 from plans.models import Plan, PlanReopening
@@ -99,7 +99,7 @@ def _step(
         _ensure_no_open_request(locked)
         if not steps:
             return _move(actor, locked, move, source, "")
-        if not getattr(type(locked), step)._django_fsm.has_transition(locked.state):
+        if not can_proceed(getattr(locked, step), check_conditions=False):
             raise _wrong_state(locked)
         try:
             # No savepoint: a failed insert (someone else's request won the race) fails the whole transaction.
