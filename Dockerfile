@@ -20,7 +20,7 @@ RUN pip install --no-cache-dir . && useradd --system traguardi
 RUN DEBUG=true STATIC_MANIFEST=true STATIC_ROOT=/app/static TRAGUARDI_VAR_DIR=/tmp/var \
     python manage.py collectstatic --no-input -v0
 ENV STATIC_MANIFEST=true STATIC_ROOT=/app/static TRAGUARDI_VAR_DIR=/var/lib/traguardi
-RUN mkdir -p /var/lib/traguardi && chown traguardi /var/lib/traguardi
+RUN mkdir -p /var/lib/traguardi/keys && chown -R traguardi /var/lib/traguardi && chmod 700 /var/lib/traguardi/keys
 USER traguardi
 EXPOSE 8000
 CMD ["gunicorn", "config.wsgi:application", "--bind", "0.0.0.0:8000", "--workers", "3"]

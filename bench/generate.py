@@ -34,7 +34,8 @@ COLUMNS = {
     "plans_organizationrole": "id, role, organization_id, user_id",
     "plans_area": "id, code, slug, name, kind, head_name, head_id, parent_id, organization_id",
     "plans_area_members": "id, area_id, user_id",
-    "plans_plan": "id, code, kind, title, year_start, year_end, adoption_act, source, organization_id",
+    "plans_plan": "id, code, kind, title, year_start, year_end, adoption_act, adopted_on, state, source, "
+    "organization_id",
     "plans_objective": "id, plan_id, code, programme, number, title, typology, classification, description, "
     "strategic_area, operational_objective, peg_project, services, end_users, networks, weight, budget_income, "
     "budget_expense, planned_start, planned_end, actual_end, state, owner_id, parent_id, next_reminder_on",

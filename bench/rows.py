@@ -171,7 +171,19 @@ class Generator:
             org.areas.append((area, head, staff))
         org.plan_id = self.new_id("plans_plan")
         self.lines["plans_plan"].append(
-            _tsv(org.plan_id, f"PEG-{self.year}", "peg", f"PEG {self.year}", self.year, self.year, "", "", org.id)
+            _tsv(
+                org.plan_id,
+                f"PEG-{self.year}",
+                "peg",
+                f"PEG {self.year}",
+                self.year,
+                self.year,
+                "Delibera di Giunta n. 1",
+                dt.date(self.year, 1, 31),
+                "in_execution",  # the year's plan, adopted and followed: only live plans get reminders
+                "",
+                org.id,
+            )
         )
 
     # Deadlines and reminders.

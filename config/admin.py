@@ -26,7 +26,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any, ClassVar
 
 from django.apps import apps
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin, InlineModelAdmin
 from django.contrib.admin.utils import get_fields_from_path, unquote
@@ -36,9 +36,10 @@ from django.core.exceptions import FieldDoesNotExist, PermissionDenied
 from django.db.models import BooleanField, DateField, Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
+from config.admin_freeze import frozen_plan_of, frozen_plans_touched_by_deleting, read_only_notice, refusing_frozen
 from plans.models import Area, OrganizationRole
 from plans.rules import roles_of
 
@@ -187,13 +188,49 @@ class ScopedAdmin[M: Model](ScopedChoices[M], admin.ModelAdmin[M]):
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         self.get_visible_object_or_404(request, object_id)
+        if refused := self.refuse_if_frozen(request, object_id):
+            return refused
         return super().change_view(request, object_id, form_url, extra_context)
 
     def delete_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
     ) -> HttpResponse:
         self.get_visible_object_or_404(request, object_id)
+        if refused := self.refuse_if_frozen(request, object_id, deleting=True):
+            return refused
         return super().delete_view(request, object_id, extra_context)
+
+    # The freeze (config.admin_freeze): a validated plan's rows are read-only for everyone, and say why.
+
+    def refuse_if_frozen(self, request: HttpRequest, object_id: str, *, deleting: bool = False) -> HttpResponse | None:
+        """On a validated plan's row: a save or a deletion is refused with the reason and the row shown again,
+        read-only; a visit says why it is read-only."""
+        plan = frozen_plan_of(self.get_object(request, unquote(object_id)))
+        if plan is None:
+            return None
+        if request.method == "POST" or deleting:
+            self.message_user(request, _("Nulla è cambiato: il piano di questa riga è validato."), messages.ERROR)
+            return HttpResponseRedirect(request.path.removesuffix("delete/").removesuffix("change/") + "change/")
+        self.message_user(request, read_only_notice(plan), messages.WARNING)
+        return None
+
+    def has_change_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return frozen_plan_of(obj) is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: M | None = None) -> bool:
+        return frozen_plan_of(obj) is None and super().has_delete_permission(request, obj)
+
+    def get_form(self, request: HttpRequest, obj: M | None = None, change: bool = False, **kwargs: Any) -> Any:
+        return refusing_frozen(super().get_form(request, obj, change=change, **kwargs), self.model)
+
+    def get_deleted_objects(self, objs: Any, request: HttpRequest) -> Any:
+        """A bulk deletion that includes a validated plan's rows is refused as a missing permission, by name."""
+        deleted, counts, perms_needed, protected = super().get_deleted_objects(objs, request)
+        frozen = {plan.code for plan in map(frozen_plan_of, objs) if plan is not None}
+        frozen |= frozen_plans_touched_by_deleting(objs)
+        for code in sorted(frozen):
+            perms_needed.add(_("le righe del piano validato «%(code)s» (sola lettura)") % {"code": code})
+        return deleted, counts, perms_needed, protected
 
     def history_view(
         self, request: HttpRequest, object_id: str, extra_context: dict[str, Any] | None = None
@@ -300,7 +337,17 @@ class PlatformOnlyAdmin[M: Model](ScopedAdmin[M]):
 
 
 class ScopedInline[M: Model, P: Model](ScopedChoices[M], InlineModelAdmin[M, P]):
-    """The base of every inline: its rows are those of a parent the user sees; its choices are scoped."""
+    """The base of every inline: its rows are those of a parent the user sees; its choices are scoped. Under a
+    validated plan's row (the parent), its rows are read-only: nothing added, changed or deleted."""
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return frozen_plan_of(obj) is None and super().has_add_permission(request, obj)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return frozen_plan_of(obj) is None and super().has_change_permission(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return frozen_plan_of(obj) is None and super().has_delete_permission(request, obj)
 
 
 class ScopedTabularInline[M: Model, P: Model](ScopedInline[M, P], admin.TabularInline[M, P]):

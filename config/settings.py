@@ -259,6 +259,12 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute=10, hour=6),
     },
     # The forecast of every open objective, before the morning's mail (it plans the weekly warnings).
+    # The legal calendar of the cycle (Piano/PIAO, monitoring, Relazione, validation, publication): hourly, so a
+    # run missed while the system was down is made up the same day; each reminder is planned once.
+    "notifications-legal-calendar": {
+        "task": "notifications.tasks.run_legal_calendar",
+        "schedule": crontab(minute=5, hour="6-21"),
+    },
     "evaluation-forecast": {
         "task": "evaluation.tasks.store_forecasts",
         "schedule": crontab(minute=30, hour=6),
@@ -271,6 +277,9 @@ CELERY_REDBEAT_LOCK_TIMEOUT = 5 * 60
 
 # Notifications: lead times and escalation in working days (Italian calendar, see notifications.calendar).
 REMINDER_LEAD_WORKING_DAYS = [int(days) for days in env_list("REMINDER_LEAD_WORKING_DAYS", ["14", "7", "1"])]
+# The legal deadlines of the cycle: days (calendar days) before each one when the director and the OIV are
+# reminded, besides the day itself; a body may set its own (notifications.models.LegalCalendar).
+LEGAL_REMINDER_LEAD_DAYS = [int(days) for days in env_list("LEGAL_REMINDER_LEAD_DAYS", ["30", "7", "1"])]
 ESCALATION_AFTER_WORKING_DAYS = env_int("ESCALATION_AFTER_WORKING_DAYS", 5)
 MONITORING_REMINDER_AFTER_WORKING_DAYS = env_int("MONITORING_REMINDER_AFTER_WORKING_DAYS", 3)
 MONITORING_MISSING_AFTER_WORKING_DAYS = env_int("MONITORING_MISSING_AFTER_WORKING_DAYS", 6)
@@ -363,6 +372,8 @@ SPECTACULAR_SETTINGS = {
         "WorkStateEnum": "plans.models.states.WorkState",
         "StepEnum": "workflow.models.policy.Step",
         "TransitionEnum": "workflow.models.policy.TransitionName",
+        "RequestKindEnum": "workflow.models.requests.REQUEST_KINDS",
+        "RequestFromStateEnum": "workflow.models.requests.FROM_STATES",
         "TimeKindEnum": "plans.models.activity.TIME_KIND_CHOICES",
         "ValueKindEnum": "plans.models.indicator.VALUE_KIND_CHOICES",
     },
@@ -374,6 +385,11 @@ REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 20)
 # A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
 REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
 REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)
+# The installation's Ed25519 key that signs the evidence packs of validated years (reports.evidence_pack): a PEM
+# file, created on first use where it does not exist. In production keep it on a volume and back it up.
+EVIDENCE_SIGNING_KEY_FILE = Path(
+    env_str("EVIDENCE_SIGNING_KEY_FILE", str(VAR_DIR / "keys" / "evidence-signing-key.pem"))
+)
 
 # The reference date at which the demo's states follow the seeds (see plans.demo).
 DEMO_REFERENCE_DATE = env_str("DEMO_REFERENCE_DATE", "2021-12-31")

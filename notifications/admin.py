@@ -16,8 +16,16 @@ from django.utils.translation import ngettext
 
 from config.admin import PlatformOnlyAdmin, ScopedAdmin, through
 from notifications.feeds import calendar_feed_rotate
-from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
-from plans.rules import visible_activities
+from notifications.models import (
+    CalendarFeed,
+    LegalCalendar,
+    LegalDeadlineYear,
+    Message,
+    MonitoringAnswer,
+    MonitoringRound,
+    Preference,
+)
+from plans.rules import roles_of, visible_activities
 
 
 @admin.register(Message)
@@ -109,3 +117,32 @@ class CalendarFeedAdmin(PlatformOnlyAdmin[CalendarFeed]):
             ngettext("%(count)d link rinnovato.", "%(count)d link rinnovati.", len(feeds)) % {"count": len(feeds)},
             messages.SUCCESS,
         )
+
+
+class DirectedOnly[M: Any](ScopedAdmin[M]):
+    """The legal calendar is the body's: its director (and the platform operator) sets it; nobody else sees it
+    here (the director and the OIV read it on /scadenze-di-legge/)."""
+
+    organization_path = "organization"
+
+    def organizations(self, request: HttpRequest) -> frozenset[int]:
+        return roles_of(request.user).director_of
+
+
+@admin.register(LegalCalendar)
+class LegalCalendarAdmin(DirectedOnly[LegalCalendar]):
+    list_display = (
+        "organization",
+        "piano_due",
+        "monitoraggio_due",
+        "relazione_due",
+        "validazione_due",
+        "pubblicazione_due",
+        "lead_days",
+    )
+
+
+@admin.register(LegalDeadlineYear)
+class LegalDeadlineYearAdmin(DirectedOnly[LegalDeadlineYear]):
+    list_display = ("organization", "year", "deadline", "due_on", "done_on", "note")
+    list_filter = ("organization", "year", "deadline")

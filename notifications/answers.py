@@ -17,9 +17,11 @@ from django.utils.translation import gettext_lazy as _
 
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
+from plans.freeze import is_frozen, is_live
 from plans.models import OPEN_STATES, Activity, WorkState
 from workflow.errors import WorkflowError
 from workflow.services import Outcome, item_avvia, item_concludi
+from workflow.services.freeze import hold_plan
 
 # Why an answer about an activity is refused once it is no longer the person's to give; said on the link's
 # page and on /le-mie-attivita/.
@@ -31,6 +33,14 @@ NO_LONGER_YOURS = {
     "closed": _(
         "Questa attività è già conclusa e non ha più bisogno dell'aggiornamento mensile: la tua risposta non "
         "è stata registrata. Se va riaperta, scrivi al tuo responsabile d'area."
+    ),
+    "not_live": _(
+        "Il piano di questa attività non è più in corso (è chiuso, validato o ancora in bozza): il monitoraggio "
+        "mensile è solo per i piani adottati o in esecuzione, e la tua risposta non è stata registrata."
+    ),
+    "frozen": _(
+        "Il piano di questa attività è stato validato dall'OIV: i suoi dati non si possono più modificare e la "
+        "tua risposta non è stata registrata. Non serve altro aggiornamento per quell'anno."
     ),
 }
 
@@ -55,9 +65,14 @@ def _load(claim: AnswerClaim, *, lock: bool = False) -> tuple[MonitoringRound, A
 
 
 def ensure_still_theirs(activity: Activity, user: User) -> None:
-    """The person may still answer about the activity: they are active, it is still theirs and still open."""
+    """The person may still answer about the activity: they are active, it is still theirs, still open, and its
+    plan is still live (plans.freeze: a closed year is not monitored)."""
     if not user.is_active:
         raise LinkError("inactive")
+    if is_frozen(activity.objective.plan):
+        raise LinkError("frozen")
+    if not is_live(activity.objective.plan):
+        raise LinkError("not_live")
     if activity.owner_id != user.pk:
         raise LinkError("reassigned")
     if activity.state not in OPEN_STATES:
@@ -94,6 +109,7 @@ def monitoring_answer_record(
     committed meanwhile is seen: the answer is then refused."""
     try:
         with transaction.atomic():
+            hold_plan(Activity(pk=claim.activity_id))  # a validation waits for this answer, or is seen
             monitoring_round, activity, user = _load(claim, lock=True)
             _check(claim, activity, user)
             answer = MonitoringAnswer.objects.create(

@@ -7,13 +7,13 @@ import hashlib
 from django.conf import settings
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.cache import get_conditional_response
 from django.utils.http import quote_etag
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from notifications.feeds import calendar_feed_by_token, deadlines_for
+from notifications.feeds import calendar_feed_by_token, deadlines_for, legal_deadlines_for
 from notifications.ical import deadlines_calendar
 from notifications.models import CalendarFeed
 
@@ -43,7 +43,12 @@ def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
     if feed is None:
         return _not_found()
     with translation.override(_language(feed)):
-        calendar = deadlines_calendar(feed.user, deadlines_for(feed.user), stamp=feed.created_at)
+        calendar = deadlines_calendar(
+            feed.user,
+            deadlines_for(feed.user),
+            stamp=feed.created_at,
+            legal=legal_deadlines_for(feed.user, timezone.localdate()),
+        )
     body = calendar.to_ical()
     etag = quote_etag(hashlib.sha256(body).hexdigest())
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -15,9 +15,12 @@ from django.db.models import DateTimeField, OuterRef, Subquery
 from django.urls import reverse
 from django.utils import timezone
 
+from notifications.legal_calendar import CycleDeadline, cycle_years_around, deadlines_of
 from notifications.models import CalendarFeed, new_calendar_token
-from plans.models import Activity, Objective, WorkItem
+from plans.models import Activity, Objective, Organization, OrganizationRole, WorkItem
 from workflow.models import AuditEntry
+
+LEGAL_ROLES = (OrganizationRole.Role.DIRECTOR, OrganizationRole.Role.AUDITOR)
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -90,3 +93,11 @@ def deadlines_for(user: User) -> list[Deadline]:
     deadlines = [Deadline(activity, activity.changed_at) for activity in activities]
     deadlines += [Deadline(objective, objective.changed_at) for objective in objectives]
     return sorted(deadlines, key=lambda deadline: (deadline.due, not deadline.is_activity, deadline.item.pk))
+
+
+def legal_deadlines_for(user: User, today: dt.date) -> list[CycleDeadline]:
+    """The legal deadlines of the cycle (notifications.legal_calendar) of the bodies `user` directs or sits
+    on the OIV of, for the years of the cycle around `today`. A fixed number of queries."""
+    roles = OrganizationRole.objects.filter(user=user, role__in=LEGAL_ROLES)
+    bodies = list(Organization.objects.filter(pk__in=roles.values("organization")).order_by("pk"))
+    return deadlines_of(bodies, cycle_years_around(today)) if bodies else []

@@ -1,8 +1,9 @@
 """The weekly warning of the objectives likely to miss their year-end target (evaluation.forecast), planned
-after the daily forecast is stored: to each director, every such objective of the organization; to each area
-head, those of their areas. One row per person and ISO week, so a person is warned at most once a week however
-often the forecast runs; at send time the row keeps only the objectives still likely to miss and still theirs
-(notifications.staleness), and goes out only if one is left.
+after the daily forecast is stored, for the objectives of live plans only (plans.freeze): to each director,
+every such objective of the organization; to each area head, those of their areas. One row per person and ISO
+week, so a person is warned at most once a week however often the forecast runs; at send time the row keeps
+only the objectives still likely to miss and still theirs (notifications.staleness), and goes out only if one
+is left.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from evaluation.forecasting import likely_misses, open_objectives
 from notifications.calendar import is_working_day
 from notifications.models import Message
 from notifications.scans import directors, heads_by_objective, plan
+from plans.freeze import live_q
 from plans.models import Organization
 
 
@@ -37,7 +39,9 @@ def plan_forecast_warnings(today: dt.date) -> int:
         if not is_working_day(today, organization.patron_saint_day):
             continue
         misses = list(
-            likely_misses(open_objectives(organization.pk, today.year)).values_list("objective_id", flat=True)
+            likely_misses(open_objectives(organization.pk, today.year).filter(live_q("plan__"))).values_list(
+                "objective_id", flat=True
+            )
         )
         if not misses:
             continue

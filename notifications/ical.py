@@ -18,8 +18,10 @@ from django.utils.translation import gettext as _
 from icalendar import STATUS, TRANSP, Alarm, Calendar, Event, vDuration
 
 from notifications.feeds import Deadline
+from notifications.legal_calendar import CycleDeadline, Status
+from plans.freeze import is_live
 from plans.models import OPEN_STATES, Activity, WorkItem
-from web.links import item_url
+from web.links import item_url, legal_calendar_url
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User
@@ -98,7 +100,7 @@ def deadline_event(deadline: Deadline, *, stamp: dt.datetime) -> Event:
         # A deadline is not a meeting: it must not make the person look busy all day.
         transparency=TRANSP.TRANSPARENT,
     )
-    if item.state in OPEN_STATES:
+    if item.state in OPEN_STATES and is_live(deadline.objective.plan):  # a closed year's deadline rings no more
         event.add_component(_reminder(event_summary(deadline)))
     return event
 
@@ -111,16 +113,57 @@ def _reminder(summary: str) -> Alarm:
     return alarm
 
 
-def deadlines_calendar(user: User, deadlines: Iterable[Deadline], *, stamp: dt.datetime) -> Calendar:
+def legal_event_uid(deadline: CycleDeadline) -> str:
+    """Stable: body, deadline and year; a deadline moved to another day updates its event."""
+    return f"legal-{deadline.organization.pk}-{deadline.deadline}-{deadline.year}@{_host()}"
+
+
+def legal_event(deadline: CycleDeadline, *, stamp: dt.datetime) -> Event:
+    """A legal deadline of the cycle (notifications.legal_calendar) as an all-day event on its day."""
+    summary = _("Scadenza di legge: %(title)s") % {"title": deadline.title}
+    lines = [
+        _("Ente: %(name)s") % {"name": deadline.organization.name},
+        _("Fonte: %(source)s") % {"source": deadline.source},
+    ]
+    if deadline.status == Status.MET:
+        lines.append(_("Adempiuta: %(reason)s") % {"reason": deadline.reason})
+    elif deadline.status == Status.NOT_DUE:
+        lines.append(_("Non dovuta: %(reason)s") % {"reason": deadline.reason})
+    lines.append(_("Calendario: %(url)s") % {"url": legal_calendar_url()})
+    event = Event.new(
+        uid=legal_event_uid(deadline),
+        summary=summary,
+        description="\n".join(lines),
+        start=deadline.due,
+        end=deadline.due + dt.timedelta(days=1),
+        stamp=_utc(stamp),
+        url=legal_calendar_url(),
+        status=STATUS.CONFIRMED,
+        transparency=TRANSP.TRANSPARENT,
+    )
+    if deadline.status == Status.OPEN:
+        event.add_component(_reminder(summary))
+    return event
+
+
+def deadlines_calendar(
+    user: User,
+    deadlines: Iterable[Deadline],
+    *,
+    stamp: dt.datetime,
+    legal: Iterable[CycleDeadline] = (),
+) -> Calendar:
     """The whole feed of `user`, in the active language; `stamp` is the DTSTAMP of events that have none of
-    their own (the feed's creation time)."""
+    their own (the feed's creation time). `legal`: the legal deadlines of the bodies the user directs or
+    audits."""
     calendar = Calendar.new(
         prodid=PRODID,
         uid=f"deadlines-{user.pk}@{_host()}",
         name=_("Traguardi – scadenze di %(person)s") % {"person": user.get_full_name() or user.username},
         description=_("Le scadenze delle attività e degli obiettivi di cui sei referente in Traguardi."),
         refresh_interval=REFRESH_INTERVAL,
-        subcomponents=[deadline_event(deadline, stamp=stamp) for deadline in deadlines],
+        subcomponents=[deadline_event(deadline, stamp=stamp) for deadline in deadlines]
+        + [legal_event(deadline, stamp=stamp) for deadline in legal],
     )
     # RFC 7986 requires VALUE=DURATION, which icalendar leaves out; Outlook reads only X-PUBLISHED-TTL.
     calendar["REFRESH-INTERVAL"].params["VALUE"] = "DURATION"

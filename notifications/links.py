@@ -19,8 +19,9 @@ SALT = "traguardi.notifications.monitoring-answer"
 
 class LinkError(Exception):
     """Why a link cannot be used: "expired", "invalid" or "used"; or, for a link that was good when mailed,
-    "reassigned" (the activity is someone else's now), "closed" (it is concluded) or "inactive" (the
-    person's account is switched off)."""
+    "reassigned" (the activity is someone else's now), "closed" (it is concluded), "frozen" (its plan has been
+    validated), "not_live" (its plan is otherwise no longer adopted or in execution) or "inactive" (the person's
+    account is switched off)."""
 
     def __init__(self, reason: str):
         super().__init__(reason)

@@ -25,10 +25,12 @@ from django.utils.translation import ngettext
 from evaluation.forecasting import latest_forecasts
 from evaluation.models import ObjectiveForecast
 from notifications.calendar import working_days_between
+from notifications.legal_reminders import describe as describe_legal
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
+from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
-from web.links import item_url, request_url
+from web.links import item_url, legal_calendar_url, request_url
 from workflow.models import Approval, TransitionRequest
 
 
@@ -89,11 +91,11 @@ class Lookup:
             if row.kind == Message.Kind.MONITORING_MISSING
             for person in row.context.get("missing", {})
         }
-        activities = Activity.objects.filter(pk__in=activity_ids).select_related("objective", "owner")
+        activities = Activity.objects.filter(pk__in=activity_ids).select_related("objective__plan", "owner")
         warned = {
             int(pk) for row in rows if row.kind == Message.Kind.FORECAST for pk in row.context.get("objectives", [])
         }
-        objectives = Objective.objects.filter(pk__in=_ids(rows, "objective") | warned).select_related("owner")
+        objectives = Objective.objects.filter(pk__in=_ids(rows, "objective") | warned).select_related("plan", "owner")
         return cls(
             activities={item.pk: item for item in activities.prefetch_related("objective__areas")},
             objectives={item.pk: item for item in objectives.prefetch_related("areas")},
@@ -154,9 +156,12 @@ def escalation(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
 
 
 def _late(organization_id: int, today: dt.date) -> tuple[int, list[Activity]]:
-    """How many open activities of the organization are past their deadline, and the first 200 of them."""
+    """How many open activities of the organization's live plans are past their deadline, and the first 200."""
     late = Activity.objects.filter(
-        objective__plan__organization_id=organization_id, state__in=OPEN_STATES, planned_end__lt=today
+        live_q("objective__plan__"),
+        objective__plan__organization_id=organization_id,
+        state__in=OPEN_STATES,
+        planned_end__lt=today,
     ).order_by("planned_end", "pk")
     return late.count(), list(late.select_related("objective").prefetch_related("objective__areas")[:200])
 
@@ -278,6 +283,15 @@ def request_decided(rows: list[Message], today: dt.date, lookup: Lookup) -> Sect
     return Section(_("Esito delle tue richieste"), lines)
 
 
+def legal_deadline(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    """The deadlines of the cycle the law sets (notifications.legal_calendar), soonest first."""
+    lines = []
+    for row in sorted(rows, key=lambda row: (row.context["due"], row.target)):
+        text, detail = describe_legal(row, today)
+        lines.append(Line(text=text, link=legal_calendar_url(), detail=detail))
+    return Section(_("Scadenze di legge del ciclo della performance"), lines)
+
+
 SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.DEADLINE: deadline,
     Message.Kind.OVERDUE: overdue,
@@ -289,6 +303,7 @@ SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.MONITORING_MISSING: monitoring_missing,
     Message.Kind.APPROVAL_NEEDED: approval_needed,
     Message.Kind.REQUEST_DECIDED: request_decided,
+    Message.Kind.LEGAL_DEADLINE: legal_deadline,
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import secrets
 
 from django.conf import settings
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -31,6 +32,7 @@ class Message(models.Model):
         APPROVAL_NEEDED = "approval_needed", _("richiesta da approvare")
         REQUEST_DECIDED = "request_decided", _("esito della richiesta")
         FORECAST = "forecast", _("obiettivi che rischiano di mancare il traguardo")
+        LEGAL_DEADLINE = "legal_deadline", _("scadenza di legge del ciclo della performance")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")
@@ -164,3 +166,94 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+# ------------------------------------------------------------------------------ the legal calendar of the cycle
+
+
+class LegalDeadline(models.TextChoices):
+    """The deadlines the law sets for the performance cycle (notifications.legal_calendar says which law)."""
+
+    PIANO = "piano", _("Adozione del Piano della performance / PIAO")
+    MONITORAGGIO = "monitoraggio", _("Monitoraggio intermedio")
+    RELAZIONE = "relazione", _("Approvazione della Relazione sulla performance")
+    VALIDAZIONE = "validazione", _("Validazione della Relazione da parte dell'OIV")
+    PUBBLICAZIONE = "pubblicazione", _("Pubblicazione in Amministrazione trasparente")
+
+
+MONTH_DAY = RegexValidator(
+    r"^(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$", _("Scrivi il giorno nel formato MM-GG, ad esempio 06-30.")
+)
+LEAD_DAYS = RegexValidator(
+    r"^\s*\d{1,3}(\s*,\s*\d{1,3})*\s*$",
+    _("Scrivi i giorni di preavviso come numeri separati da virgole, ad esempio 30,7,1."),
+)
+
+
+class LegalCalendar(models.Model):
+    """The body's own legal calendar: the day of the year of each deadline (the law's by default) and how
+    many days before it the director and the OIV are reminded. One row per body, created when first edited;
+    without it the law's days and LEGAL_REMINDER_LEAD_DAYS apply (notifications.legal_calendar)."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="legal_calendar", verbose_name=_("ente")
+    )
+    piano_due = models.CharField(
+        _("Piano/PIAO entro il (MM-GG)"), max_length=5, default="01-31", validators=[MONTH_DAY]
+    )
+    monitoraggio_due = models.CharField(
+        _("monitoraggio intermedio entro il (MM-GG)"), max_length=5, default="07-31", validators=[MONTH_DAY]
+    )
+    relazione_due = models.CharField(
+        _("Relazione entro il (MM-GG dell'anno dopo)"), max_length=5, default="06-30", validators=[MONTH_DAY]
+    )
+    validazione_due = models.CharField(
+        _("validazione OIV entro il (MM-GG dell'anno dopo)"), max_length=5, default="06-30", validators=[MONTH_DAY]
+    )
+    pubblicazione_due = models.CharField(
+        _("pubblicazione entro il (MM-GG dell'anno dopo)"), max_length=5, default="06-30", validators=[MONTH_DAY]
+    )
+    lead_days = models.CharField(
+        _("promemoria: giorni prima della scadenza"),
+        max_length=60,
+        blank=True,
+        validators=[LEAD_DAYS],
+        help_text=_(
+            "Ad esempio 30,7,1; vuoto: il valore dell'installazione. Un promemoria parte anche il giorno stesso."
+        ),
+    )
+
+    class Meta:
+        verbose_name = _("calendario di legge del ciclo")
+        verbose_name_plural = _("calendari di legge del ciclo")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+
+class LegalDeadlineYear(models.Model):
+    """One deadline of one year of the cycle, where it departs from the calendar: a date set by a later law
+    (the PIAO of 2022 by 30 June, a Comune's PIAO 30 days after its budget) or a duty the body marks as done
+    (the publication, which no state of the plan records)."""
+
+    organization = models.ForeignKey(
+        Organization, on_delete=models.CASCADE, related_name="legal_deadline_years", verbose_name=_("ente")
+    )
+    deadline = models.CharField(_("scadenza"), max_length=20, choices=LegalDeadline.choices)
+    year = models.PositiveSmallIntegerField(
+        _("anno del ciclo"), help_text=_("L'anno del piano (la Relazione 2026 scade nel 2027).")
+    )
+    due_on = models.DateField(_("scade il"), null=True, blank=True, help_text=_("Vuoto: la data del calendario."))
+    done_on = models.DateField(_("adempiuto il"), null=True, blank=True)
+    note = models.CharField(_("atto o nota"), max_length=300, blank=True)
+
+    class Meta:
+        verbose_name = _("scadenza di legge di un anno")
+        verbose_name_plural = _("scadenze di legge di un anno")
+        ordering = ["organization", "-year", "deadline"]
+        constraints = [
+            models.UniqueConstraint(fields=["organization", "deadline", "year"], name="one_legal_deadline_per_year"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_deadline_display()} {self.year}"

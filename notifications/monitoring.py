@@ -17,6 +17,7 @@ from django.db import IntegrityError, transaction
 from notifications.calendar import first_working_day_of_month, is_working_day, working_days_between
 from notifications.models import Message, MonitoringAnswer, MonitoringRound
 from notifications.scans import plan
+from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Organization
 
 
@@ -44,8 +45,13 @@ def months_to_plan(organization: Organization, today: dt.date) -> list[dt.date]:
 
 
 def _open_activities_by_owner(organization: Organization) -> dict[int, list[int]]:
+    """The open activities of the organization's live plans (plans.freeze): a draft, a closed or a validated
+    year is not monitored."""
     activities = Activity.objects.filter(
-        objective__plan__organization=organization, state__in=OPEN_STATES, owner__isnull=False
+        live_q("objective__plan__"),
+        objective__plan__organization=organization,
+        state__in=OPEN_STATES,
+        owner__isnull=False,
     ).order_by("objective__code", "position")
     by_owner: dict[int, list[int]] = defaultdict(list)
     for activity_id, owner_id in activities.values_list("pk", "owner_id"):
@@ -76,12 +82,15 @@ def plan_round(organization: Organization, month: dt.date, today: dt.date) -> in
 
 
 def _unanswered(request: Message) -> list[int]:
+    """The request's activities not answered yet, of a plan still live (a plan closed since is not reminded)."""
     answered = set(
         MonitoringAnswer.objects.filter(
             round_id=request.context["round"], respondent_id=request.recipient_id
         ).values_list("activity_id", flat=True)
     )
-    return [activity for activity in request.context["activities"] if activity not in answered]
+    listed = request.context["activities"]
+    live = set(Activity.objects.filter(live_q("objective__plan__"), pk__in=listed).values_list("pk", flat=True))
+    return [activity for activity in listed if activity not in answered and activity in live]
 
 
 def _heads_of(activities: list[int]) -> list[tuple[int, int]]:

@@ -23,11 +23,18 @@ from django.utils import timezone
 from notifications.calendar import is_working_day
 from notifications.models import Message
 from notifications.schedule import Due, Rules, due_reminders, next_reminder_day
-from plans.models import OPEN_STATES, Activity, Area, Objective, Organization, OrganizationRole, WorkItem
+from plans.freeze import is_frozen, is_live, live_q
+from plans.models import OPEN_STATES, Activity, Area, Objective, Organization, OrganizationRole, Plan, WorkItem
 
 logger = logging.getLogger(__name__)
 INSERT_CHUNK = 1000  # rows per INSERT statement
 SCAN_CHUNK = 1000  # due items planned in one transaction
+# The next reminder day of an open item whose plan is not live (a draft, a closed or a validated year): never.
+# The scan that meets such an item parks it here, so that it leaves the partial index's due range and no later
+# scan reads it again; when its plan becomes live again (adopted), its items' day is reset to null
+# (notifications.receivers), and the next scan works it out. Correctness never rests on it: the scan asks
+# the plan's state of every item it reads (plans.freeze.is_live).
+NOT_LIVE = dt.date.max
 PLANNED_FIELDS = (
     "kind",
     "organization",
@@ -183,11 +190,18 @@ def _set_next_reminders(model: type[Activity] | type[Objective], following: list
 
 def _plan_items(items: list[WorkItem], today: dt.date, rules: Rules) -> int:
     """Plan what is due on `today` for these items and move each one's next reminder day, in one
-    transaction: a scan that stops half way leaves each chunk planned and moved, or neither."""
+    transaction: a scan that stops half way leaves each chunk planned and moved, or neither. Items of a plan
+    that is not live get no reminder and are parked (NOT_LIVE); a validated plan's rows are not written at
+    all (the database refuses any write to them), they are only left out."""
     due: list[tuple[WorkItem, Organization, dt.date, list[Due]]] = []
     following: list[tuple[int, dt.date, dt.date]] = []
     for item in items:
-        organization = _objective(item).plan.organization
+        plan_of: Plan = _objective(item).plan
+        if not is_live(plan_of):
+            if not is_frozen(plan_of) and item.planned_end is not None:
+                following.append((item.pk, item.planned_end, NOT_LIVE))
+            continue
+        organization = plan_of.organization
         patron = organization.patron_saint_day
         if not is_working_day(today, patron):
             continue  # due stays due: the first working day picks it up
@@ -246,10 +260,11 @@ def first_working_day_of_week(today: dt.date, patron: str) -> dt.date:
 
 
 def has_slipped(organization: Organization, today: dt.date) -> bool:
+    """Whether an item of one of the organization's live plans is late (a closed year's never is)."""
     late = Q(state__in=OPEN_STATES, planned_end__lt=today)
     return (
-        Activity.objects.filter(late, objective__plan__organization=organization).exists()
-        or Objective.objects.filter(late, plan__organization=organization).exists()
+        Activity.objects.filter(late, live_q("objective__plan__"), objective__plan__organization=organization).exists()
+        or Objective.objects.filter(late, live_q("plan__"), plan__organization=organization).exists()
     )
 
 

@@ -9,6 +9,9 @@ dropped: status "dropped" with the reason in Italian, for the admin; it is never
 What "still true" means for each kind, in one table (`CHECKS`):
 
 - every kind: the recipient's account is still active;
+- every kind about items (deadline, overdue, escalation, forecast, the monitoring kinds): the item's plan is
+  still live (adopted or in execution, plans.freeze); a draft, closed or validated plan's items are not
+  reminded, not monitored and not escalated, whatever was queued before its plan changed state;
 - deadline, overdue: the item is still open, its deadline is still the one the row was planned for, and the
   recipient is still the one its reminders go to (its owner; the heads of its areas when it has none);
 - escalation: the same item checks, and the recipient still heads one of the item's areas;
@@ -22,7 +25,9 @@ What "still true" means for each kind, in one table (`CHECKS`):
   still unanswered, in an area the recipient still heads; the same narrowing;
 - approval_needed: the request is still pending, still at the step the row announced, and the recipient is
   still among those who decide that step today (notifications.deciders);
-- request_decided: an outcome stays true; only the request having vanished would drop it.
+- request_decided: an outcome stays true; only the request having vanished would drop it;
+- legal_deadline: the recipient is still the body's director or OIV, the deadline still falls on the day the
+  row was planned for and has not passed, and it is still to be met (notifications.legal_reminders).
 
 Everything is read for the whole chunk of a run at once: the rows' `Lookup` (notifications.mails) holds the
 items, requests and late activities, and `Facts.load` adds a few queries, whatever the number of rows, and one
@@ -43,9 +48,11 @@ from django.utils import timezone, translation
 
 from evaluation.models import ObjectiveForecast
 from notifications.deciders import deciders_by_request, directors_of
+from notifications.legal_reminders import LegalFacts, why_stale
 from notifications.mails import Lookup
 from notifications.models import Message, MonitoringAnswer
-from plans.models import OPEN_STATES, Activity, Objective, WorkItem
+from plans.freeze import is_live
+from plans.models import OPEN_STATES, Activity, Objective, Plan, WorkItem
 from workflow.models import Step, TransitionRequest
 
 MONITORING_KINDS = (Message.Kind.MONITORING, Message.Kind.MONITORING_REMINDER, Message.Kind.MONITORING_MISSING)
@@ -76,6 +83,8 @@ class Facts:
     deciders: dict[int, set[int]]  # pending request → who decides its current step today
     directors: dict[int, set[int]]  # organization → its directors
     answered: set[tuple[int, int, int]]  # (round, activity, respondent) of the monthly answers given
+    legal: LegalFacts  # the legal calendar's reminders: the bodies' calendars, plans and directors and OIV
+    today: dt.date
 
     @classmethod
     def load(cls, rows: list[Message], lookup: Lookup, today: dt.date) -> Facts:
@@ -89,6 +98,8 @@ class Facts:
             deciders=deciders_by_request(pending.values(), today) if pending else {},
             directors={org: set(people) for org, people in directors_of(digests).items()},
             answered=_answers([row for row in rows if row.kind in MONITORING_KINDS]),
+            legal=LegalFacts.load(rows),
+            today=today,
         )
 
 
@@ -141,12 +152,27 @@ def _names(target: str) -> tuple[str, str]:
 # -------------------------------------------------------------------------------------------- the checks
 
 
+def _plan_of(item: WorkItem) -> Plan:
+    objective = item.objective if isinstance(item, Activity) else item
+    assert isinstance(objective, Objective)
+    return objective.plan
+
+
+def not_live(plan: Plan) -> Stale:
+    with translation.override("it"):  # the reason is kept in Italian, whoever runs the check
+        state = str(plan.get_state_display())
+    return Stale(f"Il piano «{plan.code}» è «{state}»: solo i piani adottati o in esecuzione hanno promemoria.")
+
+
 def _item(row: Message, facts: Facts) -> Stale | WorkItem:
-    """The row's item, if it is still open and its deadline is still the one the row was planned for."""
+    """The row's item, if its plan is still live, it is still open and its deadline is still the one the row
+    was planned for."""
     item = facts.lookup.item(row.target)
     name, ending = _names(row.target)
     if item is None:
         return Stale(f"{name} non esiste più.")
+    if not is_live(_plan_of(item)):
+        return not_live(_plan_of(item))
     if item.state not in OPEN_STATES:
         return Stale(f"{name} è già conclus{ending}{_on(item.actual_end)}.")
     planned = row.context.get("planned_end")
@@ -194,7 +220,7 @@ def forecast(row: Message, facts: Facts) -> Answer:
     left = []
     for pk in listed:
         objective, found = facts.lookup.objectives.get(pk), facts.lookup.forecasts.get(pk)
-        if objective is None or objective.state not in OPEN_STATES:
+        if objective is None or objective.state not in OPEN_STATES or not is_live(objective.plan):
             continue
         if found is None or found.band != ObjectiveForecast.Band.LIKELY_MISSED:
             continue
@@ -209,6 +235,8 @@ def _waits(activity: Activity | None, person: int, round_id: int, facts: Facts) 
     """Why an activity no longer waits for `person`'s monthly answer, or "" if it still does."""
     if activity is None:
         return "eliminate"
+    if not is_live(activity.objective.plan):
+        return "di piani non in corso"
     if activity.state not in OPEN_STATES:
         return "concluse"
     if activity.owner_id != person:
@@ -286,6 +314,11 @@ def request_decided(row: Message, facts: Facts) -> Answer:
     return None
 
 
+def legal_deadline(row: Message, facts: Facts) -> Answer:
+    reason = why_stale(row, facts.legal, facts.today)
+    return Stale(reason) if reason else None
+
+
 CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.DEADLINE: reminder,
     Message.Kind.OVERDUE: reminder,
@@ -297,6 +330,7 @@ CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.MONITORING_MISSING: monitoring_missing,
     Message.Kind.APPROVAL_NEEDED: approval_needed,
     Message.Kind.REQUEST_DECIDED: request_decided,
+    Message.Kind.LEGAL_DEADLINE: legal_deadline,
 }
 
 

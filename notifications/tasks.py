@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from notifications import wake
 from notifications.dispatch import dispatch
+from notifications.legal_reminders import plan_legal_reminders
 from notifications.monitoring import plan_monitoring
 from notifications.scans import plan_deadline_reminders, plan_director_digests
 
@@ -67,3 +68,15 @@ def dispatch_woken(now: str | None = None) -> dict[str, int]:
         return {"mails": 0, "messages": 0}
     result = dispatch(now=_moment(now), recipients=recipients)
     return {"mails": result.mails, "messages": result.messages}
+
+
+@shared_task
+def run_legal_calendar(now: str | None = None) -> dict[str, int]:
+    """Beat's hourly job for the legal calendar of the cycle: plan the reminders due today (each once), then
+    send them to their people at once (the quarter-hourly run_scans sends whatever this one could not)."""
+    moment = _moment(now)
+    planned = plan_legal_reminders(timezone.localdate(moment))
+    if not planned:
+        return {"planned": 0, "mails": 0, "messages": 0}
+    result = dispatch(now=moment, recipients=sorted({row.recipient_id for row in planned}))
+    return {"planned": len(planned), "mails": result.mails, "messages": result.messages}

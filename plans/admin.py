@@ -92,7 +92,9 @@ class PlanAdmin(ScopedAdmin[Plan]):
     list_display = ("code", "title", "kind", "organization", "year_start", "year_end", "state")
     list_filter = ("organization", "kind", "year_start", "state")
     search_fields = ("code", "title")
-    readonly_fields = ("state",)  # changed only by its transitions (workflow.services.plan_lifecycle)
+    # The state changes only by its transitions (workflow.services.plan_lifecycle); the origin of a rolled over
+    # plan is set once, by workflow.services.rollover.
+    readonly_fields = ("state", "rolled_over_from")
 
 
 class ReportInline(ScopedStackedInline[ObjectiveReport, Objective]):

@@ -1,4 +1,7 @@
-"""The demo: the three seed documents as plans, with users for every role."""
+"""The demo: the three seed documents as plans, with users for every role, each plan moved by the demo
+director through its life (workflow.services.plan_lifecycle) to the state its years imply at the reference
+date: a plan whose years are all past is closed, one whose years include the reference date's is in
+execution, one still to come is adopted. The adoption act is the document's, or "Delibera di Giunta (demo)"."""
 
 from __future__ import annotations
 
@@ -13,11 +16,12 @@ from django.contrib.auth.models import User
 from django.db import transaction
 
 from plans.importing import ImportResult, import_plan_file
-from plans.models import Activity, Area, Objective, OrganizationRole, Plan
+from plans.models import Activity, Area, Objective, OrganizationRole, Plan, PlanState
 
 DEMO_DIR = Path(__file__).resolve().parent / "demo"
 DEMO_FILES = ("relazione-2021.yaml", "peg-2019.yaml", "piano-di-zona.yaml")
 STAFF_PER_AREA = 2
+DEMO_ACT = "Delibera di Giunta (demo)"
 
 
 @dataclass
@@ -75,4 +79,43 @@ def load_demo(*, reference_date: dt.date) -> DemoResult:
         for user, role in ((director, OrganizationRole.Role.DIRECTOR), (auditor, OrganizationRole.Role.AUDITOR)):
             OrganizationRole.objects.get_or_create(organization=organization, user=user, role=role)
         _staff_the_areas(imported.plan, result.users_created)
+        _bring_to_its_state(imported.plan, director, reference_date)
     return result
+
+
+def state_at(plan: Plan, reference_date: dt.date) -> str:
+    """The state a plan's years imply on `reference_date`."""
+    if plan.year_end < reference_date.year:
+        return PlanState.CLOSED
+    if plan.year_start <= reference_date.year:
+        return PlanState.IN_EXECUTION
+    return PlanState.ADOPTED
+
+
+def adoption_day(plan: Plan, reference_date: dt.date) -> dt.date:
+    """The act's date: 31 January of the plan's first year (the Piano's legal deadline), or the reference date
+    when that is earlier, never before 1 January of the year before (the window plan_adopt accepts)."""
+    earliest = dt.date(plan.year_start - 1, 1, 1)
+    return max(min(dt.date(plan.year_start, 1, 31), reference_date), earliest)
+
+
+def _bring_to_its_state(plan: Plan, director: User, reference_date: dt.date) -> None:
+    """Move a plan forward through the lifecycle services, as its director would, until it is in the state its
+    years imply; a plan already there (a second run) or beyond it is left as it is."""
+    from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start
+    from workflow.trail.context import Source
+
+    director = User.objects.get(pk=director.pk)  # its roles read afresh: the plan's organization may be new
+    order = [PlanState.DRAFT, PlanState.ADOPTED, PlanState.IN_EXECUTION, PlanState.CLOSED]
+    wanted = order.index(PlanState(state_at(plan, reference_date)))
+    plan.refresh_from_db()
+    while plan.state in order and order.index(PlanState(plan.state)) < wanted:
+        if plan.state == PlanState.DRAFT:
+            act = plan.adoption_act or DEMO_ACT
+            plan = plan_adopt(
+                actor=director, plan=plan, act=act, adopted_on=adoption_day(plan, reference_date), source=Source.IMPORT
+            )
+        elif plan.state == PlanState.ADOPTED:
+            plan = plan_start(actor=director, plan=plan, source=Source.IMPORT)
+        else:
+            plan = plan_close(actor=director, plan=plan, source=Source.IMPORT)

@@ -61,6 +61,9 @@ def annex(
 def _kind(event: WorkflowEvent) -> str | None:
     if event.status == "withdrawn":
         return None
+    if event.transition == "rimodula":
+        # Approved, it changed the plan; rejected, it is listed as any rejection; pending, it changed nothing yet.
+        return {"approved": "rimodulazione", "rejected": "rifiuto"}.get(event.status)
     if event.transition == "rinvia":
         return "rinvio"
     if event.transition == "riapri":
@@ -82,7 +85,7 @@ def _changes(objective: ObjectiveSection, target_changes: Mapping[int, Sequence[
         Change(
             kind=kind,
             subject=subject,
-            on=event.requested_on,
+            on=(event.closed_on or event.requested_on) if event.transition == "rimodula" else event.requested_on,
             status=event.status,
             motivation=event.reason,
             new_planned_end=event.new_planned_end,
@@ -90,6 +93,8 @@ def _changes(objective: ObjectiveSection, target_changes: Mapping[int, Sequence[
             after="",
             requested_by=event.requested_by,
             decisions=event.decisions,
+            lines=event.changes,
+            act=event.act,
         )
         for subject, event in items
         if (kind := _kind(event)) is not None

@@ -11,7 +11,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
-from reports.exports import is_large, request_export
+from reports.exports import PACK_FORMAT, is_large, request_export
 from reports.formats import FORMATS
 from reports.models import ReportExport
 from reports.views import not_found, plan_not_found, visible_plan, year_not_in_plan
@@ -43,6 +43,7 @@ def documents(request: AuthenticatedRequest, plan_id: int, year: int) -> HttpRes
         error = _("Scegli il formato del documento: %(known)s.") % {"known": ", ".join(DOCUMENT_FORMATS)}
     exports = list(
         ReportExport.objects.filter(plan=plan, year=year)
+        .exclude(fmt=PACK_FORMAT)  # the evidence pack has its own page, for the director and the OIV
         .select_related("requested_by")
         .defer("content")
         .order_by("-requested_at", "-pk")[:HISTORY]
@@ -68,7 +69,9 @@ def documents(request: AuthenticatedRequest, plan_id: int, year: int) -> HttpRes
 def download(request: AuthenticatedRequest, plan_id: int, export_id: int) -> HttpResponse:
     plan = visible_plan(request, plan_id)
     export = (
-        ReportExport.objects.filter(pk=export_id, plan_id=plan.pk, status=ReportExport.Status.READY).first()
+        ReportExport.objects.filter(pk=export_id, plan_id=plan.pk, status=ReportExport.Status.READY)
+        .exclude(fmt=PACK_FORMAT)
+        .first()
         if plan is not None
         else None
     )

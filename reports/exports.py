@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from plans.models import Plan
 from reports.as_of import build_monitoring
+from reports.evidence_pack.errors import NotValidated
 from reports.formats import FORMATS
 from reports.models import ReportExport
 from reports.relazione import build_relazione
@@ -26,6 +27,8 @@ from reports.render.monitoring import filename as monitoring_filename
 
 logger = logging.getLogger(__name__)
 
+# The evidence pack of a validated year is a job of its own kind (reports.evidence_pack), never a Relazione format.
+PACK_FORMAT = "zip"
 # A queued job younger than this is left to the task sent with it; older ones are sent again.
 QUEUED_GRACE = dt.timedelta(minutes=2)
 
@@ -102,6 +105,8 @@ def prepare(export_id: int) -> str:
         return _fail(export, _("La preparazione è stata interrotta %(count)d volte.") % {"count": export.attempts - 1})
     try:
         content, filename = _render(export)
+    except NotValidated as refusal:  # reopened since the pack was asked for: nothing to seal now
+        return _fail(export, str(refusal))
     except Exception:
         logger.exception("export %s of plan %s failed", export.pk, export.plan_id)
         return _fail(export, _("Si è verificato un errore durante la preparazione del documento."))
@@ -119,6 +124,11 @@ def prepare(export_id: int) -> str:
 
 def _render(export: ReportExport) -> tuple[bytes, str]:
     """The document's bytes and file name."""
+    if export.fmt == PACK_FORMAT:
+        from reports.evidence_pack.pack import build_evidence_pack
+
+        pack = build_evidence_pack(plan=export.plan, year=export.year)
+        return pack.content, pack.filename
     if export.as_of is not None:
         report = build_monitoring(plan=export.plan, moment=export.as_of)
         _content_type, render = MONITORING_FORMATS[export.fmt]

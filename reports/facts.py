@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from plans.models import WorkState
 from plans.parsing import TimeHint, TimeSpec, parse_time
 from reports.sections import Decision, WorkflowEvent
+from workflow.changes.snapshot import describe
 from workflow.models import TransitionRequest
 
 
@@ -68,7 +69,19 @@ def _event(request: TransitionRequest) -> WorkflowEvent:
             for approval in request.approvals.all()
         ),
         closed_on=_local_date(request.closed_at),
+        changes=describe(request.changes) if request.is_change else (),
+        act=_act(request),
     )
+
+
+def _act(request: TransitionRequest) -> str:
+    """The act that approved a rimodulazione (its version keeps it: the approver may have given it)."""
+    version = getattr(request, "version", None) if request.is_change else None
+    if version is None or not version.act:
+        return ""
+    if version.act_date is None:
+        return version.act
+    return _("%(act)s del %(date)s") % {"act": version.act, "date": _day(version.act_date)}
 
 
 def _day(day: dt.date) -> str:

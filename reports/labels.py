@@ -18,6 +18,7 @@ from reports.sections import (
     ObjectiveSection,
     ReportText,
     ScoreLine,
+    ValidationSection,
     WorkflowEvent,
 )
 
@@ -122,6 +123,19 @@ FACTS = _("Stato e fatti dell'anno")
 DISCREPANCY = _("Discordanza")
 NO_MOTIVATION = _("motivazione non indicata")
 VALIDATION_PENDING = _("La validazione dell'Organismo indipendente di valutazione non è ancora registrata.")
+VALIDATION_AWAITED = _("La Relazione attende la validazione dell'OIV (art. 14, comma 4, lettera c, d.lgs. 150/2009).")
+VALIDATION_HEADING = _("La validazione dell'OIV")
+VALIDATION_RECORDED = _(
+    "Il %(date)s l'Organismo indipendente di valutazione (%(auditor)s) ha registrato l'esito: Relazione %(outcome)s."
+)
+VALIDATION_CRITERIA = _(
+    "Criteri verificati: %(met)d soddisfatti, %(partial)d parzialmente soddisfatti, %(not_met)d non soddisfatti."
+)
+VALIDATION_OBSERVATIONS = _("Osservazioni dell'OIV")
+VALIDATION_MOTIVATION = _("Motivazione della mancata validazione")
+VALIDATION_AGAIN = _("La Relazione, rivista dall'ente, attende una nuova validazione dell'OIV.")
+CRITERION = _("Criterio")
+NOTE = _("Nota")
 PREPARED_ON = _("Documento predisposto con Traguardi il %(date)s dai dati del piano e dal registro delle operazioni.")
 MOTIVATION = _("Motivazione")
 LEVEL = _("Livello")
@@ -159,8 +173,10 @@ EVENTS = {
     "rinvia": _("Rinvio"),
     "riprendi": _("Ripresa"),
     "riapri": _("Riapertura"),
+    "rimodula": _("Rimodulazione"),
 }
 CHANGE_KINDS = {
+    "rimodulazione": _("Rimodulazione approvata"),
     "rinvio": _("Rinvio"),
     "riapertura": _("Riapertura"),
     "rifiuto": _("Richiesta respinta"),
@@ -257,7 +273,14 @@ def change_text(change: Change) -> str:
             "after": change.after,
             "person": change.requested_by,
         }
-    parts = [str(_("chiesto da %(person)s")) % {"person": change.requested_by}]
+    parts = [
+        str(_("%(what)s: da «%(before)s» a «%(after)s»"))
+        % {"what": what, "before": before or "—", "after": after or "—"}
+        for what, before, after in change.lines
+    ]
+    if change.act:
+        parts.append(str(_("atto: %(act)s")) % {"act": change.act})
+    parts.append(str(_("chiesto da %(person)s")) % {"person": change.requested_by})
     if change.new_planned_end:
         parts.append(str(_("nuova scadenza %(date)s")) % {"date": day(change.new_planned_end)})
     if change.decisions:
@@ -292,3 +315,20 @@ def score_text(line: ScoreLine) -> str:
 
 def weight_text(weight: Decimal | None) -> str:
     return "" if weight is None else f"{weight.normalize():f}".replace(".", ",")
+
+
+def validation_recorded(validation: ValidationSection) -> str:
+    """ "Il 30/06/2022 l'Organismo indipendente di valutazione (…) ha registrato l'esito: Relazione validata." """
+    return str(VALIDATION_RECORDED) % {
+        "date": day(validation.recorded_on),
+        "auditor": validation.auditor,
+        "outcome": validation.outcome_label,
+    }
+
+
+def validation_criteria(validation: ValidationSection) -> str:
+    return str(VALIDATION_CRITERIA) % {
+        "met": validation.met,
+        "partial": validation.partial,
+        "not_met": validation.not_met,
+    }

@@ -72,6 +72,8 @@ class ReportExport(models.Model):
     @property
     def document(self) -> str:
         """What the document is, for people: "Relazione sulla Performance 2026", "Monitoraggio intermedio al …"."""
+        if self.fmt == "zip":  # reports.exports.PACK_FORMAT: the evidence pack of a validated year
+            return _("Pacchetto probatorio %(year)d") % {"year": self.year}
         if self.as_of is None:
             return _("Relazione sulla Performance %(year)d") % {"year": self.year}
         return _("Monitoraggio intermedio al %(date)s") % {"date": f"{self.as_of:%d/%m/%Y}"}
@@ -107,3 +109,27 @@ class RelazioneChapter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.plan} {self.year}: {self.get_kind_display()}"
+
+
+class PiaoUpload(models.Model):
+    """That the PIAO's performance section of a plan was uploaded to the Funzione Pubblica's portal
+    (piao.dfp.gov.it): on what day, recorded by whom, with an optional note (the portal's receipt, a protocol
+    number). Recorded by the body's director (reports.piao_uploads); in the audit trail. A plan may be uploaded
+    more than once (an updated PIAO is uploaded again): every upload is kept."""
+
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="piao_uploads", verbose_name=_("piano"))
+    uploaded_on = models.DateField(_("caricato sul portale il"))
+    note = models.TextField(_("nota o protocollo"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("registrato da")
+    )
+    recorded_at = models.DateTimeField(_("registrato il"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("caricamento sul portale PIAO")
+        verbose_name_plural = _("caricamenti sul portale PIAO")
+        ordering = ["plan", "-uploaded_on", "-pk"]
+        indexes = [models.Index(fields=["plan", "-uploaded_on", "-id"], name="piao_upload_plan")]
+
+    def __str__(self) -> str:
+        return f"{self.plan.code}: {self.uploaded_on:%d/%m/%Y}"

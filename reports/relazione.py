@@ -56,8 +56,10 @@ from reports.sections import (
     ObjectiveSection,
     Relazione,
     ReportText,
+    ValidationSection,
 )
-from workflow.models import Approval, AuditEntry, TransitionRequest
+from reports.validation_document import validation_section
+from workflow.models import Approval, AuditEntry, PlanVersion, TransitionRequest, Validation, ValidationCheck
 from workflow.separation import separation_policy
 from workflow.services.measurements import value_that_counts
 
@@ -122,7 +124,25 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         # The year's scores under the body's measurement system: plan_scores' queries, less the policy and the
         # system read above.
         scores=scores_section(plan_scores(plan, year, system=system, confirms=confirms), body, [o.code for o in once]),
+        validation=_validation(plan, year),
     )
+
+
+def _validation(plan: Plan, year: int) -> ValidationSection | None:
+    """The OIV's latest recorded validation of the year's Relazione (workflow.services.validation), for the
+    validation chapter. Two queries, found or not."""
+    validation = (
+        Validation.objects.filter(plan=plan, year=year)
+        .exclude(outcome="")
+        .select_related("auditor")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    checks = list(ValidationCheck.objects.filter(validation_id=validation.pk if validation else 0))
+    if validation is None:
+        return None
+    validation.plan = plan
+    return validation_section(validation, checks)
 
 
 Window = tuple[dt.datetime | None, dt.datetime | None]
@@ -152,7 +172,7 @@ def _requests(window: Window) -> QuerySet[TransitionRequest]:
     return (
         # Asked or decided in the year: a postponement asked on 30 December and approved on 8 January is in both.
         TransitionRequest.objects.filter(_within("requested_at", window) | _within("closed_at", window))
-        .select_related("requested_by")
+        .select_related("requested_by", "version")
         .prefetch_related(Prefetch("approvals", queryset=decisions))
         .order_by("requested_at", "pk")
     )
@@ -188,6 +208,10 @@ def _target_changes(plan: Plan, target_ids: Sequence[int], window: Window) -> di
             event=AuditEntry.Event.CHANGED,
             subject_id__in=list(target_ids) or [0],
             before__has_key="raw",
+        )
+        # A rimodulazione's change of target is listed as the rimodulazione, with its motivation and act.
+        .exclude(
+            txid__in=PlanVersion.objects.filter(plan=plan, trail_entry__txid__isnull=False).values("trail_entry__txid")
         )
         .select_related("actor")
         .order_by("at", "pk")

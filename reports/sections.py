@@ -33,6 +33,9 @@ class WorkflowEvent:
     actual_end: dt.date | None
     decisions: tuple[Decision, ...]
     closed_on: dt.date | None
+    # A rimodulazione: what it changes, (what, before, after) per line, and the act that approved it.
+    changes: tuple[tuple[str, str, str], ...] = ()
+    act: str = ""
 
 
 @dataclass(frozen=True)
@@ -176,7 +179,7 @@ class Budget:
 class Change:
     """A line of the annex of changes: a postponement, rejection, reopening or change of target."""
 
-    kind: str  # "rinvio", "rifiuto", "riapertura", "ripresa", "target"
+    kind: str  # "rinvio", "rifiuto", "riapertura", "ripresa", "target", "rimodulazione"
     subject: str  # "Obiettivo 3" or "Attività 2 – description"
     on: dt.date
     status: str  # request status, "" for a target change
@@ -186,6 +189,8 @@ class Change:
     after: str
     requested_by: str
     decisions: tuple[Decision, ...]
+    lines: tuple[tuple[str, str, str], ...] = ()  # a rimodulazione: (what, before, after)
+    act: str = ""  # a rimodulazione: the act that approved it, with its date
 
 
 @dataclass(frozen=True)
@@ -237,6 +242,47 @@ class Scores:
 
 
 @dataclass(frozen=True)
+class CriterionFinding:
+    """The OIV's finding on one criterion of the validation checklist."""
+
+    title: str
+    guidance: str
+    result: str  # workflow.models.ValidationCheck.Result value
+    result_label: str  # "soddisfatto", ...
+    note: str
+
+
+@dataclass(frozen=True)
+class ValidationSection:
+    """The OIV's recorded validation of the Relazione (workflow.models.Validation), as the Relazione's validation
+    chapter and the validation document show it."""
+
+    organization_name: str
+    plan_code: str
+    plan_title: str
+    year: int
+    outcome: str  # workflow.models.Outcome value
+    outcome_label: str  # "validata con osservazioni"
+    recorded_on: dt.date | None
+    auditor: str
+    findings: tuple[CriterionFinding, ...]
+    observations: str
+    motivation: str  # why not validated
+
+    @property
+    def met(self) -> int:
+        return sum(1 for finding in self.findings if finding.result == "met")
+
+    @property
+    def partial(self) -> int:
+        return sum(1 for finding in self.findings if finding.result == "partial")
+
+    @property
+    def not_met(self) -> int:
+        return sum(1 for finding in self.findings if finding.result == "not_met")
+
+
+@dataclass(frozen=True)
 class Relazione:
     organization_slug: str
     organization_name: str
@@ -252,6 +298,7 @@ class Relazione:
     budget: Budget | None = None
     annex: tuple[AnnexArea, ...] = ()  # changes and deviations, areas with none left out
     scores: Scores | None = None  # the year's scores (evaluation.scores), in the performance chapter
+    validation: ValidationSection | None = None  # the OIV's latest recorded validation of the year, if any
 
     def chapter(self, kind: str) -> Chapter | None:
         return next((chapter for chapter in self.chapters if chapter.kind == kind), None)

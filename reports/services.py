@@ -14,6 +14,7 @@ from plans.rules import can_view_organization_object, can_write_relazione_chapte
 from reports.models import RelazioneChapter
 from workflow.errors import InvalidInput, NotAllowed, NotVisible
 from workflow.services.consuntivo import text_problems, year_problems
+from workflow.services.freeze import ensure_open, ensure_plan_open
 
 
 def relazione_chapter_write(*, actor: Any, plan: Plan, year: int, kind: str, text: str) -> RelazioneChapter:
@@ -23,6 +24,7 @@ def relazione_chapter_write(*, actor: Any, plan: Plan, year: int, kind: str, tex
         raise NotVisible(_("Piano non trovato."))
     if not can_write_relazione_chapter(actor, plan):
         raise NotAllowed(_("I capitoli della Relazione li scrive il direttore."))
+    ensure_open(plan)
     problems: dict[str, list[str]] = {}
     if kind not in RelazioneChapter.Kind.values:
         problems["kind"] = [
@@ -36,6 +38,7 @@ def relazione_chapter_write(*, actor: Any, plan: Plan, year: int, kind: str, tex
     if problems:
         raise InvalidInput(_("Il capitolo non è stato salvato: correggi i campi indicati."), fields=problems)
     with transaction.atomic():
+        ensure_plan_open(plan)  # held: a validation waits for this text, or is seen
         chapter, _created = RelazioneChapter.objects.select_for_update().update_or_create(
             plan=plan,
             year=year,

@@ -38,6 +38,8 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
     entries.append(("web:plans", _("Piani"), None))
     if roles.director_of or roles.auditor_of or roles.headed_areas:
         entries.append(("evaluation:sheets", _("Valutazioni"), None))
+    if roles.director_of or roles.auditor_of:
+        entries.append(("notifications:legal-calendar", _("Scadenze di legge"), None))
     entries.append(("web:profile", _("Profilo"), None))
     return [
         MenuEntry(url=reverse(name), label=str(label), current=request.path == reverse(name), badge=badge)

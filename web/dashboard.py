@@ -1,8 +1,10 @@
 """The director's dashboard: slipped deadlines, on time against late per area and month, indicators.
 
-A slipped deadline is an item that is overdue and not concluded, ended after its planned end (its
-Consuntivo later than its Tempi), or rinviato. Every function here runs a fixed number of queries, whatever
-the number of items.
+A slipped deadline is an item of a live plan (adopted or in execution, plans.freeze) that is overdue and not
+concluded, ended after its planned end (its Consuntivo later than its Tempi), or rinviato. A draft's items
+are not due yet and a closed or validated year is over: their items never appear in the list, and in the
+punctuality chart an item of theirs left open is not counted as late today (what ended late stays late).
+Every function here runs a fixed number of queries, whatever the number of items.
 """
 
 from __future__ import annotations
@@ -31,6 +33,7 @@ from django.db.models import (
 )
 from django.db.models.functions import TruncMonth
 
+from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Objective, WorkState
 from plans.rules import roles_of, visible_activities, visible_objectives
 
@@ -54,9 +57,11 @@ def _late(today: dt.date) -> Case:
     )
 
 
-def _slipped(today: dt.date) -> Q:
+def _slipped(today: dt.date, plan: str) -> Q:
+    """Slipped items; `plan` is the path to their plan ("objective__plan__" or "plan__"): only a live plan's
+    open items are overdue today."""
     ended_late = Q(actual_end__gt=F("planned_end"))
-    open_overdue = Q(state__in=[WorkState.PROGRAMMATO, WorkState.AVVIATO], planned_end__lt=today)
+    open_overdue = Q(state__in=[WorkState.PROGRAMMATO, WorkState.AVVIATO], planned_end__lt=today) & live_q(plan)
     return Q(planned_end__isnull=False) & (ended_late | open_overdue | Q(state=WorkState.RINVIATO))
 
 
@@ -81,7 +86,7 @@ COLUMNS = (
 
 
 def _activity_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Activity, dict[str, Any]]:
-    rows = visible_activities(user).filter(_slipped(today))
+    rows = visible_activities(user).filter(_slipped(today, "objective__plan__"), live_q("objective__plan__"))
     if filters.plan_id:
         rows = rows.filter(objective__plan_id=filters.plan_id)
     if filters.area_id:
@@ -100,7 +105,7 @@ def _activity_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Acti
 
 
 def _objective_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Objective, dict[str, Any]]:
-    rows = visible_objectives(user).filter(_slipped(today))
+    rows = visible_objectives(user).filter(_slipped(today, "plan__"), live_q("plan__"))
     if filters.plan_id:
         rows = rows.filter(plan_id=filters.plan_id)
     if filters.area_id:
@@ -257,7 +262,7 @@ def punctuality(user: Any, filters: Filters, today: dt.date) -> dict[str, list[M
             # planned_end (never null here) rather than the id: an index on (objective, planned_end) covering
             # the columns read could then answer alone, without reading the table.
             on_time=Count("planned_end", filter=on_time, output_field=IntegerField()),
-            late=Count("planned_end", filter=_slipped(today), output_field=IntegerField()),
+            late=Count("planned_end", filter=_slipped(today, "objective__plan__"), output_field=IntegerField()),
         )
         .order_by("area_name", "month")
     )

@@ -95,6 +95,19 @@ class DecisionForm(forms.Form):
         return data
 
 
+class ChangeDecisionForm(DecisionForm):
+    """A rimodulazione's decision: the director's approval gives the act that approves it, unless the request has
+    it already."""
+
+    act = forms.CharField(
+        label=_("Atto di approvazione"),
+        required=False,
+        max_length=300,
+        help_text=_("Ad esempio «Decreto del direttore n. 7»: necessario per l'approvazione finale."),
+    )
+    act_date = forms.DateField(label=_("Data dell'atto"), required=False, help_text=_("AAAA-MM-GG"))
+
+
 class TransitionForm(forms.Form):
     transition = forms.ChoiceField(choices=TransitionName.choices, widget=forms.HiddenInput)
     comment = forms.CharField(

@@ -16,3 +16,8 @@ def item_url(item: WorkItem) -> str:
 def request_url(request_id: int) -> str:
     """A request in the approvals inbox of whoever decides it next."""
     return f"{settings.SITE_URL}{reverse('web:inbox')}#richiesta-{request_id}"
+
+
+def legal_calendar_url() -> str:
+    """The year's legal calendar of the cycle, for the director and the OIV."""
+    return f"{settings.SITE_URL}{reverse('notifications:legal-calendar')}"

@@ -5,7 +5,22 @@ from django.urls import path, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
-from web.views import activities, consuntivo, dashboard, home, inbox, items, plans, scores, smvp
+from web.views import (
+    activities,
+    changes,
+    consuntivo,
+    dashboard,
+    home,
+    inbox,
+    items,
+    plan_life,
+    plan_versions,
+    plans,
+    rollover,
+    scores,
+    smvp,
+    validation,
+)
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
@@ -102,6 +117,7 @@ urlpatterns = [
     path("attivita/<int:pk>/transizioni/", items.transition, {"kind": "activity"}, name="activity-transition"),
     path("obiettivi/<int:pk>/transizioni/", items.transition, {"kind": "objective"}, name="objective-transition"),
     path("obiettivi/<int:pk>/relazione/", consuntivo.write_objective_report, name="objective-report"),
+    path("obiettivi/<int:pk>/rimodulazione/", changes.propose, name="objective-change"),
     path("indicatori/<int:pk>/", consuntivo.indicator, name="indicator"),
     path("indicatori/<int:pk>/valori/", consuntivo.record_value, name="indicator-record"),
     path("indicatori/<int:pk>/motivazioni/<int:year>/", consuntivo.write_motivation, name="indicator-motivation"),
@@ -118,5 +134,13 @@ urlpatterns = [
     path("enti/<int:organization_id>/smvp/<int:year>/versioni/", smvp.versions, name="smvp-versions"),
     path("piani/", plans.plan_list, name="plans"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
+    path("piani/<int:pk>/passi/<str:step>/", plan_life.plan_step, name="plan-step"),
+    path("piani/<int:pk>/riapri/", plan_life.plan_reopen_page, name="plan-reopen"),
     path("piani/<int:pk>/punteggi/", scores.plan_scores, name="plan-scores"),
+    path("piani/<int:pk>/anno-successivo/", rollover.rollover, name="plan-rollover"),
+    path("piani/<int:pk>/versioni/", plan_versions.versions, name="plan-versions"),
+    path("piani/<int:pk>/versioni/differenze/", plan_versions.difference, name="plan-difference"),
+    path("piani/<int:pk>/validazione/", validation.validation_page, name="validation"),
+    path("piani/<int:pk>/validazione/apri/", validation.validation_start, name="validation-start"),
+    path("piani/<int:pk>/validazione/salva/", validation.validation_write, name="validation-write"),
 ]

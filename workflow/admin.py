@@ -17,7 +17,15 @@ from django.utils.translation import ngettext
 from config.admin import ScopedAdmin, ScopedTabularInline
 from plans.rules import roles_of, visible_activities, visible_objectives
 from workflow.errors import InvalidInput, NotAllowed, NotVisible, WorkflowError
-from workflow.models import Approval, ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
+from workflow.models import (
+    Approval,
+    ApprovalPolicy,
+    AuditEntry,
+    Delegation,
+    SeparationPolicy,
+    TransitionRequest,
+    ValidationCriterion,
+)
 from workflow.services import delegation_check, delegation_create, delegation_revoke
 
 
@@ -26,7 +34,11 @@ def _on_visible_items[M: Model](model: type[M]) -> Any:
 
     def visible(user: Any) -> QuerySet[M]:
         activities, objectives = visible_activities(user).values("pk"), visible_objectives(user).values("pk")
-        return model._default_manager.filter(Q(activity__in=activities) | Q(objective__in=objectives))
+        items = Q(activity__in=activities) | Q(objective__in=objectives)
+        if model is TransitionRequest:  # a plan's step: its body's directors and OIV (plans.rules.can_view_item)
+            roles = roles_of(user)
+            items |= Q(plan__organization_id__in=roles.director_of | roles.auditor_of)
+        return model._default_manager.filter(items)
 
     return visible
 
@@ -49,7 +61,9 @@ def _visible_trail(user: Any) -> QuerySet[AuditEntry]:
     organizations the user directs or audits (the whole body's data: nobody narrower oversees it)."""
     roles = roles_of(user)
     on_items = _on_visible_items(AuditEntry)(user)
-    data = AuditEntry.objects.data_changes().filter(organization__in=roles.director_of | roles.auditor_of)
+    # The requests and decisions on a plan's steps (their subject is the plan) go with the body's data.
+    body = Q(event__in=AuditEntry.DATA_EVENTS) | Q(subject="plans.plan", request__isnull=False)
+    data = AuditEntry.objects.filter(body, organization__in=roles.director_of | roles.auditor_of)
     return AuditEntry.objects.filter(Q(pk__in=on_items.values("pk")) | Q(pk__in=data.values("pk")))
 
 
@@ -90,10 +104,19 @@ class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
 @admin.register(TransitionRequest)
 class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
     visible = staticmethod(_on_visible_items(TransitionRequest))
-    list_display = ("requested_at", "transition", "objective", "activity", "status", "current_step", "requested_by")
+    list_display = (
+        "requested_at",
+        "transition",
+        "plan",
+        "objective",
+        "activity",
+        "status",
+        "current_step",
+        "requested_by",
+    )
     list_filter = ("organization", "status", "transition", "current_step")
     search_fields = ("objective__code", "activity__description", "requested_by__username", "reason", "comment")
-    list_select_related = ("objective", "activity", "requested_by")
+    list_select_related = ("plan", "objective", "activity", "requested_by")
     inlines = (ApprovalInline,)
 
 
@@ -211,3 +234,30 @@ class SeparationPolicyAdmin(ScopedAdmin[SeparationPolicy]):
         "director_covers_area_head",
         "measurements_need_confirmation",
     )
+
+
+@admin.register(ValidationCriterion)
+class ValidationCriterionAdmin(ScopedAdmin[ValidationCriterion]):
+    """The body's checklist for the OIV's validation of the Relazione, seeded with the criteria of the Funzione
+    Pubblica's guidelines n. 3/2018: its director (or the platform operator) adapts it; a criterion no longer
+    in use is switched off rather than deleted. Validations already recorded keep the words they were given."""
+
+    organization_path = "organization"
+    list_display = ("position", "title", "active", "organization")
+    list_display_links = ("title",)
+    list_filter = ("organization", "active")
+    search_fields = ("title", "guidance")
+    ordering = ("organization", "position", "pk")
+
+    def _directs(self, request: HttpRequest, obj: ValidationCriterion | None) -> bool:
+        directed = roles_of(request.user).director_of
+        return request.user.is_superuser or (obj.organization_id in directed if obj is not None else bool(directed))
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return super().has_add_permission(request) and self._directs(request, None)
+
+    def has_change_permission(self, request: HttpRequest, obj: ValidationCriterion | None = None) -> bool:
+        return super().has_change_permission(request, obj) and self._directs(request, obj)
+
+    def has_delete_permission(self, request: HttpRequest, obj: ValidationCriterion | None = None) -> bool:
+        return super().has_delete_permission(request, obj) and self._directs(request, obj)

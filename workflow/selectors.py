@@ -9,7 +9,8 @@ from django.contrib.auth.models import User
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from plans.models import Activity, Area, Objective, Organization, OrganizationRole, WorkItem
+from plans.freeze import is_frozen
+from plans.models import Activity, Area, Objective, Organization, OrganizationRole, Plan, WorkItem
 from plans.rules import roles_of
 from plans.statements import Statement
 from workflow.models import (
@@ -44,6 +45,10 @@ _OPEN_REQUEST_ON_ACTIVITY = Statement(
     lambda pk: TransitionRequest.objects.filter(activity=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[
         :1
     ],
+    pk=int,
+)
+_OPEN_REQUEST_ON_PLAN = Statement(
+    lambda pk: TransitionRequest.objects.filter(plan=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[:1],
     pk=int,
 )
 _OPEN_REQUEST_ON_OBJECTIVE = Statement(
@@ -159,7 +164,7 @@ _DIRECTORS = Statement(
 )
 
 
-def approval_chain(organization: Organization | int, kind: TargetKind, transition: TransitionName) -> tuple[Step, ...]:
+def approval_chain(organization: Organization | int, kind: TargetKind, transition: str) -> tuple[Step, ...]:
     """The approvals that `transition` on an item of `kind` needs in `organization` (or its id), in order."""
     organization_id = organization if isinstance(organization, int) else organization.pk
     configured = _POLICY.rows(organization=organization_id, kind=kind, transition=transition)
@@ -193,8 +198,10 @@ def deciders_of(request: TransitionRequest, *, on: dt.date | None = None) -> lis
     return [pk for (pk,) in rows]
 
 
-def open_request_for(item: WorkItem) -> TransitionRequest | None:
-    """The item's pending request: at most one (a partial unique index)."""
+def open_request_for(item: WorkItem | Plan) -> TransitionRequest | None:
+    """The item's (or the plan's) pending request: at most one (a partial unique index)."""
+    if isinstance(item, Plan):
+        return _OPEN_REQUEST_ON_PLAN.first(pk=item.pk)
     statement = _OPEN_REQUEST_ON_ACTIVITY if isinstance(item, Activity) else _OPEN_REQUEST_ON_OBJECTIVE
     return statement.first(pk=item.pk)
 
@@ -278,7 +285,10 @@ def _awaiting_condition(user: Any, delegations: list[Delegation]) -> Q:
     for delegation in delegations:
         steps = _stand_in_steps(user, delegation, policies)
         if steps:
-            condition |= _awaiting(delegation.delegator_id, Q(organization_id=delegation.organization_id), steps)
+            # Never a plan's step that the absent director asked himself: another director approves it.
+            own_plan_step = Q(plan__isnull=False, requested_by_id=delegation.delegator_id)
+            organization = Q(organization_id=delegation.organization_id) & ~own_plan_step
+            condition |= _awaiting(delegation.delegator_id, organization, steps)
     return condition & ~_not_theirs(user.pk)
 
 
@@ -336,8 +346,9 @@ def available_transitions(user: Any, item: WorkItem) -> list[dict[str, Any]]:
     """The transitions `user` may ask for on `item` now (state, conditions and permission, as declared
     on the state machine), each with the approvals it would still need: the steps that their own right
     does not approve with the request (workflow.separation.approved_with_request). None while a request is
-    open."""
-    if not user.is_authenticated or open_request_for(item) is not None:
+    open, and on a validated plan (plans.freeze), which nobody changes."""
+    plan = item.objective.plan if isinstance(item, Activity) else item.plan
+    if not user.is_authenticated or is_frozen(plan) or open_request_for(item) is not None:
         return []
     available = []
     for transition in item.get_available_user_state_transitions(user):  # type: ignore[union-attr]

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import Activity, Area, Objective, WorkItem
+from plans.models import Activity, Area, Objective, Plan, WorkItem
 from plans.rules import is_area_head, is_director, roles_of
 from plans.statements import Statement
 from workflow.models.delegation import Delegation
@@ -89,7 +89,9 @@ def objective_of(item: WorkItem) -> Objective:
     return objective
 
 
-def organization_id_of(item: WorkItem) -> int:
+def organization_id_of(item: WorkItem | Plan) -> int:
+    if isinstance(item, Plan):
+        return item.organization_id
     return objective_of(item).plan.organization_id
 
 
@@ -194,6 +196,9 @@ def judge(
         day = on or timezone.localdate()
         received = _DELEGATIONS_RECEIVED.all(substitute=user.pk, organization=organization, day=day)
         stand_ins = [d for d in received if _hands_over(d.delegator, item, step, organization)]
+        if isinstance(item, Plan) and request is not None:
+            # Another director approves a plan's step: not the asking director's own substitute.
+            stand_ins = [d for d in stand_ins if d.delegator_id != request.requested_by_id]
         if not stand_ins:
             return _not_entitled(step)
     if organization in roles_of(user).auditor_of:
@@ -227,6 +232,10 @@ def judge(
 def approved_with_request(requester: Any, item: WorkItem, step: Step | str, *, earlier: list[str]) -> Decider | None:
     """How the requester's own right approves `step` when their request reaches it, given the steps they
     already approved on it (`earlier`); None when someone else must decide it. Delegated powers never count."""
+    if isinstance(item, Plan):
+        # A plan's step is asked by a director: the chain the body set on it means that another director
+        # approves it, never the one who asked.
+        return None
     organization = organization_id_of(item)
     if not holds_step(requester, item, step) or organization in roles_of(requester).auditor_of:
         return None

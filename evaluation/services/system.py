@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem
+from plans.freeze import PlanFrozen, frozen_q
 from plans.limits import MARGIN_YEARS, DateWindow
-from plans.models import Organization
+from plans.models import Organization, Plan
 from plans.rules import roles_of
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.trail.context import Source, recorded_as
@@ -160,6 +161,28 @@ def _check_actor(actor: Any, organization: Organization, year: int) -> None:
         raise InvalidInput(
             _("L'anno deve essere tra il %(first)d e il %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
             fields={"year": [_("Anno non valido.")]},
+        )
+    _refuse_validated_year(organization, year)
+
+
+def _refuse_validated_year(organization: Organization, year: int) -> None:
+    """The system of a year that a validated plan covers scores that plan: it is frozen with it (plans.freeze),
+    or the validated year's scores would move."""
+    validated = (
+        Plan.objects.filter(frozen_q(), organization=organization, year_start__lte=year, year_end__gte=year)
+        .order_by("code")
+        .values_list("code", flat=True)
+        .first()
+    )
+    if validated is not None:
+        raise Conflict(
+            _(
+                "Il sistema di misurazione del %(year)d misura il piano «%(code)s», validato dall'OIV: non si può "
+                "più modificare, perché i punteggi dell'anno validato non cambino. Solo l'amministratore della "
+                "piattaforma può riaprire il piano, con una motivazione e l'atto che lo decide."
+            )
+            % {"year": year, "code": validated},
+            code=PlanFrozen.code,
         )
 
 

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
 
+from plans.freeze import is_live
 from plans.importing.documents import load_json, load_yaml
 from plans.importing.errors import Locator, PlanImportError, Problem
 from plans.importing.limits import limit_problems
@@ -40,11 +41,18 @@ class ImportResult:
     plan: Plan
     counts: dict[str, Counts]
     dry_run: bool
+    # A live plan's re-import: the change requests made (objective code, request id, applied at once) and what no
+    # change request carries (workflow.changes.reimport).
+    change_requests: list[tuple[str, int, bool]] = field(default_factory=list)
+    not_imported: list[str] = field(default_factory=list)
+    as_changes: bool = False
 
     def summary(self) -> str:
         lines = [
             f"Piano {self.plan.code} – {self.plan.title}" + (" (prova: nulla è stato scritto)" if self.dry_run else "")
         ]
+        if self.as_changes:
+            return "\n".join(lines + self._changes_summary())
         for key, label in ENTITY_LABELS.items():
             counts = self.counts.get(key)
             if counts is None:
@@ -54,6 +62,19 @@ class ImportResult:
                 line += f", {counts.not_in_file} presenti solo nel database (non toccati)"
             lines.append(line)
         return "\n".join(lines)
+
+    def _changes_summary(self) -> list[str]:
+        lines = [
+            f"  il piano è «{self.plan.get_state_display()}»: il file non sovrascrive nulla, le differenze diventano "
+            f"richieste di rimodulazione ({len(self.change_requests)})"
+        ]
+        for code, pk, applied in self.change_requests:
+            outcome = "approvata e applicata" if applied else "in attesa di approvazione"
+            lines.append(f"  - obiettivo {code}: richiesta n. {pk}, {outcome}")
+        if not self.change_requests:
+            lines.append("  - nessuna differenza da rimodulare")
+        lines += [f"  non importato (una rimodulazione non lo prevede): {what}" for what in self.not_imported]
+        return lines
 
 
 def load_document(path: Path) -> tuple[Any, Locator]:
@@ -92,8 +113,16 @@ def import_plan_file(
     dry_run: bool = False,
     reference_date: dt.date | None = None,
     progress: Progress | None = None,
+    actor: Any = None,
+    motivation: str = "",
+    act: str = "",
+    act_date: dt.date | None = None,
 ) -> ImportResult:
-    """Import a plan file. Raises PlanImportError, having written nothing, when the file is wrong."""
+    """Import a plan file. Raises PlanImportError, having written nothing, when the file is wrong.
+
+    The state of a plan already in the database says what a new import of it does: a draft (or a closed plan) is
+    overwritten as the file says; an adopted plan or one in execution is not: the differences become change
+    requests proposed by `actor`, with `motivation` (and `act`, for the director's own), see `_as_changes`."""
     path = Path(path)
     document, locate = load_document(path)
     validate_document(document, locate)
@@ -104,8 +133,66 @@ def import_plan_file(
         reference_date=reference_date or timezone.localdate(),
         progress=progress,
     )
-    with transaction.atomic(), recorded_as(Source.IMPORT):
-        plan = writer.write()
+    with transaction.atomic(), recorded_as(Source.IMPORT, user=actor):
+        existing = _existing_plan(document, organization_slug)
+        # Here the plan's state decides. A validated plan is refused by the freeze (plans.freeze) before this point.
+        if existing is not None and is_live(existing):
+            result = _as_changes(existing, writer, actor=actor, motivation=motivation, act=act, act_date=act_date)
+            result.dry_run = dry_run
+        else:
+            result = ImportResult(plan=writer.write(), counts=dict(writer.counts), dry_run=dry_run)
         if dry_run:
             transaction.set_rollback(True)
-    return ImportResult(plan=plan, counts=dict(writer.counts), dry_run=dry_run)
+    return result
+
+
+def _existing_plan(document: Any, organization_slug: str | None) -> Plan | None:
+    """The plan the file names, if it exists, locked for the import."""
+    slug = organization_slug or document["organization"]["slug"]
+    return (
+        Plan.objects.select_for_update(of=("self",))
+        .filter(organization__slug=slug, code=document["plan"]["code"])
+        .first()
+    )
+
+
+def _as_changes(
+    plan: Plan, writer: PlanWriter, *, actor: Any, motivation: str, act: str, act_date: dt.date | None
+) -> ImportResult:
+    # Imported here: the workflow builds on the plans, not the other way round.
+    from workflow.changes.reimport import ReimportOutcome, file_changes, propose_changes
+
+    outcome = ReimportOutcome()
+    found = file_changes(plan, writer.write, outcome)
+    problems = []
+    if found and actor is None:
+        problems.append(
+            Problem(
+                "--as",
+                f"il piano {plan.code} è «{plan.get_state_display()}»: le differenze del file diventano richieste di "
+                "rimodulazione",
+                "Indica chi le propone con --as UTENTE (il responsabile d'area dell'obiettivo o il direttore).",
+            )
+        )
+    if found and not motivation.strip():
+        problems.append(
+            Problem("--motivation", "manca la motivazione della rimodulazione", "Scrivila con --motivation TESTO.")
+        )
+    if problems:
+        raise PlanImportError(problems)
+    propose_changes(found, outcome, actor=actor, motivation=motivation, act=act, act_date=act_date)
+    if outcome.refusals:
+        raise PlanImportError(
+            [
+                Problem(f"obiettivo {code}", why, "Correggi il file o chiedi la rimodulazione a chi ne ha titolo.")
+                for code, why in outcome.refusals
+            ]
+        )
+    return ImportResult(
+        plan=plan,
+        counts={},
+        dry_run=False,
+        change_requests=outcome.requests,
+        not_imported=outcome.not_imported,
+        as_changes=True,
+    )

@@ -15,6 +15,7 @@ from django.db.models import BooleanField, Q
 from django.db.models.expressions import RawSQL
 from django.utils.text import slugify
 
+from plans.freeze import frozen_message, is_frozen
 from plans.importing.bulk import insert_values
 from plans.importing.details import DetailWriter
 from plans.importing.errors import Locator, PlanImportError, Problem
@@ -142,8 +143,23 @@ class PlanWriter:
     def _plan(self, organization: Organization) -> Plan:
         data = self.document["plan"]
         values = {key: data.get(key, "") for key in ("kind", "title", "adoption_act", "source")}
+        if not values["adoption_act"]:  # a document that names no act leaves the one its adoption recorded
+            del values["adoption_act"]
         values |= {"year_start": data["year_start"], "year_end": data["year_end"]}
-        existing = {plan.code: plan for plan in organization.plans.filter(code=data["code"])}
+        # Locked: a validation committed meanwhile is waited for and seen (plans.freeze).
+        found = organization.plans.select_for_update(of=("self",)).filter(code=data["code"]).order_by()
+        existing = {plan.code: plan for plan in found}
+        for plan in existing.values():
+            if is_frozen(plan):
+                raise PlanImportError(
+                    [
+                        Problem(
+                            self.locate(("plan", "code")),
+                            frozen_message(plan).rstrip("."),
+                            "Per un nuovo anno importa il file con un altro codice del piano.",
+                        )
+                    ]
+                )
         rows = sync_rows(
             Plan,
             existing,

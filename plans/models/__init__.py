@@ -12,6 +12,7 @@ from plans.models.indicator import (
 )
 from plans.models.organization import Area, Organization, OrganizationRole
 from plans.models.plan import Objective, ObjectiveReport, Plan
+from plans.models.reopening import PlanReopening
 from plans.models.states import OPEN_STATES, PlanState, WorkState
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "Organization",
     "OrganizationRole",
     "Plan",
+    "PlanReopening",
     "PlanState",
     "WorkItem",
     "WorkState",

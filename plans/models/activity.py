@@ -66,6 +66,15 @@ class Activity(Lifecycle):
     actual_hint = models.CharField(_("consuntivo: indicazione"), max_length=10, choices=TIME_HINT_CHOICES, blank=True)
     actual_remark = models.TextField(_("consuntivo: nota"), blank=True)
     actual_parsed = models.BooleanField(_("consuntivo interpretato"), default=True)
+    # The unfinished activity of the previous year's plan that this one carries over (workflow.services.rollover).
+    carried_over_from = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="carried_over_to",
+        verbose_name=_("riportata dall'attività"),
+    )
 
     class Meta:
         verbose_name = _("attività")

@@ -32,6 +32,16 @@ class Plan(ConcurrentTransitionMixin, models.Model):
     adopted_on = models.DateField(_("adottato il"), null=True, blank=True)
     state = FSMField(_("stato del piano"), default=PlanState.DRAFT, choices=PlanState.choices, protected=True)
     source = models.TextField(_("fonte"), blank=True)
+    # The plan this one was rolled over from (workflow.services.rollover): next year's draft of a closed plan.
+    # One-to-one: a plan is rolled over once, and the database says so even to two concurrent requests.
+    rolled_over_from = models.OneToOneField(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="rolled_over_to",
+        verbose_name=_("creato dal piano"),
+    )
 
     class Meta:
         verbose_name = _("piano")

@@ -225,4 +225,29 @@ def closing(document: DocumentObject, relazione: Relazione, table: TableMaker) -
     document.add_heading(str(labels.PROCESS), level=1)
     _chapter_text(document, relazione.chapter("process"))
     document.add_paragraph(str(labels.PREPARED_ON) % {"date": labels.day(relazione.prepared_on)})
-    document.add_paragraph(str(labels.VALIDATION_PENDING))
+    _validation(document, relazione, table)
+
+
+def _validation(document: DocumentObject, relazione: Relazione, table: TableMaker) -> None:
+    """The OIV's validation, from its recorded outcome; before it, that the Relazione awaits it."""
+    document.add_heading(str(labels.VALIDATION_HEADING), level=2)
+    validation = relazione.validation
+    if validation is None:
+        document.add_paragraph(f"{labels.VALIDATION_PENDING} {labels.VALIDATION_AWAITED}")
+        return
+    document.add_paragraph(xml_safe(labels.validation_recorded(validation)))
+    document.add_paragraph(labels.validation_criteria(validation))
+    rows = [(f.title, f.result_label, f.note) for f in validation.findings]
+    if rows:
+        table(document, rows, header=[str(labels.CRITERION), _("Esito"), str(labels.NOTE)])
+    for heading, text in (
+        (labels.VALIDATION_OBSERVATIONS, validation.observations),
+        (labels.VALIDATION_MOTIVATION, validation.motivation),
+    ):
+        if text:
+            document.add_heading(str(heading), level=3)
+            for paragraph in text.split("\n\n"):
+                if paragraph.strip():
+                    document.add_paragraph(xml_safe(paragraph.strip()))
+    if validation.outcome == "non_validata":
+        document.add_paragraph(str(labels.VALIDATION_AGAIN))

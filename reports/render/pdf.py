@@ -20,6 +20,9 @@ TEMPLATE = "reports/relazione.html"
 # reader to show the title instead of the file name (/DisplayDocTitle) and writes the PDF/UA identification
 # in the XMP metadata. Its requirement of a /Lang is met by the template's <html lang>.
 PDF_VARIANT = "pdf/ua-1"
+# For archiving (the evidence pack): PDF/A-3, level A, which is tagged as well (structure tree, Unicode text),
+# embeds every font and the sRGB output intent, and says so in its XMP metadata (pdfaid:part 3, conformance A).
+PDF_A_VARIANT = "pdf/a-3a"
 
 
 class OfflineFetcher(URLFetcher):
@@ -40,12 +43,17 @@ def render_html(relazione: Relazione, publication: Publication | None = None) ->
     return with_index(render_to_string(TEMPLATE, context))
 
 
-def html_to_pdf(html: str) -> bytes:
+def html_to_pdf(html: str, *, variant: str = PDF_VARIANT) -> bytes:
     """A self-contained HTML page as a tagged PDF; other documents of reports/ can share it."""
     document = HTML(string=html, base_url=None, url_fetcher=OfflineFetcher())
-    pdf: bytes = document.write_pdf(pdf_variant=PDF_VARIANT)
+    pdf: bytes = document.write_pdf(pdf_variant=variant)
     return pdf
 
 
 def render_pdf(relazione: Relazione) -> bytes:
     return html_to_pdf(render_html(relazione))
+
+
+def render_pdf_a(relazione: Relazione, publication: Publication | None = None) -> bytes:
+    """The Relazione for long-term archiving (PDF/A-3a): the evidence pack's copy."""
+    return html_to_pdf(render_html(relazione, publication), variant=PDF_A_VARIANT)

@@ -22,6 +22,7 @@ from reports.sections import (
     Relazione,
     ReportText,
     ScoreLine,
+    ValidationSection,
 )
 
 register = template.Library()
@@ -137,3 +138,13 @@ def chart_description(rows: Sequence[LevelCounts]) -> str:
 @register.filter
 def first_chapter(relazione: Relazione, kind: str) -> Chapter | None:
     return relazione.chapter(kind)
+
+
+@register.filter
+def validation_recorded(validation: ValidationSection) -> str:
+    return labels.validation_recorded(validation)
+
+
+@register.filter
+def validation_criteria(validation: ValidationSection) -> str:
+    return labels.validation_criteria(validation)

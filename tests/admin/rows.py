@@ -24,7 +24,16 @@ from django.utils import timezone
 
 from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
 from notifications.feeds import calendar_feed_for
-from notifications.models import CalendarFeed, Message, MonitoringAnswer, MonitoringRound, Preference
+from notifications.models import (
+    CalendarFeed,
+    LegalCalendar,
+    LegalDeadline,
+    LegalDeadlineYear,
+    Message,
+    MonitoringAnswer,
+    MonitoringRound,
+    Preference,
+)
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
@@ -39,7 +48,14 @@ from plans.models import (
 )
 from reports.models import RelazioneChapter, ReportExport
 from tests.workflow.world import World
-from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy, TransitionRequest
+from workflow.models import (
+    ApprovalPolicy,
+    AuditEntry,
+    Delegation,
+    SeparationPolicy,
+    TransitionRequest,
+    ValidationCriterion,
+)
 from workflow.models.policy import Chain, TargetKind, TransitionName
 from workflow.services import item_avvia, item_concludi
 
@@ -114,6 +130,9 @@ def build_aurelia_rows(world: World) -> Rows:
             )
         ],
         SeparationPolicy: [SeparationPolicy.objects.create(organization=world.aurelia)],
+        ValidationCriterion: [
+            ValidationCriterion.objects.create(organization=world.aurelia, position=1, title="Coerenza ad Aurelia")
+        ],
         MeasurementSystem: [system := MeasurementSystem.objects.create(organization=world.aurelia, year=2026)],
         Behaviour: [behaviour := Behaviour.objects.create(system=system, position=1, name="Orientamento al risultato")],
         EvaluationSheet: [
@@ -175,6 +194,16 @@ def build_aurelia_rows(world: World) -> Rows:
             )
         ],
         CalendarFeed: [calendar_feed_for(world.sara), calendar_feed_for(world.diana)],
+        LegalCalendar: [LegalCalendar.objects.create(organization=world.aurelia, lead_days="45,10")],
+        LegalDeadlineYear: [
+            LegalDeadlineYear.objects.create(
+                organization=world.aurelia,
+                deadline=LegalDeadline.PIANO,
+                year=2027,
+                due_on=dt.date(2027, 3, 1),
+                note="Bilancio di Aurelia approvato a gennaio",
+            )
+        ],
         ReportExport: [
             ReportExport.objects.create(
                 plan=plan, year=2026, fmt="pdf", requested_by=world.diana, requested_at=timezone.now()
@@ -214,6 +243,12 @@ def _free_the_baseline_slot(world: World) -> dict[str, Any]:
     return {}
 
 
+def _free_the_legal_calendar_slot(world: World) -> dict[str, Any]:
+    """One legal calendar per organization: the add form can only create Aurelia's once its row is gone."""
+    LegalCalendar.objects.filter(organization=world.aurelia).delete()
+    return {}
+
+
 def _free_the_policy_slot(world: World) -> dict[str, Any]:
     """One separation policy per organization: the add form can only create Aurelia's once its row is gone."""
     SeparationPolicy.objects.filter(organization=world.aurelia).delete()
@@ -237,12 +272,15 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.ActionSheetIndicator": _activity_position,
     "workflow.ApprovalPolicy": lambda world: {"transition": TransitionName.RIPRENDI.value},
     "workflow.SeparationPolicy": _free_the_policy_slot,
+    "workflow.ValidationCriterion": lambda world: {"title": "Sinteticità ad Aurelia"},
     "evaluation.MeasurementSystem": lambda world: {"year": 2027},
     "evaluation.Behaviour": lambda world: {"position": 2},
     "evaluation.EvaluationSheet": lambda world: {"person": world.bruno.pk},
     "evaluation.BehaviourScore": lambda world: {"sheet": EvaluationSheet.objects.get(person=world.diana).pk},
     "notifications.Preference": lambda world: {"user": world.tommaso.pk},
     "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
+    "notifications.LegalCalendar": _free_the_legal_calendar_slot,
+    "notifications.LegalDeadlineYear": lambda world: {"year": 2028},
     "auth.User": lambda world: {
         "username": "sara-bis",
         "password1": "Una-Password-Lunga-1",

@@ -30,6 +30,8 @@ NOT_PAGES = {
     "reports/relazione.html",
     "reports/action_sheets.html",
     "reports/monitoring.html",
+    "reports/validation.html",
+    "reports/piao_section.html",
 }
 INLINE = re.compile(r"<script(?![^>]*\bsrc=)[^>]*>|<style\b|\son[a-z]+\s*=|javascript:|\sstyle\s*=", re.IGNORECASE)
 

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
+from django.contrib import admin
 from django.contrib.auth.models import User
 from django.test import Client
 from django.urls import reverse
@@ -28,8 +29,17 @@ def admin_client_with_demo(client: Client) -> Client:
     return client
 
 
+# A validated plan's reopening is written only by plan_reopen (a superuser, in the same transaction as the change of
+# state, which the database checks) and never changed: it is read in the plan's history of steps and in the audit
+# trail, not edited in the admin.
+NOT_IN_THE_ADMIN = {"plans.PlanReopening"}
+
+
 def test_every_plan_model_has_a_list_and_a_change_page(admin_client_with_demo: Client) -> None:
     for model in apps.get_app_config("plans").get_models():
+        if model._meta.label in NOT_IN_THE_ADMIN:
+            assert not admin.site.is_registered(model)
+            continue
         info = (model._meta.app_label, model._meta.model_name)
         listing = admin_client_with_demo.get(reverse("admin:{}_{}_changelist".format(*info)))
         assert listing.status_code == 200, model

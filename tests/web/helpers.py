@@ -15,11 +15,13 @@ from plans.models import (
     Measurement,
     Objective,
     Organization,
+    OrganizationRole,
     Plan,
     WorkState,
 )
 from plans.models.indicator import ParsedValue
 from plans.parsing import parse_value
+from tests.plan_life import put_in_execution
 
 # Every table a page could write to: the plans, the workflow (requests, decisions, the audit trail) and
 # the notifications (monthly answers, outbox, calendar feeds).
@@ -42,10 +44,14 @@ def set_state(item: Activity | Objective, state: WorkState) -> None:
 
 
 def last_years_peg(organization: Organization) -> Plan:
-    """The organization's PEG of 2025: an older plan, for the filters that choose between plans."""
-    return Plan.objects.create(
+    """The organization's PEG of 2025: an older plan, for the filters that choose between plans. Still in
+    execution (its Relazione is due by 30 June), adopted and started by the organization's director."""
+    plan = Plan.objects.create(
         organization=organization, code="PEG-2025", kind=Plan.Kind.PEG, title="PEG 2025", year_start=2025, year_end=2025
     )
+    director = OrganizationRole.objects.filter(organization=organization, role=OrganizationRole.Role.DIRECTOR).first()
+    assert director is not None, "the organization needs a director to adopt its plan"
+    return put_in_execution(plan, director.user)
 
 
 def activity(

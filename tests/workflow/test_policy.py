@@ -6,7 +6,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from plans.models import Organization
-from workflow.models import DEFAULT_CHAINS, ApprovalPolicy, Chain, Step, TargetKind, TransitionName
+from workflow.models import DEFAULT_CHAINS, ApprovalPolicy, Chain, PlanTransition, Step, TargetKind, TransitionName
 from workflow.selectors import approval_chain
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +37,9 @@ def test_defaults_apply_without_a_policy_row(
 
 
 def test_every_transition_of_every_kind_has_a_default() -> None:
-    assert set(DEFAULT_CHAINS) == {(kind, name) for kind in TargetKind for name in TransitionName}
+    items = {(kind, name) for kind in (ACTIVITY, OBJECTIVE) for name in TransitionName}
+    plan_steps = {(TargetKind.PLAN, name) for name in PlanTransition}
+    assert set(DEFAULT_CHAINS) == items | plan_steps
 
 
 def test_an_organization_can_change_its_own_chain_only(consorzio: Organization) -> None:

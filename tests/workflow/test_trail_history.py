@@ -17,10 +17,18 @@ from rest_framework.test import APIClient
 
 from evaluation.models import ObjectiveForecast, ScoreSnapshot, ScoreWatermark
 from plans.models import Activity, OrganizationRole
-from reports.models import RelazioneChapter
+from reports.models import PiaoUpload, RelazioneChapter
 from tests.plans.test_import_plan import run_import, small_plan, write
 from tests.workflow.world import World
-from workflow.models import ApprovalPolicy, AuditEntry, Delegation, SeparationPolicy
+from workflow.models import (
+    ApprovalPolicy,
+    AuditEntry,
+    Delegation,
+    SeparationPolicy,
+    Validation,
+    ValidationCheck,
+    ValidationCriterion,
+)
 from workflow.selectors import history_of
 from workflow.services import delegation_create
 from workflow.trail.tracking import TRACKED, function_name
@@ -37,11 +45,14 @@ def changes_of(instance: Model) -> list[AuditEntry]:
 
 
 def test_every_plan_model_policy_and_delegation_is_tracked_by_installed_triggers() -> None:
-    policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter}
+    policies = {ApprovalPolicy, SeparationPolicy, Delegation, RelazioneChapter, PiaoUpload}
+    # The OIV's validation of the Relazione: the body's criteria, each attempt and its checks.
+    validation = {ValidationCriterion, Validation, ValidationCheck}
     plan_data: set[type[Model]] = {
         *apps.get_app_config("plans").get_models(),
         *(set(apps.get_app_config("evaluation").get_models()) - DERIVED),
         *policies,
+        *validation,
     }
     for model in list(plan_data):
         plan_data |= {getattr(model, field.name).through for field in model._meta.many_to_many}

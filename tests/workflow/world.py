@@ -5,8 +5,9 @@ Comune di Aurelia has two areas:
 - Servizi tecnici: head Bruno, staff Tommaso.
 Diana is the director and Otto sits on the OIV. Erica directs another body, the Comune di Borgo.
 
-Plan PEG-2026 has objective SOC-1 of the social area, with activities 1 and 2 (activity 1 owned by Sara),
-indicator "Utenti presi in carico", and the transversal objective TRA-1 shared by both areas.
+Plan PEG-2026, adopted and in execution (Diana adopted it and started it: only live plans get reminders,
+monitoring and lateness), has objective SOC-1 of the social area, with activities 1 and 2 (activity 1 owned
+by Sara), indicator "Utenti presi in carico", and the transversal objective TRA-1 shared by both areas.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from django.contrib.auth.models import User
 
 from plans.models import Activity, Area, Indicator, Objective, Organization, OrganizationRole, Plan
+from tests.plan_life import put_in_execution
 
 PERSONAS = ("diana", "anna", "bruno", "sara", "tommaso", "otto", "erica")
 
@@ -46,7 +48,8 @@ def _user(username: str) -> User:
     return User.objects.create_user(username, f"{username}@aurelia.example", "segreta", first_name=username.title())
 
 
-def build_world() -> World:
+def build_world(*, live: bool = True) -> World:
+    """The world; with `live=False` its plan stays a draft (for the tests of the plan's own life)."""
     users = {name: _user(name) for name in PERSONAS}
     aurelia = Organization.objects.create(slug="aurelia", name="Comune di Aurelia", kind=Organization.Kind.COMUNE)
     borgo = Organization.objects.create(slug="borgo", name="Comune di Borgo", kind=Organization.Kind.COMUNE)
@@ -66,6 +69,8 @@ def build_world() -> World:
     plan = Plan.objects.create(
         organization=aurelia, code="PEG-2026", kind=Plan.Kind.PEG, title="PEG 2026", year_start=2026, year_end=2026
     )
+    if live:
+        plan = put_in_execution(plan, users["diana"])  # only live plans get reminders, monitoring and lateness
     objective = Objective.objects.create(
         plan=plan, code="SOC-1", title="Presa in carico unica", planned_end=dt.date(2026, 12, 31), owner=users["anna"]
     )

@@ -19,8 +19,16 @@ from notifications.forms import AnswerForm
 from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
 from notifications.monitoring import months_to_plan, plan_round
-from plans.models import Activity, Organization
+from plans.freeze import is_frozen, is_live
+from plans.models import Activity, Organization, Plan
 from web.http import AuthenticatedRequest
+
+
+def not_monitored(plan: Plan) -> str:
+    return _(
+        "Il piano «%(plan)s» è «%(state)s»: solo i piani adottati o in esecuzione hanno l'aggiornamento mensile. "
+        "Nulla è stato registrato."
+    ) % {"plan": plan.code, "state": plan.get_state_display()}
 
 
 def latest_round(organization: Organization) -> MonitoringRound | None:
@@ -70,7 +78,17 @@ def _rows(request: AuthenticatedRequest, failed: tuple[int, AnswerForm] | None =
         else:
             form = AnswerForm(prefix=f"a{activity.pk}", initial={"state": activity.state})
         done = monitoring_round is not None and (monitoring_round.pk, activity.pk) in answered
-        rows.append({"activity": activity, "month": months[organization_id], "answered": done, "form": form})
+        plan = activity.objective.plan
+        rows.append(
+            {
+                "activity": activity,
+                "month": months[organization_id],
+                "answered": done,
+                "form": form,
+                "frozen": is_frozen(plan),  # a validated year asks for no update
+                "live": is_live(plan),  # a draft, closed or validated plan is not monitored
+            }
+        )
     return rows
 
 
@@ -85,7 +103,11 @@ def monthly_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     activity = get_object_or_404(
         Activity.objects.select_related("objective__plan__organization"), pk=pk, owner=request.user
     )
-    form = AnswerForm(request.POST, prefix=f"a{pk}", plan=activity.objective.plan)
+    plan = activity.objective.plan
+    if not is_live(plan):
+        messages.error(request, not_monitored(plan))
+        return redirect("web:my-activities")
+    form = AnswerForm(request.POST, prefix=f"a{pk}", plan=plan)
     if not form.is_valid():
         return render(request, "web/my_activities.html", {"rows": _rows(request, (pk, form))}, status=400)
     try:

@@ -39,6 +39,7 @@ from web.indicators import year_of
 from web.views.items import render_item
 from workflow.errors import WorkflowError
 from workflow.services.consuntivo import indicator_motivation_write, objective_report_write
+from workflow.services.freeze import frozen_notice
 from workflow.services.measurements import (
     confirmation_refusal,
     counts_as_confirmed,
@@ -63,6 +64,15 @@ def show_refusal(form: forms.Form, refused: WorkflowError) -> int:
     if not refused.fields:
         form.add_error(None, refused.message)
     return refused.status
+
+
+def frozen_refusal(request: AuthenticatedRequest, refused: WorkflowError, url: str) -> HttpResponse | None:
+    """A write refused because the plan was validated meanwhile: said at the top of the page, shown again
+    read-only (plans.freeze), rather than beside a form that is no longer offered."""
+    if refused.code != "plan_frozen":
+        return None
+    messages.error(request, refused.message)
+    return redirect(url)
 
 
 # The indicator's page.
@@ -128,6 +138,7 @@ def _indicator_context(
 ) -> dict[str, Any]:
     user = request.user
     plan = indicator.objective.plan
+    notice = frozen_notice(plan)  # a validated plan: nothing recorded, confirmed or written here
     measurements = (
         indicator.measurements.select_related("recorded_by", "confirmed_by")
         .prefetch_related(Prefetch("evidence", queryset=MeasurementEvidence.objects.order_by("uploaded_at", "pk")))
@@ -140,17 +151,22 @@ def _indicator_context(
             "measurement": measurement,
             "pending": confirms and not counts_as_confirmed(measurement),
             "may_confirm": confirms
+            and not notice
             and not counts_as_confirmed(measurement)
             and confirmation_refusal(user, measurement) is None,
         }
         for measurement in page
     ]
-    may_record = bool(can_record_measurement(user, indicator))
+    may_record = not notice and bool(can_record_measurement(user, indicator))
     if may_record and record_form is None:
         record_form = MeasurementForm(plan=plan, initial={"year": year_of(plan, timezone.localdate())})
     years = _years(indicator, user, failed_motivation, confirms=confirms)
+    if notice:
+        for row in years:
+            row["form"] = None
     motivation_years = {row["motivation"].pk: row["target"].year for row in years if row["motivation"]}
     return {
+        "frozen_notice": notice,
         "indicator": indicator,
         "objective": indicator.objective,
         "plan": plan,
@@ -192,6 +208,8 @@ def record_value(request: AuthenticatedRequest, pk: int) -> HttpResponse:
                 files=data["evidence"],
             )
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:indicator", args=[pk])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             count = len(data["evidence"])
@@ -236,6 +254,8 @@ def write_motivation(request: AuthenticatedRequest, pk: int, year: int) -> HttpR
         try:
             indicator_motivation_write(actor=request.user, indicator=item, year=year, text=form.cleaned_data["text"])
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:indicator", args=[pk])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             messages.success(request, _("Motivazione del %(year)d salvata.") % {"year": year})
@@ -274,6 +294,8 @@ def write_objective_report(request: AuthenticatedRequest, pk: int) -> HttpRespon
         try:
             objective_report_write(actor=request.user, objective=objective, date=data["date"], text=data["text"])
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:objective", args=[pk])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             messages.success(request, _("Relazione al %(date)s salvata.") % {"date": f"{data['date']:%d/%m/%Y}"})
@@ -288,7 +310,8 @@ def _chapters_context(
     request: AuthenticatedRequest, plan: Plan, year: int, failed: tuple[str, ChapterForm] | None = None
 ) -> dict[str, Any]:
     chapters = {c.kind: c for c in RelazioneChapter.objects.filter(plan=plan, year=year).select_related("written_by")}
-    may_write = bool(can_write_relazione_chapter(request.user, plan))
+    notice = frozen_notice(plan)
+    may_write = not notice and bool(can_write_relazione_chapter(request.user, plan))
     rows = []
     for kind, label in RelazioneChapter.Kind.choices:
         chapter = chapters.get(kind)
@@ -303,6 +326,7 @@ def _chapters_context(
         rows.append({"kind": kind, "label": label, "chapter": chapter, "form": form})
     labels = {chapter.pk: chapter.get_kind_display() for chapter in chapters.values()}
     return {
+        "frozen_notice": notice,
         "plan": plan,
         "year": year,
         "rows": rows,
@@ -337,6 +361,8 @@ def write_chapter(request: AuthenticatedRequest, plan_id: int, year: int, kind: 
         try:
             relazione_chapter_write(actor=request.user, plan=plan, year=year, kind=kind, text=form.cleaned_data["text"])
         except WorkflowError as refused:
+            if frozen := frozen_refusal(request, refused, reverse("web:chapters", args=[plan_id, year])):
+                return frozen
             status = show_refusal(form, refused)
         else:
             label = RelazioneChapter.Kind(kind).label

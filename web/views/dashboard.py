@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from evaluation.selectors import system_for
+from plans.freeze import is_live
 from plans.models import Plan, WorkState
 from web.charts import bar_chart
 from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_statement
@@ -39,8 +40,9 @@ class PlanAreaFilters(DashboardFilters):
 
 def _filters(form: DashboardFilters) -> tuple[Filters, Plan | None]:
     plans = form.fields["plan"].queryset  # type: ignore[attr-defined]
-    if not form.is_bound:  # the first visit: the most recent plan (the list read once, for the options too)
-        plan = next(iter(plans), None)
+    if not form.is_bound:  # the first visit: the most recent live plan, else the most recent (read once)
+        listed = list(plans)
+        plan = next((plan for plan in listed if is_live(plan)), next(iter(listed), None))
         return Filters(plan_id=plan.pk if plan else None), plan
     if not form.is_valid():
         return Filters(), None
@@ -104,6 +106,7 @@ def dashboard(request: AuthenticatedRequest) -> HttpResponse:
             "page": page,
             "groups": _grouped(page.object_list),
             "year": year_of(plan, today) if plan else None,
+            "plan_not_live": plan is not None and not is_live(plan),
             "likely_misses": likely_misses_page(request.user, filters, request.GET.get("previsioni")),
             "scored_plans": dashboard_scores(request.user, plan, filters.area_id, today),
         }

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_url
+from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity
 from plans.rules import roles_of
 from web.dashboard import Filters, slipped_deadlines
@@ -24,7 +25,8 @@ def home(request: HttpRequest) -> HttpResponse:
         return render(request, "web/landing.html")
     roles = roles_of(request.user)
     today = timezone.localdate()
-    mine = Activity.objects.filter(owner=request.user, state__in=OPEN_STATES)
+    # Only a live plan's activities are due (plans.freeze): a closed year's left open are not "scadute".
+    mine = Activity.objects.filter(live_q("objective__plan__"), owner=request.user, state__in=OPEN_STATES)
     context = {
         "roles": roles,
         "oversees": bool(roles.director_of or roles.auditor_of or roles.headed_areas),

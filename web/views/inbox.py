@@ -10,15 +10,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from plans.rules import can_view_item
-from web.forms import DecisionForm
+from web.forms import ChangeDecisionForm, DecisionForm
 from web.http import AuthenticatedRequest, is_htmx
 from workflow.errors import WorkflowError
 from workflow.models import TransitionRequest
 from workflow.selectors import requests_awaiting
 from workflow.separation import Decider, judge
 from workflow.services import approval_approve, approval_reject
+from workflow.services.changes import change_approve
 
-RELATED = ("activity__objective__plan", "objective__plan", "requested_by", "organization")
+RELATED = ("activity__objective__plan", "objective__plan", "plan", "requested_by", "organization")
+
+
+def _form(item: TransitionRequest, data: object = None) -> DecisionForm:
+    form_class = ChangeDecisionForm if item.is_change else DecisionForm
+    return form_class(data, prefix=f"r{item.pk}")  # type: ignore[arg-type]
 
 
 def _awaiting(request: HttpRequest) -> list[TransitionRequest]:
@@ -27,7 +33,7 @@ def _awaiting(request: HttpRequest) -> list[TransitionRequest]:
 
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    pending = [(item, DecisionForm(prefix=f"r{item.pk}")) for item in _awaiting(request)]
+    pending = [(item, _form(item)) for item in _awaiting(request)]
     return render(request, "web/inbox.html", {"pending": pending})
 
 
@@ -50,12 +56,21 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # Checked before the form: an invalid form answers with the request's details.
     if transition_request is None or not _may_see(request.user, transition_request):
         raise Http404(_("Questa richiesta non esiste."))
-    form = DecisionForm(request.POST, prefix=f"r{pk}")
+    form = _form(transition_request, request.POST)
     error = ""
     if form.is_valid():
         comment = form.cleaned_data["comment"]
         try:
-            if form.cleaned_data["decision"] == "approve":
+            if form.cleaned_data["decision"] == "approve" and transition_request.is_change:
+                change_approve(
+                    actor=request.user,
+                    request=transition_request,
+                    comment=comment,
+                    act=form.cleaned_data["act"],
+                    act_date=form.cleaned_data["act_date"],
+                )
+                done = _("Rimodulazione approvata: %(request)s.")
+            elif form.cleaned_data["decision"] == "approve":
                 approval_approve(actor=request.user, request=transition_request, comment=comment)
                 done = _("Richiesta approvata: %(request)s.")
             else:
@@ -77,5 +92,5 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
         return redirect("web:inbox")
-    pending = [(item, form if item.pk == pk else DecisionForm(prefix=f"r{item.pk}")) for item in _awaiting(request)]
+    pending = [(item, form if item.pk == pk else _form(item)) for item in _awaiting(request)]
     return render(request, "web/inbox.html", {"pending": pending}, status=400)

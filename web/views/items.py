@@ -13,16 +13,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from evaluation.visibility import BadYear, scores_for, year_asked
+from plans.freeze import is_live
 from plans.models import Activity, Objective, ObjectiveReport, WorkItem
 from plans.rules import can_write_objective_report, visible_activities, visible_indicators, visible_objectives
 from web.consuntivo_forms import ObjectiveReportForm
 from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
+from web.views.changes import may_propose
 from web.views.scores import scores_url
 from workflow.api.transitions import run_transition
 from workflow.errors import WorkflowError
 from workflow.selectors import available_transitions, history_of, open_request_for
 from workflow.services.consuntivo import default_report_date
+from workflow.services.freeze import frozen_notice
 from workflow.trail.versions import text_versions
 
 
@@ -57,11 +60,17 @@ def _context(
         "history": history_of(item),
         "open_request": open_request_for(item),
         "transitions": transitions,
+        # A rimodulazione is asked on its own page, by the area head or the director, while the plan is live.
+        "may_change": isinstance(item, Objective) and is_live(item.plan) and may_propose(request.user, item),
     }
+    plan = item.objective.plan if isinstance(item, Activity) else item.plan
+    context["frozen_notice"] = frozen_notice(plan)  # and nothing to write: no transition, no report form
     if isinstance(item, Objective):
         context["activities"] = item.activities.select_related("owner").order_by("position")
         context["indicators"] = item.indicators.prefetch_related("targets", "measurements").order_by("position")
         context |= _reports(request, item, report_form)
+        if context["frozen_notice"]:
+            context["report_form"] = None
         context |= _scores(request, item)
     else:
         # The objective's indicators this person may open (an activity's owner outside the area sees none).

@@ -16,7 +16,10 @@ from plans.models import ActionSheet, Activity, Indicator
 from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest
+from web.views.plan_life import life_context
 from web.views.scores import scores_url
+from workflow.services.freeze import frozen_notice
+from workflow.services.validation import can_read
 
 # Action sheets are long (a page of text each): a plan page shows a few at a time.
 SHEETS_PAGE_SIZE = 5
@@ -61,6 +64,7 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     # A Piano di Zona's sheets are the plan's own text, shown to whoever may see the plan (as its document is).
     sheets = Paginator(plan_sheets(plan), SHEETS_PAGE_SIZE).get_page(request.GET.get("pagina"))
     context = {
+        "frozen_notice": frozen_notice(plan),
         "plan": plan,
         "tree": tree,
         "years": years,
@@ -68,7 +72,9 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "sections": [sheet_section(sheet) for sheet in sheets],
         # Then the Relazione's links give the sheets' document.
         "sheets_only": shows_action_sheets(plan),
-    }
+        # The OIV's validation page: the OIV's and the director's only.
+        "validation_readable": can_read(request.user, plan),
+    } | life_context(request, plan)
     status = 200
     if not context["sheets_only"]:
         # The year's scores (?anno=, this year while the plan runs), each with its explanation a click away.

@@ -12,10 +12,12 @@ from workflow.api.views.auth import (
     TokenListView,
     TokenView,
 )
+from workflow.api.views.changes import ChangeRequestViewSet, PlanVersionViewSet
 from workflow.api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
 from workflow.api.views.me import MailPreferenceView
 from workflow.api.views.monitoring import MonitoringAnswerViewSet
 from workflow.api.views.requests import ApprovalViewSet, DelegationViewSet, RequestViewSet
+from workflow.api.views.validation import ValidationOutcomeView, ValidationView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False
@@ -29,6 +31,8 @@ router.register("indicators", IndicatorViewSet, basename="indicator")
 router.register("approvals", ApprovalViewSet, basename="approval")
 router.register("requests", RequestViewSet, basename="request")
 router.register("delegations", DelegationViewSet, basename="delegation")
+router.register("changes", ChangeRequestViewSet, basename="change")
+router.register("plan-versions", PlanVersionViewSet, basename="plan-version")
 router.register("monitoring-answers", MonitoringAnswerViewSet, basename="monitoring-answer")
 
 urlpatterns = [
@@ -44,6 +48,10 @@ urlpatterns = [
         "docs/",
         SpectacularSwaggerSplitView.as_view(url_name="api:schema", template_name="web/api_docs.html"),
         name="docs",
+    ),
+    re_path(r"^plans/(?P<pk>[0-9]+)/validation/?$", ValidationView.as_view(), name="plan-validation"),
+    re_path(
+        r"^plans/(?P<pk>[0-9]+)/validation/outcome/?$", ValidationOutcomeView.as_view(), name="plan-validation-outcome"
     ),
     path("", include(router.urls)),
     # [\s\S], not ".": a path with an encoded newline (%0A) is also an API address, not Django's HTML 404.

@@ -9,16 +9,20 @@ from workflow.models.policy import (
     AreaHeadSubstitutes,
     Chain,
     DirectorSubstitutes,
+    PlanTransition,
     SeparationPolicy,
     Step,
     TargetKind,
     TransitionName,
 )
-from workflow.models.requests import Approval, TransitionRequest
+from workflow.models.requests import RIMODULA, Approval, TransitionRequest
+from workflow.models.validation import Outcome, Validation, ValidationCheck, ValidationCriterion
+from workflow.models.versions import PlanVersion
 
 __all__ = [
     "DEFAULT_CHAINS",
     "DIRECTOR_RESERVED",
+    "RIMODULA",
     "Approval",
     "ApprovalPolicy",
     "AreaHeadSubstitutes",
@@ -26,9 +30,15 @@ __all__ = [
     "Chain",
     "Delegation",
     "DirectorSubstitutes",
+    "Outcome",
+    "PlanTransition",
+    "PlanVersion",
     "SeparationPolicy",
     "Step",
     "TargetKind",
     "TransitionName",
     "TransitionRequest",
+    "Validation",
+    "ValidationCheck",
+    "ValidationCriterion",
 ]

@@ -106,6 +106,15 @@ class AuditEntry(models.Model):
                     & (
                         models.Q(objective__isnull=False, activity__isnull=True)
                         | models.Q(objective__isnull=True, activity__isnull=False)
+                        # A request on a plan's step names the plan as its subject (no column of its own: the
+                        # chain's hash covers the subject already).
+                        | models.Q(
+                            objective__isnull=True,
+                            activity__isnull=True,
+                            request__isnull=False,
+                            subject="plans.plan",
+                            subject_id__isnull=False,
+                        )
                     )
                 )
                 | (

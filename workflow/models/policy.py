@@ -12,6 +12,7 @@ from plans.models import Organization
 class TargetKind(models.TextChoices):
     ACTIVITY = "activity", _("attività")
     OBJECTIVE = "objective", _("obiettivo")
+    PLAN = "plan", _("piano")
 
 
 class TransitionName(models.TextChoices):
@@ -20,6 +21,19 @@ class TransitionName(models.TextChoices):
     RINVIA = "rinvia", _("rinvia")
     RIPRENDI = "riprendi", _("riprendi")
     RIAPRI = "riapri", _("riapri")
+
+
+class PlanTransition(models.TextChoices):
+    """The plan's steps an organization may put under an approval chain (workflow.services.plan_lifecycle). The
+    OIV's validation and the superuser's reopening have rules of their own and no chain."""
+
+    ADOPT = "adopt", _("adotta il piano")
+    START = "start", _("avvia l'esecuzione")
+    CLOSE = "close", _("chiudi l'anno")
+
+
+# What a request or a policy row may name: a work item's transition or a plan's step.
+TRANSITION_CHOICES = [*TransitionName.choices, *PlanTransition.choices]
 
 
 class Step(models.TextChoices):
@@ -43,7 +57,7 @@ class Chain(models.TextChoices):
         }[self]
 
 
-DEFAULT_CHAINS: dict[tuple[TargetKind, TransitionName], Chain] = {
+DEFAULT_CHAINS: dict[tuple[TargetKind, str], Chain] = {
     (TargetKind.ACTIVITY, TransitionName.AVVIA): Chain.NONE,
     (TargetKind.ACTIVITY, TransitionName.CONCLUDI): Chain.AREA_HEAD,
     (TargetKind.ACTIVITY, TransitionName.RINVIA): Chain.AREA_HEAD_THEN_DIRECTOR,
@@ -54,7 +68,15 @@ DEFAULT_CHAINS: dict[tuple[TargetKind, TransitionName], Chain] = {
     (TargetKind.OBJECTIVE, TransitionName.RINVIA): Chain.AREA_HEAD_THEN_DIRECTOR,
     (TargetKind.OBJECTIVE, TransitionName.RIPRENDI): Chain.AREA_HEAD,
     (TargetKind.OBJECTIVE, TransitionName.RIAPRI): Chain.DIRECTOR,
+    # The director adopts, starts and closes the plan himself: no approval unless the body asks for one.
+    (TargetKind.PLAN, PlanTransition.ADOPT): Chain.NONE,
+    (TargetKind.PLAN, PlanTransition.START): Chain.NONE,
+    (TargetKind.PLAN, PlanTransition.CLOSE): Chain.NONE,
 }
+
+# The chains a plan's step may have: none, or another director of the body (the one who asks is a director, and
+# never approves his own request: workflow.separation.approved_with_request). An area head has no say on a plan.
+PLAN_CHAINS = (Chain.NONE, Chain.DIRECTOR)
 
 # What an organization may not delegate away: postponing or closing an objective needs the director, and
 # reopening anything is the director's alone.
@@ -71,7 +93,7 @@ class ApprovalPolicy(models.Model):
 
     organization = models.ForeignKey(Organization, on_delete=models.CASCADE, related_name="approval_policies")
     target_kind = models.CharField(_("oggetto"), max_length=10, choices=TargetKind.choices)
-    transition = models.CharField(_("transizione"), max_length=10, choices=TransitionName.choices)
+    transition = models.CharField(_("transizione"), max_length=10, choices=TRANSITION_CHOICES)
     chain = models.CharField(_("approvazioni richieste"), max_length=20, choices=Chain.choices)
 
     class Meta:
@@ -86,6 +108,13 @@ class ApprovalPolicy(models.Model):
         return f"{self.get_target_kind_display()} · {self.transition}: {self.get_chain_display()}"
 
     def clean(self) -> None:
+        if self.target_kind == TargetKind.PLAN:
+            self._clean_plan_step()
+            return
+        if self.transition not in TransitionName.values:
+            raise ValidationError(
+                {"transition": _("Questa transizione riguarda il piano: scegli come oggetto «piano».")}
+            )
         key = (TargetKind(self.target_kind), TransitionName(self.transition))
         if key in DIRECTOR_RESERVED and Step.DIRECTOR not in Chain(self.chain).steps:
             raise ValidationError(
@@ -93,6 +122,21 @@ class ApprovalPolicy(models.Model):
             )
         if key[1] == TransitionName.RIAPRI and self.chain != Chain.DIRECTOR:
             raise ValidationError({"chain": _("La riapertura spetta al solo direttore.")})
+
+    def _clean_plan_step(self) -> None:
+        if self.transition not in PlanTransition.values:
+            raise ValidationError(
+                {"transition": _("Per un piano si regolano solo l'adozione, l'avvio dell'esecuzione e la chiusura.")}
+            )
+        if self.chain not in PLAN_CHAINS:
+            raise ValidationError(
+                {
+                    "chain": _(
+                        "Un passo del piano lo approva, se serve, un altro direttore dell'ente: scegli «nessuna "
+                        "approvazione» o «direttore»."
+                    )
+                }
+            )
 
 
 class AreaHeadSubstitutes(models.TextChoices):

@@ -1,5 +1,8 @@
 """Requests for a transition and the decisions on them.
 
+A request targets an objective, an activity or, for the plan's steps that an organization puts under an
+approval chain (adopt, start, close: PlanTransition), the plan itself.
+
 Every transition is a request, even one that needs no approval (it is approved at once): the trail then
 always says who asked for what. A request snapshots its approval chain when it is made, so a later
 change of policy does not move the goalposts of a pending request.
@@ -7,14 +10,23 @@ change of policy does not move the goalposts of a pending request.
 
 from __future__ import annotations
 
+from typing import Any
+
 import pgtrigger
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from plans.models import Activity, Objective, Organization, WorkItem, WorkState
+from plans.models import Activity, Objective, Organization, Plan, PlanState, WorkState
 from workflow.models.people import person_field
-from workflow.models.policy import Step, TargetKind, TransitionName
+from workflow.models.policy import TRANSITION_CHOICES, Step, TargetKind
+
+# A rimodulazione (workflow.services.changes) is a request too, on an objective, through the same chain, decisions
+# and trail as the transitions; it changes the plan's data instead of the objective's state.
+RIMODULA = "rimodula"
+REQUEST_KINDS = [*TRANSITION_CHOICES, (RIMODULA, _("rimodulazione"))]
+# The state an item (objective, activity) or a plan was in when the request was made.
+FROM_STATES = [*WorkState.choices, *PlanState.choices]
 
 
 class TransitionRequest(models.Model):
@@ -31,8 +43,9 @@ class TransitionRequest(models.Model):
     activity = models.ForeignKey(
         Activity, on_delete=models.PROTECT, null=True, blank=True, related_name="transition_requests"
     )
-    transition = models.CharField(_("transizione"), max_length=10, choices=TransitionName.choices)
-    from_state = models.CharField(_("stato di partenza"), max_length=20, choices=WorkState.choices)
+    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, null=True, blank=True, related_name="step_requests")
+    transition = models.CharField(_("transizione"), max_length=10, choices=REQUEST_KINDS)
+    from_state = models.CharField(_("stato di partenza"), max_length=20, choices=FROM_STATES)
     steps = models.JSONField(_("approvazioni richieste"), default=list, blank=True)
     current_step = models.CharField(_("in attesa di"), max_length=20, choices=Step.choices, blank=True)
     status = models.CharField(_("esito"), max_length=10, choices=Status.choices, default=Status.PENDING)
@@ -42,7 +55,14 @@ class TransitionRequest(models.Model):
     reason = models.TextField(_("motivazione"), blank=True)
     new_planned_end = models.DateField(_("nuova scadenza"), null=True, blank=True)
     actual_end = models.DateField(_("conclusione effettiva"), null=True, blank=True)
+    # The act and its date: for a plan's adoption, the act that adopts it, applied when the request is approved;
+    # for a rimodulazione, the act that approves it when the requester already has it (otherwise the last
+    # approver gives it).
+    act = models.CharField(_("atto"), max_length=300, blank=True)
+    act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
     closed_at = models.DateTimeField(_("chiusa il"), null=True, blank=True)
+    # A rimodulazione: what changes, each field with its value when asked and the new one (workflow.changes).
+    changes = models.JSONField(_("modifiche"), default=dict, blank=True)
 
     # What a request's life changes after it is made; the application's database role may update nothing else
     # (workflow.trail.install), so that a request cannot be rewritten after the fact.
@@ -54,8 +74,9 @@ class TransitionRequest(models.Model):
         ordering = ["-requested_at", "-pk"]
         constraints = [
             models.CheckConstraint(
-                condition=models.Q(objective__isnull=False, activity__isnull=True)
-                | models.Q(objective__isnull=True, activity__isnull=False),
+                condition=models.Q(objective__isnull=False, activity__isnull=True, plan__isnull=True)
+                | models.Q(objective__isnull=True, activity__isnull=False, plan__isnull=True)
+                | models.Q(objective__isnull=True, activity__isnull=True, plan__isnull=False),
                 name="transition_request_has_one_target",
             ),
             # One open request per item: a second one fails here even when two arrive at the same instant.
@@ -65,6 +86,9 @@ class TransitionRequest(models.Model):
             models.UniqueConstraint(
                 fields=["objective"], condition=models.Q(status="pending"), name="one_open_request_per_objective"
             ),
+            models.UniqueConstraint(
+                fields=["plan"], condition=models.Q(status="pending"), name="one_open_request_per_plan"
+            ),
         ]
         indexes = [models.Index(fields=["status", "current_step"], name="request_awaiting")]
 
@@ -72,14 +96,21 @@ class TransitionRequest(models.Model):
         return f"{self.get_transition_display()} · {self.target} ({self.get_status_display()})"
 
     @property
-    def target(self) -> WorkItem:
-        target = self.activity if self.activity_id else self.objective
+    def target(self) -> Any:
+        """The objective, the activity or the plan (WorkItem | Plan)."""
+        target = self.activity if self.activity_id else self.objective if self.objective_id else self.plan
         assert target is not None  # the check constraint: exactly one target
         return target
 
     @property
     def target_kind(self) -> TargetKind:
+        if self.plan_id:
+            return TargetKind.PLAN
         return TargetKind.ACTIVITY if self.activity_id else TargetKind.OBJECTIVE
+
+    @property
+    def is_change(self) -> bool:
+        return self.transition == RIMODULA
 
     @property
     def is_open(self) -> bool:

@@ -15,6 +15,7 @@ from plans.limits import plan_window
 from plans.models import Indicator, IndicatorMotivation, Objective, ObjectiveReport, Plan
 from plans.rules import can_view_item, can_write_motivation, can_write_objective_report
 from workflow.errors import InvalidInput, NotAllowed, NotVisible
+from workflow.services.freeze import ensure_open, ensure_plan_open
 
 TEXT_CHARS = 20_000
 
@@ -52,6 +53,7 @@ def objective_report_write(*, actor: Any, objective: Objective, date: dt.date | 
     if not can_write_objective_report(actor, objective):
         raise NotAllowed(_("La relazione dell'obiettivo la scrive il responsabile della sua area o il direttore."))
     plan = objective.plan
+    ensure_open(plan)
     problems: dict[str, list[str]] = {}
     if date is None:
         problems["date"] = [_("Indica la data della relazione, ad esempio il 31/12 dell'anno.")]
@@ -63,6 +65,7 @@ def objective_report_write(*, actor: Any, objective: Objective, date: dt.date | 
         raise InvalidInput(_("La relazione non è stata salvata: correggi i campi indicati."), fields=problems)
     assert date is not None  # a problem otherwise
     with transaction.atomic():
+        ensure_plan_open(objective)  # held: a validation waits for this text, or is seen
         report, _created = ObjectiveReport.objects.select_for_update().update_or_create(
             objective=objective, date=date, defaults={"text": text}
         )
@@ -75,6 +78,7 @@ def indicator_motivation_write(*, actor: Any, indicator: Indicator, year: int, t
         raise NotVisible(_("Indicatore non trovato."))
     if not can_write_motivation(actor, indicator):
         raise NotAllowed(_("La motivazione la scrive il responsabile dell'area dell'obiettivo o il direttore."))
+    ensure_open(indicator.objective.plan)
     problems: dict[str, list[str]] = {}
     if found := year_problems(indicator.objective.plan, year):
         problems["year"] = found
@@ -88,6 +92,7 @@ def indicator_motivation_write(*, actor: Any, indicator: Indicator, year: int, t
     if problems:
         raise InvalidInput(_("La motivazione non è stata salvata: correggi i campi indicati."), fields=problems)
     with transaction.atomic():
+        ensure_plan_open(indicator)
         motivation, _created = IndicatorMotivation.objects.select_for_update().update_or_create(
             indicator=indicator,
             year=year,

@@ -16,14 +16,18 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
-from plans.models import Activity, Area, Objective, WorkItem, WorkState
+from plans.models import Activity, Area, Objective, Plan, WorkItem, WorkState
 from plans.rules import can_view_item
 from plans.statements import Statement
 from workflow import signals
 from workflow.errors import Conflict, NotAllowed, NotVisible
-from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
+from workflow.models import Approval, AuditEntry, PlanTransition, Step, TransitionName, TransitionRequest
 from workflow.selectors import open_request_for
 from workflow.separation import SEPARATION_CODES, Decider, approved_with_request, organization_id_of
+from workflow.trail.context import Source
+
+# What a plan's step writes on the plan (Plan.adopt sets the act and its date).
+PLAN_STEP_FIELDS = ("state", "adoption_act", "adopted_on")
 
 
 @dataclass(frozen=True)
@@ -34,6 +38,17 @@ class Payload:
     reason: str = ""
     new_planned_end: dt.date | None = None
     actual_end: dt.date | None = None
+
+
+@dataclass(frozen=True)
+class Approving:
+    """What the last approval of a rimodulazione brings besides the decision (workflow.services.changes): the act
+    that approves it, when the request does not carry it already, and where the decision comes from (the trail's
+    source of the data rows the change writes)."""
+
+    act: str = ""
+    act_date: dt.date | None = None
+    source: Source = Source.WEB
 
 
 @dataclass(frozen=True)
@@ -151,16 +166,29 @@ def _lock_objective(pk: int) -> Objective:
     return objective
 
 
-def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, WorkItem]:
-    """The request and its item, locked; the locked item is the request's target from then on."""
-    item: WorkItem
-    if request.activity_id is not None:
+def lock_plan(pk: int) -> Plan:
+    """The plan, locked for this transaction (its steps and the requests on them queue up on it)."""
+    try:
+        return Plan.objects.select_for_update(of=("self",)).select_related("organization").get(pk=pk)
+    except Plan.DoesNotExist as error:
+        raise NotVisible(_("Piano non trovato.")) from error
+
+
+def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, Any]:
+    """The request and its target (an item, or a plan), locked; the locked target is the request's from then
+    on."""
+    item: Any
+    if request.plan_id is not None:
+        item = lock_plan(request.plan_id)
+    elif request.activity_id is not None:
         item = _lock_activity(request.activity_id, None)
     else:
         assert request.objective_id is not None
         item = _lock_objective(request.objective_id)
     locked: TransitionRequest = _only(_LOCK_REQUEST.all(pk=request.pk), TransitionRequest)
-    if isinstance(item, Activity):
+    if isinstance(item, Plan):
+        locked.plan = item
+    elif isinstance(item, Activity):
         locked.activity = item
     else:
         locked.objective = item
@@ -230,6 +258,8 @@ def ensure_transition_allowed(item: WorkItem, transition: TransitionName) -> Non
 
 def audit(request: TransitionRequest, event: str, actor: Any, **fields: Any) -> AuditEntry:
     item = request.target
+    if isinstance(item, Plan):  # a plan's step: the plan is the row's subject
+        fields |= {"subject": Plan._meta.label_lower, "subject_id": item.pk}
     return AuditEntry.objects.create(
         organization_id=request.organization_id,
         objective=item if isinstance(item, Objective) else None,
@@ -243,7 +273,14 @@ def audit(request: TransitionRequest, event: str, actor: Any, **fields: Any) -> 
 
 
 def create_request(
-    actor: Any, item: WorkItem, transition: TransitionName, steps: list[Step], payload: Payload, *, waiting: str | None
+    actor: Any,
+    item: WorkItem,
+    transition: TransitionName | str,
+    steps: list[Step],
+    payload: Payload,
+    *,
+    waiting: str | None,
+    **extra: Any,
 ) -> TransitionRequest:
     try:
         # No savepoint: a failed insert fails the caller's transaction, which the Conflict rolls back.
@@ -261,6 +298,7 @@ def create_request(
                 reason=payload.reason,
                 new_planned_end=payload.new_planned_end,
                 actual_end=payload.actual_end,
+                **extra,
             )
     except IntegrityError as error:  # the partial unique index: someone else's request won the race
         raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
@@ -326,19 +364,30 @@ def progress_of(
     return Progress(own, None)
 
 
-def advance(request: TransitionRequest, item: WorkItem, last: Decider, *, decided: set[str]) -> None:
+def advance(
+    request: TransitionRequest, item: WorkItem, last: Decider, *, decided: set[str], approving: Approving | None = None
+) -> None:
     """Move the request along its chain, past the `decided` steps."""
     requester = request.requested_by
     earlier = [approval.step for approval in request.approvals.all() if approval.decided_by_id == requester.pk]
-    settle(request, item, last, progress_of(request.steps, requester, item, decided=decided, earlier=earlier))
+    progress = progress_of(request.steps, requester, item, decided=decided, earlier=earlier)
+    settle(request, item, last, progress, approving=approving)
 
 
-def settle(request: TransitionRequest, item: WorkItem, last: Decider, progress: Progress) -> None:
+def settle(
+    request: TransitionRequest, item: WorkItem, last: Decider, progress: Progress, *, approving: Approving | None = None
+) -> None:
     """Approve the requester's own steps; then wait for the next one, or, with no step left, apply."""
     for step, decider in progress.own:
         record_decision(request, step, decider, Approval.Decision.APPROVED, _("Approvata con la richiesta."))
         last = decider
     if progress.waiting is None:
+        if request.is_change:
+            # Imported here: the changes' service builds on this module.
+            from workflow.services.changes import apply_change
+
+            apply_change(request, item, last, approving or Approving())
+            return
         apply(request, item, last)
         return
     if request.current_step != progress.waiting:  # a new request is created waiting at the right step
@@ -356,9 +405,12 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
         arguments["actual_end"] = request.actual_end
     elif request.transition == TransitionName.RINVIA:
         arguments["new_planned_end"] = request.new_planned_end
+    elif request.transition == PlanTransition.ADOPT:
+        arguments |= {"act": request.act, "adopted_on": request.act_date}
+    fields = PLAN_STEP_FIELDS if isinstance(item, Plan) else item.TRANSITION_FIELDS
     try:
         getattr(item, request.transition)(**arguments)
-        item.save(update_fields=item.TRANSITION_FIELDS)
+        item.save(update_fields=fields)
     except (TransitionNotAllowed, ConcurrentTransition) as error:
         raise Conflict(
             _("Lo stato dell'elemento è cambiato nel frattempo: ricarica e riprova."), code="stale"
@@ -376,6 +428,9 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
         to_state=item.state,
         comment=request.reason or request.comment,
     )
+    announce_closed(request)
+    if isinstance(item, Plan):
+        return  # nobody listens for a plan's steps: the plan's page and the trail tell them
     kind = "activity" if isinstance(item, Activity) else "objective"
     to_state = item.state
     transaction.on_commit(
@@ -388,13 +443,15 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
             to_state=to_state,
         )
     )
-    announce_closed(request)
 
 
 def announce_awaiting(request: TransitionRequest) -> None:
-    """In the transaction: the receivers' rows (the outbox) commit with the request, or not at all."""
-    signals.request_awaiting.send(sender=TransitionRequest, request=request)
+    """In the transaction: the receivers' rows (the outbox) commit with the request, or not at all. A plan's
+    step is not announced by mail (the mails describe work items): its approvers find it in their inbox."""
+    if request.plan_id is None:
+        signals.request_awaiting.send(sender=TransitionRequest, request=request)
 
 
 def announce_closed(request: TransitionRequest) -> None:
-    signals.request_closed.send(sender=TransitionRequest, request=request)
+    if request.plan_id is None:
+        signals.request_closed.send(sender=TransitionRequest, request=request)

@@ -9,11 +9,12 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from plans.models import WorkItem
+from plans.models import Activity, Objective, WorkItem
 from workflow.errors import Conflict, InvalidInput, NotAllowed
 from workflow.models import Approval, AuditEntry, TransitionRequest
 from workflow.separation import Decider, Refusal, judge
 from workflow.services.core import (
+    Approving,
     Outcome,
     advance,
     announce_closed,
@@ -23,6 +24,7 @@ from workflow.services.core import (
     lock_request,
     record_decision,
 )
+from workflow.services.freeze import ensure_open, hold_plan
 
 Verdict = Decider | Refusal | None
 
@@ -30,13 +32,16 @@ Verdict = Decider | Refusal | None
 def _open_request(
     actor: Any, request: TransitionRequest, *, deciding: bool
 ) -> tuple[TransitionRequest, WorkItem, Verdict]:
-    """The request and its item, locked, and, when `deciding`, whether `actor` may decide its current step."""
+    """The request and its item, locked, and, when `deciding`, whether `actor` may decide its current step. A
+    request on a validated plan's item is neither decided nor withdrawn: it stays as the year ended."""
+    plan = hold_plan(Activity(pk=request.activity_id) if request.activity_id else Objective(pk=request.objective_id))
     locked, item = lock_request(request)
     verdict = judge(actor, item, locked.current_step, request=locked) if deciding and locked.is_open else None
     # A substitute sees the requests they would decide for the absent person, even outside their own areas;
     # when a rule of separation stops them, they are told which (403), not that the request is not there.
     if not (isinstance(verdict, Decider) or (isinstance(verdict, Refusal) and verdict.would_decide)):
         ensure_visible(actor, item)
+    ensure_open(plan)
     if not locked.is_open:
         raise Conflict(
             _("La richiesta è già stata chiusa (%(status)s).") % {"status": locked.get_status_display()},
@@ -52,13 +57,16 @@ def _decider(verdict: Verdict) -> Decider:
     return verdict
 
 
-def approval_approve(*, actor: Any, request: TransitionRequest, comment: str = "") -> Outcome:
-    """Approve the current step; when it was the last, the transition is applied in the same transaction."""
+def approval_approve(
+    *, actor: Any, request: TransitionRequest, comment: str = "", approving: Approving | None = None
+) -> Outcome:
+    """Approve the current step; when it was the last, the transition is applied in the same transaction.
+    `approving`: a rimodulazione's act (workflow.services.changes.change_approve)."""
     with transaction.atomic():
         request, item, verdict = _open_request(actor, request, deciding=True)
         decider = _decider(verdict)
         record_decision(request, request.current_step, decider, Approval.Decision.APPROVED, comment)
-        advance(request, item, decider, decided=decided_steps(request))
+        advance(request, item, decider, decided=decided_steps(request), approving=approving)
     return Outcome(request=request, item=item)
 
 

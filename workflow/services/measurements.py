@@ -19,6 +19,7 @@ from plans.rules import can_confirm_measurement, can_record_measurement, can_vie
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.separation import separation_policy
 from workflow.services.evidence import check_files, discard_files, store_evidence
+from workflow.services.freeze import ensure_open, ensure_plan_open, hold_plan
 
 NOTE_CHARS = 4000
 
@@ -40,6 +41,7 @@ def measurement_record(
     if not can_record_measurement(actor, indicator):
         raise NotAllowed(_("Non hai titolo per registrare valori di questo indicatore."))
     plan = indicator.objective.plan
+    ensure_open(plan)
     problems: dict[str, list[str]] = {}
     if not plan.year_start <= year <= plan.year_end:
         problems["year"] = [
@@ -68,6 +70,7 @@ def measurement_record(
     kept: list[MeasurementEvidence] = []
     try:
         with transaction.atomic():
+            ensure_plan_open(indicator)  # held: a validation waits for this value, or is seen
             measurement = Measurement.objects.create(
                 indicator=indicator,
                 year=year,
@@ -117,6 +120,7 @@ def confirmation_refusal(actor: Any, measurement: Measurement) -> str | None:
 def measurement_confirm(*, actor: Any, measurement: Measurement) -> Measurement:
     """The area head of the objective's area, or the director, confirms a value someone else recorded."""
     with transaction.atomic():
+        plan = hold_plan(Indicator(pk=measurement.indicator_id))
         # Locked: two people confirming at once confirm once.
         locked = (
             Measurement.objects.select_for_update(of=("self",))
@@ -126,6 +130,7 @@ def measurement_confirm(*, actor: Any, measurement: Measurement) -> Measurement:
         )
         if locked is None or not can_view_item(actor, locked.indicator):
             raise NotVisible(_("Valore non trovato."))
+        ensure_open(plan)
         refusal = confirmation_refusal(actor, locked)
         if refusal:
             raise NotAllowed(refusal, code="sod_own_request" if locked.recorded_by_id == actor.pk else None)

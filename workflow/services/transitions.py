@@ -35,6 +35,7 @@ from workflow.services.core import (
     progress_of,
     settle,
 )
+from workflow.services.freeze import ensure_open, hold_plan
 
 Check = Callable[[WorkItem, Payload], dict[str, list[str]]]
 
@@ -45,8 +46,10 @@ def _no_check(item: WorkItem, payload: Payload) -> dict[str, list[str]]:
 
 def _request(actor: Any, item: WorkItem, transition: TransitionName, payload: Payload, check: Check) -> Outcome:
     with transaction.atomic():
+        plan = hold_plan(item)
         item = lock_item(item)
         ensure_visible(actor, item)
+        ensure_open(plan)
         ensure_permitted(actor, item, transition)
         ensure_no_open_request(item)
         ensure_transition_allowed(item, transition)

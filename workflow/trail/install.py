@@ -14,8 +14,10 @@ from django.conf import settings
 from django.db import connections, transaction
 from django.db.models import Model
 
-from workflow.models import Approval, AuditEntry, TransitionRequest
+from plans.models import PlanReopening
+from workflow.models import Approval, AuditEntry, PlanVersion, TransitionRequest
 from workflow.trail.chain import CHAIN_SQL, seal_pending
+from workflow.trail.freeze import freeze_sql
 from workflow.trail.guards import GUARDS_SQL
 from workflow.trail.tracking import tracking_sql
 
@@ -23,7 +25,7 @@ MARKER = "traguardi_audit_seal(bigint)"
 
 
 def _installed_sql() -> str:
-    return CHAIN_SQL + GUARDS_SQL + tracking_sql()
+    return CHAIN_SQL + GUARDS_SQL + tracking_sql() + freeze_sql()
 
 
 def install_trail(using: str = "default") -> bool:
@@ -46,8 +48,8 @@ def install_trail(using: str = "default") -> bool:
 
 
 # What the application may never do to the evidence: the trail and the decisions are only ever inserted;
-# requests change only in the columns their services update.
-APPEND_ONLY: tuple[type[Model], ...] = (AuditEntry, Approval)
+# requests change only in the columns their services update; a plan's reopening is kept as written.
+APPEND_ONLY: tuple[type[Model], ...] = (AuditEntry, Approval, PlanVersion, PlanReopening)
 PARTLY_UPDATABLE: dict[type[Model], tuple[str, ...]] = {TransitionRequest: TransitionRequest.UPDATABLE_FIELDS}
 
 

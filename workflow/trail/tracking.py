@@ -31,9 +31,17 @@ from plans.models import (
     Organization,
     OrganizationRole,
     Plan,
+    PlanReopening,
 )
-from reports.models import RelazioneChapter
-from workflow.models import ApprovalPolicy, Delegation, SeparationPolicy
+from reports.models import PiaoUpload, RelazioneChapter
+from workflow.models import (
+    ApprovalPolicy,
+    Delegation,
+    SeparationPolicy,
+    Validation,
+    ValidationCheck,
+    ValidationCriterion,
+)
 from workflow.trail.guards import SEARCH_PATH
 
 
@@ -61,6 +69,7 @@ TRACKED = (
     Tracked(Area, "organization"),
     Tracked(Area.members.through, "area__organization"),
     Tracked(Plan, "organization"),
+    Tracked(PlanReopening, "plan__organization"),
     Tracked(Objective, "plan__organization", _REMINDER),
     Tracked(Objective.areas.through, "objective__plan__organization"),
     Tracked(ObjectiveReport, "objective__plan__organization"),
@@ -72,6 +81,7 @@ TRACKED = (
     Tracked(MeasurementEvidence, "measurement__indicator__objective__plan__organization"),
     Tracked(IndicatorMotivation, "indicator__objective__plan__organization"),
     Tracked(RelazioneChapter, "plan__organization"),
+    Tracked(PiaoUpload, "plan__organization"),
     Tracked(ActionSheet, "plan__organization"),
     Tracked(ActionSheetIndicator, "sheet__plan__organization"),
     Tracked(ApprovalPolicy, "organization"),
@@ -81,6 +91,9 @@ TRACKED = (
     Tracked(Behaviour, "system__organization"),
     Tracked(EvaluationSheet, "organization"),
     Tracked(BehaviourScore, "sheet__organization"),
+    Tracked(ValidationCriterion, "organization"),
+    Tracked(Validation, "plan__organization"),
+    Tracked(ValidationCheck, "validation__plan__organization"),
 )
 
 

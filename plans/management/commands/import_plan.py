@@ -3,6 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from plans.importing import PlanImportError, import_plan_file
@@ -50,7 +51,24 @@ class Command(BaseCommand):
             help="La data a cui leggere il consuntivo per lo stato iniziale delle nuove attività (predefinita: oggi).",
         )
 
+        parser.add_argument(
+            "--as",
+            dest="actor",
+            metavar="UTENTE",
+            help="Per un piano adottato o in esecuzione: chi propone la rimodulazione che il file diventa.",
+        )
+        parser.add_argument("--motivation", default="", help="La motivazione della rimodulazione (piano adottato).")
+        parser.add_argument(
+            "--act", default="", help="L'atto che approva la rimodulazione, se la propone il direttore."
+        )
+        parser.add_argument("--act-date", metavar="AAAA-MM-GG", type=dt.date.fromisoformat, help="La data dell'atto.")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        actor = None
+        if options["actor"]:
+            actor = get_user_model().objects.filter(username=options["actor"], is_active=True).first()
+            if actor is None:
+                raise CommandError(f"L'utente «{options['actor']}» non esiste o non è attivo: controlla --as.")
         try:
             result = import_plan_file(
                 options["path"],
@@ -58,6 +76,10 @@ class Command(BaseCommand):
                 dry_run=options["dry_run"],
                 reference_date=options["reference_date"],
                 progress=ProgressBar(self.stderr),
+                actor=actor,
+                motivation=options["motivation"],
+                act=options["act"],
+                act_date=options["act_date"],
             )
         except PlanImportError as error:
             lines = [f"Il file non è stato importato: {len(error.problems)} problema/i, nulla è stato scritto."]

@@ -8,6 +8,7 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from plans.freeze import is_live
 from plans.models import OPEN_STATES, Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan
 from workflow.api.serializers.people import PersonSerializer
 from workflow.api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
@@ -20,7 +21,18 @@ class PlanSerializer(serializers.ModelSerializer[Plan]):
 
     class Meta:
         model = Plan
-        fields = ["id", "organization", "code", "kind", "title", "year_start", "year_end", "adoption_act"]
+        fields = [
+            "id",
+            "organization",
+            "code",
+            "kind",
+            "title",
+            "year_start",
+            "year_end",
+            "state",
+            "adoption_act",
+            "adopted_on",
+        ]
 
 
 class AreaSerializer(serializers.ModelSerializer[Area]):
@@ -36,8 +48,11 @@ class OverdueMixin(serializers.Serializer[Any]):
     overdue = serializers.SerializerMethodField()
 
     def get_overdue(self, item: Objective | Activity) -> bool:
-        """Open and past its planned end."""
-        return bool(item.state in OPEN_STATES and item.planned_end and item.planned_end < timezone.localdate())
+        """Open and past its planned end, in an adopted plan or one in execution (plans.freeze): a closed year's
+        items are never overdue."""
+        plan = item.objective.plan if isinstance(item, Activity) else item.plan
+        late = item.state in OPEN_STATES and item.planned_end and item.planned_end < timezone.localdate()
+        return bool(late and is_live(plan))
 
 
 class WorkflowDetailMixin(serializers.Serializer[Any]):

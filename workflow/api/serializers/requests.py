@@ -61,6 +61,7 @@ class RequestSerializer(ModelSerializer[TransitionRequest]):
             "target_kind",
             "objective",
             "activity",
+            "plan",
             "transition",
             "status",
             "from_state",
@@ -72,6 +73,8 @@ class RequestSerializer(ModelSerializer[TransitionRequest]):
             "reason",
             "new_planned_end",
             "actual_end",
+            "act",
+            "act_date",
             "closed_at",
             "approvals",
         ]
@@ -95,6 +98,18 @@ class TransitionResultSerializer(serializers.Serializer[Any]):
     planned_end = serializers.DateField(allow_null=True)
     actual_end = serializers.DateField(allow_null=True)
     request = RequestSerializer()
+
+
+class PlanAdoptInputSerializer(serializers.Serializer[Any]):
+    act = serializers.CharField(
+        max_length=300, help_text="The act that adopts the plan, e.g. «Delibera di Giunta n. 12»."
+    )
+    adopted_on = serializers.DateField(help_text="The act's date (YYYY-MM-DD).")
+
+
+class PlanReopenInputSerializer(serializers.Serializer[Any]):
+    motivation = serializers.CharField(max_length=4000, help_text="Why the validated plan is reopened.")
+    act = serializers.CharField(max_length=300, help_text="The act that decides the reopening.")
 
 
 class DecisionInputSerializer(serializers.Serializer[Any]):

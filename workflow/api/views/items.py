@@ -43,6 +43,7 @@ from workflow.api.serializers.requests import (
 )
 from workflow.api.serializers.scores import PlanScoresSerializer
 from workflow.api.transitions import run_transition
+from workflow.api.views.plan_life import PlanLifeActions
 from workflow.selectors import history_of
 from workflow.services import measurement_record
 from workflow.services.core import ensure_visible
@@ -51,7 +52,7 @@ from workflow.services.core import ensure_visible
 ID = r"[0-9]{1,9}"
 
 
-class PlanViewSet(viewsets.ReadOnlyModelViewSet[Plan]):
+class PlanViewSet(PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
     serializer_class = PlanSerializer
     lookup_value_regex = ID
 
@@ -148,7 +149,7 @@ class ObjectiveViewSet(WorkItemViewSet):
     filterset_class = ObjectiveFilter
 
     def get_queryset(self) -> QuerySet[Objective]:
-        return visible_objectives(self.request.user).prefetch_related("areas")
+        return visible_objectives(self.request.user).select_related("plan").prefetch_related("areas")
 
 
 class ActivityViewSet(WorkItemViewSet):
@@ -158,7 +159,7 @@ class ActivityViewSet(WorkItemViewSet):
     filterset_class = ActivityFilter
 
     def get_queryset(self) -> QuerySet[Activity]:
-        return visible_activities(self.request.user)
+        return visible_activities(self.request.user).select_related("objective__plan")  # overdue asks its plan
 
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):

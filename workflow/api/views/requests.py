@@ -15,7 +15,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from plans.models import Organization
-from plans.rules import visible_activities, visible_objectives
+from plans.rules import roles_of, visible_activities, visible_objectives
 from plans.statements import Statement
 from workflow.api.serializers.requests import (
     DecisionInputSerializer,
@@ -30,7 +30,7 @@ from workflow.models import Delegation, TransitionRequest
 from workflow.selectors import requests_awaiting, requests_decided_by
 from workflow.services import approval_approve, approval_reject, delegation_create, delegation_revoke, request_withdraw
 
-REQUEST_RELATED = ("requested_by", "objective", "activity")
+REQUEST_RELATED = ("requested_by", "objective", "activity", "plan")
 _REQUEST = Statement(
     lambda pk: TransitionRequest.objects.filter(pk=pk).order_by(), pk=int
 )  # compiled once: on every decision
@@ -113,6 +113,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
         visible = (
             Q(activity__in=visible_activities(user).values("pk"))
             | Q(objective__in=visible_objectives(user).values("pk"))
+            | Q(plan__organization_id__in=roles_of(user).director_of | roles_of(user).auditor_of)
             | Q(requested_by_id=user.pk)
             | Q(pk__in=requests_awaiting(user).values("pk"))
         )
