@@ -12,6 +12,8 @@ from typing import Any
 import psycopg
 from psycopg import sql
 
+from bench.lock import hold_database
+
 
 def _setup() -> dict[str, Any]:
     """Django's settings for the default database, configuring Django with bench_env() if nobody has yet."""
@@ -57,9 +59,21 @@ def _close_django_connections() -> None:
     connections.close_all()
 
 
+def _hold_lock(config: dict[str, Any]) -> None:
+    """One run per bench database (bench.lock): stop here if another run uses it."""
+    hold_database(
+        config["NAME"],
+        host=config.get("HOST") or None,
+        port=config.get("PORT") or None,
+        user=config.get("USER") or None,
+        password=config.get("PASSWORD") or None,
+    )
+
+
 def ensure_database() -> None:
     """Create the bench database if it is missing, and bring its schema up to date."""
     config = _setup()
+    _hold_lock(config)
     with _maintenance_connection(config) as connection:
         if not _exists(connection, config["NAME"]):
             connection.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(config["NAME"])))
@@ -70,6 +84,7 @@ def reset_database() -> None:
     """Drop the bench database, create it empty and migrate it. Refuses (PostgreSQL does) while another
     session is connected to it: a benchmark never pulls the database from under another one."""
     config = _setup()
+    _hold_lock(config)
     _close_django_connections()
     with _maintenance_connection(config) as connection:
         connection.execute(sql.SQL("DROP DATABASE IF EXISTS {}").format(sql.Identifier(config["NAME"])))

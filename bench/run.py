@@ -6,7 +6,8 @@ import argparse
 import subprocess
 import sys
 
-from bench.common import REPO, bench_env
+from bench.common import BENCH_DATABASE_URL, REPO, bench_env
+from bench.lock import hold
 
 # In order: the data generator first, since the scan and dashboard benchmarks read what it loads.
 BENCHMARKS = (
@@ -26,6 +27,7 @@ def main() -> int:
     parser.add_argument("names", nargs="*", help="only these, e.g. bench_scan")
     options = parser.parse_args()
     chosen = [name for name in BENCHMARKS if not options.names or name.split(".")[-1] in options.names]
+    hold(BENCH_DATABASE_URL)  # for the whole run: its benchmarks inherit it (bench.lock)
     failed = []
     for module in chosen:
         print(f"# {module}", file=sys.stderr, flush=True)
