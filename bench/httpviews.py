@@ -20,7 +20,7 @@ from rest_framework.response import Response
 
 from notifications.models import Message
 from plans.models import Activity, WorkState
-from workflow.api.tokens import TokenAuthentication
+from api.tokens import TokenAuthentication
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
 
 

@@ -117,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Not a rule: Django tells every validator when a password has been changed (set_password() then save(),
     # whatever the path: the reset form, the admin, changepassword), and this one then revokes the API tokens.
-    {"NAME": "workflow.api.tokens.RevokeTokensOnPasswordChange"},
+    {"NAME": "api.tokens.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "it"
@@ -319,7 +319,7 @@ AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username` or `axe
 AXES_VERBOSE = False  # no banner at every start; failures and locks are still logged as warnings
 
 # API tokens (django-rest-knox): stored as a SHA-512 digest, valid API_TOKEN_TTL_DAYS, revocable by their owner
-# one by one or all at once, and all revoked when the password changes (workflow.api.tokens).
+# one by one or all at once, and all revoked when the password changes (api.tokens).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 if API_TOKEN_TTL_DAYS < 1:
     raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS={API_TOKEN_TTL_DAYS} must be at least 1.")
@@ -330,10 +330,10 @@ REST_KNOX = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "workflow.api.schema.TraguardiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.TraguardiAutoSchema",
     # Token first: an anonymous caller then gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "workflow.api.tokens.TokenAuthentication",
+        "api.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # DRF reads X-Forwarded-For as the caller's address whenever this is None: never trust it unless configured.
@@ -348,14 +348,14 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "workflow.api.parsers.JSONParser",
+        "api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Traguardi API",

@@ -11,7 +11,7 @@ from django.test import Client
 
 from plans.models import Measurement
 from tests.workflow.world import World
-from workflow.api.tokens import token_create
+from api.tokens import token_create
 from workflow.models import TransitionRequest
 
 pytestmark = pytest.mark.django_db

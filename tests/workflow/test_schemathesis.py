@@ -31,7 +31,7 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from config.wsgi import application
 from plans.models import Activity, Area, Indicator, Objective, Organization, Plan
 from tests.workflow.world import World
-from workflow.api.tokens import token_create, tokens_of
+from api.tokens import token_create, tokens_of
 from workflow.models import Delegation, TransitionRequest
 from workflow.services import delegation_create, item_rinvia
 
@@ -66,7 +66,7 @@ ID = re.compile(r"[0-9]{1,9}")
 # Ids in request bodies (a delegation's organization and substitute).
 BODY_IDS: dict[str, type[Model]] = {"organization": Organization, "substitute": User}
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-# Input schemathesis would rarely write, at the bounds of the API (plans.limits, workflow.api.parsers,
+# Input schemathesis would rarely write, at the bounds of the API (plans.limits, api.parsers,
 # config.guard): indicator values too large for their columns, dates outside the plan's years, a NUL in a text,
 # integers beyond 64 bits in the query. The schema allows them all (a string, a date, an integer): the API
 # answers them with its documented 400.

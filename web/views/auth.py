@@ -22,7 +22,7 @@ from config.throttling import (
     throttle_refusal,
 )
 from web.http import AuthenticatedRequest
-from workflow.api.tokens import token_revoke, token_revoke_all
+from api.tokens import token_revoke, token_revoke_all
 from workflow.errors import NotVisible
 
 AUTH_FORM = "web/auth_form.html"

@@ -16,7 +16,7 @@ from plans.models import OPEN_STATES, Activity
 from plans.rules import roles_of
 from web.dashboard import Filters, slipped_deadlines
 from web.http import AuthenticatedRequest
-from workflow.api.tokens import tokens_of
+from api.tokens import tokens_of
 from workflow.selectors import count_awaiting
 
 

@@ -21,7 +21,7 @@ from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
 from web.views.changes import may_propose
 from web.views.scores import scores_url
-from workflow.api.transitions import run_transition
+from api.transitions import run_transition
 from workflow.errors import WorkflowError
 from workflow.selectors import available_transitions, history_of, open_request_for
 from workflow.services.consuntivo import default_report_date

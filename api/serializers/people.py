@@ -5,7 +5,7 @@ from typing import Any
 from django.contrib.auth.models import User
 from rest_framework import serializers
 
-from workflow.api.serializers.base import ModelSerializer
+from api.serializers.base import ModelSerializer
 
 
 class PersonSerializer(ModelSerializer[User]):

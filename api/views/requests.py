@@ -17,14 +17,14 @@ from rest_framework.response import Response
 from plans.models import Organization
 from plans.rules import roles_of, visible_activities, visible_objectives
 from plans.statements import Statement
-from workflow.api.serializers.requests import (
+from api.serializers.requests import (
     DecisionInputSerializer,
     DelegationInputSerializer,
     DelegationSerializer,
     RequestSerializer,
     with_approvals,
 )
-from workflow.api.views.items import ID
+from api.views.items import ID
 from workflow.errors import InvalidInput
 from workflow.models import Delegation, TransitionRequest
 from workflow.selectors import requests_awaiting, requests_decided_by

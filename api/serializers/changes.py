@@ -6,9 +6,9 @@ from typing import Any
 
 from rest_framework import serializers
 
-from workflow.api.serializers.base import ModelSerializer
-from workflow.api.serializers.people import PersonSerializer
-from workflow.api.serializers.requests import RequestSerializer
+from api.serializers.base import ModelSerializer
+from api.serializers.people import PersonSerializer
+from api.serializers.requests import RequestSerializer
 from workflow.models import PlanVersion, TransitionRequest
 
 

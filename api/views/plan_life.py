@@ -21,8 +21,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from plans.models import Plan
-from workflow.api.serializers.plans import PlanSerializer
-from workflow.api.serializers.requests import (
+from api.serializers.plans import PlanSerializer
+from api.serializers.requests import (
     PlanAdoptInputSerializer,
     PlanReopenInputSerializer,
     RequestSerializer,

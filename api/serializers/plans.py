@@ -10,9 +10,9 @@ from rest_framework import serializers
 
 from plans.freeze import is_live
 from plans.models import OPEN_STATES, Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan
-from workflow.api.serializers.people import PersonSerializer
-from workflow.api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
-from workflow.api.serializers.scores import ObjectiveScoreSummarySerializer
+from api.serializers.people import PersonSerializer
+from api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
+from api.serializers.scores import ObjectiveScoreSummarySerializer
 from workflow.selectors import available_transitions, open_request_for
 
 

@@ -16,8 +16,8 @@ from rest_framework.views import APIView
 
 from config.lockout import lock_ends, seconds_until
 from config.throttling import TokenAddressThrottle, TokenUsernameThrottle, TooManyRequests, retry_message
-from workflow.api.errors import ErrorSerializer
-from workflow.api.tokens import token_create, token_revoke, token_revoke_all, tokens_of
+from api.errors import ErrorSerializer
+from api.tokens import token_create, token_revoke, token_revoke_all, tokens_of
 from workflow.errors import InvalidInput
 
 TOKEN_PREFIX = "^[0-9a-f]{15}$"  # knox's token_key: the first 15 hexadecimal digits of the secret

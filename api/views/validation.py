@@ -21,7 +21,7 @@ from rest_framework.views import APIView
 
 from plans.models import Plan
 from plans.rules import visible_plans
-from workflow.api.errors import ErrorSerializer
+from api.errors import ErrorSerializer
 from workflow.errors import NotVisible
 from workflow.models import Outcome, Validation, ValidationCheck
 from workflow.services.validation import (

@@ -8,8 +8,8 @@ from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import serializers
 
 from plans.models import WorkState
-from workflow.api.serializers.base import ModelSerializer
-from workflow.api.serializers.people import PersonSerializer
+from api.serializers.base import ModelSerializer
+from api.serializers.people import PersonSerializer
 from workflow.models import Approval, AuditEntry, Delegation, Step, TransitionName, TransitionRequest
 
 

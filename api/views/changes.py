@@ -15,14 +15,14 @@ from rest_framework.response import Response
 
 from plans.models import Objective
 from plans.rules import visible_objectives, visible_plans
-from workflow.api.serializers.changes import (
+from api.serializers.changes import (
     ChangeDecisionInputSerializer,
     ChangeInputSerializer,
     ChangeRequestSerializer,
     PlanVersionSerializer,
 )
-from workflow.api.serializers.requests import DecisionInputSerializer, with_approvals
-from workflow.api.views.items import ID
+from api.serializers.requests import DecisionInputSerializer, with_approvals
+from api.views.items import ID
 from workflow.errors import InvalidInput, NotVisible
 from workflow.models import RIMODULA, PlanVersion, TransitionRequest
 from workflow.selectors import requests_awaiting

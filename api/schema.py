@@ -6,7 +6,7 @@ from typing import Any, Literal
 
 from drf_spectacular.openapi import AutoSchema
 
-from workflow.api.errors import ErrorSerializer
+from api.errors import ErrorSerializer
 
 
 class TraguardiAutoSchema(AutoSchema):

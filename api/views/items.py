@@ -22,8 +22,8 @@ from rest_framework.serializers import BaseSerializer
 from evaluation.visibility import BadYear, scores_for, visible_json, year_asked
 from plans.models import Activity, Area, Indicator, Objective, Plan, WorkItem
 from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
-from workflow.api.filters import ActivityFilter, IndicatorFilter, ObjectiveFilter
-from workflow.api.serializers.plans import (
+from api.filters import ActivityFilter, IndicatorFilter, ObjectiveFilter
+from api.serializers.plans import (
     ActivityDetailSerializer,
     ActivitySerializer,
     AreaSerializer,
@@ -34,16 +34,16 @@ from workflow.api.serializers.plans import (
     ObjectiveSerializer,
     PlanSerializer,
 )
-from workflow.api.serializers.requests import (
+from api.serializers.requests import (
     AuditEntrySerializer,
     RequestSerializer,
     TransitionInputSerializer,
     TransitionResultSerializer,
     with_approvals,
 )
-from workflow.api.serializers.scores import PlanScoresSerializer
-from workflow.api.transitions import run_transition
-from workflow.api.views.plan_life import PlanLifeActions
+from api.serializers.scores import PlanScoresSerializer
+from api.transitions import run_transition
+from api.views.plan_life import PlanLifeActions
 from workflow.selectors import history_of
 from workflow.services import measurement_record
 from workflow.services.core import ensure_visible

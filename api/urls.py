@@ -4,20 +4,20 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
-from workflow.api.errors import api_not_found
-from workflow.api.views.auth import (
+from api.errors import api_not_found
+from api.views.auth import (
     RevokeAllTokensView,
     RevokeCurrentTokenView,
     RevokeTokenView,
     TokenListView,
     TokenView,
 )
-from workflow.api.views.changes import ChangeRequestViewSet, PlanVersionViewSet
-from workflow.api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
-from workflow.api.views.me import MailPreferenceView
-from workflow.api.views.monitoring import MonitoringAnswerViewSet
-from workflow.api.views.requests import ApprovalViewSet, DelegationViewSet, RequestViewSet
-from workflow.api.views.validation import ValidationOutcomeView, ValidationView
+from api.views.changes import ChangeRequestViewSet, PlanVersionViewSet
+from api.views.items import ActivityViewSet, AreaViewSet, IndicatorViewSet, ObjectiveViewSet, PlanViewSet
+from api.views.me import MailPreferenceView
+from api.views.monitoring import MonitoringAnswerViewSet
+from api.views.requests import ApprovalViewSet, DelegationViewSet, RequestViewSet
+from api.views.validation import ValidationOutcomeView, ValidationView
 
 router = DefaultRouter(trailing_slash=True)
 router.include_root_view = False

@@ -11,8 +11,8 @@ from rest_framework import serializers, viewsets
 from notifications.models import MonitoringAnswer
 from plans.models import Activity
 from plans.rules import visible_activities
-from workflow.api.serializers.people import PersonSerializer
-from workflow.api.views.items import ID
+from api.serializers.people import PersonSerializer
+from api.views.items import ID
 
 
 class MonitoringAnswerSerializer(serializers.ModelSerializer[MonitoringAnswer]):
