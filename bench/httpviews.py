@@ -18,9 +18,9 @@ from rest_framework.permissions import IsAuthenticated
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.tokens import TokenAuthentication
 from notifications.models import Message
 from plans.models import Activity, WorkState
-from api.tokens import TokenAuthentication
 from workflow.models import Approval, AuditEntry, Step, TransitionName, TransitionRequest
 
 

@@ -117,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Not a rule: Django tells every validator when a password has been changed (set_password() then save(),
     # whatever the path: the reset form, the admin, changepassword), and this one then revokes the API tokens.
-    {"NAME": "api.tokens.RevokeTokensOnPasswordChange"},
+    {"NAME": "workflow.tokens.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "it"
@@ -319,7 +319,7 @@ AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username` or `axe
 AXES_VERBOSE = False  # no banner at every start; failures and locks are still logged as warnings
 
 # API tokens (django-rest-knox): stored as a SHA-512 digest, valid API_TOKEN_TTL_DAYS, revocable by their owner
-# one by one or all at once, and all revoked when the password changes (api.tokens).
+# one by one or all at once, and all revoked when the password changes (workflow.tokens).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 if API_TOKEN_TTL_DAYS < 1:
     raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS={API_TOKEN_TTL_DAYS} must be at least 1.")
@@ -353,7 +353,7 @@ REST_FRAMEWORK = {
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",  # by keyset, with a bounded count
     "PAGE_SIZE": 50,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }

@@ -8,11 +8,11 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
-from plans.freeze import is_live
-from plans.models import OPEN_STATES, Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan
 from api.serializers.people import PersonSerializer
 from api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
 from api.serializers.scores import ObjectiveScoreSummarySerializer
+from plans.freeze import is_live
+from plans.models import OPEN_STATES, Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan
 from workflow.selectors import available_transitions, open_request_for
 
 

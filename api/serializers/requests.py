@@ -7,9 +7,9 @@ from typing import Any
 from django.db.models import Prefetch, prefetch_related_objects
 from rest_framework import serializers
 
-from plans.models import WorkState
 from api.serializers.base import ModelSerializer
 from api.serializers.people import PersonSerializer
+from plans.models import WorkState
 from workflow.models import Approval, AuditEntry, Delegation, Step, TransitionName, TransitionRequest
 
 

@@ -14,11 +14,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import ErrorSerializer
 from config.lockout import lock_ends, seconds_until
 from config.throttling import TokenAddressThrottle, TokenUsernameThrottle, TooManyRequests, retry_message
-from api.errors import ErrorSerializer
-from api.tokens import token_create, token_revoke, token_revoke_all, tokens_of
 from workflow.errors import InvalidInput
+from workflow.tokens import token_create, token_revoke, token_revoke_all, tokens_of
 
 TOKEN_PREFIX = "^[0-9a-f]{15}$"  # knox's token_key: the first 15 hexadecimal digits of the secret
 TOO_MANY = OpenApiResponse(

@@ -13,8 +13,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from plans.models import Objective
-from plans.rules import visible_objectives, visible_plans
 from api.serializers.changes import (
     ChangeDecisionInputSerializer,
     ChangeInputSerializer,
@@ -23,6 +21,8 @@ from api.serializers.changes import (
 )
 from api.serializers.requests import DecisionInputSerializer, with_approvals
 from api.views.items import ID
+from plans.models import Objective
+from plans.rules import visible_objectives, visible_plans
 from workflow.errors import InvalidInput, NotVisible
 from workflow.models import RIMODULA, PlanVersion, TransitionRequest
 from workflow.selectors import requests_awaiting
@@ -46,6 +46,7 @@ class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     """Change requests (rimodulazioni) on the objectives the caller sees, and those awaiting the caller."""
 
     serializer_class = ChangeRequestSerializer
+    keyset_ordering = ("-requested_at", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
 
@@ -130,6 +131,7 @@ class PlanVersionViewSet(viewsets.ReadOnlyModelViewSet[PlanVersion]):
     """The versions of the plans the caller sees: version 1 as adopted, one more per approved rimodulazione."""
 
     serializer_class = PlanVersionSerializer
+    keyset_ordering = ("plan_id", "number")  # unique: one_plan_version_per_number
     lookup_value_regex = ID
     filter_backends: list[Any] = []
 

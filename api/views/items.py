@@ -19,9 +19,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.serializers import BaseSerializer
 
-from evaluation.visibility import BadYear, scores_for, visible_json, year_asked
-from plans.models import Activity, Area, Indicator, Objective, Plan, WorkItem
-from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
 from api.filters import ActivityFilter, IndicatorFilter, ObjectiveFilter
 from api.serializers.plans import (
     ActivityDetailSerializer,
@@ -42,11 +39,14 @@ from api.serializers.requests import (
     with_approvals,
 )
 from api.serializers.scores import PlanScoresSerializer
-from api.transitions import run_transition
 from api.views.plan_life import PlanLifeActions
+from evaluation.visibility import BadYear, scores_for, visible_json, year_asked
+from plans.models import Activity, Area, Indicator, Objective, Plan, WorkItem
+from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
 from workflow.selectors import history_of
 from workflow.services import measurement_record
 from workflow.services.core import ensure_visible
+from workflow.transitions import run_transition
 
 # Ids are PostgreSQL integers: anything longer is not an id, and answers 404 without a query.
 ID = r"[0-9]{1,9}"
@@ -54,6 +54,7 @@ ID = r"[0-9]{1,9}"
 
 class PlanViewSet(PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
     serializer_class = PlanSerializer
+    keyset_ordering = ("organization_id", "-year_start", "code", "id")
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[Plan]:
@@ -86,6 +87,7 @@ class PlanViewSet(PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
 
 class AreaViewSet(viewsets.ReadOnlyModelViewSet[Area]):
     serializer_class = AreaSerializer
+    keyset_ordering = ("organization_id", "code")  # unique: unique_area_code
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[Area]:
@@ -146,6 +148,7 @@ class ObjectiveViewSet(WorkItemViewSet):
     model = Objective
     list_serializer = ObjectiveSerializer
     detail_serializer = ObjectiveDetailSerializer
+    keyset_ordering = ("plan_id", "code")  # unique: unique_objective_code
     filterset_class = ObjectiveFilter
 
     def get_queryset(self) -> QuerySet[Objective]:
@@ -156,6 +159,7 @@ class ActivityViewSet(WorkItemViewSet):
     model = Activity
     list_serializer = ActivitySerializer
     detail_serializer = ActivityDetailSerializer
+    keyset_ordering = ("objective_id", "position")  # unique: unique_activity_position
     filterset_class = ActivityFilter
 
     def get_queryset(self) -> QuerySet[Activity]:
@@ -164,6 +168,7 @@ class ActivityViewSet(WorkItemViewSet):
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
     serializer_class = IndicatorSerializer
+    keyset_ordering = ("objective_id", "position")  # unique: unique_indicator_position
     filterset_class = IndicatorFilter
     lookup_value_regex = ID
 

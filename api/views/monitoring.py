@@ -8,11 +8,11 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
+from api.serializers.people import PersonSerializer
+from api.views.items import ID
 from notifications.models import MonitoringAnswer
 from plans.models import Activity
 from plans.rules import visible_activities
-from api.serializers.people import PersonSerializer
-from api.views.items import ID
 
 
 class MonitoringAnswerSerializer(serializers.ModelSerializer[MonitoringAnswer]):
@@ -36,6 +36,7 @@ class MonitoringAnswerFilter(django_filters.FilterSet):
 class MonitoringAnswerViewSet(viewsets.ReadOnlyModelViewSet[MonitoringAnswer]):
     serializer_class = MonitoringAnswerSerializer
     filterset_class = MonitoringAnswerFilter
+    keyset_ordering = ("-answered_at", "-id")
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[MonitoringAnswer]:

@@ -20,7 +20,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from plans.models import Plan
 from api.serializers.plans import PlanSerializer
 from api.serializers.requests import (
     PlanAdoptInputSerializer,
@@ -28,6 +27,7 @@ from api.serializers.requests import (
     RequestSerializer,
     with_approvals,
 )
+from plans.models import Plan
 from workflow.services.plan_lifecycle import open_plan_request, plan_adopt, plan_close, plan_reopen, plan_start
 from workflow.trail.context import Source
 

@@ -14,9 +14,6 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
-from plans.models import Organization
-from plans.rules import roles_of, visible_activities, visible_objectives
-from plans.statements import Statement
 from api.serializers.requests import (
     DecisionInputSerializer,
     DelegationInputSerializer,
@@ -25,6 +22,9 @@ from api.serializers.requests import (
     with_approvals,
 )
 from api.views.items import ID
+from plans.models import Organization
+from plans.rules import roles_of, visible_activities, visible_objectives
+from plans.statements import Statement
 from workflow.errors import InvalidInput
 from workflow.models import Delegation, TransitionRequest
 from workflow.selectors import requests_awaiting, requests_decided_by
@@ -46,6 +46,7 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
     """Requests from the approver's side: what awaits the caller, and the decisions."""
 
     serializer_class = RequestSerializer
+    keyset_ordering = ("-requested_at", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
 
@@ -105,6 +106,7 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     """Requests on the items the caller sees, and their own."""
 
     serializer_class = RequestSerializer
+    keyset_ordering = ("-requested_at", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
 
@@ -136,6 +138,7 @@ class DelegationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[D
     organization's."""
 
     serializer_class = DelegationSerializer
+    keyset_ordering = ("-starts_on", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
 

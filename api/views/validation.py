@@ -19,9 +19,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.errors import ErrorSerializer
 from plans.models import Plan
 from plans.rules import visible_plans
-from api.errors import ErrorSerializer
 from workflow.errors import NotVisible
 from workflow.models import Outcome, Validation, ValidationCheck
 from workflow.services.validation import (

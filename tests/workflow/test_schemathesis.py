@@ -31,9 +31,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from config.wsgi import application
 from plans.models import Activity, Area, Indicator, Objective, Organization, Plan
 from tests.workflow.world import World
-from api.tokens import token_create, tokens_of
 from workflow.models import Delegation, TransitionRequest
 from workflow.services import delegation_create, item_rinvia
+from workflow.tokens import token_create, tokens_of
 
 SCHEMA_URL = "/api/schema/?format=json"
 schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)

@@ -16,8 +16,8 @@ from plans.models import OPEN_STATES, Activity
 from plans.rules import roles_of
 from web.dashboard import Filters, slipped_deadlines
 from web.http import AuthenticatedRequest
-from api.tokens import tokens_of
 from workflow.selectors import count_awaiting
+from workflow.tokens import tokens_of
 
 
 def home(request: HttpRequest) -> HttpResponse:

@@ -21,12 +21,12 @@ from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
 from web.views.changes import may_propose
 from web.views.scores import scores_url
-from api.transitions import run_transition
 from workflow.errors import WorkflowError
 from workflow.selectors import available_transitions, history_of, open_request_for
 from workflow.services.consuntivo import default_report_date
 from workflow.services.freeze import frozen_notice
 from workflow.trail.versions import text_versions
+from workflow.transitions import run_transition
 
 
 def _item(request: HttpRequest, kind: str, pk: int) -> WorkItem:

@@ -1,4 +1,4 @@
-"""From the API's transition input to the one service of that transition."""
+"""From a transition's input (the API's or a page's) to the one service of that transition."""
 
 from __future__ import annotations
 
