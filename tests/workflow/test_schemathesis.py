@@ -251,7 +251,7 @@ def test_empty_filters_and_page_count_as_not_given_as_documented(world: World) -
     parameters = client.get(SCHEMA_URL).json()["paths"]["/api/activities/"]["get"]["parameters"]
     assert all(parameter.get("allowEmptyValue") for parameter in parameters)
     approvals = client.get(SCHEMA_URL).json()["paths"]["/api/approvals/"]["get"]["parameters"]
-    assert {p["name"]: p.get("allowEmptyValue", False) for p in approvals} == {"page": True, "status": False}
+    assert {p["name"]: p.get("allowEmptyValue", False) for p in approvals} == {"cursor": True, "status": False}
     assert client.get("/api/approvals/", {"status": ""}).status_code == 400
 
 
