@@ -28,9 +28,9 @@ from notifications.calendar import working_days_between
 from notifications.legal_reminders import describe as describe_legal
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
+from notifications.page_links import item_url, legal_calendar_url, request_url
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
-from web.links import item_url, legal_calendar_url, request_url
 from workflow.models import Approval, TransitionRequest
 
 

@@ -11,11 +11,11 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.http import AuthenticatedRequest, is_htmx
 from reports.exports import PACK_FORMAT, is_large, request_export
 from reports.formats import FORMATS
 from reports.models import ReportExport
 from reports.views import not_found, plan_not_found, visible_plan, year_not_in_plan
-from web.http import AuthenticatedRequest, is_htmx
 
 DOCUMENT_FORMATS = tuple(extension for extension, fmt in FORMATS.items() if fmt.background)
 HISTORY = 20  # the latest jobs shown for one plan and year

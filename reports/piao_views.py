@@ -16,13 +16,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.http import AuthenticatedRequest
 from plans.freeze import is_frozen
 from plans.models import Plan, PlanState
 from reports.piao import PlanNotAdopted, build_piao_section
 from reports.piao_uploads import NOTE_CHARS, may_record_upload, may_see_piao, piao_upload_record, uploads_of
 from reports.render import piao as render_piao
 from reports.views import NOT_FOUND_TEMPLATE, plan_not_found, visible_plan
-from web.http import AuthenticatedRequest
 from web.views.consuntivo import show_refusal
 from workflow.errors import WorkflowError
 

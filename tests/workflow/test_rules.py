@@ -12,10 +12,11 @@ from django.contrib.auth.models import Permission, User
 from django.db.models import Model, QuerySet
 from django.test import Client
 
+from notifications import tasks
+from notifications.models import Message
 from plans import rules
 from plans.models import Activity, Area, Indicator, Objective, Plan
 from tests.workflow.world import PERSONAS, World
-from workflow import signals
 from workflow.services import approval_approve, item_avvia, item_concludi
 
 pytestmark = pytest.mark.django_db
@@ -84,34 +85,31 @@ def test_the_admin_shows_a_staff_user_only_their_scope(world: World) -> None:
     assert "SOC-1" not in page
 
 
-def test_a_request_is_announced_in_its_transaction_and_an_applied_transition_after_commit_once(
-    world: World, django_capture_on_commit_callbacks: Any, frozen_today: dt.date
+def test_a_request_is_announced_in_its_transaction_and_its_decision_the_worker_hears_after_commit_once(
+    world: World, django_capture_on_commit_callbacks: Any, frozen_today: dt.date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    created: list[int] = []
-    applied: list[tuple[str, str]] = []
+    """The services call notifications.events explicitly: the outbox rows are written in the request's (or
+    the decision's) transaction, and the task that sends them is published only after its commit, once."""
+    published: list[list[int]] = []
+    monkeypatch.setattr(tasks.dispatch_messages, "delay", lambda recipient_ids: published.append(recipient_ids))
 
-    def on_created(sender: Any, request: Any, **kwargs: Any) -> None:
-        created.append(request.pk)
+    def outbox() -> list[tuple[str, str]]:
+        return sorted(Message.objects.values_list("kind", "recipient__username"))
 
-    def on_applied(sender: Any, from_state: str, to_state: str, **kwargs: Any) -> None:
-        applied.append((from_state, to_state))
-
-    signals.request_awaiting.connect(on_created)
-    signals.transition_applied.connect(on_applied)
-    try:
-        item_avvia(actor=world.sara, item=world.activity)
-        with django_capture_on_commit_callbacks(execute=False) as pending:
-            outcome = item_concludi(actor=world.sara, item=world.activity)
-        assert created == [outcome.request.pk]  # in the transaction: before its commit callbacks
-        for callback in pending:
-            callback()
-        assert created == [outcome.request.pk]  # once
-        with django_capture_on_commit_callbacks(execute=False) as pending:
-            approval_approve(actor=world.anna, request=outcome.request)
-        assert applied == []  # nothing before the commit
-        for callback in pending:
-            callback()
-        assert applied == [("avviato", "concluso")]
-    finally:
-        signals.request_awaiting.disconnect(on_created)
-        signals.transition_applied.disconnect(on_applied)
+    item_avvia(actor=world.sara, item=world.activity)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        outcome = item_concludi(actor=world.sara, item=world.activity)
+    assert outbox() == [("approval_needed", "anna")]  # in the transaction: before its commit callbacks
+    assert published == []
+    for callback in pending:
+        callback()
+    assert published == [[world.anna.pk]]  # once
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        approval_approve(actor=world.anna, request=outcome.request)
+    assert outbox() == [("approval_needed", "anna"), ("request_decided", "sara")]
+    assert published == [[world.anna.pk]]  # nothing before the commit
+    for callback in pending:
+        callback()
+    assert published == [[world.anna.pk], [world.sara.pk]]
+    world.activity.refresh_from_db()
+    assert world.activity.state == "concluso"

@@ -16,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_fsm import ConcurrentTransition, TransitionNotAllowed
 
+from notifications import events
 from plans.models import Activity, Area, Objective, Plan, WorkItem, WorkState
 from plans.rules import can_view_item
 from plans.statements import Statement
-from workflow import signals
 from workflow.errors import Conflict, NotAllowed, NotVisible
 from workflow.models import Approval, AuditEntry, PlanTransition, Step, TransitionName, TransitionRequest
 from workflow.selectors import open_request_for
@@ -397,8 +397,8 @@ def settle(
 
 
 def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
-    """Carry out the approved transition: state machine, save, request closed, audit row, then after
-    commit the announcement."""
+    """Carry out the approved transition: state machine, save, request closed, audit row, and the
+    announcement (outbox rows in this transaction, the worker asked after commit: notifications.events)."""
     from_state = item.state
     arguments: dict[str, Any] = {}
     if request.transition == TransitionName.CONCLUDI:
@@ -430,28 +430,18 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
     )
     announce_closed(request)
     if isinstance(item, Plan):
-        return  # nobody listens for a plan's steps: the plan's page and the trail tell them
-    kind = "activity" if isinstance(item, Activity) else "objective"
-    to_state = item.state
-    transaction.on_commit(
-        lambda: signals.transition_applied.send(
-            sender=TransitionRequest,
-            request_id=request.pk,
-            target_kind=kind,
-            target_id=item.pk,
-            from_state=from_state,
-            to_state=to_state,
-        )
-    )
+        # Nobody is told of a plan's step by mail (the plan's page and the trail tell them); its items'
+        # reminders follow its life.
+        events.plan_life_changed(item, from_state)
 
 
 def announce_awaiting(request: TransitionRequest) -> None:
-    """In the transaction: the receivers' rows (the outbox) commit with the request, or not at all. A plan's
-    step is not announced by mail (the mails describe work items): its approvers find it in their inbox."""
+    """In the transaction: the outbox rows commit with the request, or not at all. A plan's step is not
+    announced by mail (the mails describe work items): its approvers find it in their inbox."""
     if request.plan_id is None:
-        signals.request_awaiting.send(sender=TransitionRequest, request=request)
+        events.request_awaiting(request)
 
 
 def announce_closed(request: TransitionRequest) -> None:
     if request.plan_id is None:
-        signals.request_closed.send(sender=TransitionRequest, request=request)
+        events.request_closed(request)

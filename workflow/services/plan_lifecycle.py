@@ -23,6 +23,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
+from notifications import events
 from plans.limits import plan_window
 from plans.models import Plan, PlanReopening
 from plans.rules import roles_of, visible_plans
@@ -186,9 +187,11 @@ def _director(actor: Any, plan: Plan, refusal: str) -> None:
 def _move(actor: Any, plan: Plan, step: Callable[[Plan], None], source: Source, comment: str) -> Plan:
     with transaction.atomic(), recorded_as(source, user=actor, comment=comment):
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        from_state = locked.state
         try:
             step(locked)
         except TransitionNotAllowed as error:
             raise _wrong_state(locked) from error
         locked.save()
+        events.plan_life_changed(locked, from_state)
     return locked
