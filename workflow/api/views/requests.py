@@ -16,7 +16,6 @@ from rest_framework.response import Response
 
 from plans.models import Organization
 from plans.rules import roles_of, visible_activities, visible_objectives
-from plans.statements import Statement
 from workflow.api.serializers.requests import (
     DecisionInputSerializer,
     DelegationInputSerializer,
@@ -31,9 +30,6 @@ from workflow.selectors import requests_awaiting, requests_decided_by
 from workflow.services import approval_approve, approval_reject, delegation_create, delegation_revoke, request_withdraw
 
 REQUEST_RELATED = ("requested_by", "objective", "activity", "plan")
-_REQUEST = Statement(
-    lambda pk: TransitionRequest.objects.filter(pk=pk).order_by(), pk=int
-)  # compiled once: on every decision
 
 
 def _comment(request: Request) -> str:
@@ -95,7 +91,7 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
 
     def _request(self, pk: str | None) -> TransitionRequest:
         # Whether the caller may see it is the service's call: a substitute sees what they decide.
-        found = _REQUEST.first(pk=int(pk or 0))
+        found = TransitionRequest.objects.filter(pk=int(pk or 0)).order_by().first()
         if found is None:
             raise Http404
         return found
