@@ -21,7 +21,6 @@ import rules
 from django.db.models import BigIntegerField, Model, Q, QuerySet, Value
 
 from plans.models import Activity, Area, Indicator, Objective, OrganizationRole, Plan
-from plans.statements import Statement
 
 ObjectiveAreas = Objective.areas.through
 
@@ -67,15 +66,12 @@ def _roles_query(user: int) -> QuerySet[Any]:
     )
 
 
-_ROLES = Statement(_roles_query, user=int)
-
-
 def roles_of(user: Any) -> Roles:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached: Roles | None = getattr(user, "_traguardi_roles", None)
     if cached is None:
-        rows = _ROLES.rows(user=user.pk)
+        rows = list(_roles_query(user.pk))
         found: dict[str, set[int]] = {kind: set() for kind in (_HEAD, _MEMBER, *OrganizationRole.Role.values)}
         organizations: set[int] = set()
         heads_in: set[int] = set()

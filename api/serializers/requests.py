@@ -82,9 +82,8 @@ class RequestSerializer(ModelSerializer[TransitionRequest]):
 
 def with_approvals(transition_request: TransitionRequest) -> TransitionRequest:
     """The request a service answered, with its approvals and who decided them, for the RequestSerializer:
-    the ones the service held (workflow.services.core.hold_approvals), or else read in one query."""
-    if "approvals" in getattr(transition_request, "_prefetched_objects_cache", {}):
-        return transition_request
+    the ones the service held (workflow.services.core.hold_approvals: prefetch_related_objects leaves a relation
+    already prefetched as it is), or else read in one query."""
     approvals = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
     prefetch_related_objects([transition_request], Prefetch("approvals", queryset=approvals))
     return transition_request

@@ -24,16 +24,12 @@ from api.serializers.requests import (
 from api.views.items import ID
 from plans.models import Organization
 from plans.rules import roles_of, visible_activities, visible_objectives
-from plans.statements import Statement
 from workflow.errors import InvalidInput
 from workflow.models import Delegation, TransitionRequest
 from workflow.selectors import requests_awaiting, requests_decided_by
 from workflow.services import approval_approve, approval_reject, delegation_create, delegation_revoke, request_withdraw
 
 REQUEST_RELATED = ("requested_by", "objective", "activity", "plan")
-_REQUEST = Statement(
-    lambda pk: TransitionRequest.objects.filter(pk=pk).order_by(), pk=int
-)  # compiled once: on every decision
 
 
 def _comment(request: Request) -> str:
@@ -96,7 +92,7 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
 
     def _request(self, pk: str | None) -> TransitionRequest:
         # Whether the caller may see it is the service's call: a substitute sees what they decide.
-        found = _REQUEST.first(pk=int(pk or 0))
+        found = TransitionRequest.objects.filter(pk=int(pk or 0)).order_by().first()
         if found is None:
             raise Http404
         return found

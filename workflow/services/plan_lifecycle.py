@@ -30,7 +30,7 @@ from plans.rules import roles_of, visible_plans
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import AuditEntry, PlanTransition, Step, TargetKind, TransitionRequest
 from workflow.selectors import approval_chain, open_request_for
-from workflow.services.core import audit, hold_approvals, lock_plan
+from workflow.services.core import audit, lock_plan
 from workflow.trail.context import Source, recorded_as
 
 _ACT_CHARS = Plan._meta.get_field("adoption_act").max_length or 300
@@ -118,7 +118,6 @@ def _step(
                 )
         except IntegrityError as error:
             raise Conflict(_("C'è già una richiesta aperta su questo piano."), code="request_open") from error
-        hold_approvals(request, new=True)
         audit(request, AuditEntry.Event.REQUESTED, actor, comment=act)
     return locked
 
