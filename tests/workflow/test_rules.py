@@ -39,6 +39,30 @@ def test_each_predicate_agrees_with_its_queryset(world: World, persona: str) -> 
         assert allowed == listed, (persona, model.__name__)
 
 
+def test_the_owner_branch_agrees_with_its_predicate_without_any_role_or_outside_ones_areas(world: World) -> None:
+    """What the personas leave untried (issue 18 built each branch on its own column): a person with no role
+    who owns an activity and an objective of the technical area, and a head who owns an objective of another
+    area (its activities and indicators are seen through the objective's owner, not the activity's)."""
+    ugo = User.objects.create_user("ugo", "ugo@aurelia.example", "segreta")
+    technical = Objective.objects.create(plan=world.plan, code="TEC-9", title="Strade", owner=ugo)
+    technical.areas.add(world.technical)
+    Activity.objects.create(objective=world.transversal, position=9, description="Di Ugo", owner=ugo)
+    Indicator.objects.create(objective=technical, position=1, name="Chilometri", unit="km")
+    social = Objective.objects.create(plan=world.plan, code="SOC-9", title="Del capo tecnico", owner=world.bruno)
+    social.areas.add(world.social)
+    Activity.objects.create(objective=social, position=1, description="Nel sociale")
+    Indicator.objects.create(objective=social, position=1, name="Nel sociale", unit="n.")
+    for user in (ugo, world.bruno, world.sara, world.erica):
+        for model, predicate, visible in PAIRS:
+            allowed = {obj.pk for obj in model._default_manager.all() if predicate(user, obj)}
+            listed = set(visible(user).values_list("pk", flat=True))
+            assert allowed == listed, (user.username, model.__name__)
+    assert set(rules.visible_objectives(ugo).values_list("code", flat=True)) == {"TEC-9"}
+    assert set(rules.visible_indicators(ugo).values_list("name", flat=True)) == {"Chilometri"}
+    assert set(rules.visible_activities(ugo).values_list("description", flat=True)) == {"Di Ugo"}
+    assert "Nel sociale" in set(rules.visible_indicators(world.bruno).values_list("name", flat=True))
+
+
 def test_who_sees_the_social_activity(world: World) -> None:
     seeing = {name for name in PERSONAS if rules.can_view_item(world.users[name], world.activity)}
     assert seeing == {"diana", "anna", "sara", "otto"}
