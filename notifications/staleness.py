@@ -319,6 +319,18 @@ def legal_deadline(row: Message, facts: Facts) -> Answer:
     return Stale(reason) if reason else None
 
 
+def document_ready(row: Message, facts: Facts) -> Answer:
+    """The document is still there and the requester may still open it (the download checks the same)."""
+    from reports.document_views import may_open
+
+    export = facts.lookup.exports.get(_pk(row.target))
+    if export is None or export.status != "ready":
+        return Stale("Il documento non è più disponibile.")
+    if not may_open(row.recipient, export):
+        return Stale("Il destinatario non può più consultare il piano del documento.")
+    return None
+
+
 CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.DEADLINE: reminder,
     Message.Kind.OVERDUE: reminder,
@@ -331,6 +343,7 @@ CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.APPROVAL_NEEDED: approval_needed,
     Message.Kind.REQUEST_DECIDED: request_decided,
     Message.Kind.LEGAL_DEADLINE: legal_deadline,
+    Message.Kind.DOCUMENT_READY: document_ready,
 }
 
 
