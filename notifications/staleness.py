@@ -28,6 +28,8 @@ What "still true" means for each kind, in one table (`CHECKS`):
 - request_decided: an outcome stays true; only the request having vanished would drop it;
 - legal_deadline: the recipient is still the body's director or OIV, the deadline still falls on the day the
   row was planned for and has not passed, and it is still to be met (notifications.legal_reminders).
+- document_ready: the prepared document is still there and the recipient may still open it (the download's own
+  rule, reports.document_views.may_open: one query per row, for a mail that answers the person's own request).
 
 Everything is read for the whole chunk of a run at once: the rows' `Lookup` (notifications.mails) holds the
 items, requests and late activities, and `Facts.load` adds a few queries, whatever the number of rows, and one

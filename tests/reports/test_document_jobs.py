@@ -8,12 +8,16 @@ import datetime as dt
 import re
 
 import pytest
+from django.conf import settings
+from django.core import mail
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from pytest_django.fixtures import Settings
 
+from notifications.dispatch import dispatch
 from notifications.models import Message
+from plans.models import OrganizationRole
 from reports import exports
 from reports.models import ReportExport
 from tests.workflow.world import World
@@ -148,3 +152,24 @@ def test_a_long_piao_section_is_prepared_by_a_worker_for_the_director_and_the_oi
     assert client_for(world.anna).get(reverse("web:plan", args=[world.plan.pk])).status_code == 200
     assert client_for(world.anna).get(job_url(job)).status_code == 404
     assert client_for(world.anna).get(download_url(job)).status_code == 404
+
+
+def test_the_mail_is_sent_on_a_sunday_with_the_link_and_dropped_for_who_may_no_longer_see_the_plan(
+    world: World,
+) -> None:
+    sunday = dt.datetime(2026, 12, 6, 11, 0, tzinfo=dt.UTC)  # reminders wait for a working day; this answer not
+    first = exports.request_export(actor=world.diana, plan=world.plan, year=YEAR, fmt="xlsx")[0]
+    second = exports.request_export(actor=world.otto, plan=world.plan, year=YEAR, fmt="docx")[0]
+    assert exports.prepare(first.pk) == exports.prepare(second.pk) == "ready"
+    # Otto is no longer the body's OIV when his mail's turn comes: it is dropped, with the reason.
+    OrganizationRole.objects.filter(user=world.otto).delete()
+    result = dispatch(now=sunday)
+    assert (result.mails, result.dropped) == (1, 1)
+    [sent] = mail.outbox
+    assert sent.to == [world.diana.email]
+    assert f"{settings.SITE_URL}{job_url(first)}" in str(sent.body)
+    dropped = Message.objects.get(recipient=world.otto)
+    assert (dropped.status, dropped.dropped_reason) == (
+        "dropped",
+        "Il destinatario non può più consultare il piano del documento.",
+    )
