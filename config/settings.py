@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str, mailer_from_url
+from config.env import database_from_url, env_bool, env_float, env_int, env_list, env_str, mailer_from_url
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends be subscripted at run time
 
@@ -380,9 +380,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Relazione documents (PDF, DOCX) of plans with more objectives than this are prepared by a worker, since
-# rendering them takes longer than a web request may (0.3 to 0.4 s per objective for the PDF).
-REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 20)
+# A document (Relazione, monitoring report, PIAO section) whose estimated preparation (reports.sizing, measured
+# coefficients) passes this many seconds is prepared by a worker and mailed when ready; the rest inside the request.
+REPORT_INLINE_MAX_SECONDS = env_float("REPORT_INLINE_MAX_SECONDS", 2.0)
 # A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
 REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
 REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)

@@ -21,3 +21,8 @@ def request_url(request_id: int) -> str:
 def legal_calendar_url() -> str:
     """The year's legal calendar of the cycle, for the director and the OIV."""
     return f"{settings.SITE_URL}{reverse('notifications:legal-calendar')}"
+
+
+def document_job_url(plan_id: int, export_id: int) -> str:
+    """The page of a document prepared by a worker: its progress, then its download."""
+    return f"{settings.SITE_URL}{reverse('reports:document_job', args=[plan_id, export_id])}"
