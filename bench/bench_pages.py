@@ -31,7 +31,7 @@ from bench.common import Result, quick, setup_django, summary_ms
 SIZES = (10_000, 100_000) if quick() else (10_000, 1_000_000)  # the small one first: bench_dashboard leaves it
 SAMPLES = 20 if quick() else 100
 MIN_SAMPLES = 5
-BUDGET_SECONDS = 10 if quick() else 60  # per address, at most: a slow page gets fewer samples, never < 5
+BUDGET_SECONDS = 10 if quick() else 30  # per address, at most: a slow page gets fewer samples, never < 5
 TIMEOUT_SECONDS = 5.0
 HTML_LIMIT_BYTES = 1_000_000
 TYPICAL_P95_MS = 150.0
