@@ -87,7 +87,7 @@ class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     )
     list_filter = ("organization", "event", "source", "subject", "transition", "to_state")
     search_fields = ("comment", "objective__code", "activity__description", "actor__username")
-    list_select_related = ("objective", "activity", "actor", "on_behalf_of")
+    list_select_related = ("objective", "activity__objective", "actor", "on_behalf_of")
 
 
 class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
@@ -116,7 +116,7 @@ class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
     )
     list_filter = ("organization", "status", "transition", "current_step")
     search_fields = ("objective__code", "activity__description", "requested_by__username", "reason", "comment")
-    list_select_related = ("plan", "objective", "activity", "requested_by")
+    list_select_related = ("plan", "objective", "activity__objective", "requested_by")
     inlines = (ApprovalInline,)
 
 
@@ -131,6 +131,7 @@ class ApprovalPolicyAdmin(ScopedAdmin[ApprovalPolicy]):
         return roles_of(request.user).director_of
 
     list_display = ("organization", "target_kind", "transition", "chain")
+    list_select_related = ("organization",)
     list_filter = ("organization", "target_kind", "transition")
 
 
@@ -165,6 +166,7 @@ class DelegationAdmin(ScopedAdmin[Delegation]):
     organization_path = "organization"
     form = DelegationForm
     list_display = ("delegator", "substitute", "organization", "starts_on", "ends_on", "revoked_at")
+    list_select_related = ("delegator", "substitute", "organization")
     list_filter = ("organization",)
     search_fields = ("delegator__username", "substitute__username", "reason")
     autocomplete_fields = ("delegator", "substitute")
@@ -234,6 +236,7 @@ class SeparationPolicyAdmin(ScopedAdmin[SeparationPolicy]):
         "director_covers_area_head",
         "measurements_need_confirmation",
     )
+    list_select_related = ("organization",)
 
 
 @admin.register(ValidationCriterion)
@@ -244,6 +247,7 @@ class ValidationCriterionAdmin(ScopedAdmin[ValidationCriterion]):
 
     organization_path = "organization"
     list_display = ("position", "title", "active", "organization")
+    list_select_related = ("organization",)
     list_display_links = ("title",)
     list_filter = ("organization", "active")
     search_fields = ("title", "guidance")
