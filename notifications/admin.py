@@ -30,6 +30,7 @@ from plans.rules import roles_of, visible_activities
 
 @admin.register(Message)
 class MessageAdmin(ScopedAdmin[Message]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "organization"
     list_display = ("created_at", "kind", "recipient", "period", "due_on", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", "organization", "due_on")
@@ -79,6 +80,7 @@ class MonitoringRoundAdmin(ScopedAdmin[MonitoringRound]):
 
 @admin.register(MonitoringAnswer)
 class MonitoringAnswerAdmin(ScopedAdmin[MonitoringAnswer]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "round__organization"
     visible = staticmethod(through(MonitoringAnswer, "activity", visible_activities))
     list_display = ("answered_at", "activity", "respondent", "state", "progress", "actual_end")

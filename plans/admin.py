@@ -109,6 +109,7 @@ class ReportInline(ScopedStackedInline[ObjectiveReport, Objective]):
 
 @admin.register(Objective)
 class ObjectiveAdmin(ScopedAdmin[Objective]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "plan__organization"
     visible = staticmethod(visible_objectives)
     form = ObjectiveForm
@@ -127,6 +128,7 @@ class ObjectiveAdmin(ScopedAdmin[Objective]):
 
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdmin[Activity]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "objective__plan__organization"
     visible = staticmethod(visible_activities)
     form = ActivityForm  # parses the texts: the parsed columns are saved with them
@@ -162,6 +164,7 @@ class ActivityAdmin(ScopedAdmin[Activity]):
 
 
 class ParsedValueAdmin[M: ParsedValue](ScopedAdmin[M]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "indicator__objective__plan__organization"
     readonly_fields = PARSED_VALUE
     list_filter = ("indicator__objective__plan", "kind", "parsed")
@@ -188,6 +191,7 @@ class TargetInline(ScopedTabularInline[IndicatorTarget, Indicator]):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ScopedAdmin[Indicator]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "objective__plan__organization"
     visible = staticmethod(visible_indicators)
     list_display = ("objective", "position", "name", "unit", "indicator_type")

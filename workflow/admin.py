@@ -69,6 +69,7 @@ def _visible_trail(user: Any) -> QuerySet[AuditEntry]:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     visible = staticmethod(_visible_trail)
     list_display = (
         "at",
@@ -103,6 +104,7 @@ class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
 
 @admin.register(TransitionRequest)
 class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     visible = staticmethod(_on_visible_items(TransitionRequest))
     list_display = (
         "requested_at",

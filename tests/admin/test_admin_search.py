@@ -80,8 +80,8 @@ def test_a_search_across_a_relation_finds_each_row_once(world: World, aurelia_ro
 
 
 def test_the_trigram_indexes_serve_the_searched_expressions(world: World) -> None:
-    """With sequential and plain index scans discouraged (the test's table is tiny), PostgreSQL reads a search of the activities' descriptions through the
-    trigram index: the index's expression is the one Django's icontains compares."""
+    """With sequential and plain index scans discouraged (the test's table is tiny), PostgreSQL reads a search of
+    the activities' descriptions through the trigram index: its expression is the one Django's icontains compares."""
     searched = Activity.objects.order_by().filter(description__icontains="mappatura").values("pk")
     sql, params = searched.query.sql_with_params()
     with connection.cursor() as cursor:

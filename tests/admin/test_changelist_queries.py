@@ -28,20 +28,23 @@ REGISTERED = [model for model in apps.get_models() if admin.site.is_registered(m
 
 
 def _unique_sets(model: type[Model]) -> list[tuple[str, ...]]:
-    sets = [(field.name,) for field in model._meta.fields if field.unique and not field.primary_key]
+    sets: list[tuple[str, ...]] = [
+        (field.name,) for field in model._meta.fields if field.unique and not field.primary_key
+    ]
     sets += [tuple(names) for names in model._meta.unique_together]
-    sets += [tuple(constraint.fields) for constraint in model._meta.constraints if getattr(constraint, "fields", ())]
+    sets += [tuple(getattr(constraint, "fields", ())) for constraint in model._meta.constraints]
     return sets
 
 
 def _varied(row: Model, name: str, step: int, depth: int) -> Any:
     """Another value of the field `name` than `row`'s, the `step`-th: a unique slot free for a copy."""
-    field = row._meta.get_field(name)
+    field: Any = row._meta.get_field(name)
     value = getattr(row, field.attname)
     if field.is_relation:
-        related = field.related_model._default_manager
+        related_model: type[Model] = field.related_model
+        related = related_model._default_manager
         if related.count() <= step and depth < 2:
-            _copies(field.related_model, step + 1 - related.count(), depth + 1)
+            _copies(related_model, step + 1 - related.count(), depth + 1)
         others = list(related.exclude(pk=value).order_by("pk").values_list("pk", flat=True))
         return others[step - 1] if len(others) >= step else value
     if isinstance(value, bool) or value is None:
@@ -76,7 +79,8 @@ def _copies(model: type[Model], copies: int, depth: int = 0, original: Model | N
         row._state.adding = True
         for names in _unique_sets(model):
             for name in names:
-                setattr(row, model._meta.get_field(name).attname, _varied(original, name, step, depth))
+                attname = getattr(model._meta.get_field(name), "attname", name)
+                setattr(row, attname, _varied(original, name, step, depth))
         try:
             with transaction.atomic(), connection.cursor() as cursor:
                 row.save()
