@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from plans.models import Activity, Objective
+from plans.models import Activity, Objective, Plan, PlanState
 from tests.web.helpers import database_state
 from tests.web.html import page_text
 from tests.web.large_plan import AREAS, grow_plan
@@ -212,3 +212,14 @@ def test_my_activities_come_a_page_at_a_time_and_an_update_returns_to_its_page(c
     third = client.get("/le-mie-attivita/?pagina=3")
     assert "Attività da 41 a 51 di 51." in page_text(third)
     assert "?pagina=3" in re.findall(r'action="(/attivita/\d+/aggiornamento/[^"]*)"', third.content.decode())[0]
+
+
+def test_the_rollover_page_lists_the_first_open_activities_and_offers_all_of_them(client: Client, world: World) -> None:
+    grow_plan(world.plan, world.social, objectives=1, activities_each=230)
+    Plan.objects.filter(pk=world.plan.pk).update(state=PlanState.CLOSED)
+    response = as_user(client, world.diana).get(f"/piani/{world.plan.pk}/anno-successivo/")
+    html, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    assert html.count('name="activities"') == 200
+    assert "Attività non concluse da riportare (232)" in text
+    assert "Qui le prime 200; le altre 32 attività non concluse si riportano con «Riporta tutte" in text
