@@ -8,6 +8,7 @@ the same number of queries for the tree."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -16,16 +17,19 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from plans.models import Activity, Objective
+from plans.models import Activity, Objective, Plan, PlanState
 from tests.web.helpers import database_state
 from tests.web.html import page_text
 from tests.web.large_plan import AREAS, grow_plan
 from tests.workflow.world import World
 from web.plan_tree import ACTIVITIES_PER_PAGE, OBJECTIVES_PER_PAGE
+from web.views.inbox import REQUESTS_PER_PAGE
+from workflow.services import item_rinvia
 
 pytestmark = pytest.mark.django_db
 
 ONE_MB = 1_000_000
+NEW_END = dt.date(2027, 2, 28)
 # The first size: 60 objectives of 25 activities (more than two pages of the tree, more than the activities shown
 # under an objective); 5N adds 240 more of the same.
 OBJECTIVES, ACTIVITIES_EACH = 60, 25
@@ -212,3 +216,26 @@ def test_my_activities_come_a_page_at_a_time_and_an_update_returns_to_its_page(c
     third = client.get("/le-mie-attivita/?pagina=3")
     assert "Attività da 41 a 51 di 51." in page_text(third)
     assert "?pagina=3" in re.findall(r'action="(/attivita/\d+/aggiornamento/[^"]*)"', third.content.decode())[0]
+
+
+def test_the_rollover_page_lists_the_first_open_activities_and_offers_all_of_them(client: Client, world: World) -> None:
+    grow_plan(world.plan, world.social, objectives=1, activities_each=230)
+    Plan.objects.filter(pk=world.plan.pk).update(state=PlanState.CLOSED)
+    response = as_user(client, world.diana).get(f"/piani/{world.plan.pk}/anno-successivo/")
+    html, text = response.content.decode(), page_text(response)
+    assert response.status_code == 200
+    assert html.count('name="activities"') == 200
+    assert "Attività non concluse da riportare (232)" in text
+    assert "Qui le prime 200; le altre 32 attività non concluse si riportano con «Riporta tutte" in text
+
+
+def test_the_inbox_shows_its_requests_a_page_at_a_time_and_counts_them_all(client: Client, world: World) -> None:
+    grow_plan(world.plan, world.social, objectives=1, activities_each=REQUESTS_PER_PAGE + 2, owner=world.sara)
+    for activity in Activity.objects.filter(objective=first_grown(world)):
+        item_rinvia(actor=world.sara, item=activity, reason="Il fornitore è in ritardo", new_planned_end=NEW_END)
+    first = as_user(client, world.anna).get("/approvazioni/")
+    text = page_text(first)
+    assert "22 richieste attendono la tua decisione." in text and "Pagina 1 di 2" in text
+    assert first.content.decode().count('p-3" id="richiesta-') == REQUESTS_PER_PAGE
+    second = client.get("/approvazioni/?pagina=2")
+    assert second.content.decode().count('p-3" id="richiesta-') == 2 and "Pagina 2 di 2" in page_text(second)
