@@ -107,13 +107,18 @@ class KeysetPagination(BasePagination):
         self.keys = [Key(queryset.model, spec) for spec in getattr(view, "keyset_ordering", ("pk",))]
         position, backwards = self._decode(request.query_params.get(CURSOR_PARAM, ""))
         # Bounded: COUNT over at most count_cap + 1 rows (a LIMIT inside), never over the whole list.
-        counted = queryset.order_by()[: self.count_cap + 1].count()
+        # Counted on the listed table alone: the related rows a page shows (select_related) change no count.
+        counted = queryset.order_by().values("pk")[: self.count_cap + 1].count()
         self.count, self.count_capped = min(counted, self.count_cap), counted > self.count_cap
-        ordered = queryset.order_by(*(key.order(backwards) for key in self.keys))
+        order = [key.order(backwards) for key in self.keys]
+        ordered = queryset.order_by(*order)
         if position is not None:
             ordered = ordered.filter(self._beyond(position, backwards))
-        rows = list(ordered[: self.page_size + 1])
-        more, rows = len(rows) > self.page_size, rows[: self.page_size]
+        # The page's ids first, on the listed table alone, then its rows with their related ones: joined before
+        # the LIMIT, the related rows would be read for every row of the list, not only for the page's.
+        ids = list(ordered.values_list("pk", flat=True)[: self.page_size + 1])
+        more, ids = len(ids) > self.page_size, ids[: self.page_size]
+        rows = list(queryset.filter(pk__in=ids).order_by(*order)) if ids else []
         if backwards:
             rows.reverse()
         first = [key.value_of(rows[0]) for key in self.keys] if rows else position
