@@ -308,7 +308,7 @@ class ScopedAdmin[M: Model](ScopedChoices[M], admin.ModelAdmin[M]):
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         return [name for name in super().get_search_fields(request) if not self.is_secret(name.lstrip("^=@"))]
 
-    # Search: on PostgreSQL, served by indexes (the trigram indexes of plans/migrations/0012_admin_search.py).
+    # Search: on PostgreSQL, served by indexes (the trigram indexes of plans/migrations/0011_admin_search.py).
 
     def get_search_results(self, request: HttpRequest, queryset: QuerySet[M], search_term: str) -> tuple[Any, bool]:
         """Django ORs the searched fields in one WHERE: across a join (`objective__code` beside `description`) no

@@ -1,5 +1,5 @@
 """The admin's search: on PostgreSQL one indexed query per searched field (config.admin.ScopedAdmin), the same
-rows as Django's own search, within the user's scope; the trigram indexes of plans/migrations/0012_admin_search.py
+rows as Django's own search, within the user's scope; the trigram indexes of plans/migrations/0011_admin_search.py
 serve it; and on SQLite (the embedded demo) the migration and the search still work."""
 
 from __future__ import annotations
