@@ -5,7 +5,8 @@ module (CONFINED), with a test of its own that fails when the upgrade changes it
 
 Which names are private is read from the installed Django and django-fsm themselves: every name with one leading
 underscore that they define (a function, a class, a module-level name, an attribute they assign). The project's
-source (every .py file outside .venv, tests and var) is parsed, and these are refused:
+source (every .py file outside .venv and var, the tests included but for this file, whose samples are the
+names themselves) is parsed, and these are refused:
 - an import from a private module (a component with a leading underscore, or django.db.models.sql, the ORM's
   compiler), of a private name, or of a helper of django.db.models.query other than its documented API;
 - reading or writing `something._name` where `_name` is one of their private names, or naming it as a string to
@@ -14,8 +15,9 @@ source (every .py file outside .venv, tests and var) is parsed, and these are re
 The project's own private names that happen to share a name with one of theirs (`_path`, `_count`, ...) are the
 project's when the project defines them (a method, or `self._name = ...`) in a class of its own.
 
-Allowed: `_meta` and `_state` (documented: the Model _meta API, and Model._state for the instance's database and
-adding flag), `_default_manager` and `_base_manager` (documented in the Managers topic).
+Allowed: namedtuple's `_replace` and kin (Python's own API), `_meta` and `_state` (documented: the Model _meta
+API, and Model._state for the instance's database and adding flag), `_default_manager` and `_base_manager`
+(documented in the Managers topic).
 """
 
 from __future__ import annotations
@@ -33,9 +35,12 @@ import django
 import django_fsm
 
 REPO = Path(__file__).resolve().parents[2]
-SKIPPED_DIRS = {".venv", "tests", "var", "node_modules", ".git", "static", "staticfiles"}
+SKIPPED_DIRS = {".venv", "var", "node_modules", ".git", "static", "staticfiles"}
 LIBRARIES = ("django", "django_fsm")
 DOCUMENTED = frozenset({"_meta", "_state", "_default_manager", "_base_manager"})
+# Python's own documented API with a leading underscore (collections.namedtuple, whose results urlsplit gives):
+# Django defines names like these for its own purposes, which does not make the namedtuple's methods private.
+PYTHON_API = frozenset({"_replace", "_asdict", "_fields", "_make", "_field_defaults"})
 # django.db.models.query's documented API; its other names (ModelIterable, get_related_populators, ...) are helpers.
 ATTRIBUTE_FUNCTIONS = frozenset({"getattr", "setattr", "hasattr", "delattr"})
 QUERY_MODULE_API = frozenset({"QuerySet", "EmptyQuerySet", "RawQuerySet", "Prefetch", "prefetch_related_objects"})
@@ -65,7 +70,7 @@ def library_private_names() -> frozenset[str]:
         for path in Path(package.__file__ or "").parent.rglob("*.py"):
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
                 names |= _defined_or_used(node)
-    return frozenset(name for name in names if _is_private(name)) - DOCUMENTED
+    return frozenset(name for name in names if _is_private(name)) - DOCUMENTED - PYTHON_API
 
 
 def _defined_or_used(node: ast.AST) -> set[str]:
@@ -243,7 +248,7 @@ def scan_source(source: str, path: str, own: frozenset[str] = frozenset()) -> li
 def project_sources() -> Iterator[Path]:
     for path in sorted(REPO.rglob("*.py")):
         relative = path.relative_to(REPO)
-        if not SKIPPED_DIRS.intersection(relative.parts[:-1]):
+        if not SKIPPED_DIRS.intersection(relative.parts[:-1]) and path != Path(__file__).resolve():
             yield path
 
 
