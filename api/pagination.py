@@ -157,7 +157,8 @@ class KeysetPagination(BasePagination):
             if len(raw) != len(self.keys):
                 raise ValueError(raw)
             return [key.parse(value) for key, value in zip(self.keys, raw, strict=True)], direction == "before"
-        except (ValueError, TypeError, AttributeError, binascii.Error, UnicodeDecodeError) as error:
+        # RecursionError: a cursor of nested brackets, as deep as the JSON decoder goes, fits in its length.
+        except (ValueError, TypeError, AttributeError, RecursionError, binascii.Error, UnicodeDecodeError) as error:
             raise _bad_cursor() from error
 
     def _link(self, cursor: str | None) -> str | None:

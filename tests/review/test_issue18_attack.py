@@ -1,0 +1,93 @@
+"""Review of issue 18 (the merged branch), as a hostile user and a hostile reviewer: each test is a finding, proven
+by failing before its fix (or marked xfail(strict=True) with the cause when it is left to the lead)."""
+
+from __future__ import annotations
+
+import base64
+
+import pytest
+from django.contrib.auth.models import User
+from django.test import Client
+
+from plans.models import Objective
+from tests.workflow.test_api import assert_error, client_for
+from tests.workflow.world import World
+
+pytestmark = pytest.mark.django_db
+
+
+def _owner_outside_the_area(world: World) -> User:
+    """Tommaso, staff of the technical area, made owner of SOC-1 (an objective of the social area): he sees the
+    objective (can_view_item: is_owner), not the activities of it he neither owns nor serves (activity 2)."""
+    Objective.objects.filter(pk=world.objective.pk).update(owner=world.tommaso)
+    assert not world.tommaso.has_perm("plans.view_activity", world.second_activity)
+    return world.tommaso
+
+
+def test_the_objective_owner_outside_the_area_gets_no_activity_he_may_not_see_in_its_pager(world: World) -> None:
+    """web/views/plans.py objective_activities pages `objective.activities`, every activity of a visible objective,
+    not the ones the person may see."""
+    client = Client()
+    client.force_login(_owner_outside_the_area(world))
+    for headers in ({}, {"HX-Request": "true"}):
+        page = client.get(f"/obiettivi/{world.objective.pk}/attivita/", headers=headers)
+        assert page.status_code == 200
+        assert world.second_activity.description not in page.content.decode()
+
+
+def test_the_objective_owner_outside_the_area_gets_no_activity_he_may_not_see_in_the_plan_tree(world: World) -> None:
+    """web/plan_tree.py tree_page prefetches `activities` of the page's objectives, every one of them."""
+    client = Client()
+    client.force_login(_owner_outside_the_area(world))
+    page = client.get(f"/piani/{world.plan.pk}/")
+    assert page.status_code == 200
+    assert world.objective.code in page.content.decode()  # he sees his objective
+    assert world.second_activity.description not in page.content.decode()
+
+
+def test_the_objective_owner_outside_the_area_gets_no_activity_he_may_not_see_on_the_objective_page(
+    world: World,
+) -> None:
+    """web/views/items.py `_context` pages `item.activities` on the objective's page, every one of them."""
+    client = Client()
+    client.force_login(_owner_outside_the_area(world))
+    page = client.get(f"/obiettivi/{world.objective.pk}/")
+    assert page.status_code == 200
+    assert world.objective.title in page.content.decode()
+    assert world.second_activity.description not in page.content.decode()
+
+
+def test_the_director_still_gets_every_activity_of_the_objective(world: World) -> None:
+    """The filter above leaves the director's lists whole (the guard against a fix that hides too much)."""
+    client = Client()
+    client.force_login(world.diana)
+    for url in (
+        f"/obiettivi/{world.objective.pk}/attivita/",
+        f"/obiettivi/{world.objective.pk}/",
+        f"/piani/{world.plan.pk}/",
+    ):
+        content = client.get(url).content.decode()
+        assert world.activity.description in content
+        assert world.second_activity.description in content
+
+
+def _encoded(payload: bytes) -> str:
+    return base64.urlsafe_b64encode(payload).decode().rstrip("=")
+
+
+@pytest.mark.parametrize(
+    "payload",
+    [
+        # As deep as the JSON decoder's recursion limit (1,500 on CPython 3.12), in MAX_CURSOR_LENGTH characters.
+        b"[" * 1500,
+        b"[" * 1499 + b"]",
+    ],
+    ids=["open", "closed-once"],
+)
+def test_a_deeply_nested_cursor_answers_400_not_500(world: World, payload: bytes) -> None:
+    """api/pagination.py _decode catches ValueError and friends, not the RecursionError json raises on a deep
+    nesting that fits in the 2,000 characters a cursor may have."""
+    bad = _encoded(payload)
+    assert len(bad) <= 2000
+    body = assert_error(client_for(world.diana).get("/api/activities/", {"cursor": bad}), 400, "invalid")
+    assert "cursor" in body["fields"]
