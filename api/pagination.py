@@ -69,8 +69,13 @@ class Key:
             self.field.run_validators(value)  # integers within the column's range
         except ValidationError as error:
             raise ValueError(raw) from error
-        if isinstance(value, dt.datetime) and value.tzinfo is None:
-            raise ValueError(raw)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                raise ValueError(raw)
+            try:  # the same instant in UTC: PostgreSQL refuses offsets past 15:59, which Python reads (to 23:59)
+                value = value.astimezone(dt.UTC)
+            except OverflowError as error:  # year 1 at +14:00 is year 0 in UTC
+                raise ValueError(raw) from error
         return value
 
 

@@ -4,6 +4,7 @@ by failing before its fix (or marked xfail(strict=True) with the cause when it i
 from __future__ import annotations
 
 import base64
+import json
 
 import pytest
 from django.contrib.auth.models import User
@@ -91,3 +92,25 @@ def test_a_deeply_nested_cursor_answers_400_not_500(world: World, payload: bytes
     assert len(bad) <= 2000
     body = assert_error(client_for(world.diana).get("/api/activities/", {"cursor": bad}), 400, "invalid")
     assert "cursor" in body["fields"]
+
+
+def _cursor(payload: object) -> str:
+    return _encoded(json.dumps(payload).encode())
+
+
+@pytest.mark.parametrize(
+    "moment",
+    [
+        "0001-01-01T00:00:00+14:00",  # before year 1 in UTC
+        "9999-12-31T23:59:59.999999-14:00",  # after year 9999 in UTC
+        "2026-05-15T10:00:00+23:59",
+        "٢٠٢٦-05-15T10:00:00+00:00",  # Arabic-Indic digits
+    ],
+)
+@pytest.mark.parametrize("url", ["/api/requests/", "/api/approvals/", "/api/changes/"])
+def test_a_cursor_at_the_edge_of_time_answers_a_page_or_400_never_500(world: World, url: str, moment: str) -> None:
+    """The datetime keys of the request lists: a moment Python reads but that leaves its range once in UTC."""
+    response = client_for(world.diana).get(url, {"cursor": _cursor({"after": [moment, 1]})})
+    assert response.status_code in (200, 400), response.content
+    if response.status_code == 400:
+        assert "cursor" in response.json()["fields"]
