@@ -159,3 +159,27 @@ def test_a_logout_while_redis_is_down_leaves_no_session_that_works_once_redis_is
     thief = Client()
     thief.cookies[settings.SESSION_COOKIE_NAME] = cookie
     assert thief.get("/le-mie-attivita/").status_code == 302, "the session survived the logout"
+
+
+ODD_PAGES = ["0", "-1", "9" * 5000, "١٢", "²", "1e400", "1.5", "NaN", "inf", "\u00a0", "x"]
+
+
+@pytest.mark.parametrize("number", ODD_PAGES)
+@pytest.mark.parametrize(
+    ("path", "parameter"),
+    [
+        ("/piani/{plan}/", "pagina_albero"),
+        ("/obiettivi/{objective}/attivita/", "pagina"),
+        ("/obiettivi/{objective}/", "pagina_attivita"),
+    ],
+)
+@pytest.mark.parametrize("htmx", [{}, {"HX-Request": "true", "HX-Target": "albero"}], ids=["page", "htmx"])
+def test_an_odd_page_number_gives_a_page_never_a_500(
+    world: World, path: str, parameter: str, number: str, htmx: dict[str, str]
+) -> None:
+    client = Client(raise_request_exception=False)
+    client.force_login(world.sara)
+    url = path.format(plan=world.plan.pk, objective=world.objective.pk)
+    response = client.get(url, {parameter: number}, headers=htmx)
+    assert response.status_code == 200
+    assert world.activity.description in response.content.decode()
