@@ -183,3 +183,35 @@ def test_an_odd_page_number_gives_a_page_never_a_500(
     response = client.get(url, {parameter: number}, headers=htmx)
     assert response.status_code == 200
     assert world.activity.description in response.content.decode()
+
+
+def test_another_bodys_director_gets_404_on_the_pager_the_job_and_the_download(world: World) -> None:
+    """Erica directs Borgo: Aurelia's objective pager, document job and download answer as if they did not exist,
+    with or without htmx, and never give the document's bytes."""
+    from reports.models import ReportExport
+
+    export = ReportExport.objects.create(
+        plan=world.plan,
+        kind=ReportExport.Kind.RELAZIONE,
+        year=2026,
+        fmt="pdf",
+        requested_by=world.diana,
+        status=ReportExport.Status.READY,
+        content=b"%PDF-segreto",
+        filename="relazione.pdf",
+    )
+    client = Client()
+    client.force_login(world.erica)
+    urls = [
+        f"/obiettivi/{world.objective.pk}/attivita/",
+        f"/piani/{world.plan.pk}/documenti/{export.pk}/",
+        f"/piani/{world.plan.pk}/relazione/documenti/{export.pk}/",
+    ]
+    for url in urls:
+        for headers in ({}, {"HX-Request": "true"}):
+            response = client.get(url, headers=headers)
+            assert response.status_code == 404, url
+            assert b"segreto" not in response.content
+    diana = Client()
+    diana.force_login(world.diana)
+    assert diana.get(f"/piani/{world.plan.pk}/relazione/documenti/{export.pk}/").content == b"%PDF-segreto"
