@@ -69,8 +69,13 @@ class Key:
             self.field.run_validators(value)  # integers within the column's range
         except ValidationError as error:
             raise ValueError(raw) from error
-        if isinstance(value, dt.datetime) and value.tzinfo is None:
-            raise ValueError(raw)
+        if isinstance(value, dt.datetime):
+            if value.tzinfo is None:
+                raise ValueError(raw)
+            try:  # the same instant in UTC: PostgreSQL refuses offsets past 15:59, which Python reads (to 23:59)
+                value = value.astimezone(dt.UTC)
+            except OverflowError as error:  # year 1 at +14:00 is year 0 in UTC
+                raise ValueError(raw) from error
         return value
 
 
@@ -157,7 +162,8 @@ class KeysetPagination(BasePagination):
             if len(raw) != len(self.keys):
                 raise ValueError(raw)
             return [key.parse(value) for key, value in zip(self.keys, raw, strict=True)], direction == "before"
-        except (ValueError, TypeError, AttributeError, binascii.Error, UnicodeDecodeError) as error:
+        # RecursionError: a cursor of nested brackets, as deep as the JSON decoder goes, fits in its length.
+        except (ValueError, TypeError, AttributeError, RecursionError, binascii.Error, UnicodeDecodeError) as error:
             raise _bad_cursor() from error
 
     def _link(self, cursor: str | None) -> str | None:

@@ -18,7 +18,7 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, Prefetch, QuerySet
 
 from plans.models import Activity, Indicator, Objective, Plan
-from plans.rules import visible_objectives
+from plans.rules import roles_of, visible_activities, visible_objectives
 
 OBJECTIVES_PER_PAGE = 25
 # Under each objective of the tree, and on each page of an objective's activities.
@@ -58,16 +58,27 @@ def area_entries(objectives: QuerySet[Objective]) -> list[AreaEntry]:
     return entries
 
 
+def shown_activities(user: Any, plan: Plan) -> QuerySet[Activity]:
+    """The activities of the plan's objectives this person may see: all of them for its director and OIV; for
+    the others, the ones `visible_activities` gives (the owner of an objective outside its areas sees the
+    objective, not the activities of it that are neither theirs nor of their areas)."""
+    roles = roles_of(user)
+    if plan.organization_id in roles.director_of | roles.auditor_of:
+        return Activity.objects.all()
+    return visible_activities(user)
+
+
 def tree_page(user: Any, plan: Plan, number: str | None) -> TreePage:
     """The page `number` of the plan's tree (?pagina_albero=; anything but a page number gives the first or the
     last page, as Django's paginator does)."""
     objectives = tree_objectives(user, plan)
+    activities = shown_activities(user, plan)
     page = Paginator(
         objectives.prefetch_related(
             "areas",
             Prefetch(
                 "activities",
-                queryset=Activity.objects.order_by("position", "pk")[:ACTIVITIES_PER_PAGE],
+                queryset=activities.order_by("position", "pk")[:ACTIVITIES_PER_PAGE],
                 to_attr="first_activities",
             ),
             Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets", "measurements")),
@@ -77,7 +88,7 @@ def tree_page(user: Any, plan: Plan, number: str | None) -> TreePage:
     shown = list(page.object_list)
     page.object_list = shown
     counts = dict(
-        Activity.objects.filter(objective__in=shown)
+        activities.filter(objective__in=shown)
         .order_by()
         .values("objective")
         .annotate(n=Count("pk"))
@@ -94,6 +105,7 @@ def tree_page(user: Any, plan: Plan, number: str | None) -> TreePage:
     return TreePage(page=page, areas=areas, groups=groups)
 
 
-def activities_page(objective: Objective, number: str | None) -> Page[Activity]:
-    """A page of an objective's activities, in the plan's order."""
-    return Paginator(objective.activities.order_by("position", "pk"), ACTIVITIES_PER_PAGE).get_page(number)
+def activities_page(user: Any, objective: Objective, number: str | None) -> Page[Activity]:
+    """A page of the objective's activities this person may see, in the plan's order."""
+    activities = shown_activities(user, objective.plan).filter(objective=objective).order_by("position", "pk")
+    return Paginator(activities, ACTIVITIES_PER_PAGE).get_page(number)

@@ -20,7 +20,7 @@ from plans.rules import can_write_objective_report, visible_activities, visible_
 from web.consuntivo_forms import ObjectiveReportForm
 from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
-from web.plan_tree import ACTIVITIES_PER_PAGE
+from web.plan_tree import ACTIVITIES_PER_PAGE, shown_activities
 from web.views.changes import may_propose
 from web.views.scores import scores_url
 from workflow.errors import WorkflowError
@@ -69,7 +69,8 @@ def _context(
     context["frozen_notice"] = frozen_notice(plan)  # and nothing to write: no transition, no report form
     if isinstance(item, Objective):
         # A page of them (?pagina_attivita=): an objective may hold thousands.
-        activities = item.activities.select_related("owner").order_by("position", "pk")
+        activities = shown_activities(request.user, item.plan).filter(objective=item)
+        activities = activities.select_related("owner").order_by("position", "pk")
         context["activities"] = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("pagina_attivita"))
         context["indicators"] = item.indicators.prefetch_related("targets", "measurements").order_by("position")
         context |= _reports(request, item, report_form)

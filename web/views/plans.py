@@ -86,7 +86,7 @@ def objective_activities(request: AuthenticatedRequest, pk: int) -> HttpResponse
     """A page of an objective's activities (?pagina=): with htmx the rows that follow the ones shown (and the link
     to the next ones), without JavaScript a page of its own with links to the previous and the next page."""
     objective = get_object_or_404(visible_objectives(request.user).select_related("plan__organization"), pk=pk)
-    page = activities_page(objective, request.GET.get("pagina"))
+    page = activities_page(request.user, objective, request.GET.get("pagina"))
     context = {"objective": objective, "page": page, "activities": page.object_list}
     if is_htmx(request):
         return render(request, "web/plan_tree.html#altre_attivita", context)
