@@ -29,6 +29,8 @@ SKIPPED: dict[str, str] = {
     "notifications:calendar-feed": "a personal calendar feed by a secret token (no page; the generated people "
     "have no feed token)",
     "reports:document_download": "a prepared document's download: the dataset holds none (a worker prepares them)",
+    "reports:document_job": "a prepared document's job page (its progress): the dataset holds none (a worker "
+    "prepares them)",
     "reports:evidence_pack_download": "a prepared evidence pack's download: the dataset holds none",
     "reports:validation_document": "the OIV's validation document: the generated plans have no validation",
     "evaluation:sheet": "an evaluation sheet: the generated dataset has none",
@@ -44,6 +46,7 @@ PK_OBJECT = {
     "web:monthly-update": "activity",
     "web:activity-transition": "activity",
     "web:objective": "objective",
+    "web:objective-activities": "objective",  # the plan tree's next activities of an objective (issue 18)
     "web:objective-transition": "objective",
     "web:objective-report": "objective",
     "web:objective-change": "objective",
