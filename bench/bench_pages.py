@@ -192,6 +192,7 @@ def main() -> None:
     signal.signal(signal.SIGALRM, _alarm)
     setup_django()
     logging.getLogger("django.request").setLevel(logging.ERROR)  # the 405s and 404s are listed, not logged
+    from bench.daily_results import ensure_daily_results
     from bench.database import ensure_database
     from bench.generate import ensure_dataset, standard_spec
 
@@ -202,6 +203,7 @@ def main() -> None:
         dataset, generated = ensure_dataset(standard_spec(size))
         print(f"# at {size:,} activities", file=sys.stderr, flush=True)
         at: dict[str, Any] = {"generated_now": generated, "organizations": dataset["organizations"]}
+        at["daily_results"] = ensure_daily_results()  # the scores and forecasts the daily tasks store
         at["typical"] = sweep(dataset["typical"]["director"]) | {"activities": dataset["typical"]["activities"]}
         if size == large and dataset["large"]:
             at["large_plan"] = sweep(dataset["large"]["director"]) | {"activities": dataset["large"]["activities"]}
