@@ -168,8 +168,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-# Django's sessions read from the cache (Redis, or the files of the embedded default), written to the database too.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+# Django's own database sessions: one primary-key read a request. Not cached_db: with Redis unreachable its load
+# writes back to the cache uncaught (a 500 on every signed-in page) and its delete leaves the cached copy behind a
+# logout (tests/review/test_issue18_attack.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 

@@ -1,4 +1,4 @@
-"""Sessions: Django's cached_db engine, read from the cache (Redis here) and kept in the database as well."""
+"""Sessions: Django's own database engine (no cache in the way: a Redis outage never reaches a signed-in page)."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from importlib import import_module
 import pytest
 from django.conf import settings
 from django.contrib.sessions.models import Session
-from django.core.cache import caches
 from django.test import Client
 from django.utils import timezone
 
@@ -19,41 +18,24 @@ pytestmark = pytest.mark.django_db
 SessionStore = import_module(settings.SESSION_ENGINE).SessionStore
 
 
-def _cached(key: str) -> object:
-    return caches[settings.SESSION_CACHE_ALIAS].get(SessionStore(key).cache_key)
+def test_the_engine_is_djangos_database_engine() -> None:
+    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.db"
+    assert SessionStore.__module__ == "django.contrib.sessions.backends.db"
 
 
-def test_the_engine_is_djangos_cached_db_on_the_configured_cache() -> None:
-    assert settings.SESSION_ENGINE == "django.contrib.sessions.backends.cached_db"
-    assert SessionStore.__module__ == "django.contrib.sessions.backends.cached_db"
-
-
-def test_a_signed_in_session_is_in_the_cache_and_in_the_database(client: Client, world: World) -> None:
+def test_a_signed_in_session_is_in_the_database(client: Client, world: World) -> None:
     client.force_login(world.anna)
     assert client.get("/profilo/").status_code == 200
     key = client.session.session_key
     assert key
-    cached = _cached(key)
-    assert isinstance(cached, dict) and cached["_auth_user_id"] == str(world.anna.pk)
     assert Session.objects.get(session_key=key).get_decoded()["_auth_user_id"] == str(world.anna.pk)
 
 
-def test_a_session_the_cache_lost_is_read_again_from_the_database(client: Client, world: World) -> None:
-    client.force_login(world.anna)
-    key = client.session.session_key
-    assert key
-    caches[settings.SESSION_CACHE_ALIAS].delete(SessionStore(key).cache_key)  # as a Redis restart would
-    assert _cached(key) is None
-    assert client.get("/profilo/").status_code == 200  # still signed in
-    assert _cached(key) is not None  # and cached again
-
-
-def test_logout_ends_the_session_in_the_cache_and_in_the_database(client: Client, world: World) -> None:
+def test_logout_ends_the_session_in_the_database(client: Client, world: World) -> None:
     client.force_login(world.anna)
     key = client.session.session_key
     assert key and client.get("/profilo/").status_code == 200
     assert client.post("/esci/").status_code == 302
-    assert _cached(key) is None
     assert not Session.objects.filter(session_key=key).exists()
     ended = SessionStore(key)
     assert ended.load() == {} and ended.session_key is None
@@ -65,7 +47,6 @@ def test_an_expired_or_unknown_session_starts_anew(client: Client, world: World)
     client.force_login(world.anna)
     key = client.session.session_key
     assert key
-    caches[settings.SESSION_CACHE_ALIAS].delete(SessionStore(key).cache_key)
     Session.objects.filter(session_key=key).update(expire_date=timezone.now() - dt.timedelta(seconds=1))
     expired = SessionStore(key)
     assert expired.load() == {} and expired.session_key is None

@@ -126,15 +126,11 @@ UNREACHABLE_CACHE = {
 }
 
 
-REDIS_DOWN_CAUSE = (
-    "config/settings.py:172 SESSION_ENGINE cached_db: Django's cached_db.SessionStore.load catches the cache's get "
-    "but not the set that follows the database read, and delete() deletes the row, then the cached copy, uncaught "
-    "(django/contrib/sessions/backends/cached_db.py load and delete); a fix needs a session engine that tolerates "
-    "an unreachable cache, which issue 18 asked to retire: left to the lead"
-)
+# Found with SESSION_ENGINE cached_db: Django's cached_db.SessionStore.load catches the cache's get but not the set
+# that follows the database read, and delete() deletes the row, then the cached copy, uncaught. The sessions are
+# Django's database sessions now (config/settings.py), which never touch the cache.
 
 
-@pytest.mark.xfail(strict=True, reason=REDIS_DOWN_CAUSE)
 def test_a_signed_in_page_while_redis_is_down_is_no_500(world: World) -> None:
     """Redis holds the cache (sessions, throttles); with it unreachable, a signed-in person gets a 500 on every
     page, since loading the session from the database writes it back to the cache uncaught."""
@@ -145,7 +141,6 @@ def test_a_signed_in_page_while_redis_is_down_is_no_500(world: World) -> None:
     assert response.status_code != 500
 
 
-@pytest.mark.xfail(strict=True, reason=REDIS_DOWN_CAUSE)
 def test_a_logout_while_redis_is_down_leaves_no_session_that_works_once_redis_is_back(world: World) -> None:
     """A person who signs out while Redis is unreachable: either the logout works and the old cookie is dead once
     Redis is back, or the logout fails visibly; today it answers 500 and the session lives on."""
