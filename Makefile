@@ -57,12 +57,13 @@ pytest: install $(CHROMIUM)
 test: lint typecheck pytest
 
 # Benchmarks (not tests): figures and ratios in bench/results/ and BENCHMARKS.md. They use their own
-# database (traguardi_bench) and Redis db 11.
+# database (traguardi_bench) and Redis db 11 (BENCH_DATABASE_URL, BENCH_REDIS_URL). One of them alone:
+# `make bench-quick BENCH=bench_pages` (or bench_pairs, bench_delivery, ...).
 bench: install
-	$(BIN)/python -m bench.run
+	$(BIN)/python -m bench.run $(BENCH)
 
 bench-quick: install
-	$(BIN)/python -m bench.run --quick
+	$(BIN)/python -m bench.run --quick $(BENCH)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .mypy_cache .ruff_cache .hypothesis

@@ -4,6 +4,9 @@ On the generator's dataset at 1,000,000 and at 10,000 activities (quick: 100,000
 director (the typical one, whose organization holds about 10,000 activities in its plan; at the large size
 also the director of the organization whose one plan is large), p50/p95 of:
 
+The scores and forecasts the daily tasks keep stored are stored first (bench.daily_results), as in any installation
+after its first night: the page reads them.
+
 - page: GET /scadenze/ through Django's test Client, logged in with force_login (the first visit: the most
   recent plan of the director's organizations), with the number of queries one request makes: everything the
   dashboard answers (the first page of slipped deadlines, the link to the indicators);
@@ -147,6 +150,7 @@ def _scenario(who: dict[str, Any]) -> dict[str, Any]:
 
 def main() -> None:
     setup_django()
+    from bench.daily_results import ensure_daily_results
     from bench.database import ensure_database
     from bench.generate import ensure_dataset, standard_spec
 
@@ -155,6 +159,7 @@ def main() -> None:
     for size in SIZES:
         dataset, generated = ensure_dataset(standard_spec(size))
         at: dict[str, Any] = {"generated_now": generated, "organizations": dataset["organizations"]}
+        at["daily_results"] = ensure_daily_results()  # the scores and forecasts the daily tasks store
         at["typical"] = _scenario(dataset["typical"])
         if dataset["large"]:
             at["large_plan"] = _scenario(dataset["large"])

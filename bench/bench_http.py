@@ -11,8 +11,10 @@ the real pair in an organization alike except that each client's objective is in
 two runs should match, since the services lock the item and its objective but not the plan (a ratio well
 below 1 would mean that transitions of one plan wait for each other).
 
-Figures are per HTTP request (a pair is two); targets: the real requests reach at least half the
-same-work view's rate, with p99 at most 50 ms. Each same-work request does the database work of a whole
+Figures are per HTTP request (a pair is two); informative since issue 18: the latency target is bench_pairs'
+(open loop, against the same writes done plainly), since p99 at 16 clients that wait for their answers only
+says "more than 320 requests/s". Kept: the real requests' rate against the same-work view's. Each same-work
+request does the database work of a whole
 pair, so `pairs_to_same_work` (pairs per second against same-work requests per second) is reported too.
 Full mode tries a few gunicorn configurations and reports the one where the real endpoint does best, with
 all of them in `figures.configurations`. bench.httpoffice builds the office and the clients' scenarios.
@@ -191,7 +193,10 @@ def headline(outcome: dict[str, Any]) -> tuple[dict[str, float], dict[str, bool]
     }
     targets = {
         "real_at_least_half_of_same_work": ratios["real_to_same_work"] >= RATIO_TARGET,
-        "real_p99_at_most_50ms": bool(real["latency"]) and real["latency"]["p99_ms"] <= P99_TARGET_MS,
+        # Informative only: p99 at 16 closed-loop clients says "more than 320 requests/s", not a latency anyone
+        # feels (issue 18). The latency target is bench_pairs' open-loop p99 at 20 pairs/s.
+        "real_p99_at_most_50ms_closed_loop (informative)": bool(real["latency"])
+        and real["latency"]["p99_ms"] <= P99_TARGET_MS,
         "no_errors": all(outcome[name]["errors"] == 0 for name in ENDPOINTS),
     }
     return ratios, targets

@@ -83,6 +83,9 @@ def machine() -> dict[str, Any]:
         "cpus": os.cpu_count(),
         "python": platform.python_version(),
         "platform": platform.platform(terse=True),
+        # Other work on the machine when the result was written (1, 5, 15 minutes): a busy machine's figures
+        # are compared by their ratios only.
+        "load_average": [round(load, 2) for load in os.getloadavg()],
     }
 
 

@@ -3,6 +3,7 @@ deadline reminders a scan would have planned for them, and a real reminder mail 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import email.policy
 import os
@@ -25,6 +26,7 @@ def build_people(count: int) -> Outbox:
 
     from notifications.calendar import next_working_day
     from plans.models import Activity, Area, Objective, Organization, Plan
+    from plans.models.states import PlanState
 
     stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}"
     day = next_working_day(timezone.localdate() + dt.timedelta(days=1))
@@ -41,6 +43,7 @@ def build_people(count: int) -> Outbox:
             title="PEG",
             year_start=day.year,
             year_end=day.year + 1,
+            state=PlanState.IN_EXECUTION,  # only a live plan's items get reminders (issue 17): others are dropped
         )
         objective = Objective.objects.create(plan=plan, code="SOC-1", title="Presa in carico unica")
         objective.areas.add(area)
@@ -72,20 +75,28 @@ def build_people(count: int) -> Outbox:
 
 
 def drop_people(organization_id: int | None = None) -> None:
-    """Delete an outbox's organization (its plan, activities and messages go with it) and its people; without
-    an id, whatever an interrupted earlier run left. Nothing of it is protected: nobody requested anything."""
+    """Delete an outbox's messages, then its organization (its plan and activities go with it) and its people;
+    without an id, whatever an interrupted earlier run left. Since the trail records every change (append-only
+    audit rows that protect their organization), the organization and its people may have to stay: their
+    messages are gone all the same, so nobody is sent anything."""
     from django.contrib.auth.models import User
+    from django.db import transaction
+    from django.db.models.deletion import ProtectedError
 
+    from notifications.models import Message
     from plans.models import Organization
 
     if organization_id is None:
-        Organization.objects.filter(slug__startswith="bench-delivery-").delete()
-        User.objects.filter(username__startswith="bd-", email__endswith="@bench-delivery.example").delete()
-        return
-    slug = Organization.objects.filter(pk=organization_id).values_list("slug", flat=True).first()
-    Organization.objects.filter(pk=organization_id).delete()
-    if slug:
-        User.objects.filter(username__startswith=f"bd-{slug.removeprefix('bench-delivery-')}-").delete()
+        organizations = Organization.objects.filter(slug__startswith="bench-delivery-")
+        people = User.objects.filter(username__startswith="bd-", email__endswith="@bench-delivery.example")
+    else:
+        organizations = Organization.objects.filter(pk=organization_id)
+        slug = organizations.values_list("slug", flat=True).first() or "bench-delivery-?"
+        people = User.objects.filter(username__startswith=f"bd-{slug.removeprefix('bench-delivery-')}-")
+    Message.objects.filter(organization__in=organizations).delete()
+    with contextlib.suppress(ProtectedError), transaction.atomic():
+        organizations.delete()
+        people.delete()
 
 
 def plan_reminders(outbox: Outbox, batch: str, people: int) -> list[int]:

@@ -73,7 +73,7 @@ def build_office(clients: int, items_per_client: int, *, plan_per_client: bool =
     from django.db import transaction
 
     from plans.models import Activity, Area, Objective, Plan
-    from workflow.api.tokens import token_create
+    from workflow.tokens import token_create
 
     stamp = f"{time.strftime('%Y%m%d%H%M%S')}-{os.getpid()}{'-plans' if plan_per_client else ''}"
     year = dt.date.today().year

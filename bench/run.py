@@ -9,11 +9,14 @@ import sys
 from bench.common import BENCH_DATABASE_URL, REPO, bench_env
 from bench.lock import hold
 
-# In order: the data generator first, since the scan and dashboard benchmarks read what it loads.
+# In order: the data generator first, since the scan, dashboard and page benchmarks read what it loads (the page
+# sweep starts at 10,000 activities, where the dashboard leaves the dataset).
 BENCHMARKS = (
     "bench.bench_scan",
     "bench.bench_dashboard",
+    "bench.bench_pages",
     "bench.bench_scores",
+    "bench.bench_pairs",
     "bench.bench_http",
     "bench.bench_delivery",
     "bench.bench_import",

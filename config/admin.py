@@ -22,21 +22,25 @@ which, and nothing otherwise. `register_platform_only()` re-registers a third-pa
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Callable, Iterable, Sequence
+from functools import reduce
 from typing import Any, ClassVar
 
 from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.exceptions import NotRegistered
 from django.contrib.admin.options import TO_FIELD_VAR, BaseModelAdmin, InlineModelAdmin
-from django.contrib.admin.utils import get_fields_from_path, unquote
+from django.contrib.admin.utils import NotRelationField, get_fields_from_path, lookup_spawns_duplicates, unquote
 from django.contrib.auth import get_user_model
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist, PermissionDenied
+from django.db import connections
 from django.db.models import BooleanField, DateField, Model, Q, QuerySet
 from django.db.models.constants import LOOKUP_SEP
 from django.forms import ModelChoiceField, ModelMultipleChoiceField
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.utils.text import smart_split, unescape_string_literal
 from django.utils.translation import gettext as _
 
 from config.admin_freeze import frozen_plan_of, frozen_plans_touched_by_deleting, read_only_notice, refusing_frozen
@@ -88,6 +92,23 @@ def reaches_a_secret(model: type[Model], lookup: str) -> bool:
             return False
         model = related
     return False
+
+
+def _unquoted(word: str) -> str:
+    return unescape_string_literal(word) if word.startswith(('"', "'")) and word[0] == word[-1] else word
+
+
+def search_lookup(model: type[Model], field: str) -> str:
+    """The lookup the admin searches `field` with, as Django writes it: ^ istartswith, = iexact, @ search, a
+    path that already ends with a lookup as is, and icontains otherwise."""
+    prefixes = {"^": "istartswith", "=": "iexact", "@": "search"}
+    if field[:1] in prefixes:
+        return f"{field[1:]}__{prefixes[field[0]]}"
+    try:
+        get_fields_from_path(model, field)
+    except (FieldDoesNotExist, NotRelationField):
+        return field  # it ends with a lookup
+    return f"{field}__icontains"
 
 
 def is_platform_operator(request: HttpRequest) -> bool:
@@ -286,6 +307,29 @@ class ScopedAdmin[M: Model](ScopedChoices[M], admin.ModelAdmin[M]):
 
     def get_search_fields(self, request: HttpRequest) -> list[str]:
         return [name for name in super().get_search_fields(request) if not self.is_secret(name.lstrip("^=@"))]
+
+    # Search: on PostgreSQL, served by indexes (the trigram indexes of plans/migrations/0011_admin_search.py).
+
+    def get_search_results(self, request: HttpRequest, queryset: QuerySet[M], search_term: str) -> tuple[Any, bool]:
+        """Django ORs the searched fields in one WHERE: across a join (`objective__code` beside `description`) no
+        index serves that OR, and PostgreSQL reads every row of the table (2.4 s at 1,000,000 activities). Here the
+        longest word (the likeliest to be rare) finds its rows through one query per field, each served by its
+        index, united; the other words then filter those rows as Django does. The same rows as Django's search;
+        on another database, Django's own."""
+        fields = self.get_search_fields(request)
+        words = [_unquoted(word) for word in smart_split(search_term)]
+        if not (fields and words) or connections[queryset.db].vendor != "postgresql":
+            return super().get_search_results(request, queryset, search_term)
+        lookups = [search_lookup(self.model, field) for field in fields]
+        leading = max(words, key=len)
+        arms = [self.model._default_manager.filter(**{lookup: leading}).values("pk") for lookup in lookups]
+        queryset = queryset.filter(pk__in=arms[0].union(*arms[1:]))
+        others = list(words)
+        others.remove(leading)
+        for word in others:
+            queryset = queryset.filter(reduce(operator.or_, (Q(**{lookup: word}) for lookup in lookups)))
+        duplicates = bool(others) and any(lookup_spawns_duplicates(self.opts, lookup) for lookup in lookups)
+        return queryset, duplicates
 
     def get_exclude(self, request: HttpRequest, obj: M | None = None) -> list[str]:
         return [*(super().get_exclude(request, obj) or ()), *self.secret_fields]

@@ -7,7 +7,7 @@
 - A NUL character (U+0000) in the path, the query, a header, a cookie or a form field is refused (400,
   naming where). PostgreSQL cannot store it, and a lookup with one (a session cookie, a token, a filter)
   fails with an error instead of finding nothing. JSON bodies are checked by the API's parser
-  (workflow.api.parsers), which names the field in the same way.
+  (api.parsers), which names the field in the same way.
 """
 
 from __future__ import annotations

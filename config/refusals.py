@@ -15,7 +15,7 @@ from django.shortcuts import render
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 
-from workflow.api.errors import error_body
+from api.errors import error_body
 
 API_PREFIX = "/api/"
 TOO_LARGE = (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)

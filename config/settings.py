@@ -12,7 +12,7 @@ from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 
-from config.env import database_from_url, env_bool, env_int, env_list, env_str, mailer_from_url
+from config.env import database_from_url, env_bool, env_float, env_int, env_list, env_str, mailer_from_url
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends be subscripted at run time
 
@@ -117,7 +117,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
     # Not a rule: Django tells every validator when a password has been changed (set_password() then save(),
     # whatever the path: the reset form, the admin, changepassword), and this one then revokes the API tokens.
-    {"NAME": "workflow.api.tokens.RevokeTokensOnPasswordChange"},
+    {"NAME": "workflow.tokens.RevokeTokensOnPasswordChange"},
 ]
 
 LANGUAGE_CODE = "it"
@@ -168,7 +168,10 @@ SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
 if env_bool("TRUST_X_FORWARDED_PROTO", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_ENGINE = "config.sessions"  # Django's database sessions, read with a compiled statement
+# Django's own database sessions: one primary-key read a request. Not cached_db: with Redis unreachable its load
+# writes back to the cache uncaught (a 500 on every signed-in page) and its delete leaves the cached copy behind a
+# logout (tests/review/test_issue18_attack.py).
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
@@ -319,7 +322,7 @@ AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username` or `axe
 AXES_VERBOSE = False  # no banner at every start; failures and locks are still logged as warnings
 
 # API tokens (django-rest-knox): stored as a SHA-512 digest, valid API_TOKEN_TTL_DAYS, revocable by their owner
-# one by one or all at once, and all revoked when the password changes (workflow.api.tokens).
+# one by one or all at once, and all revoked when the password changes (workflow.tokens).
 API_TOKEN_TTL_DAYS = env_int("API_TOKEN_TTL_DAYS", 30)
 if API_TOKEN_TTL_DAYS < 1:
     raise ImproperlyConfigured(f"API_TOKEN_TTL_DAYS={API_TOKEN_TTL_DAYS} must be at least 1.")
@@ -330,10 +333,10 @@ REST_KNOX = {
 }
 
 REST_FRAMEWORK = {
-    "DEFAULT_SCHEMA_CLASS": "workflow.api.schema.TraguardiAutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "api.schema.TraguardiAutoSchema",
     # Token first: an anonymous caller then gets 401 with a WWW-Authenticate header, not 403.
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "workflow.api.tokens.TokenAuthentication",
+        "api.tokens.TokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     # DRF reads X-Forwarded-For as the caller's address whenever this is None: never trust it unless configured.
@@ -348,14 +351,14 @@ REST_FRAMEWORK = {
     },
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PARSER_CLASSES": [
-        "workflow.api.parsers.JSONParser",
+        "api.parsers.JSONParser",
         "rest_framework.parsers.FormParser",
         "rest_framework.parsers.MultiPartParser",
     ],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.KeysetPagination",  # by keyset, with a bounded count
     "PAGE_SIZE": 50,
-    "EXCEPTION_HANDLER": "workflow.api.errors.exception_handler",
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Traguardi API",
@@ -379,9 +382,9 @@ SPECTACULAR_SETTINGS = {
     },
 }
 
-# Relazione documents (PDF, DOCX) of plans with more objectives than this are prepared by a worker, since
-# rendering them takes longer than a web request may (0.3 to 0.4 s per objective for the PDF).
-REPORT_INLINE_MAX_OBJECTIVES = env_int("REPORT_INLINE_MAX_OBJECTIVES", 20)
+# A document (Relazione, monitoring report, PIAO section) whose estimated preparation (reports.sizing, measured
+# coefficients) passes this many seconds is prepared by a worker and mailed when ready; the rest inside the request.
+REPORT_INLINE_MAX_SECONDS = env_float("REPORT_INLINE_MAX_SECONDS", 2.0)
 # A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
 REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
 REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)

@@ -11,7 +11,7 @@ handler400 = "config.refusals.bad_request"
 urlpatterns = [
     path("health/", health, name="health"),
     path("admin/", admin.site.urls),
-    path("api/", include(("workflow.api.urls", "api"))),
+    path("api/", include(("api.urls", "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
     path("", include("web.urls")),
     path("", include("notifications.urls")),

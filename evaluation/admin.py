@@ -35,6 +35,7 @@ class MeasurementSystemAdmin(OperatorChanges[MeasurementSystem]):
 
     organization_path = "organization"
     list_display = ("organization", "year", "adopted_on", "reached", "partial", "cap", "floor")
+    list_select_related = ("organization",)
     list_filter = ("year",)
     search_fields = ("organization__name", "act")
 

@@ -59,6 +59,7 @@ from django.utils.translation import ngettext
 from evaluation.models import MeasurementSystem, ObjectiveForecast
 from evaluation.scores import ONE, Part, Rollup, activities_rollup, rollup
 from plans.achievement import achievement
+from plans.measured import value_that_counts
 from plans.models import Activity, Indicator, IndicatorBaseline, IndicatorTarget, Measurement, Objective, WorkState
 from plans.scoring import FULL, Level, percent_text
 from reports.as_of import end_of
@@ -274,7 +275,6 @@ def read_facts(
     `recorded_by` (the end of `day` unless given) is when a value or an answer must have been recorded: the
     year's outcome, read after the fact, passes the present."""
     from notifications.models import MonitoringAnswer
-    from workflow.services.measurements import value_that_counts
 
     moment = recorded_by or end_of(day)
     postponements_count = day >= timezone.localdate()

@@ -69,8 +69,11 @@ def forecasts_store_all(*, day: dt.date) -> int:
 
 def latest_forecasts(objectives: QuerySet[Objective]) -> QuerySet[ObjectiveForecast]:
     """The latest forecast of each of these objectives (those that have one)."""
-    latest = ObjectiveForecast.objects.filter(objective=OuterRef("objective")).order_by("-date").values("date")[:1]
-    return ObjectiveForecast.objects.filter(objective__in=objectives.values("pk"), date=Subquery(latest))
+    # Each objective's latest row found by its id, from the objective: one backward step on (objective, date)
+    # each. Matched on the date instead, the planner may read a partial index on (date, objective) by its second
+    # column, all of it once per objective (seconds for a body's thousand objectives).
+    latest = ObjectiveForecast.objects.filter(objective=OuterRef("pk")).order_by("-date").values("pk")[:1]
+    return ObjectiveForecast.objects.filter(pk__in=objectives.order_by().values(latest_id=Subquery(latest)))
 
 
 def likely_misses(objectives: QuerySet[Objective]) -> QuerySet[ObjectiveForecast]:

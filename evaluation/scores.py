@@ -31,6 +31,7 @@ from django.utils.translation import ngettext
 from evaluation.models import MeasurementSystem
 from evaluation.selectors import system_for
 from plans.achievement import Achievement, achievement
+from plans.measured import value_that_counts
 from plans.models import (
     Activity,
     Indicator,
@@ -172,9 +173,8 @@ def plan_scores(
     plan: Plan, year: int, *, system: MeasurementSystem | None = None, confirms: bool | None = None
 ) -> PlanScores:
     """Every score of `plan` in `year`. `system` defaults to the organization's for the year, `confirms` to
-    whether the organization confirms values (workflow.services.measurements.value_that_counts)."""
+    whether the organization confirms values (plans.measured.value_that_counts)."""
     from workflow.separation import separation_policy
-    from workflow.services.measurements import value_that_counts
 
     system = system or system_for(plan.organization_id, year)
     if confirms is None:

@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from config.http import AuthenticatedRequest
 from evaluation.exports import payroll_rows, render_payroll_csv, render_payroll_xlsx
 from evaluation.forms import AcknowledgeForm, AddSheetForm, CreateSheetsForm, EvaluateForm
 from evaluation.individual import behaviour_lines, sheet_score
@@ -26,7 +27,6 @@ from evaluation.selectors import can_see_all_sheets, visible_sheets
 from evaluation.services import sheet_acknowledge, sheet_add, sheet_evaluate, sheet_submit, sheets_create
 from plans.models import Organization
 from plans.rules import roles_of
-from web.http import AuthenticatedRequest
 from workflow.errors import NotAllowed, NotVisible, WorkflowError
 
 PAGE_SIZE = 25

@@ -30,6 +30,7 @@ from plans.rules import roles_of, visible_activities
 
 @admin.register(Message)
 class MessageAdmin(ScopedAdmin[Message]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "organization"
     list_display = ("created_at", "kind", "recipient", "period", "due_on", "status", "attempts", "sent_at")
     list_filter = ("status", "kind", "organization", "due_on")
@@ -64,6 +65,7 @@ class PreferenceAdmin(PlatformOnlyAdmin[Preference]):
 
     person_path = "user"
     list_display = ("user", "delivery", "language")
+    list_select_related = ("user",)
     list_filter = ("delivery", "language")
     autocomplete_fields = ("user",)
 
@@ -72,14 +74,17 @@ class PreferenceAdmin(PlatformOnlyAdmin[Preference]):
 class MonitoringRoundAdmin(ScopedAdmin[MonitoringRound]):
     organization_path = "organization"
     list_display = ("organization", "month", "planned_on")
+    list_select_related = ("organization",)
     list_filter = ("organization",)
 
 
 @admin.register(MonitoringAnswer)
 class MonitoringAnswerAdmin(ScopedAdmin[MonitoringAnswer]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "round__organization"
     visible = staticmethod(through(MonitoringAnswer, "activity", visible_activities))
     list_display = ("answered_at", "activity", "respondent", "state", "progress", "actual_end")
+    list_select_related = ("activity__objective", "respondent")
     list_filter = ("round__organization", "round__month", "state")
     search_fields = ("activity__description", "respondent__username", "note")
     readonly_fields = ("round", "activity", "respondent", "state", "progress", "note", "actual_end", "answered_at")
@@ -140,9 +145,11 @@ class LegalCalendarAdmin(DirectedOnly[LegalCalendar]):
         "pubblicazione_due",
         "lead_days",
     )
+    list_select_related = ("organization",)
 
 
 @admin.register(LegalDeadlineYear)
 class LegalDeadlineYearAdmin(DirectedOnly[LegalDeadlineYear]):
     list_display = ("organization", "year", "deadline", "due_on", "done_on", "note")
+    list_select_related = ("organization",)
     list_filter = ("organization", "year", "deadline")

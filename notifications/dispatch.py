@@ -38,6 +38,9 @@ from notifications.staleness import drop, judge
 
 logger = logging.getLogger(__name__)
 MAX_BACKOFF = dt.timedelta(hours=1)
+# Mails that answer a person's own request (a document asked for is ready): neither held for a working day nor
+# for the daily digest.
+ANSWERS = frozenset({Message.Kind.DOCUMENT_READY})
 
 
 @dataclass
@@ -91,11 +94,14 @@ def due_by_recipient(now: dt.datetime, recipients: Iterable[int] | None = None) 
     if recipients is not None:
         due = due.filter(recipient_id__in=list(recipients))
     rows = due.values_list(
-        "pk", "recipient_id", "organization__patron_saint_day", "recipient__mail_preference__delivery"
+        "pk", "recipient_id", "organization__patron_saint_day", "recipient__mail_preference__delivery", "kind"
     )
     grouped: dict[int, list[int]] = defaultdict(list)
     waiting: dict[int, bool] = {}
-    for pk, recipient_id, patron, delivery in rows.order_by("pk"):
+    for pk, recipient_id, patron, delivery, kind in rows.order_by("pk"):
+        if kind in ANSWERS:  # the answer to what the person has just asked: at once, any day
+            grouped[recipient_id].append(pk)
+            continue
         if not is_working_day(today, patron):
             continue
         if recipient_id not in waiting:

@@ -19,9 +19,9 @@ from icalendar import STATUS, TRANSP, Alarm, Calendar, Event, vDuration
 
 from notifications.feeds import Deadline
 from notifications.legal_calendar import CycleDeadline, Status
+from notifications.page_links import item_url, legal_calendar_url
 from plans.freeze import is_live
 from plans.models import OPEN_STATES, Activity, WorkItem
-from web.links import item_url, legal_calendar_url
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import User

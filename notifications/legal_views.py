@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from config.http import AuthenticatedRequest
 from notifications.legal_calendar import deadlines_of
 from plans.models import Organization
 from plans.rules import roles_of
-from web.http import AuthenticatedRequest
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 

@@ -28,9 +28,10 @@ from notifications.calendar import working_days_between
 from notifications.legal_reminders import describe as describe_legal
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
+from notifications.page_links import document_job_url, item_url, legal_calendar_url, request_url
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
-from web.links import item_url, legal_calendar_url, request_url
+from reports.models import ReportExport
 from workflow.models import Approval, TransitionRequest
 
 
@@ -67,6 +68,7 @@ class Lookup:
     people: dict[int, User] = field(default_factory=dict)
     late: dict[int, tuple[int, list[Activity]]] = field(default_factory=dict)  # organization → count, first 200
     forecasts: dict[int, ObjectiveForecast] = field(default_factory=dict)  # objective → its latest forecast
+    exports: dict[int, ReportExport] = field(default_factory=dict)  # the prepared documents the mails announce
 
     @classmethod
     def load(cls, rows: Iterable[Message], today: dt.date) -> Lookup:
@@ -106,6 +108,12 @@ class Lookup:
                 for organization in {row.organization_id for row in rows if row.kind == Message.Kind.DIRECTOR_DIGEST}
             },
             forecasts=_forecasts(warned),
+            exports={
+                export.pk: export
+                for export in ReportExport.objects.filter(pk__in=_ids(rows, "export"))
+                .select_related("plan")
+                .defer("content")
+            },
         )
 
     def item(self, target: str) -> WorkItem | None:
@@ -292,6 +300,22 @@ def legal_deadline(rows: list[Message], today: dt.date, lookup: Lookup) -> Secti
     return Section(_("Scadenze di legge del ciclo della performance"), lines)
 
 
+def document_ready(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    """The documents the person asked for that a worker has prepared, each with the link to its page."""
+    lines = []
+    for pk in sorted(_ids(rows, "export")):
+        export = lookup.exports.get(pk)
+        if export is None:
+            continue
+        text = _("%(document)s (%(format)s) del piano %(code)s è pronto da scaricare.") % {
+            "document": export.document,
+            "format": export.fmt.upper(),
+            "code": export.plan.code,
+        }
+        lines.append(Line(text=text, link=document_job_url(export.plan_id, export.pk), detail=export.filename))
+    return Section(_("I documenti che hai chiesto sono pronti"), lines)
+
+
 SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.DEADLINE: deadline,
     Message.Kind.OVERDUE: overdue,
@@ -304,6 +328,7 @@ SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.APPROVAL_NEEDED: approval_needed,
     Message.Kind.REQUEST_DECIDED: request_decided,
     Message.Kind.LEGAL_DEADLINE: legal_deadline,
+    Message.Kind.DOCUMENT_READY: document_ready,
 }
 
 

@@ -33,6 +33,7 @@ class Message(models.Model):
         REQUEST_DECIDED = "request_decided", _("esito della richiesta")
         FORECAST = "forecast", _("obiettivi che rischiano di mancare il traguardo")
         LEGAL_DEADLINE = "legal_deadline", _("scadenza di legge del ciclo della performance")
+        DOCUMENT_READY = "document_ready", _("documento pronto da scaricare")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")

@@ -32,7 +32,7 @@ SCAN_CHUNK = 1000  # due items planned in one transaction
 # The next reminder day of an open item whose plan is not live (a draft, a closed or a validated year): never.
 # The scan that meets such an item parks it here, so that it leaves the partial index's due range and no later
 # scan reads it again; when its plan becomes live again (adopted), its items' day is reset to null
-# (notifications.receivers), and the next scan works it out. Correctness never rests on it: the scan asks
+# (notifications.events.plan_life_changed), and the next scan works it out. Correctness never rests on it: the scan asks
 # the plan's state of every item it reads (plans.freeze.is_live).
 NOT_LIVE = dt.date.max
 PLANNED_FIELDS = (

@@ -28,6 +28,8 @@ What "still true" means for each kind, in one table (`CHECKS`):
 - request_decided: an outcome stays true; only the request having vanished would drop it;
 - legal_deadline: the recipient is still the body's director or OIV, the deadline still falls on the day the
   row was planned for and has not passed, and it is still to be met (notifications.legal_reminders).
+- document_ready: the prepared document is still there and the recipient may still open it (the download's own
+  rule, reports.document_views.may_open: one query per row, for a mail that answers the person's own request).
 
 Everything is read for the whole chunk of a run at once: the rows' `Lookup` (notifications.mails) holds the
 items, requests and late activities, and `Facts.load` adds a few queries, whatever the number of rows, and one
@@ -319,6 +321,18 @@ def legal_deadline(row: Message, facts: Facts) -> Answer:
     return Stale(reason) if reason else None
 
 
+def document_ready(row: Message, facts: Facts) -> Answer:
+    """The document is still there and the requester may still open it (the download checks the same)."""
+    from reports.document_views import may_open
+
+    export = facts.lookup.exports.get(_pk(row.target))
+    if export is None or export.status != "ready":
+        return Stale("Il documento non è più disponibile.")
+    if not may_open(row.recipient, export):
+        return Stale("Il destinatario non può più consultare il piano del documento.")
+    return None
+
+
 CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.DEADLINE: reminder,
     Message.Kind.OVERDUE: reminder,
@@ -331,6 +345,7 @@ CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.APPROVAL_NEEDED: approval_needed,
     Message.Kind.REQUEST_DECIDED: request_decided,
     Message.Kind.LEGAL_DEADLINE: legal_deadline,
+    Message.Kind.DOCUMENT_READY: document_ready,
 }
 
 

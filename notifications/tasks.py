@@ -10,7 +10,6 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
-from notifications import wake
 from notifications.dispatch import dispatch
 from notifications.legal_reminders import plan_legal_reminders
 from notifications.monitoring import plan_monitoring
@@ -56,17 +55,6 @@ def dispatch_messages(
     the people when `shard` = [index, count] is given (run_scans shares a run this way)."""
     part = (shard[0], shard[1]) if shard else None
     result = dispatch(now=_moment(now), recipients=recipient_ids, shard=part)
-    return {"mails": result.mails, "messages": result.messages}
-
-
-@shared_task
-def dispatch_woken(now: str | None = None) -> dict[str, int]:
-    """Send what is due to the people approval events woke since the last such task started
-    (notifications.wake)."""
-    recipients = wake.take()
-    if not recipients:
-        return {"mails": 0, "messages": 0}
-    result = dispatch(now=_moment(now), recipients=recipients)
     return {"mails": result.mails, "messages": result.messages}
 
 

@@ -53,6 +53,7 @@ class OrganizationRoleAdmin(PlatformOnlyAdmin[OrganizationRole]):
 
     organization_path = "organization"
     list_display = ("user", "role", "organization")
+    list_select_related = ("user", "organization")
     list_filter = ("organization", "role")
     search_fields = ("user__username", "user__last_name")
     autocomplete_fields = ("user",)
@@ -78,7 +79,9 @@ class AreaAdmin(ScopedAdmin[Area]):
 
     def has_delete_permission(self, request: HttpRequest, obj: Area | None = None) -> bool:
         return super().has_delete_permission(request, obj) and self._directs(request, obj)
+
     list_display = ("code", "name", "organization", "head", "head_name", "parent")
+    list_select_related = ("organization", "head", "parent")
     list_filter = ("organization",)
     search_fields = ("code", "name", "head_name", "head__username")
     filter_horizontal = ("members",)
@@ -90,6 +93,7 @@ class PlanAdmin(ScopedAdmin[Plan]):
     organization_path = "organization"
     form = PlanForm
     list_display = ("code", "title", "kind", "organization", "year_start", "year_end", "state")
+    list_select_related = ("organization",)
     list_filter = ("organization", "kind", "year_start", "state")
     search_fields = ("code", "title")
     # The state changes only by its transitions (workflow.services.plan_lifecycle); the origin of a rolled over
@@ -105,10 +109,12 @@ class ReportInline(ScopedStackedInline[ObjectiveReport, Objective]):
 
 @admin.register(Objective)
 class ObjectiveAdmin(ScopedAdmin[Objective]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "plan__organization"
     visible = staticmethod(visible_objectives)
     form = ObjectiveForm
     list_display = ("code", "short_title", "plan", "programme", "number", "state", "planned_end", "owner")
+    list_select_related = ("plan", "owner")
     list_filter = ("plan", "areas", "state", "typology")
     search_fields = ("code", "title", "description")
     readonly_fields = ("state",)
@@ -122,6 +128,7 @@ class ObjectiveAdmin(ScopedAdmin[Objective]):
 
 @admin.register(Activity)
 class ActivityAdmin(ScopedAdmin[Activity]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "objective__plan__organization"
     visible = staticmethod(visible_activities)
     form = ActivityForm  # parses the texts: the parsed columns are saved with them
@@ -138,7 +145,7 @@ class ActivityAdmin(ScopedAdmin[Activity]):
     )
     list_filter = ("objective__plan", "objective__areas", "state", "planned_parsed", "actual_parsed")
     search_fields = ("description", "objective__code", "planned_raw", "actual_raw")
-    list_select_related = ("objective",)
+    list_select_related = ("objective", "owner")  # the owner of every row with the list, not one query each
     autocomplete_fields = ("objective", "owner")
     readonly_fields = (
         "state",
@@ -157,6 +164,7 @@ class ActivityAdmin(ScopedAdmin[Activity]):
 
 
 class ParsedValueAdmin[M: ParsedValue](ScopedAdmin[M]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "indicator__objective__plan__organization"
     readonly_fields = PARSED_VALUE
     list_filter = ("indicator__objective__plan", "kind", "parsed")
@@ -183,9 +191,11 @@ class TargetInline(ScopedTabularInline[IndicatorTarget, Indicator]):
 
 @admin.register(Indicator)
 class IndicatorAdmin(ScopedAdmin[Indicator]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "objective__plan__organization"
     visible = staticmethod(visible_indicators)
     list_display = ("objective", "position", "name", "unit", "indicator_type")
+    list_select_related = ("objective",)
     list_filter = ("objective__plan", "objective__areas", "indicator_type")
     search_fields = ("name", "description", "objective__code")
     autocomplete_fields = ("objective",)
@@ -196,18 +206,21 @@ class IndicatorAdmin(ScopedAdmin[Indicator]):
 class IndicatorTargetAdmin(ParsedValueAdmin[IndicatorTarget]):
     visible = staticmethod(through(IndicatorTarget, "indicator", visible_indicators))
     list_display = ("indicator", "year", "raw", "kind", "value", "numerator", "denominator", "parsed")
+    list_select_related = ("indicator",)
 
 
 @admin.register(IndicatorBaseline)
 class IndicatorBaselineAdmin(ParsedValueAdmin[IndicatorBaseline]):
     visible = staticmethod(through(IndicatorBaseline, "indicator", visible_indicators))
     list_display = ("indicator", "raw", "year", "kind", "value", "parsed")
+    list_select_related = ("indicator",)
 
 
 @admin.register(Measurement)
 class MeasurementAdmin(ParsedValueAdmin[Measurement]):
     visible = staticmethod(through(Measurement, "indicator", visible_indicators))
     list_display = ("indicator", "year", "measured_on", "raw", "kind", "value", "parsed", "recorded_by", "recorded_at")
+    list_select_related = ("indicator", "recorded_by")
     readonly_fields = (*PARSED_VALUE, "recorded_at")  # type: ignore[assignment]
 
 
@@ -234,6 +247,7 @@ class IndicatorMotivationAdmin(ScopedAdmin[IndicatorMotivation]):
     organization_path = "indicator__objective__plan__organization"
     visible = staticmethod(through(IndicatorMotivation, "indicator", visible_indicators))
     list_display = ("indicator", "year", "written_by", "written_at")
+    list_select_related = ("indicator", "written_by")
     list_filter = ("year",)
     search_fields = ("text", "indicator__name", "indicator__objective__code")
     autocomplete_fields = ("indicator",)
@@ -245,6 +259,7 @@ class ObjectiveReportAdmin(ScopedAdmin[ObjectiveReport]):
     organization_path = "objective__plan__organization"
     visible = staticmethod(through(ObjectiveReport, "objective", visible_objectives))
     list_display = ("objective", "date")
+    list_select_related = ("objective",)
     list_filter = ("objective__plan", "objective__areas")
     search_fields = ("text", "objective__code")
     autocomplete_fields = ("objective",)
@@ -259,6 +274,7 @@ class SheetIndicatorInline(ScopedTabularInline[ActionSheetIndicator, ActionSheet
 class ActionSheetAdmin(ScopedAdmin[ActionSheet]):
     organization_path = "plan__organization"
     list_display = ("code", "title", "plan", "area", "level")
+    list_select_related = ("plan", "area")
     list_filter = ("plan", "area")
     search_fields = ("code", "title", "objectives")
     inlines = (SheetIndicatorInline,)
@@ -268,5 +284,6 @@ class ActionSheetAdmin(ScopedAdmin[ActionSheet]):
 class ActionSheetIndicatorAdmin(ScopedAdmin[ActionSheetIndicator]):
     organization_path = "sheet__plan__organization"
     list_display = ("sheet", "position", "text")
+    list_select_related = ("sheet",)
     list_filter = ("sheet__plan",)
     search_fields = ("text", "sheet__code")

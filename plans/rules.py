@@ -14,14 +14,15 @@ area. Querysets that list what a user can see are built here too, next to the pr
 
 from __future__ import annotations
 
+import operator
 from dataclasses import dataclass
+from functools import reduce
 from typing import Any
 
 import rules
-from django.db.models import BigIntegerField, Model, Q, QuerySet, Value
+from django.db.models import BigIntegerField, F, Lookup, Model, Q, QuerySet, Subquery, Value
 
 from plans.models import Activity, Area, Indicator, Objective, OrganizationRole, Plan
-from plans.statements import Statement
 
 ObjectiveAreas = Objective.areas.through
 
@@ -67,15 +68,12 @@ def _roles_query(user: int) -> QuerySet[Any]:
     )
 
 
-_ROLES = Statement(_roles_query, user=int)
-
-
 def roles_of(user: Any) -> Roles:
     if user is None or not user.is_authenticated or not user.is_active:
         return NO_ROLES
     cached: Roles | None = getattr(user, "_traguardi_roles", None)
     if cached is None:
-        rows = _ROLES.rows(user=user.pk)
+        rows = list(_roles_query(user.pk))
         found: dict[str, set[int]] = {kind: set() for kind in (_HEAD, _MEMBER, *OrganizationRole.Role.values)}
         organizations: set[int] = set()
         heads_in: set[int] = set()
@@ -201,40 +199,93 @@ def may_reopen(instance: Any, user: Any) -> bool:
 
 
 # Querysets mirroring can_view_*: what a user may list.
+#
+# Each rule is an OR of branches: the organizations the user directs or audits, the objectives of their areas,
+# what they own. PostgreSQL serves an OR only when every branch is an index condition on the listed table itself
+# (a BitmapOr); a branch that joins up to the plan, or an `IN (subquery)`, makes it filter a scan of the whole
+# table instead, so that a body's list cost what the region holds (issue 18: 0.8 s to count a director's 12,000
+# activities among 1,000,000). Here every branch is a condition on one indexed column of the table (its objective,
+# plan or owner), the ids coming from a small subquery that PostgreSQL runs once (see `InIds`), and a branch is
+# left out when the user holds no role it needs. Callers chain filters, joins and counts as on any queryset.
 
 
-def _visible_items[M: Model](
-    model: type[M], user: Any, *, organization: str, objective: str, owner: str
-) -> QuerySet[M]:
-    """Items of the organizations the user directs or audits, of the objectives of their areas, and their own.
-    The arguments are the paths from `model` to the organization id, the objective id and the owner."""
+class InIds(Lookup[Any]):
+    """`column IN (subquery)`, written on PostgreSQL as `column = ANY(ARRAY(subquery))`: the subquery runs once,
+    before the scan (an InitPlan), and its ids become an index condition, which can join others in a BitmapOr.
+    Used directly in `filter()` (never registered on a field)."""
+
+    lookup_name = "in_ids"
+    prepare_rhs = False
+
+    def __init__(self, column: str, ids: QuerySet[Any]) -> None:
+        super().__init__(F(column), Subquery(ids.order_by()))
+
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        column, column_params = self.process_lhs(compiler, connection)
+        subquery, subquery_params = self.process_rhs(compiler, connection)
+        return f"{column} IN {subquery}", (*column_params, *subquery_params)
+
+    def as_postgresql(self, compiler: Any, connection: Any) -> tuple[str, Any]:
+        column, column_params = self.process_lhs(compiler, connection)
+        subquery, subquery_params = self.process_rhs(compiler, connection)
+        return f"{column} = ANY(ARRAY{subquery})", (*column_params, *subquery_params)
+
+
+def _branches(user: Any, *, organizations: Any, areas: Any, owned: Any) -> Q | None:
+    """The OR of the branches that apply to `user`, each built by the callable given for it from the ids it
+    needs; None when none applies (nobody, or a user with no role who owns nothing: they see nothing)."""
     roles = roles_of(user)
-    in_areas = ObjectiveAreas.objects.filter(area_id__in=roles.headed_areas | roles.member_areas)
-    condition = Q(**{f"{organization}__in": roles.director_of | roles.auditor_of})
-    condition |= Q(**{f"{objective}__in": in_areas.values("objective_id")})
+    parts: list[Q] = []
+    if roles.director_of or roles.auditor_of:
+        parts.append(organizations(roles.director_of | roles.auditor_of))
+    if roles.headed_areas or roles.member_areas:
+        parts.append(areas(roles.headed_areas | roles.member_areas))
     if roles is not NO_ROLES:
-        condition |= Q(**{owner: user})
-    return model._default_manager.filter(condition)
+        parts.append(owned(user.pk))
+    return reduce(operator.or_, parts) if parts else None
+
+
+def _filtered[M: Model](model: type[M], condition: Q | None) -> QuerySet[M]:
+    return model._default_manager.none() if condition is None else model._default_manager.filter(condition)
+
+
+def _objectives_of(organizations: frozenset[int]) -> QuerySet[Any]:
+    return Objective.objects.filter(plan__organization_id__in=organizations).values("pk")
+
+
+def _objectives_in(areas: frozenset[int]) -> QuerySet[Any]:
+    return ObjectiveAreas.objects.filter(area_id__in=areas).values("objective_id")
 
 
 def visible_objectives(user: Any) -> QuerySet[Objective]:
-    return _visible_items(Objective, user, organization="plan__organization_id", objective="pk", owner="owner")
+    condition = _branches(
+        user,
+        organizations=lambda ids: Q(InIds("pk", _objectives_of(ids))),
+        areas=lambda ids: Q(InIds("pk", _objectives_in(ids))),
+        owned=lambda pk: Q(owner_id=pk),
+    )
+    return _filtered(Objective, condition)
 
 
 def visible_activities(user: Any) -> QuerySet[Activity]:
-    return _visible_items(
-        Activity, user, organization="objective__plan__organization_id", objective="objective_id", owner="owner"
+    condition = _branches(
+        user,
+        organizations=lambda ids: Q(InIds("objective_id", _objectives_of(ids))),
+        areas=lambda ids: Q(InIds("objective_id", _objectives_in(ids))),
+        owned=lambda pk: Q(owner_id=pk),
     )
+    return _filtered(Activity, condition)
 
 
 def visible_indicators(user: Any) -> QuerySet[Indicator]:
-    return _visible_items(
-        Indicator,
+    """An indicator is seen with its objective: the owner's branch is the objectives they own."""
+    condition = _branches(
         user,
-        organization="objective__plan__organization_id",
-        objective="objective_id",
-        owner="objective__owner",
+        organizations=lambda ids: Q(InIds("objective_id", _objectives_of(ids))),
+        areas=lambda ids: Q(InIds("objective_id", _objectives_in(ids))),
+        owned=lambda pk: Q(InIds("objective_id", Objective.objects.filter(owner_id=pk).values("pk"))),
     )
+    return _filtered(Indicator, condition)
 
 
 def visible_plans(user: Any) -> QuerySet[Plan]:

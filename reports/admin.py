@@ -37,5 +37,6 @@ class RelazioneChapterAdmin(ScopedAdmin[RelazioneChapter]):
 
     organization_path = "plan__organization"
     list_display = ("plan", "year", "kind", "written_by", "written_at")
+    list_select_related = ("plan", "written_by")
     list_filter = ("year", "kind")
     search_fields = ("text", "plan__code")

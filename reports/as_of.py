@@ -23,6 +23,7 @@ from django.utils import timezone
 from evaluation.selectors import system_for
 from notifications.models import MonitoringAnswer
 from plans.achievement import DEFAULT_RULE, achievement
+from plans.measured import value_that_counts
 from plans.models import (
     Activity,
     Area,
@@ -45,7 +46,6 @@ from reports.monitoring_sections import (
 from reports.rollback import Row, Rows, current_rows, roll_back, trail_after
 from workflow.models import AuditEntry
 from workflow.separation import separation_policy
-from workflow.services.measurements import value_that_counts
 
 ObjectiveAreas = Objective.areas.through
 _SUBJECTS = (Objective, ObjectiveAreas, Area, Activity, Indicator, IndicatorTarget, IndicatorBaseline, Measurement)

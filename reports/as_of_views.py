@@ -14,7 +14,8 @@ from django.views.decorators.http import require_safe
 from plans.models import Plan
 from reports.as_of import build_monitoring
 from reports.as_of_dates import parse_as_of
-from reports.exports import is_large, request_export
+from reports.exports import needs_background, request_export
+from reports.models import ReportExport
 from reports.render.monitoring import FORMATS, filename
 from reports.views import NOT_FOUND_TEMPLATE, plan_not_found, visible_plan
 from workflow.errors import InvalidInput
@@ -23,8 +24,9 @@ from workflow.errors import InvalidInput
 @require_safe
 @login_required
 def monitoring(request: HttpRequest, plan_id: int) -> HttpResponse:
-    """?al=2026-06-30&formato=pdf. A large plan's document is prepared by a worker, as the Relazione's
-    (reports.exports): the person is sent to the documents page of the date's year, which follows the job."""
+    """?al=2026-06-30&formato=pdf. A document whose estimate (reports.sizing) is long is prepared by a worker, as
+    the Relazione's (reports.exports): the person is sent to the documents page of the date's year, which lists
+    the job with a link to its own page."""
     plan = visible_plan(request, plan_id)
     if plan is None:
         return plan_not_found(request)
@@ -36,7 +38,7 @@ def monitoring(request: HttpRequest, plan_id: int) -> HttpResponse:
         day = parse_as_of(request.GET.get("al", ""), plan)
     except InvalidInput as error:
         return bad_request(request, error.message, plan)
-    if is_large(plan.objectives.count()):
+    if needs_background(plan, fmt, kind=ReportExport.Kind.MONITORING, year=day.year):
         _export, created = request_export(actor=request.user, plan=plan, year=day.year, fmt=fmt, as_of=day)
         if created:
             messages.success(request, _("Monitoraggio %(format)s in preparazione.") % {"format": fmt.upper()})

@@ -1,5 +1,7 @@
-"""Preparing Relazione documents (and intermediate monitoring reports) in the background: request, claim, render,
-resume.
+"""Preparing documents in the background (the Relazione, the intermediate monitoring report, the PIAO section, the
+evidence pack): request, claim, render with its stages recorded, store, tell the requester by mail, resume.
+
+Which documents come here is decided by their measured size (reports.sizing), not by a count of objectives.
 
 State lives in `ReportExport` rows; the broker only carries wake-up calls. A request whose task never reached
 the broker, or whose worker died, is resumed by `resume_exports`, which beat runs every few minutes.
@@ -9,6 +11,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -16,14 +19,20 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notifications.documents import document_ready
 from plans.models import Plan
+from reports import sizing
 from reports.as_of import build_monitoring
 from reports.evidence_pack.errors import NotValidated
 from reports.formats import FORMATS
 from reports.models import ReportExport
+from reports.piao import PlanNotAdopted, build_piao_section
 from reports.relazione import build_relazione
 from reports.render.monitoring import FORMATS as MONITORING_FORMATS
 from reports.render.monitoring import filename as monitoring_filename
+from reports.render.piao import FORMATS as PIAO_FORMATS
+from reports.render.piao import filename as piao_filename
+from reports.sizing import PlanSize, estimate
 
 logger = logging.getLogger(__name__)
 
@@ -37,27 +46,46 @@ def _lease() -> dt.timedelta:
     return dt.timedelta(seconds=settings.REPORT_EXPORT_LEASE_SECONDS)
 
 
-def is_large(objective_count: int) -> bool:
-    """Whether a plan of this many objectives has documents too long to prepare inside a web request."""
-    return objective_count > settings.REPORT_INLINE_MAX_OBJECTIVES
+def kind_of(fmt: str, as_of: dt.date | None, kind: str | None = None) -> str:
+    """The job's kind: the evidence pack for a zip, the monitoring report with a date, else `kind` (Relazione)."""
+    if fmt == PACK_FORMAT:
+        return ReportExport.Kind.PACK
+    if as_of is not None:
+        return ReportExport.Kind.MONITORING
+    return kind or ReportExport.Kind.RELAZIONE
 
 
-def needs_background(plan: Plan, fmt: str) -> bool:
-    return FORMATS[fmt].background and is_large(plan.objectives.count())
+def estimate_seconds(plan: Plan, kind: str, fmt: str, year: int | None = None) -> float | None:
+    """The measured estimate of the document's preparation (reports.sizing); None for a kind never long."""
+    if kind == ReportExport.Kind.PACK:
+        return None
+    return estimate(kind, fmt, PlanSize.of(plan, year))
+
+
+def needs_background(plan: Plan, fmt: str, *, kind: str = sizing.RELAZIONE, year: int | None = None) -> bool:
+    """Whether the document would take longer than a web request should: then a worker prepares it."""
+    seconds = estimate_seconds(plan, kind, fmt, year)
+    return seconds is not None and seconds > settings.REPORT_INLINE_MAX_SECONDS
 
 
 def request_export(
-    *, actor: Any, plan: Plan, year: int, fmt: str, as_of: dt.date | None = None
+    *, actor: Any, plan: Plan, year: int, fmt: str, as_of: dt.date | None = None, kind: str | None = None
 ) -> tuple[ReportExport, bool]:
-    """The job preparing this document (the Relazione of `year`, or with `as_of` the monitoring report at that
-    date): a new one (True), or the one already under way (False)."""
-    pending = ReportExport.objects.filter(plan=plan, year=year, fmt=fmt, as_of=as_of, status__in=ReportExport.PENDING)
+    """The job preparing this document (the Relazione of `year`, with `as_of` the monitoring report at that
+    date, with `kind` another document of the plan): a new one (True), or the one already under way (False)."""
+    kind = kind_of(fmt, as_of, kind)
+    pending = ReportExport.objects.filter(
+        plan=plan, kind=kind, year=year, fmt=fmt, as_of=as_of, status__in=ReportExport.PENDING
+    )
     existing = pending.defer("content").first()
     if existing is not None:
         return existing, False
+    seconds = estimate_seconds(plan, kind, fmt, year)
     try:
         with transaction.atomic():
-            export = ReportExport.objects.create(plan=plan, year=year, fmt=fmt, as_of=as_of, requested_by=actor)
+            export = ReportExport.objects.create(
+                plan=plan, kind=kind, year=year, fmt=fmt, as_of=as_of, requested_by=actor, estimate_seconds=seconds
+            )
             transaction.on_commit(lambda: enqueue(export.pk))
     except IntegrityError:  # someone asked for it in the same instant
         return pending.defer("content").get(), False
@@ -89,10 +117,11 @@ def claim(export_id: int, now: dt.datetime) -> ReportExport | None:
         if export is None or (export.status == ReportExport.Status.RUNNING and lease is not None and lease > now):
             return None
         export.status = ReportExport.Status.RUNNING
-        export.started_at = now
+        export.started_at = export.stage_at = now
+        export.stage = ReportExport.Stage.READING
         export.lease_until = now + _lease()
         export.attempts += 1
-        export.save(update_fields=["status", "started_at", "lease_until", "attempts"])
+        export.save(update_fields=["status", "started_at", "stage", "stage_at", "lease_until", "attempts"])
     return export
 
 
@@ -104,43 +133,80 @@ def prepare(export_id: int) -> str:
     if export.attempts > settings.REPORT_EXPORT_MAX_ATTEMPTS:
         return _fail(export, _("La preparazione è stata interrotta %(count)d volte.") % {"count": export.attempts - 1})
     try:
-        content, filename = _render(export)
+        content, filename = _render(export, lambda stage: _advance(export, stage))
     except NotValidated as refusal:  # reopened since the pack was asked for: nothing to seal now
         return _fail(export, str(refusal))
+    except PlanNotAdopted:  # the plan went back to draft since the PIAO section was asked for
+        return _fail(export, _("Il piano è tornato in bozza: la sezione del PIAO si prepara dal piano adottato."))
     except Exception:
         logger.exception("export %s of plan %s failed", export.pk, export.plan_id)
         return _fail(export, _("Si è verificato un errore durante la preparazione del documento."))
     done = ReportExport.objects.filter(pk=export.pk, status=ReportExport.Status.RUNNING, attempts=export.attempts)
+    _advance(export, ReportExport.Stage.STORING)
+    finished = timezone.now()
     updated = done.update(
         status=ReportExport.Status.READY,
         content=content,
         size=len(content),
         filename=filename,
-        finished_at=timezone.now(),
+        finished_at=finished,
+        stage=ReportExport.Stage.DONE,
+        stage_at=finished,
         lease_until=None,
     )
-    return "ready" if updated else "superseded"
+    if not updated:
+        return "superseded"
+    if export.kind != ReportExport.Kind.PACK:  # the pack's page is the OIV's and the director's own
+        document_ready(export, finished)
+    return "ready"
 
 
-def _render(export: ReportExport) -> tuple[bytes, str]:
-    """The document's bytes and file name."""
-    if export.fmt == PACK_FORMAT:
+def _advance(export: ReportExport, stage: str) -> None:
+    """Record the job's stage for its page; a job taken over by another worker meanwhile is left alone."""
+    ReportExport.objects.filter(pk=export.pk, status=ReportExport.Status.RUNNING, attempts=export.attempts).update(
+        stage=stage, stage_at=timezone.now()
+    )
+
+
+def _render(export: ReportExport, advance: Callable[[str], None]) -> tuple[bytes, str]:
+    """The document's bytes and file name; `advance` is told when the data are read and the writing begins."""
+    rendering = ReportExport.Stage.RENDERING
+    if export.kind == ReportExport.Kind.PACK:
         from reports.evidence_pack.pack import build_evidence_pack
 
         pack = build_evidence_pack(plan=export.plan, year=export.year)
         return pack.content, pack.filename
-    if export.as_of is not None:
+    if export.kind == ReportExport.Kind.MONITORING and export.as_of is not None:
         report = build_monitoring(plan=export.plan, moment=export.as_of)
+        advance(rendering)
         _content_type, render = MONITORING_FORMATS[export.fmt]
         return render(report), monitoring_filename(report, export.fmt)
+    if export.kind == ReportExport.Kind.PIAO:
+        section = build_piao_section(plan=export.plan)
+        advance(rendering)
+        return PIAO_FORMATS[export.fmt][1](section), piao_filename(section, export.fmt)
     fmt = FORMATS[export.fmt]
     relazione = build_relazione(plan=export.plan, year=export.year)
+    advance(rendering)
     return fmt.render(relazione), fmt.filename(relazione)
+
+
+def content_type(export: ReportExport) -> str:
+    """The Content-Type of a prepared document, by its kind and format."""
+    if export.kind == ReportExport.Kind.MONITORING:
+        return MONITORING_FORMATS[export.fmt][0]
+    if export.kind == ReportExport.Kind.PIAO:
+        return PIAO_FORMATS[export.fmt][0]
+    return FORMATS[export.fmt].content_type
 
 
 def _fail(export: ReportExport, message: str) -> str:
     ReportExport.objects.filter(pk=export.pk, attempts=export.attempts).update(
-        status=ReportExport.Status.FAILED, error=message, finished_at=timezone.now(), lease_until=None
+        status=ReportExport.Status.FAILED,
+        error=message,
+        finished_at=timezone.now(),
+        stage=ReportExport.Stage.DONE,
+        lease_until=None,
     )
     return "failed"
 

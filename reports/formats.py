@@ -24,7 +24,8 @@ class Format:
     kind: str  # RELAZIONE (documents) or OPEN_DATA (data)
     content_type: str
     render: Callable[[Relazione], bytes]
-    # Documents that take long for a large plan: above REPORT_INLINE_MAX_OBJECTIVES a worker prepares them.
+    # Documents that may take long for a large plan: when their estimate (reports.sizing) passes
+    # REPORT_INLINE_MAX_SECONDS a worker prepares them.
     background: bool = False
 
     def filename(self, relazione: Relazione) -> str:
@@ -44,7 +45,13 @@ FORMATS: dict[str, Format] = {
             render_docx,
             background=True,
         ),
-        Format("xlsx", RELAZIONE, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_xlsx),
+        Format(
+            "xlsx",
+            RELAZIONE,
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            render_xlsx,
+            background=True,
+        ),
         Format("csv", OPEN_DATA, "text/csv; charset=utf-8", render_csv),
         # The CSV for Italian spreadsheets (";", decimal comma, BOM): the name still ends in ".csv", so it opens
         # with a double click, and "it" before it marks the language, as in "relazione.it.html" (the way web

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -23,9 +25,25 @@ class ReportExport(models.Model):
         READY = "ready", _("pronto")
         FAILED = "failed", _("non riuscito")
 
+    class Kind(models.TextChoices):
+        RELAZIONE = "relazione", _("Relazione sulla Performance")
+        MONITORING = "monitoring", _("monitoraggio intermedio")
+        PIAO = "piao", _("sezione Performance del PIAO")
+        PACK = "pack", _("pacchetto probatorio")
+
+    class Stage(models.TextChoices):
+        """Where a running job is: reading the plan, writing the document, storing it."""
+
+        WAITING = "waiting", _("in attesa di un elaboratore")
+        READING = "reading", _("lettura dei dati del piano")
+        RENDERING = "rendering", _("composizione del documento")
+        STORING = "storing", _("salvataggio del documento")
+        DONE = "done", _("completato")
+
     PENDING = (Status.QUEUED, Status.RUNNING)
 
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="exports", verbose_name=_("piano"))
+    kind = models.CharField(_("documento"), max_length=12, choices=Kind.choices, default=Kind.RELAZIONE)
     year = models.PositiveSmallIntegerField(_("anno"))
     fmt = models.CharField(_("formato"), max_length=8)
     # Empty for the Relazione of `year`; for the intermediate monitoring report, its date (in `year`).
@@ -44,6 +62,11 @@ class ReportExport(models.Model):
     content = models.BinaryField(_("contenuto"), null=True, editable=False)
     size = models.PositiveIntegerField(_("dimensione (byte)"), null=True, blank=True)
     error = models.TextField(_("errore"), blank=True)
+    # Progress, for the job's page: the stage, written by the worker as it moves on, and the estimate of the whole
+    # preparation (reports.sizing) against which the time spent in a stage is shown as a percentage.
+    stage = models.CharField(_("fase"), max_length=10, choices=Stage.choices, default=Stage.WAITING)
+    stage_at = models.DateTimeField(_("fase iniziata il"), null=True, blank=True)
+    estimate_seconds = models.FloatField(_("durata stimata (secondi)"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("documento preparato")
@@ -53,7 +76,7 @@ class ReportExport(models.Model):
         constraints = [
             # One job at a time per document: a second request joins the one under way.
             models.UniqueConstraint(
-                fields=["plan", "year", "fmt"],
+                fields=["plan", "kind", "year", "fmt"],
                 condition=models.Q(status__in=["queued", "running"], as_of__isnull=True),
                 name="one_pending_export_per_document",
             ),
@@ -74,6 +97,8 @@ class ReportExport(models.Model):
         """What the document is, for people: "Relazione sulla Performance 2026", "Monitoraggio intermedio al …"."""
         if self.fmt == "zip":  # reports.exports.PACK_FORMAT: the evidence pack of a validated year
             return _("Pacchetto probatorio %(year)d") % {"year": self.year}
+        if self.kind == self.Kind.PIAO:
+            return _("Sezione Performance del PIAO %(code)s") % {"code": self.plan.code}
         if self.as_of is None:
             return _("Relazione sulla Performance %(year)d") % {"year": self.year}
         return _("Monitoraggio intermedio al %(date)s") % {"date": f"{self.as_of:%d/%m/%Y}"}
@@ -81,6 +106,25 @@ class ReportExport(models.Model):
     @property
     def is_pending(self) -> bool:
         return self.status in self.PENDING
+
+    @property
+    def estimate_whole_seconds(self) -> int:
+        return max(round(self.estimate_seconds or 0), 1)
+
+    def percent(self, now: dt.datetime) -> int:
+        """How far the preparation is, 0 to 100: the stage's share, and within the rendering (the long part,
+        which cannot report its own progress) the time spent against the estimate, never past 95 until done."""
+        if self.status == self.Status.READY:
+            return 100
+        if self.status != self.Status.RUNNING or self.stage == self.Stage.WAITING:
+            return 0
+        if self.stage == self.Stage.READING:
+            return 5
+        if self.stage == self.Stage.STORING:
+            return 95
+        elapsed = (now - self.stage_at).total_seconds() if self.stage_at else 0.0
+        share = elapsed / self.estimate_seconds if self.estimate_seconds else 0.5
+        return 10 + round(85 * min(max(share, 0.0), 0.95))
 
 
 class RelazioneChapter(models.Model):

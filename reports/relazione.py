@@ -30,6 +30,7 @@ from evaluation.models import MeasurementSystem
 from evaluation.scores import plan_scores
 from evaluation.selectors import system_for
 from plans.achievement import DEFAULT_RULE, ScoringRule, achievement, objective_level
+from plans.measured import value_that_counts
 from plans.models import (
     Activity,
     Indicator,
@@ -61,7 +62,6 @@ from reports.sections import (
 from reports.validation_document import validation_section
 from workflow.models import Approval, AuditEntry, PlanVersion, TransitionRequest, Validation, ValidationCheck
 from workflow.separation import separation_policy
-from workflow.services.measurements import value_that_counts
 
 
 class YearOutsidePlan(ValueError):

@@ -13,6 +13,7 @@ urlpatterns = [
     path("piani/<int:plan_id>/schede.<str:fmt>", action_sheet_views.sheets, name="action_sheets"),
     path("piani/<int:plan_id>/relazione/<int:year>/documenti/", document_views.documents, name="documents"),
     path("piani/<int:plan_id>/relazione/documenti/<int:export_id>/", document_views.download, name="document_download"),
+    path("piani/<int:plan_id>/documenti/<int:export_id>/", document_views.job, name="document_job"),
     path("piani/<int:plan_id>/monitoraggio/", as_of_views.monitoring, name="monitoring"),
     path("piani/<int:plan_id>/pacchetto-probatorio/<int:year>/", evidence_pack_views.page, name="evidence_pack"),
     path(

@@ -65,7 +65,7 @@ def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: 
     refused = year_not_in_plan(request, plan, year)
     if refused is not None:
         return refused
-    if needs_background(plan, fmt):
+    if chosen.background and needs_background(plan, fmt, year=year):
         documents = reverse("reports:documents", args=[plan.pk, year])
         return HttpResponseRedirect(f"{documents}?formato={fmt}", status=303)
     relazione_data = build_relazione(plan=plan, year=year)

@@ -29,6 +29,13 @@ def _media_in_a_temporary_folder(settings: Settings, media_root: Path) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _documents_inline_unless_a_test_says(settings: Settings) -> None:
+    """The documents of the tests' plans are rendered inside the request, as the tests written before
+    reports.sizing expect; the tests of the estimate and of the background path set their own threshold."""
+    settings.REPORT_INLINE_MAX_SECONDS = 30.0
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Settings) -> None:
     # The production hasher is slow on purpose; tests log in many times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -1,8 +1,8 @@
 """A bar chart drawn on the server as SVG: no JavaScript, and the same numbers are in a table beside it.
 
-The SVG is written here rather than in the template: a chart has a few hundred coordinates, and the
-template engine would localize each of them as a number (slow, and a thousands separator in a coordinate
-would break the drawing). Month names are formatted once per month and language, not once per bar.
+This module computes the coordinates; the template draws them (web/dashboard_punctuality_results.html, its
+partial "chart", with localization off: a thousands separator in a coordinate would break the drawing).
+Month names are formatted once per month and language, not once per bar.
 """
 
 from __future__ import annotations
@@ -12,13 +12,11 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from django.utils.formats import date_format
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from web.dashboard import MonthCount
 
-BAR = 14
+BAR = 14  # the width of a bar
 GAP = 10
 HEIGHT = 120
 
@@ -32,6 +30,24 @@ class Bar:
     late: int
     on_time_height: int
     late_height: int
+    baseline: int  # the y of the bars' foot
+
+    # The coordinates the template draws (web/dashboard_punctuality_results.html, partial "chart").
+    @property
+    def late_x(self) -> int:
+        return self.x + BAR
+
+    @property
+    def on_time_y(self) -> int:
+        return self.baseline - self.on_time_height
+
+    @property
+    def late_y(self) -> int:
+        return self.baseline - self.late_height
+
+    @property
+    def label_y(self) -> int:
+        return self.baseline + 14
 
 
 @dataclass(frozen=True)
@@ -40,23 +56,7 @@ class Chart:
     height: int
     baseline: int
     bars: list[Bar]
-
-    @property
-    def svg(self) -> SafeString:
-        """The chart as an SVG element, hidden from assistive technology: the table beside it says the same."""
-        base = self.baseline
-        shapes = "\n".join(
-            f'<rect class="tg-ontime" x="{bar.x}" y="{base - bar.on_time_height}" width="{BAR}"'
-            f' height="{bar.on_time_height}"></rect>'
-            f'<rect class="tg-late" x="{bar.x + BAR}" y="{base - bar.late_height}" width="{BAR}"'
-            f' height="{bar.late_height}"></rect>'
-            f'<text x="{bar.x}" y="{base + 14}">{escape(bar.label)}</text>'
-            for bar in self.bars
-        )
-        return mark_safe(  # integers, and the labels escaped above
-            f'<svg class="tg-chart" width="{self.width}" height="{self.height}"'
-            f' viewBox="0 0 {self.width} {self.height}" aria-hidden="true" focusable="false">\n{shapes}\n</svg>'
-        )
+    bar_width: int = BAR
 
 
 @lru_cache(maxsize=512)
@@ -80,6 +80,7 @@ def bar_chart(months: list[MonthCount]) -> Chart:
                 late=month.late,
                 on_time_height=round(month.on_time / peak * HEIGHT),
                 late_height=round(month.late / peak * HEIGHT),
+                baseline=HEIGHT + 10,
             )
         )
     width = GAP + len(bars) * (2 * BAR + GAP)

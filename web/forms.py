@@ -8,8 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Area, Plan
-from plans.rules import roles_of, visible_areas, visible_plans
-from plans.statements import Statement
+from plans.rules import visible_areas, visible_plans
 from web.widgets import QuickSelect
 from workflow.models import TransitionName
 
@@ -17,8 +16,9 @@ PLAN_ORDER = ("-year_end", "-year_start", "code")  # the most recent first: the 
 
 
 class ReadOnce(forms.models.ModelChoiceIterator):
-    """The options of a filter from the field's queryset, read with one plain query and kept on it: Django's
-    own iterator reads them through a server-side cursor (three round trips) every time they are listed."""
+    """The options of a filter from the field's queryset, read with one plain query and kept on it (a queryset
+    keeps the rows it read): Django's own iterator reads them through a server-side cursor (three round trips)
+    every time they are listed."""
 
     def __iter__(self) -> Any:
         if self.field.empty_label is not None:
@@ -30,26 +30,6 @@ class ReadOnce(forms.models.ModelChoiceIterator):
 class FilterChoiceField(forms.ModelChoiceField):
     iterator = ReadOnce
     widget = QuickSelect
-
-    def set_options(self, queryset: Any, rows: list[Any] | None) -> None:
-        """The field's queryset (it validates the choice) and, when already read, its rows: listing the options
-        then reads nothing."""
-        self.queryset = queryset
-        if rows is not None:
-            self.queryset._result_cache = rows
-
-
-# The options of the filters of someone in one organization (nearly everyone), compiled once: on every view of
-# the dashboard, the chart and the indicators.
-_PLANS_OF = Statement(
-    lambda organization: (
-        Plan.objects.filter(organization_id=organization).select_related("organization").order_by(*PLAN_ORDER)
-    ),
-    organization=int,
-)
-_AREAS_OF = Statement(
-    lambda organization: Area.objects.filter(organization_id=organization).order_by("name"), organization=int
-)
 
 
 class DashboardFilters(forms.Form):
@@ -66,12 +46,9 @@ class DashboardFilters(forms.Form):
         super().__init__(*args, **kwargs)
         plans = visible_plans(user).select_related("organization").order_by(*PLAN_ORDER)
         areas = visible_areas(user).order_by("name")
-        organizations = roles_of(user).member_of
-        only = next(iter(organizations)) if len(organizations) == 1 else None
         plan_field, area_field = self.fields["plan"], self.fields["area"]
         assert isinstance(plan_field, FilterChoiceField) and isinstance(area_field, FilterChoiceField)
-        plan_field.set_options(plans, _PLANS_OF.all(organization=only) if only else None)
-        area_field.set_options(areas, _AREAS_OF.all(organization=only) if only else None)
+        plan_field.queryset, area_field.queryset = plans, areas  # the options and the validation of a choice
         for field in self.fields.values():
             field.widget.attrs["class"] = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
 

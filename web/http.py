@@ -1,15 +1,8 @@
+"""The request type and htmx check of the pages, which live in config.http so that every package's views
+can use them without importing web."""
+
 from __future__ import annotations
 
-from django.contrib.auth.models import User
-from django.http import HttpRequest
+from config.http import AuthenticatedRequest, is_htmx
 
-
-class AuthenticatedRequest(HttpRequest):
-    """The request of a view behind login_required: its user is a real one."""
-
-    user: User
-
-
-def is_htmx(request: HttpRequest) -> bool:
-    """A request htmx made for a fragment of the page (history restores ask for the whole page)."""
-    return request.headers.get("HX-Request") == "true" and request.headers.get("HX-History-Restore-Request") != "true"
+__all__ = ["AuthenticatedRequest", "is_htmx"]

@@ -116,6 +116,7 @@ urlpatterns = [
     path("obiettivi/<int:pk>/", items.detail, {"kind": "objective"}, name="objective"),
     path("attivita/<int:pk>/transizioni/", items.transition, {"kind": "activity"}, name="activity-transition"),
     path("obiettivi/<int:pk>/transizioni/", items.transition, {"kind": "objective"}, name="objective-transition"),
+    path("obiettivi/<int:pk>/attivita/", plans.objective_activities, name="objective-activities"),
     path("obiettivi/<int:pk>/relazione/", consuntivo.write_objective_report, name="objective-report"),
     path("obiettivi/<int:pk>/rimodulazione/", changes.propose, name="objective-change"),
     path("indicatori/<int:pk>/", consuntivo.indicator, name="indicator"),

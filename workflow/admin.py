@@ -69,6 +69,7 @@ def _visible_trail(user: Any) -> QuerySet[AuditEntry]:
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     visible = staticmethod(_visible_trail)
     list_display = (
         "at",
@@ -87,7 +88,7 @@ class AuditEntryAdmin(ReadOnlyAdmin[AuditEntry]):
     )
     list_filter = ("organization", "event", "source", "subject", "transition", "to_state")
     search_fields = ("comment", "objective__code", "activity__description", "actor__username")
-    list_select_related = ("objective", "activity", "actor", "on_behalf_of")
+    list_select_related = ("objective", "activity__objective", "actor", "on_behalf_of")
 
 
 class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
@@ -103,6 +104,7 @@ class ApprovalInline(ScopedTabularInline[Approval, TransitionRequest]):
 
 @admin.register(TransitionRequest)
 class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
+    show_full_result_count = False  # a region's table: no second count of every row on a search
     visible = staticmethod(_on_visible_items(TransitionRequest))
     list_display = (
         "requested_at",
@@ -116,7 +118,7 @@ class TransitionRequestAdmin(ReadOnlyAdmin[TransitionRequest]):
     )
     list_filter = ("organization", "status", "transition", "current_step")
     search_fields = ("objective__code", "activity__description", "requested_by__username", "reason", "comment")
-    list_select_related = ("plan", "objective", "activity", "requested_by")
+    list_select_related = ("plan", "objective", "activity__objective", "requested_by")
     inlines = (ApprovalInline,)
 
 
@@ -131,6 +133,7 @@ class ApprovalPolicyAdmin(ScopedAdmin[ApprovalPolicy]):
         return roles_of(request.user).director_of
 
     list_display = ("organization", "target_kind", "transition", "chain")
+    list_select_related = ("organization",)
     list_filter = ("organization", "target_kind", "transition")
 
 
@@ -165,6 +168,7 @@ class DelegationAdmin(ScopedAdmin[Delegation]):
     organization_path = "organization"
     form = DelegationForm
     list_display = ("delegator", "substitute", "organization", "starts_on", "ends_on", "revoked_at")
+    list_select_related = ("delegator", "substitute", "organization")
     list_filter = ("organization",)
     search_fields = ("delegator__username", "substitute__username", "reason")
     autocomplete_fields = ("delegator", "substitute")
@@ -234,6 +238,7 @@ class SeparationPolicyAdmin(ScopedAdmin[SeparationPolicy]):
         "director_covers_area_head",
         "measurements_need_confirmation",
     )
+    list_select_related = ("organization",)
 
 
 @admin.register(ValidationCriterion)
@@ -244,6 +249,7 @@ class ValidationCriterionAdmin(ScopedAdmin[ValidationCriterion]):
 
     organization_path = "organization"
     list_display = ("position", "title", "active", "organization")
+    list_select_related = ("organization",)
     list_display_links = ("title",)
     list_filter = ("organization", "active")
     search_fields = ("title", "guidance")

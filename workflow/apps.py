@@ -12,7 +12,7 @@ class WorkflowConfig(AppConfig):
         from django.contrib.auth import get_user_model
         from django.db.models.signals import pre_save
 
-        from workflow.api.tokens import revoke_tokens_when_password_disabled
+        from workflow.tokens import revoke_tokens_when_password_disabled
         from workflow.trail.install import after_migrate
 
         pre_save.connect(

@@ -6,13 +6,12 @@ import datetime as dt
 from typing import Any
 
 from django.contrib.auth.models import User
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
 from plans.freeze import is_frozen
 from plans.models import Activity, Area, Objective, Organization, OrganizationRole, Plan, WorkItem
 from plans.rules import roles_of
-from plans.statements import Statement
 from workflow.models import (
     DEFAULT_CHAINS,
     Approval,
@@ -29,35 +28,6 @@ from workflow.models import (
     TransitionRequest,
 )
 from workflow.separation import approved_with_request, may_stand_in, organization_id_of, separation_policy
-
-# The reads of every transition and decision, compiled once (plans.statements).
-_POLICY = Statement(
-    lambda organization, kind, transition: (
-        ApprovalPolicy.objects.filter(organization=organization, target_kind=kind, transition=transition)
-        .order_by("pk")  # at most one row: no need for the ordering by organization name, and its join
-        .values_list("chain")[:1]
-    ),
-    organization=int,
-    kind=str,
-    transition=str,
-)
-_OPEN_REQUEST_ON_ACTIVITY = Statement(
-    lambda pk: TransitionRequest.objects.filter(activity=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[
-        :1
-    ],
-    pk=int,
-)
-_OPEN_REQUEST_ON_PLAN = Statement(
-    lambda pk: TransitionRequest.objects.filter(plan=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[:1],
-    pk=int,
-)
-_OPEN_REQUEST_ON_OBJECTIVE = Statement(
-    lambda pk: TransitionRequest.objects.filter(objective=pk, status=TransitionRequest.Status.PENDING).order_by("pk")[
-        :1
-    ],
-    pk=int,
-)
-
 
 _DIRECTOR, _AUDITOR = OrganizationRole.Role.DIRECTOR, OrganizationRole.Role.AUDITOR
 _PENDING = TransitionRequest.Status.PENDING
@@ -124,51 +94,16 @@ def _area_step_holders(areas: QuerySet[Area], organization: int) -> QuerySet[Use
     return User.objects.filter(Q(pk__in=areas.values("head_id")) | (no_head & Q(pk__in=directors))).values("pk")
 
 
-_HEADS_OF_ACTIVITY = Statement(
-    lambda activity, organization, day, request: _deciders(
-        _area_step_holders(Area.objects.filter(objectives__activities=activity), organization),
-        Step.AREA_HEAD,
-        organization,
-        day,
-        request,
-    ),
-    activity=int,
-    organization=int,
-    day=dt.date,
-    request=int,
-)
-_HEADS_OF_OBJECTIVE = Statement(
-    lambda objective, organization, day, request: _deciders(
-        _area_step_holders(Area.objects.filter(objectives=objective), organization),
-        Step.AREA_HEAD,
-        organization,
-        day,
-        request,
-    ),
-    objective=int,
-    organization=int,
-    day=dt.date,
-    request=int,
-)
-_DIRECTORS = Statement(
-    lambda organization, day, request: _deciders(
-        OrganizationRole.objects.filter(role=_DIRECTOR, organization_id=organization).values("user_id"),
-        Step.DIRECTOR,
-        organization,
-        day,
-        request,
-    ),
-    organization=int,
-    day=dt.date,
-    request=int,
-)
-
-
 def approval_chain(organization: Organization | int, kind: TargetKind, transition: str) -> tuple[Step, ...]:
     """The approvals that `transition` on an item of `kind` needs in `organization` (or its id), in order."""
     organization_id = organization if isinstance(organization, int) else organization.pk
-    configured = _POLICY.rows(organization=organization_id, kind=kind, transition=transition)
-    return Chain(configured[0][0] if configured else DEFAULT_CHAINS[(kind, transition)]).steps
+    configured = (
+        ApprovalPolicy.objects.filter(organization=organization_id, target_kind=kind, transition=transition)
+        .order_by("pk")  # at most one row: no need for the ordering by organization name, and its join
+        .values_list("chain", flat=True)
+        .first()
+    )
+    return Chain(configured or DEFAULT_CHAINS[(kind, transition)]).steps
 
 
 def kind_of(item: WorkItem) -> TargetKind:
@@ -188,22 +123,29 @@ def deciders_of(request: TransitionRequest, *, on: dt.date | None = None) -> lis
     separation of duties excludes. One query, whatever the size of the organization."""
     day = on or timezone.localdate()
     organization = request.organization_id
-    about: dict[str, Any] = {"organization": organization, "day": day, "request": request.pk or 0}
+    holders: QuerySet[Any, Any]
     if request.current_step != Step.AREA_HEAD:
-        rows = _DIRECTORS.rows(**about)
-    elif request.activity_id:  # the heads of the areas of the item's objective
-        rows = _HEADS_OF_ACTIVITY.rows(activity=request.activity_id, **about)
+        holders = OrganizationRole.objects.filter(role=_DIRECTOR, organization_id=organization).values("user_id")
+        step = Step.DIRECTOR
     else:
-        rows = _HEADS_OF_OBJECTIVE.rows(objective=request.objective_id, **about)
-    return [pk for (pk,) in rows]
+        areas = (  # the heads of the areas of the item's objective
+            Area.objects.filter(objectives__activities=request.activity_id)
+            if request.activity_id
+            else Area.objects.filter(objectives=request.objective_id)
+        )
+        holders = _area_step_holders(areas, organization)
+        step = Step.AREA_HEAD
+    return [pk for (pk,) in _deciders(holders, step, organization, day, request.pk or 0)]
 
 
 def open_request_for(item: WorkItem | Plan) -> TransitionRequest | None:
     """The item's (or the plan's) pending request: at most one (a partial unique index)."""
+    pending = TransitionRequest.objects.filter(status=TransitionRequest.Status.PENDING).order_by("pk")
     if isinstance(item, Plan):
-        return _OPEN_REQUEST_ON_PLAN.first(pk=item.pk)
-    statement = _OPEN_REQUEST_ON_ACTIVITY if isinstance(item, Activity) else _OPEN_REQUEST_ON_OBJECTIVE
-    return statement.first(pk=item.pk)
+        return pending.filter(plan=item.pk).first()
+    if isinstance(item, Activity):
+        return pending.filter(activity=item.pk).first()
+    return pending.filter(objective=item.pk).first()
 
 
 def _without_head() -> Q:
@@ -250,25 +192,6 @@ def _not_theirs(person_id: int) -> Q:
     return Q(requested_by_id=person_id) | Q(organization_id__in=audited) | (Exists(theirs) & ~covers)
 
 
-_DELEGATIONS_TO = Statement(
-    lambda substitute, day: (
-        Delegation.objects.active_on(day).filter(substitute=substitute).select_related("delegator").order_by("pk")
-    ),
-    substitute=int,
-    day=dt.date,
-)
-_COUNT_AWAITING_OWN = Statement(  # the menu's badge on every page, for someone who stands in for nobody
-    lambda person: (
-        TransitionRequest.objects.filter(_awaiting(person, Q()) & ~_not_theirs(person), status=_PENDING)
-        .order_by()
-        .values("status")
-        .annotate(count=Count("pk"))
-        .values_list("count")
-    ),
-    person=int,
-)
-
-
 def _stand_in_steps(user: Any, delegation: Delegation, policies: dict[int, SeparationPolicy]) -> tuple[Step, ...]:
     """The steps `user` may decide for the delegator of `delegation` under its organization's policy."""
     delegator, organization = delegation.delegator, delegation.organization_id
@@ -296,7 +219,8 @@ def delegations_to(user: Any, *, on: dt.date | None = None) -> list[Delegation]:
     """The delegations active on day `on` (today by default) that make `user` someone's substitute."""
     if not user.is_authenticated:
         return []
-    return _DELEGATIONS_TO.all(substitute=user.pk, day=on or timezone.localdate())
+    day = on or timezone.localdate()
+    return list(Delegation.objects.active_on(day).filter(substitute=user.pk).select_related("delegator").order_by("pk"))
 
 
 def _pending_awaiting(user: Any, delegations: list[Delegation]) -> QuerySet[TransitionRequest]:
@@ -313,14 +237,10 @@ def requests_awaiting(user: Any, *, on: dt.date | None = None) -> QuerySet[Trans
 
 
 def count_awaiting(user: Any, *, on: dt.date | None = None) -> int:
-    """`requests_awaiting(user).count()`, compiled once for someone who stands in for nobody (most people)."""
+    """`requests_awaiting(user).count()`: the menu's badge on every page."""
     if not user.is_authenticated:
         return 0
-    delegations = delegations_to(user, on=on)
-    if delegations:
-        return _pending_awaiting(user, delegations).count()
-    counted = _COUNT_AWAITING_OWN.rows(person=user.pk)
-    return int(counted[0][0]) if counted else 0
+    return _pending_awaiting(user, delegations_to(user, on=on)).count()
 
 
 def requests_decided_by(user: Any) -> QuerySet[TransitionRequest]:

@@ -27,7 +27,6 @@ from django.utils.translation import gettext as _
 
 from plans.models import Activity, Area, Objective, Plan, WorkItem
 from plans.rules import is_area_head, is_director, roles_of
-from plans.statements import Statement
 from workflow.models.delegation import Delegation
 from workflow.models.policy import AreaHeadSubstitutes, DirectorSubstitutes, SeparationPolicy, Step
 
@@ -62,25 +61,10 @@ class Refusal:
     field: str = ""  # for a delegation: the field at fault
 
 
-_POLICY = Statement(
-    lambda organization: SeparationPolicy.objects.filter(organization_id=organization).order_by(), organization=int
-)
-_DELEGATIONS_RECEIVED = Statement(
-    lambda substitute, organization, day: (
-        Delegation.objects.active_on(day)
-        .filter(substitute=substitute, organization_id=organization)
-        .select_related("delegator")
-        .order_by("pk")
-    ),
-    substitute=int,
-    organization=int,
-    day=dt.date,
-)
-
-
 def separation_policy(organization_id: int) -> SeparationPolicy:
     """The organization's separation policy: its row, or the defaults (an unsaved row) when it has none."""
-    return _POLICY.first(organization=organization_id) or SeparationPolicy(organization_id=organization_id)
+    found = SeparationPolicy.objects.filter(organization_id=organization_id).order_by().first()
+    return found or SeparationPolicy(organization_id=organization_id)
 
 
 def objective_of(item: WorkItem) -> Objective:
@@ -194,7 +178,12 @@ def judge(
     stand_ins: list[Delegation] = []
     if not own:
         day = on or timezone.localdate()
-        received = _DELEGATIONS_RECEIVED.all(substitute=user.pk, organization=organization, day=day)
+        received = (
+            Delegation.objects.active_on(day)
+            .filter(substitute=user.pk, organization_id=organization)
+            .select_related("delegator")
+            .order_by("pk")
+        )
         stand_ins = [d for d in received if _hands_over(d.delegator, item, step, organization)]
         if isinstance(item, Plan) and request is not None:
             # Another director approves a plan's step: not the asking director's own substitute.

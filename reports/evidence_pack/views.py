@@ -16,6 +16,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_safe
 
+from config.http import AuthenticatedRequest, is_htmx
 from plans.freeze import is_frozen
 from plans.models import Plan
 from plans.rules import roles_of
@@ -23,7 +24,6 @@ from reports.evidence_pack.pack import CONTENT_TYPE
 from reports.exports import PACK_FORMAT, request_export
 from reports.models import ReportExport
 from reports.views import NOT_FOUND_TEMPLATE, not_found, plan_not_found, visible_plan, year_not_in_plan
-from web.http import AuthenticatedRequest, is_htmx
 
 HISTORY = 20
 

@@ -4,7 +4,7 @@ to the Funzione Pubblica's portal: the same parts, labels and order in both, fro
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -105,3 +105,11 @@ def _table(word: DocumentObject, rows: Sequence[Sequence[str]], header: Sequence
     for values in rows:
         for cell, text in zip(table.add_row().cells, values, strict=True):
             cell.paragraphs[0].add_run(xml_safe(text))
+
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+# The formats of the section: extension → (content type, renderer).
+FORMATS: dict[str, tuple[str, Callable[[PiaoSection], bytes]]] = {
+    "pdf": ("application/pdf", render_pdf),
+    "docx": (DOCX, render_docx),
+}

@@ -203,7 +203,7 @@ def test_no_filter_reaches_a_credential_through_a_relation(
 ) -> None:
     """The people's changelist filtered through their tokens or their calendar would give a credential away one
     character at a time: refused (400), for the platform operator too."""
-    from workflow.api.tokens import token_create
+    from workflow.tokens import token_create
 
     token, _secret = token_create(user=erica)
     calendar_feed_for(erica)

@@ -95,6 +95,9 @@ def server_env(var_dir: Path, port: int, database_url: str | None) -> dict[str, 
         "DJANGO_SETTINGS_MODULE": "config.settings",
         "PYTHONUNBUFFERED": "1",
         "DEMO_REFERENCE_DATE": DEMO_REFERENCE_DATE,
+        # The demo's documents are downloaded inside the request, as the pages' tests expect (reports.sizing
+        # would send its Relazione PDF to a worker at the default 2 s).
+        "REPORT_INLINE_MAX_SECONDS": "30",
     }
     if database_url:
         env["DATABASE_URL"] = database_url

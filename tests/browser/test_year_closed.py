@@ -48,7 +48,7 @@ import json
 from django.contrib.auth.models import Group, Permission, User
 from plans.models import Plan
 from plans.rules import visible_activities, visible_indicators, visible_objectives
-from workflow.api.tokens import token_create
+from workflow.tokens import token_create
 from workflow.selectors import available_transitions
 plan = Plan.objects.get(code={plan!r})
 staff, head, director = (User.objects.get(username=name) for name in ({staff!r}, {head!r}, {director!r}))

@@ -17,8 +17,8 @@ import pytest
 REPO = Path(__file__).resolve().parents[2]
 
 
-# A postponement asked by staff, approved by the area head, then by the director: the workflow's compiled
-# statements (plans.statements) on SQLite, dates among their parameters. The new deadline falls next January:
+# A postponement asked by staff, approved by the area head, then by the director: the workflow on SQLite, dates
+# among its parameters. The new deadline falls next January:
 # within the dates a plan allows (plans.limits), since the current year counts as one of the plan's.
 NEW_END = f"{dt.date.today().year + 1}-01-31"
 POSTPONE = f"""

@@ -15,9 +15,8 @@ from django.test.utils import CaptureQueriesContext
 from pytest_django.fixtures import Settings
 
 from config.celery import app
-from notifications import receivers
+from notifications import events, tasks
 from notifications.models import Message
-from notifications.receivers import notify_approvers
 from plans.models import Area, Objective
 from tests.workflow.world import World
 from workflow.models import Delegation
@@ -85,9 +84,9 @@ def test_nothing_is_said_to_whoever_decided_alone(world: World, django_capture_o
 
 @pytest.fixture
 def woken(monkeypatch: pytest.MonkeyPatch) -> list[list[int]]:
-    """The recipients of each wake-up asked for (notifications.wake), instead of asking."""
+    """The recipients of each dispatch task asked for (notifications.events), instead of publishing it."""
     asked: list[list[int]] = []
-    monkeypatch.setattr(receivers, "wake", asked.append)
+    monkeypatch.setattr(tasks.dispatch_messages, "delay", lambda recipient_ids: asked.append(recipient_ids))
     return asked
 
 
@@ -118,7 +117,7 @@ def test_telling_the_approvers_costs_as_many_queries_however_many_areas_the_orga
     def announce() -> int:
         Message.objects.all().delete()
         with CaptureQueriesContext(connection) as queries, django_capture_on_commit_callbacks(execute=True):
-            notify_approvers(sender=None, request=pending)
+            events.request_awaiting(pending)
         assert kinds() == [("approval_needed", "anna")]
         return len(queries)
 

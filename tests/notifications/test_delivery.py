@@ -24,12 +24,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
-import redis
 from django.conf import settings
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from notifications import tasks, wake
+from notifications import tasks
 from notifications.calendar import add_working_days, next_working_day
 from notifications.models import Message, MonitoringRound
 from notifications.monitoring import month_start
@@ -40,7 +39,6 @@ from tests.notifications.workers import (
     LEASE_SECONDS,
     PEOPLE,
     RECEIVED,
-    REDIS_URL,
     ROME,
     SUCCEEDED,
     WAIT,
@@ -403,26 +401,29 @@ def test_a_scan_run_again_reports_that_it_planned_nothing(fresh: Workers, sink: 
     assert second["planned"] == 0, f"the second run claims to have planned {second['planned']} rows that existed"
 
 
-def test_approval_events_wake_the_worker_which_tells_each_person_once(
+def test_approval_events_ask_the_worker_after_commit_which_tells_each_person_once(
     fresh: Workers, sink: Sink, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A postponement asked by sara, approved by anna once she has heard of it, then by diana once she has:
-    each event wakes the worker through notifications.wake on the real Redis (a task published while one
-    waits to start is not published), and the worker tells anna and diana that it awaits them and sara that
-    it was approved, each once. (A notice whose step is decided before it goes out is dropped instead:
-    test_delivery_stale.py.)"""
+    each event publishes one dispatch_messages task for its people once its transaction has committed
+    (notifications.events, a plain transaction.on_commit), and the worker tells anna and diana that it awaits
+    them and sara that it was approved, each once, nothing lost. (A notice whose step is decided before it
+    goes out is dropped instead: test_delivery_stale.py.)"""
     scene = build_scene()
     world = scene.world
-    redis.Redis.from_url(REDIS_URL).delete(wake.RECIPIENTS_KEY, wake.QUEUED_KEY)
-    published: list[str] = []  # published as wake publishes it, with the scene's working day as the moment
-    monkeypatch.setattr(tasks.dispatch_woken, "delay", lambda: published.append(send("dispatch_woken", scene.now)))
+    published: list[str] = []  # published as the events publish it, with the scene's working day as the moment
+    monkeypatch.setattr(
+        tasks.dispatch_messages,
+        "delay",
+        lambda recipient_ids: published.append(send("dispatch_messages", scene.now, recipient_ids=recipient_ids)),
+    )
     new_end = scene.end + dt.timedelta(days=60)
     asked = item_rinvia(actor=world.sara, item=world.activity, reason="Gara deserta", new_planned_end=new_end)
     sink.wait_for(1)  # anna reads the notice, then decides
     approved = approval_approve(actor=world.anna, request=asked.request)
     sink.wait_for(2)  # so does diana
     approval_approve(actor=world.diana, request=approved.request)
-    assert 1 <= len(published) <= 3
+    assert len(published) == 3  # one task per event
     results = fresh.wait(published)
     mails = sink.wait_for(3)
     rows = assert_delivered_exactly_once(mails)

@@ -12,15 +12,14 @@ import datetime as dt
 from collections.abc import Iterator
 
 import pytest
-import redis
 import time_machine
 from django.utils import timezone
 
-from notifications import receivers, tasks, wake
+from notifications import tasks
 from notifications.models import Message, MonitoringRound
 from plans.models import Activity, Objective, Organization
 from tests.notifications.sink import Sink
-from tests.notifications.workers import REDIS_URL, ROME, WORKER_TESTS, Workers, purge_broker, running_workers, send
+from tests.notifications.workers import ROME, WORKER_TESTS, Workers, purge_broker, running_workers, send
 from tests.workflow.world import World, build_world
 from workflow.services import approval_approve, item_rinvia
 
@@ -40,7 +39,6 @@ def fresh(worker: Workers, sink: Sink) -> Iterator[Workers]:
     worker.ensure(1)
     sink.start()
     sink.reset()
-    redis.Redis.from_url(REDIS_URL).delete(wake.RECIPIENTS_KEY, wake.QUEUED_KEY)
     yield worker
 
 
@@ -78,7 +76,8 @@ def test_a_notice_for_a_request_decided_before_the_worker_sends_it_is_dropped_an
     monday = dt.date(2026, 6, 22)
     world = aurelia(dt.date(2026, 6, 1))
     woken: list[int] = []
-    monkeypatch.setattr(receivers, "wake", woken.extend)  # the task they ask for is published at 10:00
+    # The tasks the events ask for are not published: one is, at 10:00, for all of their people.
+    monkeypatch.setattr(tasks.dispatch_messages, "delay", lambda recipient_ids: woken.extend(recipient_ids))
     with time_machine.travel(at(monday, 9), tick=False):
         asked = item_rinvia(
             actor=world.sara, item=world.activity, reason="Gara deserta", new_planned_end=dt.date(2026, 9, 30)
@@ -117,8 +116,12 @@ def test_approval_notices_held_over_a_weekend_for_a_request_decided_during_it_ar
     first run on Monday sends sara the outcome and tells neither anna nor diana to decide."""
     saturday, sunday, monday = dt.date(2026, 6, 27), dt.date(2026, 6, 28), dt.date(2026, 6, 29)
     world = aurelia(dt.date(2026, 6, 1))
-    published: list[str] = []  # as notifications.wake publishes it, naming the moment of the event
-    monkeypatch.setattr(tasks.dispatch_woken, "delay", lambda: published.append(send("dispatch_woken", timezone.now())))
+    published: list[str] = []  # as notifications.events publishes it, naming the moment of the event
+    monkeypatch.setattr(
+        tasks.dispatch_messages,
+        "delay",
+        lambda recipient_ids: published.append(send("dispatch_messages", timezone.now(), recipient_ids=recipient_ids)),
+    )
     with time_machine.travel(at(saturday, 9, 30), tick=False):
         asked = item_rinvia(
             actor=world.sara, item=world.activity, reason="Gara deserta", new_planned_end=dt.date(2026, 9, 30)

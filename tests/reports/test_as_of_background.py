@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def told(db: None, settings: Settings) -> Story:
-    settings.REPORT_INLINE_MAX_OBJECTIVES = 1  # the story's plan, with two objectives, counts as large
+    settings.REPORT_INLINE_MAX_SECONDS = 0  # the story's plan, with two objectives, counts as large
     return story.tell()
 
 

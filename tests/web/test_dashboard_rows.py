@@ -1,26 +1,81 @@
-"""The shortcuts of web/templatetags/dashboard_rows.py give what Django's filters give."""
+"""The rows of the dashboard's table of slipped deadlines, drawn by the template's partial "slipped-row"
+(web/dashboard_results.html): the cells, the dates in the active language's short format, long titles cut,
+every value escaped."""
 
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Any
 
-from django.utils.dateformat import format as format_date
-from django.utils.text import Truncator
+from django.template.loader import render_to_string
+from django.utils import translation
 
-from web.templatetags.dashboard_rows import _date_writer, _truncated
-
-DAYS = [dt.date(2026, 1, 5), dt.date(2026, 12, 31), dt.date(1999, 7, 4), dt.date(2030, 10, 9)]
-
-
-def test_dates_are_written_as_the_date_filter_writes_them() -> None:
-    for django_format in ("d/m/Y", "m/d/Y", "Y-m-d", "d.m.y", "j F Y", "N j, Y", r"d \d\i m", "d%m%Y"):
-        write = _date_writer(django_format)
-        assert [write(day) for day in DAYS] == [format_date(day, django_format) for day in DAYS], django_format
+PARTIAL = "web/dashboard_results.html#slipped-row"
 
 
-def test_titles_are_cut_as_truncatechars_cuts_them() -> None:
-    decomposed = "Citta\u0300 e perife\u0301rie"  # not NFC: Truncator gives it back composed
-    for text in ("Mappatura degli sportelli", "x" * 140, "y" * 141, "Servizi " * 30, decomposed, ""):
-        for length in (10, 120, 140):
-            assert _truncated(text, length) == Truncator(text).chars(length), (text, length)
-    assert _truncated(decomposed, 140) == "Città e periférie"
+def _row(**changes: Any) -> dict[str, Any]:
+    row = {
+        "kind": "activity",
+        "url": "/attivita/7/",
+        "title": 'Mappatura degli sportelli <sociali> & "famiglie"',
+        "plan_code": "PEG-2026",
+        "objective_code": "SOC-1",
+        "state": "concluso",
+        "state_label": "concluso",
+        "planned_raw": "Marzo 2026",
+        "actual_raw": "4 maggio",
+        "planned_end": dt.date(2026, 3, 31),
+        "actual_end": dt.date(2026, 5, 4),
+        "ended": True,
+        "days_late": 34,
+        "owner": "Sara Rossi",
+    }
+    return row | changes
+
+
+def _cells(html: str) -> list[str]:
+    return re.findall(r"<td[^>]*>(.*?)</td>", html, re.S)
+
+
+def test_a_concluded_activity_shows_every_cell_escaped() -> None:
+    with translation.override("it"):
+        html = render_to_string(PARTIAL, {"row": _row()})
+    assert html.startswith("<tr>") and html.rstrip().endswith("</tr>")
+    assert _cells(html) == [
+        '<a href="/attivita/7/">Mappatura degli sportelli &lt;sociali&gt; &amp; &quot;famiglie&quot;</a>',
+        "PEG-2026 · SOC-1",
+        '<span class="tg-state tg-state-concluso">concluso</span>',
+        "Marzo 2026",
+        "4 maggio",
+        "31/03/2026",
+        "04/05/2026",
+        "34",
+        "Sara Rossi",
+    ]
+    assert '<td class="text-end tg-late">34</td>' in html
+
+
+def test_dates_follow_the_active_language() -> None:
+    with translation.override("en"):
+        html = render_to_string(PARTIAL, {"row": _row()})
+    assert "<td>03/31/2026</td><td>05/04/2026</td>" in html
+
+
+def test_an_open_row_shows_a_dash_and_no_late_mark_without_days() -> None:
+    row = _row(state="avviato", state_label="avviato", actual_end=None, ended=False, days_late=0, planned_end=None)
+    with translation.override("it"):
+        html = render_to_string(PARTIAL, {"row": row})
+    assert "<td></td><td>—</td>" in html
+    assert '<td class="text-end">0</td>' in html
+
+
+def test_long_titles_are_cut_and_objectives_are_named_by_code() -> None:
+    long_title = "Servizi " * 30
+    with translation.override("it"):
+        activity = render_to_string(PARTIAL, {"row": _row(title=long_title)})
+        objective = render_to_string(PARTIAL, {"row": _row(kind="objective", title=long_title)})
+    activity_label = _cells(activity)[0]
+    assert activity_label == f'<a href="/attivita/7/">{long_title[:139]}…</a>'
+    objective_label = _cells(objective)[0]
+    assert objective_label == f'<a href="/attivita/7/">Obiettivo SOC-1: {long_title[:119]}…</a>'

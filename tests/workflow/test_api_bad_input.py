@@ -11,8 +11,8 @@ from django.test import Client
 
 from plans.models import Measurement
 from tests.workflow.world import World
-from workflow.api.tokens import token_create
 from workflow.models import Delegation, TransitionRequest
+from workflow.tokens import token_create
 
 pytestmark = pytest.mark.django_db
 

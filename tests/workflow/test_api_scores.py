@@ -8,11 +8,11 @@ from decimal import Decimal
 
 import pytest
 
+from api.serializers.scores import ObjectiveScoreSummarySerializer, PlanScoresSerializer
 from evaluation.scores import as_json, plan_scores
 from tests.evaluation.scored_world import Scored, scored_world
 from tests.workflow.test_api import assert_error, client_for
 from tests.workflow.world import World
-from workflow.api.serializers.scores import ObjectiveScoreSummarySerializer, PlanScoresSerializer
 
 pytestmark = pytest.mark.django_db
 

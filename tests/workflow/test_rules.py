@@ -12,10 +12,11 @@ from django.contrib.auth.models import Permission, User
 from django.db.models import Model, QuerySet
 from django.test import Client
 
+from notifications import tasks
+from notifications.models import Message
 from plans import rules
 from plans.models import Activity, Area, Indicator, Objective, Plan
 from tests.workflow.world import PERSONAS, World
-from workflow import signals
 from workflow.services import approval_approve, item_avvia, item_concludi
 
 pytestmark = pytest.mark.django_db
@@ -36,6 +37,30 @@ def test_each_predicate_agrees_with_its_queryset(world: World, persona: str) -> 
         allowed = {obj.pk for obj in model._default_manager.all() if predicate(user, obj)}
         listed = set(visible(user).values_list("pk", flat=True))
         assert allowed == listed, (persona, model.__name__)
+
+
+def test_the_owner_branch_agrees_with_its_predicate_without_any_role_or_outside_ones_areas(world: World) -> None:
+    """What the personas leave untried (issue 18 built each branch on its own column): a person with no role
+    who owns an activity and an objective of the technical area, and a head who owns an objective of another
+    area (its activities and indicators are seen through the objective's owner, not the activity's)."""
+    ugo = User.objects.create_user("ugo", "ugo@aurelia.example", "segreta")
+    technical = Objective.objects.create(plan=world.plan, code="TEC-9", title="Strade", owner=ugo)
+    technical.areas.add(world.technical)
+    Activity.objects.create(objective=world.transversal, position=9, description="Di Ugo", owner=ugo)
+    Indicator.objects.create(objective=technical, position=1, name="Chilometri", unit="km")
+    social = Objective.objects.create(plan=world.plan, code="SOC-9", title="Del capo tecnico", owner=world.bruno)
+    social.areas.add(world.social)
+    Activity.objects.create(objective=social, position=1, description="Nel sociale")
+    Indicator.objects.create(objective=social, position=1, name="Nel sociale", unit="n.")
+    for user in (ugo, world.bruno, world.sara, world.erica):
+        for model, predicate, visible in PAIRS:
+            allowed = {obj.pk for obj in model._default_manager.all() if predicate(user, obj)}
+            listed = set(visible(user).values_list("pk", flat=True))
+            assert allowed == listed, (user.username, model.__name__)
+    assert set(rules.visible_objectives(ugo).values_list("code", flat=True)) == {"TEC-9"}
+    assert set(rules.visible_indicators(ugo).values_list("name", flat=True)) == {"Chilometri"}
+    assert set(rules.visible_activities(ugo).values_list("description", flat=True)) == {"Di Ugo"}
+    assert "Nel sociale" in set(rules.visible_indicators(world.bruno).values_list("name", flat=True))
 
 
 def test_who_sees_the_social_activity(world: World) -> None:
@@ -84,34 +109,31 @@ def test_the_admin_shows_a_staff_user_only_their_scope(world: World) -> None:
     assert "SOC-1" not in page
 
 
-def test_a_request_is_announced_in_its_transaction_and_an_applied_transition_after_commit_once(
-    world: World, django_capture_on_commit_callbacks: Any, frozen_today: dt.date
+def test_a_request_is_announced_in_its_transaction_and_its_decision_the_worker_hears_after_commit_once(
+    world: World, django_capture_on_commit_callbacks: Any, frozen_today: dt.date, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    created: list[int] = []
-    applied: list[tuple[str, str]] = []
+    """The services call notifications.events explicitly: the outbox rows are written in the request's (or
+    the decision's) transaction, and the task that sends them is published only after its commit, once."""
+    published: list[list[int]] = []
+    monkeypatch.setattr(tasks.dispatch_messages, "delay", lambda recipient_ids: published.append(recipient_ids))
 
-    def on_created(sender: Any, request: Any, **kwargs: Any) -> None:
-        created.append(request.pk)
+    def outbox() -> list[tuple[str, str]]:
+        return sorted(Message.objects.values_list("kind", "recipient__username"))
 
-    def on_applied(sender: Any, from_state: str, to_state: str, **kwargs: Any) -> None:
-        applied.append((from_state, to_state))
-
-    signals.request_awaiting.connect(on_created)
-    signals.transition_applied.connect(on_applied)
-    try:
-        item_avvia(actor=world.sara, item=world.activity)
-        with django_capture_on_commit_callbacks(execute=False) as pending:
-            outcome = item_concludi(actor=world.sara, item=world.activity)
-        assert created == [outcome.request.pk]  # in the transaction: before its commit callbacks
-        for callback in pending:
-            callback()
-        assert created == [outcome.request.pk]  # once
-        with django_capture_on_commit_callbacks(execute=False) as pending:
-            approval_approve(actor=world.anna, request=outcome.request)
-        assert applied == []  # nothing before the commit
-        for callback in pending:
-            callback()
-        assert applied == [("avviato", "concluso")]
-    finally:
-        signals.request_awaiting.disconnect(on_created)
-        signals.transition_applied.disconnect(on_applied)
+    item_avvia(actor=world.sara, item=world.activity)
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        outcome = item_concludi(actor=world.sara, item=world.activity)
+    assert outbox() == [("approval_needed", "anna")]  # in the transaction: before its commit callbacks
+    assert published == []
+    for callback in pending:
+        callback()
+    assert published == [[world.anna.pk]]  # once
+    with django_capture_on_commit_callbacks(execute=False) as pending:
+        approval_approve(actor=world.anna, request=outcome.request)
+    assert outbox() == [("approval_needed", "anna"), ("request_decided", "sara")]
+    assert published == [[world.anna.pk]]  # nothing before the commit
+    for callback in pending:
+        callback()
+    assert published == [[world.anna.pk], [world.sara.pk]]
+    world.activity.refresh_from_db()
+    assert world.activity.state == "concluso"

@@ -31,9 +31,9 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from config.wsgi import application
 from plans.models import Activity, Area, Indicator, Objective, Organization, Plan
 from tests.workflow.world import World
-from workflow.api.tokens import token_create, tokens_of
 from workflow.models import Delegation, TransitionRequest
 from workflow.services import delegation_create, item_rinvia
+from workflow.tokens import token_create, tokens_of
 
 SCHEMA_URL = "/api/schema/?format=json"
 schema = schemathesis.openapi.from_wsgi(SCHEMA_URL, application)
@@ -66,7 +66,7 @@ ID = re.compile(r"[0-9]{1,9}")
 # Ids in request bodies (a delegation's organization and substitute).
 BODY_IDS: dict[str, type[Model]] = {"organization": Organization, "substitute": User}
 FORMS = ("application/x-www-form-urlencoded", "multipart/form-data")
-# Input schemathesis would rarely write, at the bounds of the API (plans.limits, workflow.api.parsers,
+# Input schemathesis would rarely write, at the bounds of the API (plans.limits, api.parsers,
 # config.guard): indicator values too large for their columns, dates outside the plan's years, a NUL in a text,
 # integers beyond 64 bits in the query. The schema allows them all (a string, a date, an integer): the API
 # answers them with its documented 400.
@@ -251,7 +251,7 @@ def test_empty_filters_and_page_count_as_not_given_as_documented(world: World) -
     parameters = client.get(SCHEMA_URL).json()["paths"]["/api/activities/"]["get"]["parameters"]
     assert all(parameter.get("allowEmptyValue") for parameter in parameters)
     approvals = client.get(SCHEMA_URL).json()["paths"]["/api/approvals/"]["get"]["parameters"]
-    assert {p["name"]: p.get("allowEmptyValue", False) for p in approvals} == {"page": True, "status": False}
+    assert {p["name"]: p.get("allowEmptyValue", False) for p in approvals} == {"cursor": True, "status": False}
     assert client.get("/api/approvals/", {"status": ""}).status_code == 400
 
 

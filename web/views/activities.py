@@ -8,8 +8,10 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +24,9 @@ from notifications.monitoring import months_to_plan, plan_round
 from plans.freeze import is_frozen, is_live
 from plans.models import Activity, Organization, Plan
 from web.http import AuthenticatedRequest
+
+# The person's activities a page at a time.
+ACTIVITIES_PER_PAGE = 20
 
 
 def not_monitored(plan: Plan) -> str:
@@ -53,12 +58,18 @@ def current_round(organization: Organization) -> MonitoringRound:
     return latest
 
 
-def _rows(request: AuthenticatedRequest, failed: tuple[int, AnswerForm] | None = None) -> list[dict[str, Any]]:
-    activities = list(
-        Activity.objects.filter(owner=request.user)
-        .select_related("objective__plan__organization")
-        .order_by("state", "planned_end", "pk")
+def _page(request: AuthenticatedRequest) -> Page[Activity]:
+    """A page of the person's activities (?pagina=): a staff member of a large body may own thousands."""
+    mine = Activity.objects.filter(owner=request.user).select_related("objective__plan__organization")
+    return Paginator(mine.order_by("state", "planned_end", "pk"), ACTIVITIES_PER_PAGE).get_page(
+        request.GET.get("pagina")
     )
+
+
+def _rows(
+    request: AuthenticatedRequest, page: Page[Activity], failed: tuple[int, AnswerForm] | None = None
+) -> list[dict[str, Any]]:
+    activities = list(page.object_list)
     organizations = {activity.objective.plan.organization for activity in activities}
     # Reading the page changes nothing: a round missing yet is planned by the first answer (or the scan).
     rounds = {organization.pk: latest_round(organization) for organization in organizations}
@@ -94,7 +105,20 @@ def _rows(request: AuthenticatedRequest, failed: tuple[int, AnswerForm] | None =
 
 @login_required
 def my_activities(request: AuthenticatedRequest) -> HttpResponse:
-    return render(request, "web/my_activities.html", {"rows": _rows(request)})
+    return _render(request)
+
+
+def _render(request: AuthenticatedRequest, failed: tuple[int, AnswerForm] | None = None) -> HttpResponse:
+    page = _page(request)
+    context = {"rows": _rows(request, page, failed), "page": page}
+    return render(request, "web/my_activities.html", context, status=200 if failed is None else 400)
+
+
+def _back(request: AuthenticatedRequest) -> HttpResponse:
+    """Back to the page of the list the person was on (the form's address carries ?pagina=)."""
+    page = request.GET.get("pagina", "")
+    suffix = f"?pagina={page}" if page.isascii() and page.isdigit() and len(page) < 9 else ""
+    return redirect(reverse("web:my-activities") + suffix)
 
 
 @login_required
@@ -106,10 +130,10 @@ def monthly_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = activity.objective.plan
     if not is_live(plan):
         messages.error(request, not_monitored(plan))
-        return redirect("web:my-activities")
+        return _back(request)
     form = AnswerForm(request.POST, prefix=f"a{pk}", plan=plan)
     if not form.is_valid():
-        return render(request, "web/my_activities.html", {"rows": _rows(request, (pk, form))}, status=400)
+        return _render(request, (pk, form))
     try:
         ensure_still_theirs(activity, request.user)  # before a round is planned for an answer refused anyway
         monitoring_round = current_round(activity.objective.plan.organization)
@@ -119,10 +143,10 @@ def monthly_update(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         messages.error(
             request, NO_LONGER_YOURS.get(error.reason, _("Hai già aggiornato questa attività per questo mese."))
         )
-        return redirect("web:my-activities")
+        return _back(request)
     messages.success(request, _("Aggiornamento registrato: %(activity)s.") % {"activity": activity})
     if recorded.outcome is not None and not recorded.outcome.applied:
         messages.info(request, _("Il cambio di stato è stato chiesto e attende l'approvazione."))
     if recorded.refused:
         messages.warning(request, recorded.refused)
-    return redirect("web:my-activities")
+    return _back(request)

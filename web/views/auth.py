@@ -22,8 +22,8 @@ from config.throttling import (
     throttle_refusal,
 )
 from web.http import AuthenticatedRequest
-from workflow.api.tokens import token_revoke, token_revoke_all
 from workflow.errors import NotVisible
+from workflow.tokens import token_revoke, token_revoke_all
 
 AUTH_FORM = "web/auth_form.html"
 

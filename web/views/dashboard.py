@@ -86,6 +86,8 @@ def _grouped(rows: Any) -> list[tuple[str, list[dict[str, Any]]]]:
             "url": addresses[row["kind"]].replace(_NO_ID, str(row["pk"])),
             "days_late": days(row["late"]),
             "state_label": labels[row["state"]],
+            "ended": row["state"] == WorkState.CONCLUSO and bool(row["actual_end"]),
+            "owner": " ".join(name for name in (row["owner_first"], row["owner_last"]) if name),
         }
         for row in rows
     ]

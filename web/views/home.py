@@ -14,10 +14,10 @@ from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_ur
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity
 from plans.rules import roles_of
-from web.dashboard import Filters, slipped_deadlines
+from web.dashboard import count_slipped
 from web.http import AuthenticatedRequest
-from workflow.api.tokens import tokens_of
 from workflow.selectors import count_awaiting
+from workflow.tokens import tokens_of
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -37,7 +37,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "next_deadlines": mine.filter(planned_end__gte=today).select_related("objective").order_by("planned_end")[:5],
     }
     if context["oversees"]:
-        context["slipped"] = slipped_deadlines(request.user, Filters(), today).count()
+        context["slipped"] = count_slipped(request.user, today)
     return render(request, "web/home.html", context)
 
 

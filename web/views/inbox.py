@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Page, Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,6 +20,8 @@ from workflow.separation import Decider, judge
 from workflow.services import approval_approve, approval_reject
 from workflow.services.changes import change_approve
 
+# The requests awaiting a person, a page at a time.
+REQUESTS_PER_PAGE = 20
 RELATED = ("activity__objective__plan", "objective__plan", "plan", "requested_by", "organization")
 
 
@@ -27,14 +30,17 @@ def _form(item: TransitionRequest, data: object = None) -> DecisionForm:
     return form_class(data, prefix=f"r{item.pk}")  # type: ignore[arg-type]
 
 
-def _awaiting(request: HttpRequest) -> list[TransitionRequest]:
-    return list(requests_awaiting(request.user).select_related(*RELATED).order_by("requested_at", "pk"))
+def _awaiting(request: HttpRequest) -> Page[TransitionRequest]:
+    """A page of the requests awaiting the person (?pagina=), oldest first."""
+    awaiting = requests_awaiting(request.user).select_related(*RELATED).order_by("requested_at", "pk")
+    return Paginator(awaiting, REQUESTS_PER_PAGE).get_page(request.GET.get("pagina"))
 
 
 @login_required
 def inbox(request: AuthenticatedRequest) -> HttpResponse:
-    pending = [(item, _form(item)) for item in _awaiting(request)]
-    return render(request, "web/inbox.html", {"pending": pending})
+    page = _awaiting(request)
+    pending = [(item, _form(item)) for item in page]
+    return render(request, "web/inbox.html", {"pending": pending, "page": page})
 
 
 def _may_see(user: object, transition_request: TransitionRequest) -> bool:
@@ -92,5 +98,6 @@ def decide(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if error:
         messages.error(request, error)
         return redirect("web:inbox")
-    pending = [(item, form if item.pk == pk else _form(item)) for item in _awaiting(request)]
-    return render(request, "web/inbox.html", {"pending": pending}, status=400)
+    page = _awaiting(request)
+    pending = [(item, form if item.pk == pk else _form(item)) for item in page]
+    return render(request, "web/inbox.html", {"pending": pending, "page": page}, status=400)

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -19,14 +20,15 @@ from plans.rules import can_write_objective_report, visible_activities, visible_
 from web.consuntivo_forms import ObjectiveReportForm
 from web.forms import TransitionForm
 from web.http import AuthenticatedRequest
+from web.plan_tree import ACTIVITIES_PER_PAGE, shown_activities
 from web.views.changes import may_propose
 from web.views.scores import scores_url
-from workflow.api.transitions import run_transition
 from workflow.errors import WorkflowError
 from workflow.selectors import available_transitions, history_of, open_request_for
 from workflow.services.consuntivo import default_report_date
 from workflow.services.freeze import frozen_notice
 from workflow.trail.versions import text_versions
+from workflow.transitions import run_transition
 
 
 def _item(request: HttpRequest, kind: str, pk: int) -> WorkItem:
@@ -66,7 +68,10 @@ def _context(
     plan = item.objective.plan if isinstance(item, Activity) else item.plan
     context["frozen_notice"] = frozen_notice(plan)  # and nothing to write: no transition, no report form
     if isinstance(item, Objective):
-        context["activities"] = item.activities.select_related("owner").order_by("position")
+        # A page of them (?pagina_attivita=): an objective may hold thousands.
+        activities = shown_activities(request.user, item.plan).filter(objective=item)
+        activities = activities.select_related("owner").order_by("position", "pk")
+        context["activities"] = Paginator(activities, ACTIVITIES_PER_PAGE).get_page(request.GET.get("pagina_attivita"))
         context["indicators"] = item.indicators.prefetch_related("targets", "measurements").order_by("position")
         context |= _reports(request, item, report_form)
         if context["frozen_notice"]:

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-from itertools import groupby
-
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
 from evaluation.visibility import BadYear, scores_for, year_asked
-from plans.models import ActionSheet, Activity, Indicator
+from plans.models import ActionSheet
 from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
-from web.http import AuthenticatedRequest
+from web.http import AuthenticatedRequest, is_htmx
+from web.plan_tree import activities_page, tree_page
 from web.views.plan_life import life_context
 from web.views.scores import scores_url
 from workflow.services.freeze import frozen_notice
@@ -49,17 +48,7 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
 @login_required
 def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     plan = get_object_or_404(visible_plans(request.user).select_related("organization"), pk=pk)
-    objectives = (
-        visible_objectives(request.user)
-        .filter(plan=plan)
-        .prefetch_related(
-            "areas",
-            Prefetch("activities", queryset=Activity.objects.order_by("position")),
-            Prefetch("indicators", queryset=Indicator.objects.prefetch_related("targets", "measurements")),
-        )
-        .order_by("strategic_area", "number", "code")
-    )
-    tree = [(area, list(group)) for area, group in groupby(objectives, key=lambda objective: objective.strategic_area)]
+    tree = tree_page(request.user, plan, request.GET.get("pagina_albero"))
     years = range(plan.year_start, plan.year_end + 1)
     # A Piano di Zona's sheets are the plan's own text, shown to whoever may see the plan (as its document is).
     sheets = Paginator(plan_sheets(plan), SHEETS_PAGE_SIZE).get_page(request.GET.get("pagina"))
@@ -67,6 +56,7 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         "frozen_notice": frozen_notice(plan),
         "plan": plan,
         "tree": tree,
+        "tree_page": tree.page,
         "years": years,
         "sheets": sheets,
         "sections": [sheet_section(sheet) for sheet in sheets],
@@ -85,4 +75,19 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         else:
             shown = scores_for(request.user, plan, year)
             context |= {"year": year, "shown": shown, "scores_url": scores_url(plan.pk, year)}
+    if is_htmx(request) and request.headers.get("HX-Target") == "albero":
+        # A page of the tree asked by its pager: the tree's section only.
+        return render(request, "web/plan_tree.html#albero", context, status=status)
     return render(request, "web/plan_tree.html", context, status=status)
+
+
+@login_required
+def objective_activities(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """A page of an objective's activities (?pagina=): with htmx the rows that follow the ones shown (and the link
+    to the next ones), without JavaScript a page of its own with links to the previous and the next page."""
+    objective = get_object_or_404(visible_objectives(request.user).select_related("plan__organization"), pk=pk)
+    page = activities_page(request.user, objective, request.GET.get("pagina"))
+    context = {"objective": objective, "page": page, "activities": page.object_list}
+    if is_htmx(request):
+        return render(request, "web/plan_tree.html#altre_attivita", context)
+    return render(request, "web/objective_activities.html", context)

@@ -11,15 +11,14 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django_fsm import ConcurrentTransition, TransitionNotAllowed
+from django_fsm import ConcurrentTransition, TransitionNotAllowed, can_proceed
 
+from notifications import events
 from plans.models import Activity, Area, Objective, Plan, WorkItem, WorkState
 from plans.rules import can_view_item
-from plans.statements import Statement
-from workflow import signals
 from workflow.errors import Conflict, NotAllowed, NotVisible
 from workflow.models import Approval, AuditEntry, PlanTransition, Step, TransitionName, TransitionRequest
 from workflow.selectors import open_request_for
@@ -72,97 +71,39 @@ def lock_item(item: WorkItem) -> WorkItem:
         raise NotVisible(_("Elemento non trovato.")) from error
 
 
-def hold(instance: Any, name: str, queryset: QuerySet[Any], rows: list[Any] | None = None) -> None:
-    """Keep `rows` (by default, `queryset`'s own rows, read now), the rows of `instance`'s relation `name`,
-    on the instance as prefetch_related does: `instance.<name>.all()` then answers them without a query."""
-    if rows is None:
-        len(queryset)  # evaluated once: the rows stay cached on it
-    else:
-        queryset._result_cache = rows
-    instance._prefetched_objects_cache = getattr(instance, "_prefetched_objects_cache", {}) | {name: queryset}
-
-
 # Only the item's rows are locked: the plan comes along to be read (the rules need its organization) but
 # stays unlocked, or every transition of a plan would wait for the others. NO KEY UPDATE is the lock an
-# UPDATE takes anyway; it lets others insert rows that refer to the item. The areas come along too: every
-# rule and the chain read them. (SQLite ignores the locks.)
-#
-# The locks and reads of every transition and decision, compiled once (plans.statements): compiling them
-# costs several times running them. No ordering where one row is read: a model's default ordering would
-# join the tables it orders by, and FOR UPDATE without OF would lock them too.
-_LOCK_OBJECTIVE = Statement(
-    lambda pk: Objective.objects.select_for_update(no_key=True).filter(pk=pk).order_by().values_list("pk"), pk=int
-)
-_LOCK_OBJECTIVE_OF_ACTIVITY = Statement(
-    # The objective's id read in the locking query itself (a subquery is not locked).
-    lambda activity: (
-        Objective.objects.select_for_update(no_key=True)
-        .filter(pk=Activity.objects.filter(pk=activity).order_by().values("objective_id")[:1])
-        .order_by()
-        .values_list("pk")
-    ),
-    activity=int,
-)
-_LOCK_ACTIVITY = Statement(
-    lambda pk: (
-        Activity.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("objective__plan")
-        .filter(pk=pk)
-        .order_by()
-    ),
-    pk=int,
-)
-_LOCK_OBJECTIVE_ITSELF = Statement(
-    lambda pk: (
-        Objective.objects.select_for_update(no_key=True, of=("self",)).select_related("plan").filter(pk=pk).order_by()
-    ),
-    pk=int,
-)
-_LOCK_REQUEST = Statement(
-    lambda pk: (
-        TransitionRequest.objects.select_for_update(no_key=True, of=("self",))
-        .select_related("requested_by")
-        .filter(pk=pk)
-        .order_by()
-    ),
-    pk=int,
-)
-_AREAS = Statement(lambda objective: Area.objects.filter(objectives=objective).order_by(), objective=int)
-_APPROVALS = Statement(
-    lambda request: (
-        Approval.objects.filter(request=request)
-        .select_related("decided_by", "on_behalf_of")
-        .order_by("decided_at", "pk")
-    ),
-    request=int,
-)
-
-
-def _hold_areas(objective: Objective) -> None:
-    # The rules read the areas as a set: no ordering.
-    hold(objective, "areas", Area.objects.filter(objectives=objective.pk), _AREAS.all(objective=objective.pk))
-
-
-def _only(found: list[Any], model: type[Any]) -> Any:
-    if not found:
-        raise model.DoesNotExist(f"{model.__name__} matching query does not exist.")
-    return found[0]
+# UPDATE takes anyway; it lets others insert rows that refer to the item. The areas come along too (one
+# prefetch query): every rule and the chain read them with `.all()`. (SQLite ignores the locks.) No ordering
+# where one row is read: a model's default ordering would join the tables it orders by, and FOR UPDATE
+# without OF would lock them too.
+_AREAS = Prefetch("areas", queryset=Area.objects.order_by())  # the rules read the areas as a set
 
 
 def _lock_activity(pk: int, objective_id: int | None) -> Activity:
-    """With `objective_id` None, the objective's id is read in the locking query itself."""
+    """With `objective_id` None, the objective's id is read in the locking query itself (a subquery is not
+    locked)."""
+    objectives = Objective.objects.select_for_update(no_key=True).order_by()
     if objective_id is None:
-        _LOCK_OBJECTIVE_OF_ACTIVITY.rows(activity=pk)
+        objective_of = Activity.objects.filter(pk=pk).order_by().values("objective_id")[:1]
+        list(objectives.filter(pk=objective_of).values_list("pk"))
     else:
-        _LOCK_OBJECTIVE.rows(pk=objective_id)
-    activity: Activity = _only(_LOCK_ACTIVITY.all(pk=pk), Activity)
-    _hold_areas(activity.objective)
+        list(objectives.filter(pk=objective_id).values_list("pk"))
+    activity = (
+        Activity.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("objective__plan")
+        .order_by()
+        .get(pk=pk)
+    )
+    prefetch_related_objects([activity.objective], _AREAS)
     return activity
 
 
 def _lock_objective(pk: int) -> Objective:
-    objective: Objective = _only(_LOCK_OBJECTIVE_ITSELF.all(pk=pk), Objective)
-    _hold_areas(objective)
+    objective = (
+        Objective.objects.select_for_update(no_key=True, of=("self",)).select_related("plan").order_by().get(pk=pk)
+    )
+    prefetch_related_objects([objective], _AREAS)
     return objective
 
 
@@ -185,7 +126,12 @@ def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, Any]:
     else:
         assert request.objective_id is not None
         item = _lock_objective(request.objective_id)
-    locked: TransitionRequest = _only(_LOCK_REQUEST.all(pk=request.pk), TransitionRequest)
+    locked = (
+        TransitionRequest.objects.select_for_update(no_key=True, of=("self",))
+        .select_related("requested_by")
+        .order_by()
+        .get(pk=request.pk)
+    )
     if isinstance(item, Plan):
         locked.plan = item
     elif isinstance(item, Activity):
@@ -196,12 +142,12 @@ def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, Any]:
     return locked, item
 
 
-def hold_approvals(request: TransitionRequest, *, new: bool = False) -> None:
-    """The request's approvals, in the order they were decided, held on it: the services, the announcements
-    and the API's answer read `request.approvals.all()` without a query; `record_decision` adds each new one.
-    A request made in this transaction has none yet: no need to ask."""
-    rows = [] if new else _APPROVALS.all(request=request.pk)
-    hold(request, "approvals", Approval.objects.filter(request=request), rows)
+def hold_approvals(request: TransitionRequest) -> None:
+    """The request's approvals, in the order they were decided, prefetched on it: the services, the
+    announcements and the API's answer read `request.approvals.all()` without a query. (A request made in this
+    transaction has none yet, but `.none()` would stay empty for whoever asks the relation again later.)"""
+    approvals = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
+    prefetch_related_objects([request], Prefetch("approvals", queryset=approvals))
 
 
 def ensure_visible(actor: Any, item: WorkItem) -> None:
@@ -210,10 +156,13 @@ def ensure_visible(actor: Any, item: WorkItem) -> None:
 
 
 def ensure_permitted(actor: Any, item: WorkItem, transition: TransitionName) -> None:
-    """The permission declared on the transition itself (django-fsm `permission=`)."""
-    meta = getattr(type(item), transition)._django_fsm
-    permission = next(iter(meta.transitions.values())).permission
-    if not permission(item, actor):
+    """The permission declared on the transition itself (django-fsm `permission=`), whatever the item's state:
+    someone without the right is told so (403) before being told that the state does not allow it (409).
+    django-fsm's has_transition_perm asks the state and the conditions too, so the declared transition is read
+    with its public get_all_state_transitions and asked has_perm."""
+    every = item.get_all_state_transitions()  # type: ignore[union-attr]  # added to the model by FSMField
+    declared = next(found for found in every if found.name == transition)
+    if not declared.has_perm(item, actor):
         if transition == TransitionName.RIAPRI:
             raise NotAllowed(_("Solo il direttore può riaprire un elemento concluso."))
         raise NotAllowed(_("Non hai titolo per chiedere questa transizione."))
@@ -236,14 +185,14 @@ def ensure_no_open_request(item: WorkItem) -> None:
 
 
 def ensure_transition_allowed(item: WorkItem, transition: TransitionName) -> None:
-    meta = getattr(type(item), transition)._django_fsm
-    if not meta.has_transition(item.state):
+    method = getattr(item, transition)
+    if not can_proceed(method, check_conditions=False):
         raise Conflict(
             _("Non si può «%(transition)s» un elemento nello stato «%(state)s».")
             % {"transition": TransitionName(transition).label, "state": WorkState(item.state).label},
             code="transition_not_allowed",
         )
-    if not meta.conditions_met(item, item.state):
+    if not can_proceed(method):
         if transition == TransitionName.RIAPRI:
             raise Conflict(
                 _("L'obiettivo di questa attività è concluso: riapri prima l'obiettivo."), code="objective_concluded"
@@ -302,7 +251,7 @@ def create_request(
             )
     except IntegrityError as error:  # the partial unique index: someone else's request won the race
         raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
-    hold_approvals(request, new=True)
+    hold_approvals(request)
     audit(request, AuditEntry.Event.REQUESTED, actor, comment=payload.reason or payload.comment)
     return request
 
@@ -311,8 +260,8 @@ def record_decision(request: TransitionRequest, step: str, decider: Decider, dec
     try:
         # No savepoint: a refused insert fails the caller's transaction, which the NotAllowed rolls back.
         with transaction.atomic(savepoint=False):
-            approval = Approval.objects.create(
-                request=request,
+            # Through the related manager: Django drops the approvals prefetched on the request (hold_approvals).
+            request.approvals.create(
                 step=step,
                 decision=decision,
                 decided_by=decider.user,
@@ -327,9 +276,7 @@ def record_decision(request: TransitionRequest, step: str, decider: Decider, dec
         raise NotAllowed(
             _("La decisione non è ammessa dalla separazione dei compiti: ricarica la pagina e riprova."), code=code
         ) from error
-    held = request.approvals.all()
-    if held._result_cache is not None:  # held (hold_approvals): the new one joins them
-        held._result_cache.append(approval)
+    hold_approvals(request)  # read again, the new one with them
     event = AuditEntry.Event.APPROVED if decision == Approval.Decision.APPROVED else AuditEntry.Event.REJECTED
     audit(request, event, decider.user, on_behalf_of=decider.on_behalf_of, comment=comment)
 
@@ -397,8 +344,8 @@ def settle(
 
 
 def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
-    """Carry out the approved transition: state machine, save, request closed, audit row, then after
-    commit the announcement."""
+    """Carry out the approved transition: state machine, save, request closed, audit row, and the
+    announcement (outbox rows in this transaction, the worker asked after commit: notifications.events)."""
     from_state = item.state
     arguments: dict[str, Any] = {}
     if request.transition == TransitionName.CONCLUDI:
@@ -430,28 +377,18 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
     )
     announce_closed(request)
     if isinstance(item, Plan):
-        return  # nobody listens for a plan's steps: the plan's page and the trail tell them
-    kind = "activity" if isinstance(item, Activity) else "objective"
-    to_state = item.state
-    transaction.on_commit(
-        lambda: signals.transition_applied.send(
-            sender=TransitionRequest,
-            request_id=request.pk,
-            target_kind=kind,
-            target_id=item.pk,
-            from_state=from_state,
-            to_state=to_state,
-        )
-    )
+        # Nobody is told of a plan's step by mail (the plan's page and the trail tell them); its items'
+        # reminders follow its life.
+        events.plan_life_changed(item, from_state)
 
 
 def announce_awaiting(request: TransitionRequest) -> None:
-    """In the transaction: the receivers' rows (the outbox) commit with the request, or not at all. A plan's
-    step is not announced by mail (the mails describe work items): its approvers find it in their inbox."""
+    """In the transaction: the outbox rows commit with the request, or not at all. A plan's step is not
+    announced by mail (the mails describe work items): its approvers find it in their inbox."""
     if request.plan_id is None:
-        signals.request_awaiting.send(sender=TransitionRequest, request=request)
+        events.request_awaiting(request)
 
 
 def announce_closed(request: TransitionRequest) -> None:
     if request.plan_id is None:
-        signals.request_closed.send(sender=TransitionRequest, request=request)
+        events.request_closed(request)

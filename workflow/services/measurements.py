@@ -13,6 +13,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from plans.limits import plan_window, value_digits, value_fits
+
+# Re-exported: the pages read them here too.
+from plans.measured import counts_as_confirmed as counts_as_confirmed
+from plans.measured import value_that_counts as value_that_counts
 from plans.models import Indicator, Measurement, MeasurementEvidence
 from plans.parsing import parse_value
 from plans.rules import can_confirm_measurement, can_record_measurement, can_view_item
@@ -89,20 +93,6 @@ def measurement_record(
 def needs_confirmation(indicator: Indicator) -> bool:
     """Whether the indicator's organization wants its values confirmed (SeparationPolicy)."""
     return separation_policy(indicator.objective.plan.organization_id).measurements_need_confirmation
-
-
-def value_that_counts(measurements: Sequence[Measurement], *, confirms: bool) -> Measurement | None:
-    """The value of a year that the pages, and the Relazione, should score, from its values oldest first: the
-    latest one; where the organization confirms values, the latest confirmed one (a value still to confirm is
-    shown as such, never scored)."""
-    counted = [m for m in measurements if counts_as_confirmed(m)] if confirms else list(measurements)
-    return counted[-1] if counted else None
-
-
-def counts_as_confirmed(measurement: Measurement) -> bool:
-    """Confirmed by the area head, or recorded by nobody: a value imported from the body's own adopted document
-    (the import, the demo) is the document's, not a member of staff's awaiting a check."""
-    return measurement.confirmed_at is not None or measurement.recorded_by_id is None
 
 
 def confirmation_refusal(actor: Any, measurement: Measurement) -> str | None:

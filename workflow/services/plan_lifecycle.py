@@ -23,13 +23,14 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 from django_fsm import TransitionNotAllowed, can_proceed
 
+from notifications import events
 from plans.limits import plan_window
 from plans.models import Plan, PlanReopening
 from plans.rules import roles_of, visible_plans
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.models import AuditEntry, PlanTransition, Step, TargetKind, TransitionRequest
 from workflow.selectors import approval_chain, open_request_for
-from workflow.services.core import audit, hold_approvals, lock_plan
+from workflow.services.core import audit, lock_plan
 from workflow.trail.context import Source, recorded_as
 
 _ACT_CHARS = Plan._meta.get_field("adoption_act").max_length or 300
@@ -117,7 +118,6 @@ def _step(
                 )
         except IntegrityError as error:
             raise Conflict(_("C'è già una richiesta aperta su questo piano."), code="request_open") from error
-        hold_approvals(request, new=True)
         audit(request, AuditEntry.Event.REQUESTED, actor, comment=act)
     return locked
 
@@ -186,9 +186,11 @@ def _director(actor: Any, plan: Plan, refusal: str) -> None:
 def _move(actor: Any, plan: Plan, step: Callable[[Plan], None], source: Source, comment: str) -> Plan:
     with transaction.atomic(), recorded_as(source, user=actor, comment=comment):
         locked = Plan.objects.select_for_update().get(pk=plan.pk)
+        from_state = locked.state
         try:
             step(locked)
         except TransitionNotAllowed as error:
             raise _wrong_state(locked) from error
         locked.save()
+        events.plan_life_changed(locked, from_state)
     return locked

@@ -1,0 +1,35 @@
+"""OpenAPI generation: every operation documents the error answers it can give, in the one error shape."""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from drf_spectacular.openapi import AutoSchema
+
+from api.errors import ErrorSerializer
+
+
+class TraguardiAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction: Literal["request", "response"] = "response") -> dict[str, Any]:
+        responses = super()._get_response_bodies(direction)
+        codes = ["400", "401", "403", "404"]
+        if self.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.append("409")
+            # A body the parsers cannot read (no Content-Type, or text/plain) answers 415 before the view runs,
+            # one over the size limit 413 before anything reads it (config.guard).
+            if self.get_request_serializer() is not None:
+                codes += ["413", "415"]
+        for code in codes:
+            responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code, direction=direction))
+        return responses
+
+    # django-filter's filters and DRF's page number read an empty value (?state=&page=) as not given.
+    def _get_filter_parameters(self) -> list[dict[str, Any]]:
+        return _empty_means_absent(super()._get_filter_parameters())
+
+    def _get_pagination_parameters(self) -> list[dict[str, Any]]:
+        return _empty_means_absent(super()._get_pagination_parameters())
+
+
+def _empty_means_absent(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    return [{**p, "allowEmptyValue": True} if p.get("in") == "query" else p for p in parameters]

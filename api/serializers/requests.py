@@ -1,0 +1,172 @@
+"""Serializers of the workflow: transition input, requests, decisions, history, delegations."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import Prefetch, prefetch_related_objects
+from rest_framework import serializers
+
+from api.serializers.base import ModelSerializer
+from api.serializers.people import PersonSerializer
+from plans.models import WorkState
+from workflow.models import Approval, AuditEntry, Delegation, Step, TransitionName, TransitionRequest
+
+
+class TransitionInputSerializer(serializers.Serializer[Any]):
+    transition = serializers.ChoiceField(choices=TransitionName.choices)
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = serializers.CharField(
+        required=False, allow_blank=True, max_length=4000, default="", help_text="Required by rinvia and riapri."
+    )
+    new_planned_end = serializers.DateField(required=False, allow_null=True, help_text="Required by rinvia.")
+    actual_end = serializers.DateField(required=False, allow_null=True, help_text="concludi; today if omitted.")
+
+
+class AvailableTransitionSerializer(serializers.Serializer[Any]):
+    transition = serializers.ChoiceField(choices=TransitionName.choices)
+    label = serializers.CharField()
+    target_state = serializers.ChoiceField(choices=WorkState.choices)
+    needs_approval = serializers.BooleanField()
+    steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.choices))
+
+
+class ApprovalSerializer(ModelSerializer[Approval]):
+    decided_by = PersonSerializer(read_only=True)
+    on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
+
+    class Meta:
+        model = Approval
+        fields = [
+            "step",
+            "decision",
+            "decided_by",
+            "on_behalf_of",
+            "director_covers_area_head",
+            "comment",
+            "decided_at",
+        ]
+
+
+class RequestSerializer(ModelSerializer[TransitionRequest]):
+    target_kind = serializers.CharField(read_only=True)
+    requested_by = PersonSerializer(read_only=True)
+    approvals = ApprovalSerializer(many=True, read_only=True)
+    steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.choices), read_only=True)
+
+    class Meta:
+        model = TransitionRequest
+        fields = [
+            "id",
+            "target_kind",
+            "objective",
+            "activity",
+            "plan",
+            "transition",
+            "status",
+            "from_state",
+            "steps",
+            "current_step",
+            "requested_by",
+            "requested_at",
+            "comment",
+            "reason",
+            "new_planned_end",
+            "actual_end",
+            "act",
+            "act_date",
+            "closed_at",
+            "approvals",
+        ]
+
+
+def with_approvals(transition_request: TransitionRequest) -> TransitionRequest:
+    """The request a service answered, with its approvals and who decided them, for the RequestSerializer:
+    the ones the service held (workflow.services.core.hold_approvals: prefetch_related_objects leaves a relation
+    already prefetched as it is), or else read in one query."""
+    approvals = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
+    prefetch_related_objects([transition_request], Prefetch("approvals", queryset=approvals))
+    return transition_request
+
+
+class TransitionResultSerializer(serializers.Serializer[Any]):
+    """The answer when the transition was applied at once (200)."""
+
+    id = serializers.IntegerField()
+    state = serializers.ChoiceField(choices=WorkState.choices)
+    planned_end = serializers.DateField(allow_null=True)
+    actual_end = serializers.DateField(allow_null=True)
+    request = RequestSerializer()
+
+
+class PlanAdoptInputSerializer(serializers.Serializer[Any]):
+    act = serializers.CharField(
+        max_length=300, help_text="The act that adopts the plan, e.g. «Delibera di Giunta n. 12»."
+    )
+    adopted_on = serializers.DateField(help_text="The act's date (YYYY-MM-DD).")
+
+
+class PlanReopenInputSerializer(serializers.Serializer[Any]):
+    motivation = serializers.CharField(max_length=4000, help_text="Why the validated plan is reopened.")
+    act = serializers.CharField(max_length=300, help_text="The act that decides the reopening.")
+
+
+class DecisionInputSerializer(serializers.Serializer[Any]):
+    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+
+
+class AuditEntrySerializer(ModelSerializer[AuditEntry]):
+    actor = PersonSerializer(read_only=True, allow_null=True, help_text="Null on a data change made by a command.")
+    on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
+    before = serializers.JSONField(read_only=True, allow_null=True, help_text="A data change: the columns before.")
+    after = serializers.JSONField(read_only=True, allow_null=True, help_text="A data change: the columns after.")
+
+    class Meta:
+        model = AuditEntry
+        fields = [
+            "id",
+            "at",
+            "event",
+            "transition",
+            "from_state",
+            "to_state",
+            "actor",
+            "on_behalf_of",
+            "comment",
+            "request",
+            "subject",
+            "subject_id",
+            "source",
+            "before",
+            "after",
+            "seq",
+            "prev_hash",
+            "hash",
+        ]
+
+
+class DelegationSerializer(ModelSerializer[Delegation]):
+    delegator = PersonSerializer(read_only=True)
+    substitute = PersonSerializer(read_only=True)
+
+    class Meta:
+        model = Delegation
+        fields = [
+            "id",
+            "organization",
+            "delegator",
+            "substitute",
+            "starts_on",
+            "ends_on",
+            "reason",
+            "created_at",
+            "revoked_at",
+        ]
+
+
+class DelegationInputSerializer(serializers.Serializer[Any]):
+    organization = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
+    substitute = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The substitute's user id.")
+    starts_on = serializers.DateField()
+    ends_on = serializers.DateField()
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")

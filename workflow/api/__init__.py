@@ -1,1 +1,0 @@
-"""The REST API: thin views that validate input, call the workflow's services and answer."""
