@@ -5,8 +5,9 @@ A plan's body and areas are the mean of every objective, so computing them reads
 target and measurement: most of a large plan's page). The snapshot stores them with the place in the
 organization's audit chain up to which the changes were read (`trail_seq`); every change a score depends on
 (a measurement, a target, an objective, an activity, an area link, the plan, the measurement system, the
-separation policy) adds a row to that chain. So while the chain's head is still there, nothing the scores depend
-on has changed and the stored ones are the running ones. Any row of the organization since then, of whatever kind,
+separation policy) adds a row to that chain, sealed into it at commit. So while the chain's head is still there
+and no row waits to be sealed (the request's own transaction), nothing the scores depend on has changed and the
+stored ones are the running ones. Any row of the organization since then, of whatever kind,
 and the pages compute instead: an answer is never older than the data.
 
 Two more conditions keep the page what it would be:
@@ -24,7 +25,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db.models import OuterRef, Subquery
+from django.db.models import Exists, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
 
@@ -40,18 +41,20 @@ def stored_rollups(plan: Plan, year: int) -> tuple[Rollup, dict[int, AreaScore]]
     query, served by the chain's unique (organization, seq) index and the snapshot's (plan, year)."""
     from workflow.models import AuditEntry
 
-    head = (
-        AuditEntry.objects.filter(organization_id=OuterRef("plan__organization_id"), seq__isnull=False)
-        .order_by("-seq")
-        .values("seq")[:1]
-    )
+    chain = AuditEntry.objects.filter(organization_id=OuterRef("plan__organization_id"))
     row = (
         ScoreSnapshot.objects.filter(plan=plan, year=year)
-        .annotate(head=Coalesce(Subquery(head), 0))
-        .values("trail_seq", "head", "data__body", "data__areas")
+        .annotate(
+            head=Coalesce(Subquery(chain.filter(seq__isnull=False).order_by("-seq").values("seq")[:1]), 0),
+            # Rows not sealed yet: this transaction's own changes (the commit seals them, workflow.trail.chain).
+            unsealed=Exists(chain.filter(seq__isnull=True)),
+        )
+        .values("trail_seq", "head", "unsealed", "data__body", "data__areas")
         .first()
     )
-    if row is None or row["trail_seq"] is None or row["trail_seq"] != row["head"] or not row["data__body"]:
+    if row is None or row["trail_seq"] is None or row["trail_seq"] != row["head"] or row["unsealed"]:
+        return None
+    if not row["data__body"]:
         return None
     if translation.get_language() != settings.LANGUAGE_CODE:
         return None

@@ -4,9 +4,10 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from typing import Any
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -53,7 +54,7 @@ def plan_scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         return render(request, "web/scores/page.html", context, status=400)
     number = request.GET.get("pagina")
     shown = scores_in_part(request.user, plan, year, _page_and_firsts(number, shown_areas(request.user, plan)))
-    page = Paginator(shown.order, OBJECTIVES_PER_PAGE).get_page(number)
+    page: Page[Any] = Paginator(shown.order, OBJECTIVES_PER_PAGE).get_page(number)  # of ids, then of scores
     page.object_list = [shown.objectives[pk] for pk in page.object_list]
     context = {"plan": plan, "years": years, "year": year, "shown": shown, "page": page}
     return render(request, "web/scores/page.html", context | {"scores_url": scores_url(plan.pk, year)})
