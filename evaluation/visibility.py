@@ -15,6 +15,7 @@ Who sees what (plans.rules):
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -227,12 +228,13 @@ def shown(
             objective, rollup_badge(system, objective.rollup, objective_anchor(objective_id), page), indicators
         )
     allowed = shown_areas(user, plan)
+    counts = Counter(area_id for objective_id in order for area_id in links[objective_id])
     for area_id, area in scores.areas.items():
         if allowed is not None and area_id not in allowed:
             continue
         members = tuple(item for pk, item in result.objectives.items() if area_id in links[pk])
-        count = sum(1 for pk in order if area_id in links[pk])
-        result.areas.append(ShownArea(area, rollup_badge(system, area.rollup, area_anchor(area_id)), members, count))
+        area_badge = rollup_badge(system, area.rollup, area_anchor(area_id))
+        result.areas.append(ShownArea(area, area_badge, members, counts[area_id]))
     result.areas.sort(key=lambda area: area.score.area_id)  # the areas' order: as created (the source's)
     result.unassigned = [item for pk, item in result.objectives.items() if not links[pk]]
     if sees_body(user, plan):
