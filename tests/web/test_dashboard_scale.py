@@ -7,6 +7,8 @@ page's score is its own, whatever the plan holds, and links to the page of the p
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
@@ -20,7 +22,7 @@ from web.views.dashboard import PAGE_SIZE
 pytestmark = pytest.mark.django_db
 
 
-def read(client: Client, user: User, url: str) -> tuple[int, Client]:
+def read(client: Client, user: User, url: str) -> tuple[int, Any]:
     client.force_login(user)
     client.get(url)  # the session and the first visit's reads
     with CaptureQueriesContext(connection) as captured:
