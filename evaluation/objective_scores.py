@@ -14,11 +14,11 @@ from typing import Any
 
 from django.db.models import Count, Q
 
+from evaluation import visibility
 from evaluation.models import MeasurementSystem
 from evaluation.scores import ONE, IndicatorScore, ObjectiveScore, objective_rollup
 from evaluation.selectors import system_for
 from evaluation.visibility import (
-    OBJECTIVES_PER_PAGE,
     ShownIndicator,
     ShownObjective,
     badge,
@@ -89,7 +89,7 @@ def _scores_page(user: Any, objective: Objective) -> int:
         before = Q(number__lt=objective.number) | Q(number=objective.number, code__lt=objective.code)
         same = Q(number=objective.number, code=objective.code)
     earlier = visible_objectives(user).filter(before | (same & Q(pk__lt=objective.pk)), plan_id=objective.plan_id)
-    return earlier.count() // OBJECTIVES_PER_PAGE + 1
+    return earlier.count() // visibility.OBJECTIVES_PER_PAGE + 1  # read when called, as visibility.shown does
 
 
 def shown_objective_scores(user: Any, objective: Objective, year: int) -> ShownObjective:
