@@ -164,6 +164,7 @@ def add_details(rows: list[dict[str, Any]], using: str) -> None:
         .order_by()
     )
     found = {(detail["kind"], detail["pk"]): detail for detail in activities.union(objectives, all=True).order_by()}
+    rows[:] = [row for row in rows if (row["kind"], row["pk"]) in found]  # an item deleted in between: not shown
     for row in rows:
         detail = found[row["kind"], row["pk"]]
         row.update((name, detail[name]) for name in DETAILS)
