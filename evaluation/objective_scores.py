@@ -2,21 +2,20 @@
 
 The objective's page shows its own score and its indicators'. `plan_scores` reads and scores every indicator of
 the plan (seconds for a large one) and the page kept one objective of it; here the same figures come from that
-objective's rows alone, in a fixed number of queries: an objective's score depends only on its own indicators,
-targets, baselines, measurements and activities (evaluation.scores). Only the badges' page on the scores page
-(/piani/<id>/punteggi/) depends on the plan: it is counted in SQL, not listed.
+objective's rows alone (`plan_scores(..., objectives=[id])`), in a fixed number of queries: an objective's score
+depends only on its own indicators, targets, baselines, measurements and activities (evaluation.scores). Only the
+badges' page on the scores page (/piani/<id>/punteggi/) depends on the plan: it is counted in SQL, not listed.
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
-from django.db.models import Count, Q
+from django.db.models import Q
 
 from evaluation import visibility
 from evaluation.models import MeasurementSystem
-from evaluation.scores import ONE, IndicatorScore, ObjectiveScore, objective_rollup
+from evaluation.scores import ObjectiveScore, plan_scores
 from evaluation.selectors import system_for
 from evaluation.visibility import (
     ShownIndicator,
@@ -26,57 +25,14 @@ from evaluation.visibility import (
     objective_anchor,
     rollup_badge,
 )
-from plans.achievement import achievement
-from plans.measured import value_that_counts
-from plans.models import Activity, Indicator, IndicatorBaseline, IndicatorTarget, Measurement, Objective, WorkState
+from plans.models import Objective
 from plans.rules import visible_objectives
 
 
 def objective_scores(objective: Objective, year: int, *, system: MeasurementSystem | None = None) -> ObjectiveScore:
-    """The score of `objective` in `year`: what `plan_scores(objective.plan, year).objectives[objective.pk]` holds.
-    `system` defaults to the organization's for the year."""
-    from workflow.separation import separation_policy
-
-    organization_id = objective.plan.organization_id
-    system = system or system_for(organization_id, year)
-    confirms = separation_policy(organization_id).measurements_need_confirmation
-    indicators = list(
-        Indicator.objects.filter(objective=objective)
-        .order_by("position", "pk")
-        .values("pk", "objective_id", "name", "direction", "weight")
-    )
-    targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator__objective=objective, year=year)}
-    baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(indicator__objective=objective)}
-    measured: dict[int, list[Measurement]] = defaultdict(list)
-    for measurement in Measurement.objects.filter(indicator__objective=objective, year=year).order_by(
-        "measured_on", "recorded_at", "pk"
-    ):
-        measured[measurement.indicator_id].append(measurement)
-    counted = Activity.objects.filter(objective=objective).aggregate(
-        total=Count("pk"), concluded=Count("pk", filter=Q(state=WorkState.CONCLUSO))
-    )
-    scored = tuple(
-        IndicatorScore(
-            indicator_id=row["pk"],
-            objective_id=row["objective_id"],
-            name=row["name"],
-            expected=targets[row["pk"]].raw if row["pk"] in targets else "",
-            actual=value.raw if (value := value_that_counts(measured.get(row["pk"], []), confirms=confirms)) else "",
-            weight=row["weight"] if row["weight"] is not None else ONE,
-            result=achievement(
-                targets.get(row["pk"]), value, row["direction"], system.rule, baseline=baselines.get(row["pk"])
-            ),
-        )
-        for row in indicators
-    )
-    return ObjectiveScore(
-        objective_id=objective.pk,
-        code=objective.code,
-        title=objective.title,
-        weight=objective.weight if objective.weight is not None else ONE,
-        rollup=objective_rollup(scored, (counted["concluded"], counted["total"]), system),
-        indicators=scored,
-    )
+    """The score of `objective` in `year`: what `plan_scores(objective.plan, year).objectives[objective.pk]` holds,
+    from the objective's own rows. `system` defaults to the organization's for the year."""
+    return plan_scores(objective.plan, year, system=system, objectives=[objective.pk]).objectives[objective.pk]
 
 
 def _scores_page(user: Any, objective: Objective) -> int:
