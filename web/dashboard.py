@@ -132,6 +132,15 @@ def add_details(rows: list[dict[str, Any]], using: str) -> None:
     """Fill in the DETAILS of these slipped rows (a page of them): their titles, codes, Tempi and Consuntivo and
     owners, in one statement. Joined in the paging statement, the owners and the texts were read for every slipped
     item of the plan (thousands) to show fifty."""
+    found = {(detail["kind"], detail["pk"]): detail for detail in details_of(rows, using)}
+    rows[:] = [row for row in rows if (row["kind"], row["pk"]) in found]  # an item deleted in between: not shown
+    for row in rows:
+        detail = found[row["kind"], row["pk"]]
+        row.update((name, detail[name]) for name in DETAILS)
+
+
+def details_of(rows: list[dict[str, Any]], using: str) -> QuerySet[Any, dict[str, Any]]:
+    """The statement add_details reads: the DETAILS of these rows, with their kind and id."""
     ids = {kind: [row["pk"] for row in rows if row["kind"] == kind] for kind in ("activity", "objective")}
     activities = (
         Activity.objects.using(using)
@@ -163,11 +172,7 @@ def add_details(rows: list[dict[str, Any]], using: str) -> None:
         .values("kind", "pk", *DETAILS)
         .order_by()
     )
-    found = {(detail["kind"], detail["pk"]): detail for detail in activities.union(objectives, all=True).order_by()}
-    rows[:] = [row for row in rows if (row["kind"], row["pk"]) in found]  # an item deleted in between: not shown
-    for row in rows:
-        detail = found[row["kind"], row["pk"]]
-        row.update((name, detail[name]) for name in DETAILS)
+    return activities.union(objectives, all=True).order_by()
 
 
 def count_slipped(user: Any, today: dt.date) -> int:
