@@ -26,6 +26,7 @@ from reports.as_of import build_monitoring
 from reports.evidence_pack.errors import NotValidated
 from reports.formats import FORMATS
 from reports.models import ReportExport
+from reports.opendata import open_data_head, open_data_objectives
 from reports.piao import PlanNotAdopted, build_piao_section
 from reports.relazione import build_relazione
 from reports.render.monitoring import FORMATS as MONITORING_FORMATS
@@ -186,6 +187,10 @@ def _render(export: ReportExport, advance: Callable[[str], None]) -> tuple[bytes
         advance(rendering)
         return PIAO_FORMATS[export.fmt][1](section), piao_filename(section, export.fmt)
     fmt = FORMATS[export.fmt]
+    if fmt.stream is not None:  # the CSV files: their own lighter reading, written as it goes
+        head = open_data_head(export.plan, export.year)
+        advance(rendering)
+        return b"".join(fmt.stream(head, open_data_objectives(export.plan, export.year))), fmt.filename(head)
     relazione = build_relazione(plan=export.plan, year=export.year)
     advance(rendering)
     return fmt.render(relazione), fmt.filename(relazione)

@@ -40,6 +40,7 @@ from plans.models import Activity, Indicator, Objective, ObjectiveReport, Plan
 RELAZIONE = "relazione"
 MONITORING = "monitoring"
 PIAO = "piao"
+OPEN_DATA = "dati-aperti"  # reports.formats.OPEN_DATA: only the JSON has an estimate; the CSV files stream
 
 
 @dataclass(frozen=True)
