@@ -31,6 +31,7 @@ class ReportExport(models.Model):
         PIAO = "piao", _("sezione Performance del PIAO")
         PACK = "pack", _("pacchetto probatorio")
         OPEN_DATA = "dati-aperti", _("dati aperti")
+        SHEETS = "schede", _("schede del Piano di Zona")
 
     class Stage(models.TextChoices):
         """Where a running job is: reading the plan, writing the document, storing it."""
@@ -100,6 +101,8 @@ class ReportExport(models.Model):
             return _("Pacchetto probatorio %(year)d") % {"year": self.year}
         if self.kind == self.Kind.PIAO:
             return _("Sezione Performance del PIAO %(code)s") % {"code": self.plan.code}
+        if self.kind == self.Kind.SHEETS:
+            return _("Schede del Piano di Zona %(code)s") % {"code": self.plan.code}
         if self.kind == self.Kind.OPEN_DATA:
             return _("Dati aperti della Relazione sulla Performance %(year)d") % {"year": self.year}
         if self.as_of is None:

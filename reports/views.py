@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -26,13 +27,13 @@ NOT_FOUND_TEMPLATE = "reports/not_found.html"
 
 @require_safe
 @login_required
-def relazione(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponse:
+def relazione(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponseBase:
     return _download(request, plan_id, year, fmt, kind=RELAZIONE)
 
 
 @require_safe
 @login_required
-def opendata(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponse:
+def opendata(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponseBase:
     return _download(request, plan_id, year, fmt, kind=OPEN_DATA)
 
 
@@ -54,7 +55,7 @@ def year_not_in_plan(request: HttpRequest, plan: Plan, year: int) -> HttpRespons
     return not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
 
 
-def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: str) -> HttpResponse:
+def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: str) -> HttpResponseBase:
     plan = visible_plan(request, plan_id)
     if plan is None:
         return plan_not_found(request)
