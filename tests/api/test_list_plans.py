@@ -4,9 +4,9 @@ A list pages by keyset in an order that an index serves, (objective, position) f
 visibility's branches (the organization's objectives, the areas', what the person owns) PostgreSQL could walk that
 index in order only by filtering every row it met: for a body generated after the others, a page read the whole
 region's rows that come before the body's (0.97 s of 1.3 s for the large plan's first page of activities). Each
-branch is now read under its own condition and the pages merged: here a body generated after a plan of 3,000
-activities is asked for its first and second page, and the plan of each page's id query must read no more rows of
-the listed table than the person may see."""
+branch is now read under its own condition and the pages merged: here a body generated after a plan of 600
+objectives and 3,000 activities is asked for its first and second page, and the plan of each page's id query
+must read no more rows of the listed table than the person may see."""
 
 from __future__ import annotations
 
@@ -44,8 +44,8 @@ def with_indicators(plan: Plan) -> None:
 
 @pytest.fixture
 def late_body(world: World) -> dict[str, User]:
-    """Aurelia's plan grows to 600 objectives and 3,000 activities first; then Borgo's plan is made: its ids come after them all.
-    Erica directs Borgo, Bice heads its administrative area."""
+    """Aurelia's plan grows to 600 objectives and 3,000 activities first; then Borgo's plan is made: its ids
+    come after them all. Erica directs Borgo, Bice heads its administrative area."""
     grow_plan(world.plan, world.social, objectives=600, activities_each=5)
     with_indicators(world.plan)  # 1,200 indicators
     bice = User.objects.create_user("bice", "bice@borgo.example", "segreta", first_name="Bice")
