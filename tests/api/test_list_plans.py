@@ -11,12 +11,13 @@ must read no more rows of the listed table than the person may see."""
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.contrib.auth.models import User
 from django.db import connection
+from django.db.models import QuerySet
 from django.test.utils import CaptureQueriesContext
 
 from plans import rules
@@ -31,6 +32,11 @@ LISTS = {
     "activities": ("plans_activity", rules.visible_activities),
     "objectives": ("plans_objective", rules.visible_objectives),
     "indicators": ("plans_indicator", rules.visible_indicators),
+}
+BRANCHES: dict[str, Callable[[Any], list[QuerySet[Any]]]] = {
+    "activities": rules.activity_branches,
+    "objectives": rules.objective_branches,
+    "indicators": rules.indicator_branches,
 }
 
 
@@ -61,6 +67,18 @@ def late_body(world: World) -> dict[str, User]:
         for table in ("plans_plan", "plans_objective", "plans_objective_areas", "plans_activity", "plans_indicator"):
             cursor.execute(f"ANALYZE {table}")
     return {"erica": world.erica, "bice": bice}
+
+
+@pytest.mark.parametrize("listed", LISTS)
+def test_the_branches_of_a_rule_hold_together_what_it_lets_each_person_see(
+    late_body: dict[str, User], world: World, listed: str
+) -> None:
+    people = [*world.users.values(), *late_body.values()]
+    for person in people:
+        visible = set(LISTS[listed][1](person).values_list("pk", flat=True))
+        branches = BRANCHES[listed](person)
+        assert set().union(*(set(rows.values_list("pk", flat=True)) for rows in branches)) == visible, person
+    assert len(BRANCHES[listed](world.diana)) == 2  # the organization's and her own: a page merges them
 
 
 def nodes(plan: dict[str, Any]) -> Iterator[dict[str, Any]]:
