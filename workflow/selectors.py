@@ -195,7 +195,7 @@ def _blocking(approvals: list[Approval], step: Step, organization: int) -> Q:
     blocking = Q(pk__in=others)
     if covering:
         covers = SeparationPolicy.objects.filter(organization_id=organization, director_covers_area_head=True)
-        blocking |= Q(pk__in=covering) & ~Exists(covers)
+        blocking |= Q(pk__in=covering) & ~Q(Exists(covers))
     return blocking
 
 
