@@ -340,7 +340,7 @@ def settle(
     if request.current_step != progress.waiting:  # a new request is created waiting at the right step
         request.current_step = progress.waiting
         request.save(update_fields=["current_step"])
-    announce_awaiting(request)
+    announce_awaiting(request, item)
 
 
 def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
@@ -382,11 +382,12 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
         events.plan_life_changed(item, from_state)
 
 
-def announce_awaiting(request: TransitionRequest) -> None:
+def announce_awaiting(request: TransitionRequest, item: WorkItem) -> None:
     """In the transaction: the outbox rows commit with the request, or not at all. A plan's step is not
-    announced by mail (the mails describe work items): its approvers find it in their inbox."""
+    announced by mail (the mails describe work items): its approvers find it in their inbox. The locked item
+    and the request's held approvals spare the deciders' query its subqueries (deciders_of)."""
     if request.plan_id is None:
-        events.request_awaiting(request)
+        events.request_awaiting(request, item=item)
 
 
 def announce_closed(request: TransitionRequest) -> None:
