@@ -110,9 +110,10 @@ def lock_plan(pk: int) -> Plan:
         raise NotVisible(_("Piano non trovato.")) from error
 
 
-def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, Any]:
+def lock_request(request: TransitionRequest, *, deciding: bool = False) -> tuple[TransitionRequest, Any]:
     """The request and its target (an item, or a plan), locked; the locked target is the request's from then
-    on."""
+    on. `deciding`: the caller records a decision next, or refuses; either way nobody answers with the approvals
+    held here, and record_decision holds them again with the decision, so who decided them is not read."""
     item: Any
     if request.plan_id is not None:
         item = lock_plan(request.plan_id)
@@ -133,22 +134,20 @@ def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, Any]:
         locked.activity = item
     else:
         locked.objective = item
-    hold_approvals(locked)
+    hold_approvals(locked, people=not deciding)
     return locked, item
 
 
-def hold_approvals(request: TransitionRequest) -> None:
+def hold_approvals(request: TransitionRequest, *, people: bool = True) -> None:
     """The request's approvals, in the order they were decided, prefetched on it: the services, the
-    announcements and the API's answer read `request.approvals.all()` without a query."""
-    approvals = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
+    announcements and the API's answer read `request.approvals.all()` without a query. (A request made in this
+    transaction has none yet, but `.none()` would stay empty for whoever asks the relation again later: a
+    prefetched `.none()` answers every later `.filter()` or `.get()` on the relation with nothing.) `people`:
+    with who decided each (the answers show them; the services read only their ids)."""
+    approvals = Approval.objects.order_by("decided_at", "pk")
+    if people:
+        approvals = approvals.select_related("decided_by", "on_behalf_of")
     prefetch_related_objects([request], Prefetch("approvals", queryset=approvals))
-
-
-def hold_no_approvals(request: TransitionRequest) -> None:
-    """hold_approvals for a request made in this transaction, which has none yet: an empty queryset fills the
-    relation without asking the database. A decision recorded later through `request.approvals` drops it, and
-    record_decision holds the approvals again (from the database)."""
-    prefetch_related_objects([request], Prefetch("approvals", queryset=Approval.objects.none()))
 
 
 def ensure_visible(actor: Any, item: WorkItem) -> None:
@@ -252,7 +251,7 @@ def create_request(
             )
     except IntegrityError as error:  # the partial unique index: someone else's request won the race
         raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
-    hold_no_approvals(request)
+    hold_approvals(request)
     audit(request, AuditEntry.Event.REQUESTED, actor, comment=payload.reason or payload.comment)
     return request
 
