@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
@@ -91,6 +92,8 @@ def test_a_token_is_checked_in_one_query_and_an_expired_one_waits_for_the_nightl
         assert len(tokens) == 1 and tokens[0].startswith("SELECT")
         assert_dead(old)
         assert AuthToken.objects.filter(user=world.anna).count() == 2  # refused, not deleted
+        tasks = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+        assert "workflow.tasks.delete_expired_tokens" in tasks
         assert delete_expired_tokens.apply().get() == 1
         assert list(AuthToken.objects.filter(user=world.anna).values_list("token_key", flat=True)) == [current[:15]]
         assert works(current)
