@@ -251,7 +251,7 @@ def create_request(
             )
     except IntegrityError as error:  # the partial unique index: someone else's request won the race
         raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
-    hold_approvals(request)
+    hold_approvals(request, people=False)  # none yet, so nobody who decided one to read
     audit(request, AuditEntry.Event.REQUESTED, actor, comment=payload.reason or payload.comment)
     return request
 
