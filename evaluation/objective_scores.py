@@ -17,14 +17,7 @@ from evaluation import visibility
 from evaluation.models import MeasurementSystem
 from evaluation.scores import ObjectiveScore, plan_scores
 from evaluation.selectors import system_for
-from evaluation.visibility import (
-    ShownIndicator,
-    ShownObjective,
-    badge,
-    indicator_anchor,
-    objective_anchor,
-    rollup_badge,
-)
+from evaluation.visibility import ShownObjective, shown_objective
 from plans.models import Objective
 from plans.rules import visible_objectives
 
@@ -54,18 +47,4 @@ def shown_objective_scores(user: Any, objective: Objective, year: int) -> ShownO
     system = system_for(objective.plan.organization_id, year)
     score = objective_scores(objective, year, system=system)
     page = _scores_page(user, objective)
-    indicators = tuple(
-        ShownIndicator(
-            indicator,
-            badge(
-                system,
-                indicator.result.level,
-                indicator.result.score,
-                indicator.result.explanation,
-                indicator_anchor(indicator.indicator_id),
-                page,
-            ),
-        )
-        for indicator in score.indicators
-    )
-    return ShownObjective(score, rollup_badge(system, score.rollup, objective_anchor(objective.pk), page), indicators)
+    return shown_objective(system, score, page)

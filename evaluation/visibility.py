@@ -88,6 +88,26 @@ def rollup_badge(system: MeasurementSystem, rollup: Rollup, anchor: str, page: i
     return badge(system, rollup.level, rollup.score, rollup.explanation, anchor, page)
 
 
+def shown_objective(system: MeasurementSystem, objective: ObjectiveScore, page: int) -> ShownObjective:
+    """An objective's score and its indicators', with their badges linking to `page` of the scores page."""
+    indicators = tuple(
+        ShownIndicator(
+            indicator,
+            badge(
+                system,
+                indicator.result.level,
+                indicator.result.score,
+                indicator.result.explanation,
+                indicator_anchor(indicator.indicator_id),
+                page,
+            ),
+        )
+        for indicator in objective.indicators
+    )
+    anchor = objective_anchor(objective.objective_id)
+    return ShownObjective(objective, rollup_badge(system, objective.rollup, anchor, page), indicators)
+
+
 @dataclass(frozen=True)
 class ShownIndicator:
     score: IndicatorScore
@@ -210,23 +230,7 @@ def shown(
         if objective_id not in links:
             continue
         page = place[objective_id] // OBJECTIVES_PER_PAGE + 1
-        indicators = tuple(
-            ShownIndicator(
-                indicator,
-                badge(
-                    system,
-                    indicator.result.level,
-                    indicator.result.score,
-                    indicator.result.explanation,
-                    indicator_anchor(indicator.indicator_id),
-                    page,
-                ),
-            )
-            for indicator in objective.indicators
-        )
-        result.objectives[objective_id] = ShownObjective(
-            objective, rollup_badge(system, objective.rollup, objective_anchor(objective_id), page), indicators
-        )
+        result.objectives[objective_id] = shown_objective(system, objective, page)
     allowed = shown_areas(user, plan)
     counts = Counter(area_id for objective_id in order for area_id in links[objective_id])
     for area_id, area in scores.areas.items():
