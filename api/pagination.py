@@ -9,7 +9,8 @@ The count stops at COUNT_CAP: `count` is exact up to it, and `count_capped` says
 `count` rows. Counting a whole region's list at every call was most of the cost of a page.
 
 A view says its order in `keyset_ordering` (local, non-null fields, with a unique key last); without one, the
-primary key.
+primary key. A view listing the rows of a visibility rule names the rule's branches in `keyset_branches` (a
+method returning their conditions), so that each branch's page is read through the order's index.
 """
 
 from __future__ import annotations
@@ -116,12 +117,10 @@ class KeysetPagination(BasePagination):
         counted = queryset.order_by().values("pk")[: self.count_cap + 1].count()
         self.count, self.count_capped = min(counted, self.count_cap), counted > self.count_cap
         order = [key.order(backwards) for key in self.keys]
-        ordered = queryset.order_by(*order)
-        if position is not None:
-            ordered = ordered.filter(self._beyond(position, backwards))
+        beyond = Q() if position is None else self._beyond(position, backwards)
         # The page's ids first, on the listed table alone, then its rows with their related ones: joined before
         # the LIMIT, the related rows would be read for every row of the list, not only for the page's.
-        ids = list(ordered.values_list("pk", flat=True)[: self.page_size + 1])
+        ids = self._page_ids(queryset, view, order, beyond)
         more, ids = len(ids) > self.page_size, ids[: self.page_size]
         rows = list(queryset.filter(pk__in=ids).order_by(*order)) if ids else []
         if backwards:
@@ -133,6 +132,24 @@ class KeysetPagination(BasePagination):
         self.next_cursor = self._encode(last, backwards=False) if has_next and last is not None else None
         self.previous_cursor = self._encode(first, backwards=True) if has_previous and first is not None else None
         return rows
+
+    def _page_ids(self, queryset: QuerySet[Any], view: Any, order: list[str], beyond: Q) -> list[Any]:
+        """The ids of the page and of the row after it. A view whose rows are those of an OR of conditions (the
+        visibility rules) gives each branch's rows as a queryset (`keyset_branches`): the page is then the first
+        rows of each branch, filtered as the list is, each read in the order of an index under its branch's
+        condition alone, merged (one query, a UNION). Under the OR itself PostgreSQL walks the order's index
+        filtering every row, past every row of the region that comes before the body's."""
+        wanted = self.page_size + 1
+        parts = view.keyset_branches() if hasattr(view, "keyset_branches") else []
+        if len(parts) < 2:
+            return list(queryset.order_by(*order).filter(beyond).values_list("pk", flat=True)[:wanted])
+        names = [key.name for key in self.keys]
+        pages = [
+            view.filter_queryset(part).order_by(*order).filter(beyond).values_list("pk", *names)[:wanted]
+            for part in parts
+        ]
+        merged = pages[0].union(*pages[1:]).order_by(*order)[:wanted]
+        return [row[0] for row in merged]
 
     def _beyond(self, position: list[Any], backwards: bool) -> Q:
         """Rows strictly after `position` in the order (before it, backwards): the lexicographic comparison

@@ -4,6 +4,10 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
+from django.core.signals import setting_changed
+from django.dispatch import receiver
+from django.utils.translation import get_language
+from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 
 from api.errors import ErrorSerializer
@@ -33,3 +37,28 @@ class TraguardiAutoSchema(AutoSchema):
 
 def _empty_means_absent(parameters: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [{**p, "allowEmptyValue": True} if p.get("in") == "query" else p for p in parameters]
+
+
+class CachedSchemaGenerator(SchemaGenerator):
+    """The schema as `SchemaGenerator` makes it, made once per process for each language and API version.
+
+    It depends on the code alone, not on the caller or the data (the view serves it public: every operation,
+    whoever asks), and generating it took about a second of CPU at every request. A new release starts new
+    processes, so a cached schema never outlives the code it describes. The result is shared: read only."""
+
+    def get_schema(self, request: Any = None, public: bool = False) -> dict[str, Any]:
+        key = (get_language(), self.api_version or getattr(request, "version", None), public)
+        schema = _schemas.get(key)
+        if schema is None:
+            schema = _schemas[key] = super().get_schema(request=request, public=public)
+        return schema
+
+
+_schemas: dict[tuple[str | None, str | None, bool], dict[str, Any]] = {}
+
+
+@receiver(setting_changed)
+def _forget_schemas(*, setting: str, **kwargs: Any) -> None:
+    """A test that changes what the schema is made from (its settings, the URLs, the languages) gets a new one."""
+    if setting in ("SPECTACULAR_SETTINGS", "REST_FRAMEWORK", "ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
+        _schemas.clear()

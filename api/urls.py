@@ -5,6 +5,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.routers import DefaultRouter
 
 from api.errors import api_not_found
+from api.schema import CachedSchemaGenerator
 from api.views.auth import (
     RevokeAllTokensView,
     RevokeCurrentTokenView,
@@ -42,7 +43,7 @@ urlpatterns = [
     re_path(r"^auth/tokens/revoke/?$", RevokeAllTokensView.as_view(), name="tokens-revoke"),
     re_path(r"^auth/tokens/(?P<prefix>[0-9a-f]{15})/revoke/?$", RevokeTokenView.as_view(), name="token-revoke-one"),
     path("me/mail-preference/", MailPreferenceView.as_view(), name="mail-preference"),
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("schema/", SpectacularAPIView.as_view(generator_class=CachedSchemaGenerator), name="schema"),
     # The page and its start-up script are two answers (?script): the CSP allows no inline script.
     path(
         "docs/",

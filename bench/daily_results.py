@@ -21,20 +21,25 @@ def ensure_daily_results() -> dict[str, Any]:
 
     from evaluation.forecasting import forecasts_store_all
     from evaluation.models import ObjectiveForecast, ScoreSnapshot
-    from evaluation.refresh import Stale, recompute
+    from evaluation.refresh import Stale, chain_heads, recompute
     from notifications.calendar import is_working_day
     from plans.models import Organization, Plan
 
     today = timezone.localdate()
     running = Plan.objects.filter(year_start__lte=today.year, year_end__gte=today.year)
-    missing = running.exclude(score_snapshots__year=today.year).exists()
+    # A snapshot stored without its place in the audit chain (by an earlier bench) is one the pages cannot trust.
+    missing = (
+        running.exclude(score_snapshots__year=today.year).exists()
+        or ScoreSnapshot.objects.filter(plan__in=running, year=today.year, trail_seq__isnull=True).exists()
+    )
     done: dict[str, Any] = {"stored_now": missing}
     if missing:
         stale = Stale(today.year)
         stale.organization_years = {(pk, today.year) for pk in Organization.objects.values_list("pk", flat=True)}
         stale.resolve_organizations()
         with stopwatch() as scores:
-            done["plans"], done["snapshots"] = recompute(stale, {}, set())
+            # With the chain's heads, as the daily task stores them (evaluation.stored: the pages read them then).
+            done["plans"], done["snapshots"] = recompute(stale, chain_heads(), set())
         done["scores_seconds"] = round(scores["seconds"], 1)
     day = today
     while not is_working_day(day):  # the forecast is stored on working days only

@@ -272,6 +272,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "evaluation.tasks.store_forecasts",
         "schedule": crontab(minute=30, hour=6),
     },
+    # The API refuses an expired token on its own; its row goes here (knox would delete it during a request).
+    "workflow-delete-expired-tokens": {
+        "task": "workflow.tasks.delete_expired_tokens",
+        "schedule": crontab(minute=50, hour=6),
+    },
 }
 CELERY_REDBEAT_REDIS_URL = REDIS_URL or None
 CELERY_REDBEAT_KEY_PREFIX = "redbeat:"

@@ -19,7 +19,7 @@ and compute no percentage of their own.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -170,41 +170,53 @@ def activities_rollup(concluded: int, total: int, system: MeasurementSystem) -> 
 
 
 def plan_scores(
-    plan: Plan, year: int, *, system: MeasurementSystem | None = None, confirms: bool | None = None
+    plan: Plan,
+    year: int,
+    *,
+    system: MeasurementSystem | None = None,
+    confirms: bool | None = None,
+    objectives: Collection[int] | None = None,
 ) -> PlanScores:
     """Every score of `plan` in `year`. `system` defaults to the organization's for the year, `confirms` to
-    whether the organization confirms values (plans.measured.value_that_counts)."""
+    whether the organization confirms values (plans.measured.value_that_counts). With `objectives` (ids), only
+    those objectives' scores and their indicators', each as the whole plan's would give it; the areas and the
+    body, which need every objective, are then left out (not measurable, no explanation)."""
     from workflow.separation import separation_policy
 
     system = system or system_for(plan.organization_id, year)
     if confirms is None:
         confirms = separation_policy(plan.organization_id).measurements_need_confirmation
     rule = system.rule
-    objectives = list(
-        Objective.objects.filter(plan=plan).order_by("number", "code", "pk").values("pk", "code", "title", "weight")
+    # The plan's objectives, or only the chosen ones (`mine`: the filter on a row reaching its objective by `path`).
+    whole = objectives is None
+
+    def mine(path: str) -> Q:
+        return Q(**{f"{path}plan": plan}) if whole else Q(**{f"{path}plan": plan, f"{path}pk__in": objectives})
+
+    objective_rows = list(
+        Objective.objects.filter(mine("")).order_by("number", "code", "pk").values("pk", "code", "title", "weight")
     )
     indicators = list(
-        Indicator.objects.filter(objective__plan=plan)
+        Indicator.objects.filter(mine("objective__"))
         .order_by("objective", "position", "pk")
         .values("pk", "objective_id", "name", "direction", "weight")
     )
-    targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator__objective__plan=plan, year=year)}
-    baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(indicator__objective__plan=plan)}
+    targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(mine("indicator__objective__"), year=year)}
+    baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(mine("indicator__objective__"))}
     measured: dict[int, list[Measurement]] = defaultdict(list)
-    for measurement in Measurement.objects.filter(indicator__objective__plan=plan, year=year).order_by(
+    for measurement in Measurement.objects.filter(mine("indicator__objective__"), year=year).order_by(
         "measured_on", "recorded_at", "pk"
     ):
         measured[measurement.indicator_id].append(measurement)
     activities = {
         row["objective_id"]: (row["concluded"], row["total"])
-        for row in Activity.objects.filter(objective__plan=plan)
+        for row in Activity.objects.filter(mine("objective__"))
         .order_by()
         .values("objective_id")
         .annotate(total=Count("pk"), concluded=Count("pk", filter=Q(state=WorkState.CONCLUSO)))
     }
-    links = list(
-        Objective.areas.through.objects.filter(objective__plan=plan).values("objective_id", "area_id", "area__name")
-    )
+    links_of_plan = Objective.areas.through.objects.filter(objective__plan=plan)
+    links = list(links_of_plan.values("objective_id", "area_id", "area__name")) if whole else []
 
     by_objective: dict[int, list[IndicatorScore]] = defaultdict(list)
     for row in indicators:
@@ -222,7 +234,7 @@ def plan_scores(
             )
         )
     result = PlanScores(plan_id=plan.pk, year=year, system=system)
-    for objective in objectives:
+    for objective in objective_rows:
         scored = tuple(by_objective.get(objective["pk"], ()))
         result.objectives[objective["pk"]] = ObjectiveScore(
             objective_id=objective["pk"],
@@ -241,7 +253,8 @@ def plan_scores(
     what = _("obiettivi")
     for area_id, parts in area_parts.items():
         result.areas[area_id] = AreaScore(area_id, area_names[area_id], rollup(parts, rule, what=what))
-    result.body = rollup([_objective_part(o) for o in result.objectives.values()], rule, what=what)
+    if whole:
+        result.body = rollup([_objective_part(o) for o in result.objectives.values()], rule, what=what)
     return result
 
 

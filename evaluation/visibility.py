@@ -15,7 +15,8 @@ Who sees what (plans.rules):
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
+from collections import Counter
+from collections.abc import Callable, Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -24,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from evaluation.models import MeasurementSystem
 from evaluation.scores import AreaScore, IndicatorScore, ObjectiveScore, PlanScores, Rollup, as_json, plan_scores
+from evaluation.stored import stored_rollups
 from plans.models import Plan
 from plans.rules import roles_of, visible_objectives
 from plans.scoring import Level, percent_text
@@ -86,6 +88,26 @@ def rollup_badge(system: MeasurementSystem, rollup: Rollup, anchor: str, page: i
     return badge(system, rollup.level, rollup.score, rollup.explanation, anchor, page)
 
 
+def shown_objective(system: MeasurementSystem, objective: ObjectiveScore, page: int) -> ShownObjective:
+    """An objective's score and its indicators', with their badges linking to `page` of the scores page."""
+    indicators = tuple(
+        ShownIndicator(
+            indicator,
+            badge(
+                system,
+                indicator.result.level,
+                indicator.result.score,
+                indicator.result.explanation,
+                indicator_anchor(indicator.indicator_id),
+                page,
+            ),
+        )
+        for indicator in objective.indicators
+    )
+    anchor = objective_anchor(objective.objective_id)
+    return ShownObjective(objective, rollup_badge(system, objective.rollup, anchor, page), indicators)
+
+
 @dataclass(frozen=True)
 class ShownIndicator:
     score: IndicatorScore
@@ -103,7 +125,13 @@ class ShownObjective:
 class ShownArea:
     score: AreaScore
     badge: Badge
-    objectives: tuple[ShownObjective, ...]  # the person's objectives of the area, in the plan's order
+    # The person's objectives of the area, in the plan's order: all of them, or (scores_in_part) the first ones.
+    objectives: tuple[ShownObjective, ...]
+    objective_count: int | None = None  # how many the person sees in the area; None: len(objectives)
+
+    @property
+    def count(self) -> int:
+        return len(self.objectives) if self.objective_count is None else self.objective_count
 
 
 @dataclass
@@ -115,6 +143,8 @@ class ShownScores:
     areas: list[ShownArea] = field(default_factory=list)
     objectives: dict[int, ShownObjective] = field(default_factory=dict)  # visible ones, in the plan's order
     unassigned: list[ShownObjective] = field(default_factory=list)  # visible objectives of no area
+    # The ids of every objective the person sees, in the plan's order (`objectives` may hold only some of them).
+    order: list[int] = field(default_factory=list)
 
     @property
     def system(self) -> MeasurementSystem:
@@ -158,42 +188,57 @@ def scores_for(user: Any, plan: Plan, year: int) -> ShownScores:
     return shown(user, plan, scores)
 
 
-def shown(user: Any, plan: Plan, scores: PlanScores) -> ShownScores:
-    system = scores.system
-    links: dict[int, list[int]] = defaultdict(list)
-    for objective_id, area_id in visible_objectives(user).filter(plan=plan).values_list("pk", "areas"):
+def visible_order(user: Any, plan: Plan) -> tuple[list[int], dict[int, list[int]]]:
+    """The ids of the plan's objectives the person sees, in the plan's order (evaluation.scores.plan_scores'), and
+    the areas of each: one query of ids."""
+    links: dict[int, list[int]] = {}
+    rows = visible_objectives(user).filter(plan=plan).order_by("number", "code", "pk").values_list("pk", "areas")
+    for objective_id, area_id in rows:
+        areas = links.setdefault(objective_id, [])
         if area_id is not None:
-            links[objective_id].append(area_id)
-        else:
-            links.setdefault(objective_id, [])
-    result = ShownScores(plan=plan, year=scores.year, scores=scores)
+            areas.append(area_id)
+    return list(links), links
+
+
+# Chooses, among the ids of the objectives a person sees (in the plan's order) and their areas, whose scores to compute.
+Picker = Callable[[list[int], dict[int, list[int]]], Collection[int]]
+
+
+def scores_in_part(user: Any, plan: Plan, year: int, pick: Picker) -> ShownScores:
+    """What scores_for gives, with the objectives' scores computed only for the ids `pick` chooses among the
+    visible ones (visible_order's answer: ids in the plan's order, and each one's areas), and the body's and the
+    areas' read from the daily snapshot while it is still the running figure (evaluation.stored). Without a
+    valid snapshot, scores_for itself: the same page either way, at the cost of the whole plan."""
+    stored = stored_rollups(plan, year)
+    if stored is None:
+        return scores_for(user, plan, year)
+    seen = visible_order(user, plan)
+    scores = plan_scores(plan, year, objectives=set(pick(*seen)))
+    scores.body, scores.areas = stored
+    return shown(user, plan, scores, seen)
+
+
+def shown(
+    user: Any, plan: Plan, scores: PlanScores, seen: tuple[list[int], dict[int, list[int]]] | None = None
+) -> ShownScores:
+    """`scores` as `user` may see them; `seen` is visible_order's answer, when the caller has it already."""
+    system = scores.system
+    order, links = seen or visible_order(user, plan)
+    place = {objective_id: index for index, objective_id in enumerate(order)}
+    result = ShownScores(plan=plan, year=scores.year, scores=scores, order=order)
     for objective_id, objective in scores.objectives.items():  # the plan's order
         if objective_id not in links:
             continue
-        page = len(result.objectives) // OBJECTIVES_PER_PAGE + 1
-        indicators = tuple(
-            ShownIndicator(
-                indicator,
-                badge(
-                    system,
-                    indicator.result.level,
-                    indicator.result.score,
-                    indicator.result.explanation,
-                    indicator_anchor(indicator.indicator_id),
-                    page,
-                ),
-            )
-            for indicator in objective.indicators
-        )
-        result.objectives[objective_id] = ShownObjective(
-            objective, rollup_badge(system, objective.rollup, objective_anchor(objective_id), page), indicators
-        )
+        page = place[objective_id] // OBJECTIVES_PER_PAGE + 1
+        result.objectives[objective_id] = shown_objective(system, objective, page)
     allowed = shown_areas(user, plan)
+    counts = Counter(area_id for objective_id in order for area_id in links[objective_id])
     for area_id, area in scores.areas.items():
         if allowed is not None and area_id not in allowed:
             continue
         members = tuple(item for pk, item in result.objectives.items() if area_id in links[pk])
-        result.areas.append(ShownArea(area, rollup_badge(system, area.rollup, area_anchor(area_id)), members))
+        area_badge = rollup_badge(system, area.rollup, area_anchor(area_id))
+        result.areas.append(ShownArea(area, area_badge, members, counts[area_id]))
     result.areas.sort(key=lambda area: area.score.area_id)  # the areas' order: as created (the source's)
     result.unassigned = [item for pk, item in result.objectives.items() if not links[pk]]
     if sees_body(user, plan):

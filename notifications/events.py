@@ -26,7 +26,7 @@ from notifications.models import Message
 from notifications.scans import NOT_LIVE, plan
 from notifications.tasks import dispatch_messages
 from plans.freeze import LIVE_STATES, is_live
-from plans.models import OPEN_STATES, Activity, Objective, Plan
+from plans.models import OPEN_STATES, Activity, Objective, Plan, WorkItem
 from workflow.models import TransitionRequest
 from workflow.selectors import deciders_of
 
@@ -34,8 +34,9 @@ logger = logging.getLogger(__name__)
 _LIVE_STATES = frozenset(str(state) for state in LIVE_STATES)
 
 
-def request_awaiting(request: TransitionRequest) -> None:
-    """The deciders of the request's current step (substitutes too) hear that it awaits them."""
+def request_awaiting(request: TransitionRequest, *, item: WorkItem | None = None) -> None:
+    """The deciders of the request's current step (substitutes too) hear that it awaits them. `item`: the
+    request's item as the workflow's services hold it, locked with its areas (workflow.selectors.deciders_of)."""
     if not request.is_open:
         return
     _schedule(
@@ -48,7 +49,7 @@ def request_awaiting(request: TransitionRequest) -> None:
                 period=request.current_step,
                 due_on=timezone.localdate(),
             )
-            for user_id in deciders_of(request)
+            for user_id in deciders_of(request, item=item)
         ]
     )
 

@@ -25,9 +25,10 @@ class PlanForm(forms.ModelForm[Plan]):
         start, end = cleaned.get("year_start"), cleaned.get("year_end")
         for name, year in (("year_start", start), ("year_end", end)):
             if year is not None and not FIRST_YEAR <= year <= LAST_YEAR:
-                self.add_error(name, _("L'anno deve cadere tra il %(first)d e il %(last)d.") % {
-                    "first": FIRST_YEAR, "last": LAST_YEAR
-                })
+                self.add_error(
+                    name,
+                    _("L'anno deve cadere tra il %(first)d e il %(last)d.") % {"first": FIRST_YEAR, "last": LAST_YEAR},
+                )
         if start is not None and end is not None and end < start:
             self.add_error("year_end", _("L'ultimo anno non può precedere il primo."))
         return cleaned

@@ -47,4 +47,3 @@ class UserAdmin(PlatformOnlyAdmin[User], DjangoUserAdmin):
 @admin.register(Group)
 class GroupAdmin(PlatformOnlyAdmin[Group], DjangoGroupAdmin):  # type: ignore[misc]  # stubs: optional request
     """Groups are the platform's, not an organization's: others see none."""
-

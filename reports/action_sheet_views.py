@@ -9,10 +9,6 @@ checked as for the Relazione, and the file is named after the plan's period.
 
 from __future__ import annotations
 
-import re
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.utils.http import content_disposition_header
@@ -21,40 +17,10 @@ from django.views.decorators.http import require_safe
 
 from plans.models import Plan
 from reports import views
-from reports.action_sheets import ActionSheetsDocument, build_action_sheets
-from reports.formats import OPEN_DATA, RELAZIONE
-from reports.render import action_sheets as render
-
-_UNSAFE_IN_FILENAME = re.compile(r"[^\w.-]+")
-
-
-@dataclass(frozen=True)
-class SheetsFormat:
-    extension: str
-    content_type: str
-    render: Callable[[ActionSheetsDocument], bytes]
-    prefix: str  # of the file name
-
-    def filename(self, document: ActionSheetsDocument) -> str:
-        """ "schede-PSZ-2011-2013.pdf", "dati-aperti-schede-PSZ-2011-2013.csv"."""
-        code = _UNSAFE_IN_FILENAME.sub("-", document.plan_code)
-        return f"{self.prefix}-{code}-{document.year_start}-{document.year_end}.{self.extension}"
-
-
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-FORMATS: dict[str, dict[str, SheetsFormat]] = {
-    RELAZIONE: {
-        "pdf": SheetsFormat("pdf", "application/pdf", render.render_pdf, "schede"),
-        "docx": SheetsFormat("docx", DOCX, render.render_docx, "schede"),
-    },
-    OPEN_DATA: {
-        "csv": SheetsFormat("csv", "text/csv; charset=utf-8", render.render_csv, "dati-aperti-schede"),
-        "json": SheetsFormat("json", "application/json", render.render_json, "dati-aperti-schede"),
-    },
-}
-
-
-EVERY_FORMAT = FORMATS[RELAZIONE] | FORMATS[OPEN_DATA]
+from reports.action_sheets import build_action_sheets
+from reports.exports import needs_background
+from reports.models import ReportExport
+from reports.sheet_formats import EVERY_FORMAT, FORMATS, SheetsFormat
 
 
 @require_safe
@@ -84,6 +50,11 @@ def _file(request: HttpRequest, plan: Plan, fmt: str, formats: dict[str, SheetsF
             "Il formato «%(format)s» non è disponibile per le schede del Piano di Zona. Formati disponibili: %(known)s."
         )
         return views.not_found(request, message % {"format": fmt, "known": ", ".join(formats)}, plan)
+    if needs_background(plan, fmt, kind=ReportExport.Kind.SHEETS):
+        announce = _("Schede del Piano di Zona in %(format)s in preparazione.") % {"format": fmt.upper()}
+        return views.in_background(
+            request, plan, plan.year_start, fmt, kind=ReportExport.Kind.SHEETS, announce=announce
+        )
     document = build_action_sheets(plan=plan)
     return HttpResponse(
         chosen.render(document),

@@ -22,16 +22,19 @@ from django.utils.translation import gettext as _
 from notifications.documents import document_ready
 from plans.models import Plan
 from reports import sizing
+from reports.action_sheets import build_action_sheets
 from reports.as_of import build_monitoring
 from reports.evidence_pack.errors import NotValidated
 from reports.formats import FORMATS
 from reports.models import ReportExport
+from reports.opendata import open_data_head, open_data_objectives
 from reports.piao import PlanNotAdopted, build_piao_section
 from reports.relazione import build_relazione
 from reports.render.monitoring import FORMATS as MONITORING_FORMATS
 from reports.render.monitoring import filename as monitoring_filename
 from reports.render.piao import FORMATS as PIAO_FORMATS
 from reports.render.piao import filename as piao_filename
+from reports.sheet_formats import EVERY_FORMAT as SHEETS_FORMATS
 from reports.sizing import PlanSize, estimate
 
 logger = logging.getLogger(__name__)
@@ -59,6 +62,8 @@ def estimate_seconds(plan: Plan, kind: str, fmt: str, year: int | None = None) -
     """The measured estimate of the document's preparation (reports.sizing); None for a kind never long."""
     if kind == ReportExport.Kind.PACK:
         return None
+    if kind == ReportExport.Kind.SHEETS:
+        return estimate(kind, fmt, PlanSize.of_sheets(plan))
     return estimate(kind, fmt, PlanSize.of(plan, year))
 
 
@@ -185,7 +190,16 @@ def _render(export: ReportExport, advance: Callable[[str], None]) -> tuple[bytes
         section = build_piao_section(plan=export.plan)
         advance(rendering)
         return PIAO_FORMATS[export.fmt][1](section), piao_filename(section, export.fmt)
+    if export.kind == ReportExport.Kind.SHEETS:
+        sheets = build_action_sheets(plan=export.plan)
+        advance(rendering)
+        chosen = SHEETS_FORMATS[export.fmt]
+        return chosen.render(sheets), chosen.filename(sheets)
     fmt = FORMATS[export.fmt]
+    if fmt.stream is not None:  # the CSV files: their own lighter reading, written as it goes
+        head = open_data_head(export.plan, export.year)
+        advance(rendering)
+        return b"".join(fmt.stream(head, open_data_objectives(export.plan, export.year))), fmt.filename(head)
     relazione = build_relazione(plan=export.plan, year=export.year)
     advance(rendering)
     return fmt.render(relazione), fmt.filename(relazione)
@@ -197,6 +211,8 @@ def content_type(export: ReportExport) -> str:
         return MONITORING_FORMATS[export.fmt][0]
     if export.kind == ReportExport.Kind.PIAO:
         return PIAO_FORMATS[export.fmt][0]
+    if export.kind == ReportExport.Kind.SHEETS:
+        return SHEETS_FORMATS[export.fmt].content_type
     return FORMATS[export.fmt].content_type
 
 

@@ -30,6 +30,8 @@ class ReportExport(models.Model):
         MONITORING = "monitoring", _("monitoraggio intermedio")
         PIAO = "piao", _("sezione Performance del PIAO")
         PACK = "pack", _("pacchetto probatorio")
+        OPEN_DATA = "dati-aperti", _("dati aperti")
+        SHEETS = "schede", _("schede del Piano di Zona")
 
     class Stage(models.TextChoices):
         """Where a running job is: reading the plan, writing the document, storing it."""
@@ -99,6 +101,10 @@ class ReportExport(models.Model):
             return _("Pacchetto probatorio %(year)d") % {"year": self.year}
         if self.kind == self.Kind.PIAO:
             return _("Sezione Performance del PIAO %(code)s") % {"code": self.plan.code}
+        if self.kind == self.Kind.SHEETS:
+            return _("Schede del Piano di Zona %(code)s") % {"code": self.plan.code}
+        if self.kind == self.Kind.OPEN_DATA:
+            return _("Dati aperti della Relazione sulla Performance %(year)d") % {"year": self.year}
         if self.as_of is None:
             return _("Relazione sulla Performance %(year)d") % {"year": self.year}
         return _("Monitoraggio intermedio al %(date)s") % {"date": f"{self.as_of:%d/%m/%Y}"}

@@ -19,12 +19,12 @@ from django.views.decorators.http import require_http_methods, require_safe
 from config.http import AuthenticatedRequest
 from plans.freeze import is_frozen
 from plans.models import Plan, PlanState
-from reports.exports import needs_background, request_export
+from reports.exports import needs_background
 from reports.models import ReportExport
 from reports.piao import PlanNotAdopted, build_piao_section
 from reports.piao_uploads import NOTE_CHARS, may_record_upload, may_see_piao, piao_upload_record, uploads_of
 from reports.render import piao as render_piao
-from reports.views import NOT_FOUND_TEMPLATE, plan_not_found, visible_plan
+from reports.views import NOT_FOUND_TEMPLATE, in_background, plan_not_found, visible_plan
 from web.views.consuntivo import show_refusal
 from workflow.errors import WorkflowError
 
@@ -110,7 +110,8 @@ def piao_document(request: AuthenticatedRequest, plan_id: int, fmt: str) -> Http
             request, NOT_FOUND_TEMPLATE, {"message": message % {"format": fmt, "known": ", ".join(FORMATS)}}, status=404
         )
     if plan.state != PlanState.DRAFT and needs_background(plan, fmt, kind=ReportExport.Kind.PIAO):
-        return _in_background(request, plan, fmt)
+        announce = _("Sezione del PIAO in %(format)s in preparazione.") % {"format": fmt.upper()}
+        return in_background(request, plan, plan.year_start, fmt, kind=ReportExport.Kind.PIAO, announce=announce)
     try:
         section = build_piao_section(plan=plan)
     except PlanNotAdopted:
@@ -122,16 +123,3 @@ def piao_document(request: AuthenticatedRequest, plan_id: int, fmt: str) -> Http
         content_type=content_type,
         headers={"Content-Disposition": content_disposition_header(True, render_piao.filename(section, fmt))},
     )
-
-
-def _in_background(request: AuthenticatedRequest, plan: Plan, fmt: str) -> HttpResponse:
-    """A section too long to write inside the request: a worker prepares it, the person follows it on its page
-    and receives a mail when it is ready."""
-    export, created = request_export(
-        actor=request.user, plan=plan, year=plan.year_start, fmt=fmt, kind=ReportExport.Kind.PIAO
-    )
-    if created:
-        messages.success(request, _("Sezione del PIAO in %(format)s in preparazione.") % {"format": fmt.upper()})
-    else:
-        messages.info(request, _("Questo documento è già in preparazione: attendi che sia pronto."))
-    return redirect(reverse("reports:document_job", args=[plan.pk, export.pk]), permanent=False)

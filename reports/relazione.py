@@ -19,33 +19,28 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from evaluation.models import MeasurementSystem
 from evaluation.scores import plan_scores
 from evaluation.selectors import system_for
-from plans.achievement import DEFAULT_RULE, ScoringRule, achievement, objective_level
-from plans.measured import value_that_counts
+from plans.achievement import DEFAULT_RULE, ScoringRule, objective_level
 from plans.models import (
     Activity,
-    Indicator,
-    IndicatorMotivation,
-    IndicatorTarget,
-    Measurement,
     Objective,
     ObjectiveReport,
     Plan,
     WorkState,
 )
-from plans.models.indicator import baseline_of
 from reports import chapters as computed
 from reports.annex import TargetChange, annex
 from reports.facts import discrepancy, events_of, person_name, year_window
+from reports.indicator_rows import indicator_row, indicators_of_year
 from reports.models import RelazioneChapter
 from reports.rollback import roll_back, trail_after
 from reports.scores_section import scores_section
@@ -53,7 +48,6 @@ from reports.sections import (
     ActivityRow,
     AreaSection,
     Chapter,
-    IndicatorRow,
     ObjectiveSection,
     Relazione,
     ReportText,
@@ -93,8 +87,8 @@ def build_relazione(*, plan: Plan, year: int) -> Relazione:
         counts_activities=system.activities == MeasurementSystem.Activities.SHARE,
     )
     sections = {objective.pk: _objective_section(objective, context) for objective in objectives}
-    order = _programme_order(objectives)
-    objectives.sort(key=lambda o: (order[o.programme], o.number is None, o.number or 0, o.code))
+    order = programme_order(o.programme for o in objectives)
+    objectives.sort(key=lambda o: report_order(order, o.programme, o.number, o.code))
     areas: dict[int | None, AreaSection] = {}
     for area in sorted({area for o in objectives for area in o.areas.all()}, key=lambda area: area.pk):
         members = tuple(sections[o.pk] for o in objectives if area in o.areas.all())
@@ -232,22 +226,6 @@ def _target_changes(plan: Plan, target_ids: Sequence[int], window: Window) -> di
 
 
 def _objectives(plan: Plan, year: int, window: Window) -> list[Objective]:
-    indicators = (
-        Indicator.objects.order_by("position")
-        .select_related("baseline")
-        .prefetch_related(
-            Prefetch("motivations", queryset=IndicatorMotivation.objects.filter(year=year)),
-            Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year)),
-            # Oldest first; an undated measurement counts as recorded when it was entered, after the dated ones
-            # (the model's order on PostgreSQL, and what the web pages show), on every database.
-            Prefetch(
-                "measurements",
-                queryset=Measurement.objects.filter(year=year)
-                .select_related("recorded_by")
-                .order_by(F("measured_on").asc(nulls_last=True), "recorded_at", "pk"),
-            ),
-        )
-    )
     return list(
         Objective.objects.filter(plan=plan)
         .order_by("pk")
@@ -259,19 +237,24 @@ def _objectives(plan: Plan, year: int, window: Window) -> list[Objective]:
                     Prefetch("transition_requests", queryset=_requests(window))
                 ),
             ),
-            Prefetch("indicators", queryset=indicators),
+            Prefetch("indicators", queryset=indicators_of_year(year)),
             Prefetch("reports", queryset=ObjectiveReport.objects.filter(date__year=year).order_by("date")),
             Prefetch("transition_requests", queryset=_requests(window)),
         )
     )
 
 
-def _programme_order(objectives: list[Objective]) -> dict[str, int]:
+def programme_order(programmes: Iterable[str]) -> dict[str, int]:
     """Each programme's rank by first appearance (objectives come in creation order, i.e. document order)."""
     order: dict[str, int] = {}
-    for objective in objectives:
-        order.setdefault(objective.programme, len(order))
+    for programme in programmes:
+        order.setdefault(programme, len(order))
     return order
+
+
+def report_order(order: dict[str, int], programme: str, number: int | None, code: str) -> tuple[int, bool, int, str]:
+    """An objective's place within its area: by programme (`order`, programme_order's), then by number, then code."""
+    return order[programme], number is None, number or 0, code
 
 
 FACT_COLUMNS = ("state", "planned_end", "actual_start", "actual_end")
@@ -318,7 +301,7 @@ def _facts(kind: str, item: Objective | Activity, context: _Context) -> dict[str
 def _objective_section(objective: Objective, context: _Context) -> ObjectiveSection:
     activities = tuple(_activity_row(activity, context) for activity in objective.activities.all())
     indicators = tuple(
-        _indicator_row(indicator, context.confirms, context.rule) for indicator in objective.indicators.all()
+        indicator_row(indicator, context.confirms, context.rule) for indicator in objective.indicators.all()
     )
     # Without indicators, the level counts the activities due by the end of the year (work planned for a later year
     # of the plan is not yet behind).
@@ -372,35 +355,4 @@ def _activity_row(activity: Activity, context: _Context) -> ActivityRow:
         state=facts["state"],
         events=events,
         discrepancy=discrepancy(activity.actual_raw, facts["state"], facts["actual_end"], context.parse_year),
-    )
-
-
-def _indicator_row(indicator: Indicator, confirms: bool, rule: ScoringRule = DEFAULT_RULE) -> IndicatorRow:
-    targets = list(indicator.targets.all())
-    # The last measurement of the year is the current value.
-    measurements = list(indicator.measurements.all())
-    target = targets[0] if targets else None
-    measurement = value_that_counts(measurements, confirms=confirms)
-    # Values recorded after the one that counts, still waiting for the area head's confirmation.
-    waiting = measurements[measurements.index(measurement) + 1 :] if measurement else measurements
-    reached = achievement(target, measurement, indicator.direction, rule, baseline=baseline_of(indicator))
-    motivations = list(indicator.motivations.all())
-    return IndicatorRow(
-        position=indicator.position,
-        name=indicator.name,
-        description=indicator.description,
-        unit=indicator.unit,
-        direction=indicator.direction,
-        expected=target.raw if target else "",
-        actual=measurement.raw if measurement else "",
-        measured_on=measurement.measured_on if measurement else None,
-        percent=reached.percent,
-        light=reached.light,
-        level=reached.level,
-        score=reached.score,
-        explanation=reached.explanation,
-        target_id=target.pk if target else None,
-        motivation=motivations[0].text if motivations else "",
-        recorded_by=person_name(measurement.recorded_by) if measurement else "",
-        awaiting_confirmation=len(waiting) if confirms else 0,
     )

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
+from django.http.response import HttpResponseBase
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
@@ -14,8 +16,10 @@ from plans.models import Plan
 from plans.rules import visible_plans
 from reports import action_sheet_views
 from reports.action_sheets import shows_action_sheets
-from reports.exports import needs_background
+from reports.exports import needs_background, request_export
 from reports.formats import OPEN_DATA, RELAZIONE, formats_of
+from reports.models import ReportExport
+from reports.opendata import open_data_head, open_data_objectives
 from reports.relazione import build_relazione, plan_years
 
 NOT_FOUND_TEMPLATE = "reports/not_found.html"
@@ -23,13 +27,13 @@ NOT_FOUND_TEMPLATE = "reports/not_found.html"
 
 @require_safe
 @login_required
-def relazione(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponse:
+def relazione(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponseBase:
     return _download(request, plan_id, year, fmt, kind=RELAZIONE)
 
 
 @require_safe
 @login_required
-def opendata(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponse:
+def opendata(request: HttpRequest, plan_id: int, year: int, fmt: str) -> HttpResponseBase:
     return _download(request, plan_id, year, fmt, kind=OPEN_DATA)
 
 
@@ -51,7 +55,7 @@ def year_not_in_plan(request: HttpRequest, plan: Plan, year: int) -> HttpRespons
     return not_found(request, message % {"year": year, "first": plan.year_start, "last": plan.year_end}, plan)
 
 
-def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: str) -> HttpResponse:
+def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: str) -> HttpResponseBase:
     plan = visible_plan(request, plan_id)
     if plan is None:
         return plan_not_found(request)
@@ -65,15 +69,36 @@ def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: 
     refused = year_not_in_plan(request, plan, year)
     if refused is not None:
         return refused
-    if chosen.background and needs_background(plan, fmt, year=year):
+    if needs_background(plan, fmt, kind=kind, year=year):
+        if kind == OPEN_DATA:  # no page to choose from: the job starts, and the person follows it on its page
+            announce = _("Dati aperti in %(format)s in preparazione.") % {"format": fmt.upper()}
+            return in_background(request, plan, year, fmt, kind=ReportExport.Kind.OPEN_DATA, announce=announce)
         documents = reverse("reports:documents", args=[plan.pk, year])
         return HttpResponseRedirect(f"{documents}?formato={fmt}", status=303)
+    if chosen.stream is not None:
+        head = open_data_head(plan, year)
+        return StreamingHttpResponse(
+            chosen.stream(head, open_data_objectives(plan, year)),
+            content_type=chosen.content_type,
+            headers={"Content-Disposition": content_disposition_header(True, chosen.filename(head))},
+        )
     relazione_data = build_relazione(plan=plan, year=year)
     return HttpResponse(
         chosen.render(relazione_data),
         content_type=chosen.content_type,
         headers={"Content-Disposition": content_disposition_header(True, chosen.filename(relazione_data))},
     )
+
+
+def in_background(request: HttpRequest, plan: Plan, year: int, fmt: str, *, kind: str, announce: str) -> HttpResponse:
+    """A document too long to write inside the request: a worker prepares it, the person follows it on its page
+    (told `announce` when the job is new) and receives a mail when it is ready."""
+    export, created = request_export(actor=request.user, plan=plan, year=year, fmt=fmt, kind=kind)
+    if created:
+        messages.success(request, announce)
+    else:
+        messages.info(request, _("Questo documento è già in preparazione: attendi che sia pronto."))
+    return redirect(reverse("reports:document_job", args=[plan.pk, export.pk]))
 
 
 def not_found(request: HttpRequest, message: str, plan: Plan | None = None) -> HttpResponse:

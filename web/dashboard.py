@@ -65,23 +65,18 @@ def _slipped(today: dt.date, plan: str) -> Q:
     return Q(planned_end__isnull=False) & (ended_late | open_overdue | Q(state=WorkState.RINVIATO))
 
 
-COLUMNS = (
-    "kind",
-    "pk",
+# What orders and counts the slipped rows: the statement that pages them carries these alone, over every slipped
+# item of the plan; the names shown (DETAILS) are read afterwards for the page's rows only (`add_details`).
+COLUMNS = ("kind", "pk", "area_id", "area_name", "state", "planned_end", "actual_end", "late")
+DETAILS = (
     "title",
     "objective_id",
     "objective_code",
     "plan_code",
-    "area_id",
-    "area_name",
-    "state",
     "planned_raw",
     "actual_raw",
-    "planned_end",
-    "actual_end",
     "owner_first",
     "owner_last",
-    "late",
 )
 
 
@@ -93,13 +88,8 @@ def _activity_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Acti
         rows = rows.filter(objective__areas=filters.area_id)
     return rows.annotate(
         kind=Value("activity", output_field=CharField()),
-        title=F("description"),
-        objective_code=F("objective__code"),
-        plan_code=F("objective__plan__code"),
         area_id=F("objective__areas__id"),
         area_name=F("objective__areas__name"),
-        owner_first=F("owner__first_name"),
-        owner_last=F("owner__last_name"),
         late=_late(today),
     ).values(*COLUMNS)
 
@@ -112,15 +102,8 @@ def _objective_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Obj
         rows = rows.filter(areas=filters.area_id)
     return rows.annotate(
         kind=Value("objective", output_field=CharField()),
-        objective_id=F("pk"),
-        objective_code=F("code"),
-        plan_code=F("plan__code"),
         area_id=F("areas__id"),
         area_name=F("areas__name"),
-        planned_raw=Value("", output_field=CharField()),
-        actual_raw=Value("", output_field=CharField()),
-        owner_first=F("owner__first_name"),
-        owner_last=F("owner__last_name"),
         late=_late(today),
     ).values(*COLUMNS)
 
@@ -130,7 +113,8 @@ ORDERING = ("area_name", "-late", "kind", "pk")  # most late first within each a
 
 def slipped_deadlines(user: Any, filters: Filters, today: dt.date) -> QuerySet[Any, dict[str, Any]]:
     """One row per slipped item and area (an objective shared by two areas is late in both), most late
-    first within each area. A queryset: `slipped_statement` compiles it and `SlippedPaginator` pages it."""
+    first within each area, with the COLUMNS that order them. A queryset: `slipped_statement` compiles it and
+    `SlippedPaginator` pages it, adding the DETAILS of the page's rows."""
     parts: list[QuerySet[Any, dict[str, Any]]] = []
     if filters.kind in ("", "activity"):
         parts.append(_activity_rows(user, filters, today))
@@ -142,6 +126,53 @@ def slipped_deadlines(user: Any, filters: Filters, today: dt.date) -> QuerySet[A
     parts = [part.order_by() for part in parts]  # a compound statement takes no ORDER BY in its parts
     rows = parts[0] if len(parts) == 1 else parts[0].union(parts[1], all=True)
     return rows.order_by(*ORDERING)
+
+
+def add_details(rows: list[dict[str, Any]], using: str) -> None:
+    """Fill in the DETAILS of these slipped rows (a page of them): their titles, codes, Tempi and Consuntivo and
+    owners, in one statement. Joined in the paging statement, the owners and the texts were read for every slipped
+    item of the plan (thousands) to show fifty."""
+    found = {(detail["kind"], detail["pk"]): detail for detail in details_of(rows, using)}
+    rows[:] = [row for row in rows if (row["kind"], row["pk"]) in found]  # an item deleted in between: not shown
+    for row in rows:
+        detail = found[row["kind"], row["pk"]]
+        row.update((name, detail[name]) for name in DETAILS)
+
+
+def details_of(rows: list[dict[str, Any]], using: str) -> QuerySet[Any, dict[str, Any]]:
+    """The statement add_details reads: the DETAILS of these rows, with their kind and id."""
+    ids = {kind: [row["pk"] for row in rows if row["kind"] == kind] for kind in ("activity", "objective")}
+    activities = (
+        Activity.objects.using(using)
+        .filter(pk__in=ids["activity"])
+        .annotate(
+            kind=Value("activity", output_field=CharField()),
+            title=F("description"),
+            objective_code=F("objective__code"),
+            plan_code=F("objective__plan__code"),
+            owner_first=F("owner__first_name"),
+            owner_last=F("owner__last_name"),
+        )
+        .values("kind", "pk", *DETAILS)
+        .order_by()
+    )
+    objectives = (
+        Objective.objects.using(using)
+        .filter(pk__in=ids["objective"])
+        .annotate(
+            kind=Value("objective", output_field=CharField()),
+            objective_id=F("pk"),
+            objective_code=F("code"),
+            plan_code=F("plan__code"),
+            planned_raw=Value("", output_field=CharField()),  # an objective's Tempi are its activities'
+            actual_raw=Value("", output_field=CharField()),
+            owner_first=F("owner__first_name"),
+            owner_last=F("owner__last_name"),
+        )
+        .values("kind", "pk", *DETAILS)
+        .order_by()
+    )
+    return activities.union(objectives, all=True).order_by()
 
 
 def count_slipped(user: Any, today: dt.date) -> int:
@@ -192,7 +223,8 @@ def slipped_statement(user: Any, filters: Filters, today: dt.date) -> SlippedSta
 
 class SlippedPaginator(Paginator):
     """Pages `slipped_statement` with one statement per page: each row of the page carries the count of all
-    rows (a window count), which the page would otherwise ask for in a second, as costly, statement.
+    rows (a window count), which the page would otherwise ask for in a second, as costly, statement; then the
+    page's rows get their DETAILS (`add_details`).
     Past the last page (an old link) it counts apart and shows the last page, as get_page() does."""
 
     def __init__(self, statement: SlippedStatement, per_page: int) -> None:
@@ -238,6 +270,7 @@ class SlippedPaginator(Paginator):
             for name in ("planned_end", "actual_end"):
                 if isinstance(row[name], str):
                     row[name] = dt.date.fromisoformat(row[name])
+        add_details(rows, self.inner.using)
         return rows, fetched[0][-1]
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 from django.core.paginator import Page, Paginator
 
-from evaluation.forecasting import likely_misses
+from evaluation.forecasting import likely_miss_ids
 from evaluation.models import ObjectiveForecast
 from plans.freeze import live_q
 from plans.rules import visible_objectives
@@ -26,7 +26,7 @@ def likely_misses_page(user: Any, filters: Filters, number: Any) -> Page:
         objectives = objectives.filter(areas=filters.area_id)
     # The ids, worst first, in one pass: each objective's latest forecast is looked up once, not once for the
     # count and again for the page; then the page's rows, with their objectives and areas.
-    ids = list(likely_misses(objectives).values_list("pk", flat=True))
+    ids = list(likely_miss_ids(objectives))
     page = Paginator(ids, PAGE_SIZE).get_page(number)
     rows = ObjectiveForecast.objects.filter(pk__in=page.object_list).select_related("objective")
     found = {row.pk: row for row in rows.prefetch_related("objective__areas")}

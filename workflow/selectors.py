@@ -27,7 +27,13 @@ from workflow.models import (
     TransitionName,
     TransitionRequest,
 )
-from workflow.separation import approved_with_request, may_stand_in, organization_id_of, separation_policy
+from workflow.separation import (
+    approved_with_request,
+    may_stand_in,
+    objective_of,
+    organization_id_of,
+    separation_policy,
+)
 
 _DIRECTOR, _AUDITOR = OrganizationRole.Role.DIRECTOR, OrganizationRole.Role.AUDITOR
 _PENDING = TransitionRequest.Status.PENDING
@@ -116,12 +122,19 @@ def chain_for(item: WorkItem, transition: TransitionName) -> list[Step]:
     return list(approval_chain(organization_id_of(item), kind_of(item), transition))
 
 
-def deciders_of(request: TransitionRequest, *, on: dt.date | None = None) -> list[int]:
+def deciders_of(request: TransitionRequest, *, on: dt.date | None = None, item: WorkItem | None = None) -> list[int]:
     """The ids of everyone `decider_for` accepts for the request's current step on day `on` (today by
     default): the active people who hold the step in their own right (the heads of the item's areas, or
     the organization's directors) and the active substitutes of those among them who are away, less whom the
-    separation of duties excludes. One query, whatever the size of the organization."""
+    separation of duties excludes. One query, whatever the size of the organization.
+
+    `item`: the request's item as the workflow's services hold it (locked with its areas, the request with its
+    approvals: workflow.services.core). The heads, the decisions and the requester are then already in memory
+    and travel into the query as lists of ids: the same answer, from a query much smaller to build and to plan
+    (the transition's own announcement, on every request)."""
     day = on or timezone.localdate()
+    if item is not None and request.pk is not None:
+        return _deciders_known(request, item, day)
     organization = request.organization_id
     holders: QuerySet[Any, Any]
     if request.current_step != Step.AREA_HEAD:
@@ -136,6 +149,54 @@ def deciders_of(request: TransitionRequest, *, on: dt.date | None = None) -> lis
         holders = _area_step_holders(areas, organization)
         step = Step.AREA_HEAD
     return [pk for (pk,) in _deciders(holders, step, organization, day, request.pk or 0)]
+
+
+def _deciders_known(request: TransitionRequest, item: WorkItem, day: dt.date) -> list[int]:
+    """deciders_of for a request whose item holds its areas and which holds its approvals: `_deciders` with
+    the holders, the decisions and the requester as lists of ids where they are known."""
+    organization = request.organization_id
+    step = Step.AREA_HEAD if request.current_step == Step.AREA_HEAD else Step.DIRECTOR
+    heads = sorted({area.head_id for area in objective_of(item).areas.all() if area.head_id is not None})
+    holders: list[int] | QuerySet[Any, Any] = heads
+    if step == Step.DIRECTOR or not heads:  # an item whose areas have no head: the director decides (holds_step)
+        holders = OrganizationRole.objects.filter(role=_DIRECTOR, organization_id=organization).values("user_id")
+    auditors = OrganizationRole.objects.filter(organization_id=organization, role=_AUDITOR).values("user_id")
+    # Each filter() resolves the subqueries it is given again: one call for each queryset.
+    active = Q(starts_on__lte=day, ends_on__gte=day, revoked_at__isnull=True)  # Delegation.objects.active_on
+    substitutes = Delegation.objects.filter(
+        active
+        & _stand_in(step, organization)
+        & Q(organization_id=organization, delegator__in=holders, delegator__is_active=True)
+        & ~Q(delegator__in=auditors)
+    )
+    approvals = list(request.approvals.all())
+    decided = [approval.decided_by_id for approval in approvals]
+    own_right = Q(pk__in=holders)
+    standing_in = Q(pk__in=substitutes.values("substitute_id"))
+    if decided:
+        own_right &= ~_blocking(approvals, step, organization)
+        standing_in &= ~Q(pk__in=decided)
+    excluded = Q(pk__in=auditors)
+    if request.requested_by_id is not None:
+        excluded |= Q(pk=request.requested_by_id)
+    deciders = User.objects.filter((own_right | standing_in) & Q(is_active=True) & ~excluded)
+    return list(deciders.order_by("pk").values_list("pk", flat=True))
+
+
+def _blocking(approvals: list[Approval], step: Step, organization: int) -> Q:
+    """Who decided a step of the request already, and so may not decide `step` (`_deciders`' `blocking`): on
+    the director's step, not whoever decided the area-head step in their own right where the policy documents
+    that the director covers the area head (`_covering`)."""
+    if step == Step.AREA_HEAD:
+        return Q(pk__in=[approval.decided_by_id for approval in approvals])
+    own_area_step = [approval.step == Step.AREA_HEAD and approval.on_behalf_of_id is None for approval in approvals]
+    covering = [approval.decided_by_id for approval, own in zip(approvals, own_area_step, strict=True) if own]
+    others = [approval.decided_by_id for approval, own in zip(approvals, own_area_step, strict=True) if not own]
+    blocking = Q(pk__in=others)
+    if covering:
+        covers = SeparationPolicy.objects.filter(organization_id=organization, director_covers_area_head=True)
+        blocking |= Q(pk__in=covering) & ~Q(Exists(covers))
+    return blocking
 
 
 def open_request_for(item: WorkItem | Plan) -> TransitionRequest | None:

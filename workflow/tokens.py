@@ -23,10 +23,22 @@ def token_create(*, user: Any) -> tuple[AuthToken, str]:
     return AuthToken.objects.create(user=user)
 
 
+def alive_tokens() -> QuerySet[AuthToken]:
+    """The tokens the API accepts: knox refuses a token only once its expiry is past."""
+    return AuthToken.objects.filter(Q(expiry__isnull=True) | Q(expiry__gte=timezone.now()))
+
+
 def tokens_of(user: Any) -> QuerySet[AuthToken]:
     """The user's tokens that still work, newest first."""
     alive = Q(expiry__isnull=True) | Q(expiry__gt=timezone.now())
     return AuthToken.objects.filter(alive, user_id=user.pk).order_by("-created", "token_key")
+
+
+def tokens_delete_expired() -> int:
+    """Delete the tokens that have expired (the API refuses them already: api.tokens); how many. knox would
+    delete them one user at a time, during that user's requests."""
+    deleted, _rows = AuthToken.objects.filter(expiry__lt=timezone.now()).delete()
+    return deleted
 
 
 def token_revoke(*, user: Any, prefix: str) -> None:

@@ -42,7 +42,16 @@ from api.serializers.scores import PlanScoresSerializer
 from api.views.plan_life import PlanLifeActions
 from evaluation.visibility import BadYear, scores_for, visible_json, year_asked
 from plans.models import Activity, Area, Indicator, Objective, Plan, WorkItem
-from plans.rules import visible_activities, visible_areas, visible_indicators, visible_objectives, visible_plans
+from plans.rules import (
+    activity_branches,
+    indicator_branches,
+    objective_branches,
+    visible_activities,
+    visible_areas,
+    visible_indicators,
+    visible_objectives,
+    visible_plans,
+)
 from workflow.selectors import history_of
 from workflow.services import measurement_record
 from workflow.services.core import ensure_visible
@@ -154,6 +163,9 @@ class ObjectiveViewSet(WorkItemViewSet):
     def get_queryset(self) -> QuerySet[Objective]:
         return visible_objectives(self.request.user).select_related("plan").prefetch_related("areas")
 
+    def keyset_branches(self) -> list[QuerySet[Objective]]:
+        return objective_branches(self.request.user)
+
 
 class ActivityViewSet(WorkItemViewSet):
     model = Activity
@@ -165,6 +177,9 @@ class ActivityViewSet(WorkItemViewSet):
     def get_queryset(self) -> QuerySet[Activity]:
         return visible_activities(self.request.user).select_related("objective__plan")  # overdue asks its plan
 
+    def keyset_branches(self) -> list[QuerySet[Activity]]:
+        return activity_branches(self.request.user)
+
 
 class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
     serializer_class = IndicatorSerializer
@@ -174,6 +189,9 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
 
     def get_queryset(self) -> QuerySet[Indicator]:
         return visible_indicators(self.request.user).prefetch_related("targets")
+
+    def keyset_branches(self) -> list[QuerySet[Indicator]]:
+        return indicator_branches(self.request.user)
 
     @extend_schema(methods=["GET"], responses=MeasurementSerializer(many=True))
     @extend_schema(methods=["POST"], request=MeasurementInputSerializer, responses={201: MeasurementSerializer})

@@ -91,8 +91,14 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
         return Response(RequestSerializer(with_approvals(outcome.request)).data)
 
     def _request(self, pk: str | None) -> TransitionRequest:
-        # Whether the caller may see it is the service's call: a substitute sees what they decide.
-        found = TransitionRequest.objects.filter(pk=int(pk or 0)).order_by().first()
+        # Whether the caller may see it is the service's call: a substitute sees what they decide. The service
+        # locks and reads the request again: here only what finds its target.
+        found = (
+            TransitionRequest.objects.filter(pk=int(pk or 0))
+            .only("pk", "activity_id", "objective_id", "plan_id")
+            .order_by()
+            .first()
+        )
         if found is None:
             raise Http404
         return found

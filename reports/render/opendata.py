@@ -17,9 +17,9 @@ import datetime as dt
 import io
 import json
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from reports.render.publication import ANAC_REFERENCE, ANAC_SECTION
 from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione, ScoreLine, Scores, WorkflowEvent
@@ -60,11 +60,37 @@ def _write_row(writer: Any, row: Iterable[object]) -> None:
     writer.writerow([spreadsheet_safe(cell) for cell in row])
 
 
+class CsvObjective(Protocol):
+    """What a CSV row reads of its objective: a reports.sections.ObjectiveSection, or the open data's own
+    lighter reports.opendata.OpenDataObjective."""
+
+    @property
+    def code(self) -> str: ...
+    @property
+    def number(self) -> int | None: ...
+    @property
+    def programme(self) -> str: ...
+    @property
+    def title(self) -> str: ...
+    @property
+    def area_codes(self) -> tuple[str, ...]: ...
+    @property
+    def indicators(self) -> tuple[IndicatorRow, ...]: ...
+
+
+FLUSH_CHARS = 64 * 1024  # a streamed CSV is sent in pieces of about this size
+
+
 def render_csv(relazione: Relazione) -> bytes:
+    return b"".join(stream_csv(relazione, relazione.objectives))
+
+
+def stream_csv(relazione: Relazione, objectives: Iterable[CsvObjective]) -> Iterator[bytes]:
+    """The CSV in pieces: the heading from `relazione`, one row per indicator of `objectives`."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(CSV_COLUMNS)
-    for o in relazione.objectives:
+    for o in objectives:
         for i in o.indicators:
             _write_row(
                 writer,
@@ -87,7 +113,17 @@ def render_csv(relazione: Relazione) -> bytes:
                     i.light or "",
                 ),
             )
-    return buffer.getvalue().encode("utf-8")
+        if buffer.tell() >= FLUSH_CHARS:
+            yield take(buffer).encode("utf-8")
+    yield take(buffer).encode("utf-8")
+
+
+def take(buffer: io.StringIO) -> str:
+    """What the buffer holds, which it then forgets."""
+    text = buffer.getvalue()
+    buffer.seek(0)
+    buffer.truncate()
+    return text
 
 
 def render_json(relazione: Relazione) -> bytes:

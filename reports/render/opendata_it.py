@@ -12,12 +12,13 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
 from reports import labels
-from reports.render.opendata import spreadsheet_safe
+from reports.render.opendata import FLUSH_CHARS, CsvObjective, spreadsheet_safe, take
 from reports.sections import Relazione
 
 DELIMITER = ";"
@@ -48,11 +49,18 @@ def csv_columns(year: int) -> list[str]:
 
 
 def render_csv_it(relazione: Relazione) -> bytes:
+    return b"".join(stream_csv_it(relazione, relazione.objectives))
+
+
+def stream_csv_it(relazione: Relazione, objectives: Iterable[CsvObjective]) -> Iterator[bytes]:
+    """The CSV in pieces: the heading from `relazione`, one row per indicator of `objectives`; the BOM once,
+    at the start."""
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=DELIMITER, lineterminator="\r\n")
     writer.writerow(csv_columns(relazione.year))
     area_names = {area.code: area.name for area in relazione.areas if area.code}
-    for o in relazione.objectives:
+    encoding = ENCODING
+    for o in objectives:
         areas = ", ".join(area_names.get(code, code) for code in o.area_codes)
         for i in o.indicators:
             row = (
@@ -76,7 +84,10 @@ def render_csv_it(relazione: Relazione) -> bytes:
                 str(labels.LIGHTS[i.light]) if i.light in labels.LIGHTS else "",
             )
             writer.writerow([spreadsheet_safe(cell) for cell in row])
-    return buffer.getvalue().encode(ENCODING)
+        if buffer.tell() >= FLUSH_CHARS:
+            yield take(buffer).encode(encoding)
+            encoding = "utf-8"  # the BOM went with the first piece
+    yield take(buffer).encode(encoding)
 
 
 def italian_date(value: dt.date | None) -> str:

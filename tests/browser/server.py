@@ -147,7 +147,11 @@ def start(var_dir: Path) -> Server:
         migrate_env = server.env | {"DATABASE_URL": owner_url, "DATABASE_APP_ROLE": APPLICATION_ROLE}
         done = subprocess.run(
             [sys.executable, MANAGE, "migrate", "--no-input", "-v0"],
-            cwd=REPO, env=migrate_env, capture_output=True, text=True, timeout=300,
+            cwd=REPO,
+            env=migrate_env,
+            capture_output=True,
+            text=True,
+            timeout=300,
         )
         if done.returncode != 0:
             raise RuntimeError(f"migrate as the owner failed ({done.returncode}):\n{done.stdout}\n{done.stderr}")

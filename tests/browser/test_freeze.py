@@ -10,7 +10,6 @@ so that the other browser tests find the demo as it was."""
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -19,6 +18,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import Audit
+from tests.browser.demo_year import close_year, restore_year, shell_json
 from tests.browser.pages import login
 from tests.browser.server import Server
 
@@ -32,29 +32,21 @@ PLAN_CODE = "RP-2021"
 REFUSAL = re.compile(r"Il piano «RP-2021» è stato validato dall'OIV: i suoi dati non si possono più modificare")
 READ_ONLY = re.compile(r"Piano validato: sola lettura \(validazione dell'OIV del \d{2}/\d{2}/\d{4}\)")
 
-CLOSE = """
-import datetime as dt, json
+# The items each person will try to change on the closed year, and what they hold now.
+ITEMS = """
+import json
 from django.contrib.auth.models import User
 from plans.models import Plan
 from plans.rules import visible_activities, visible_indicators, visible_objectives
 from workflow.selectors import available_transitions
-from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start
 plan = Plan.objects.get(code={plan!r})
-before = {{"state": plan.state, "act": plan.adoption_act,
-    "adopted_on": plan.adopted_on.isoformat() if plan.adopted_on else None}}
-director = User.objects.get(username={director!r})
-if plan.state == "draft":
-    plan = plan_adopt(actor=director, plan=plan, act="Delibera di Giunta n. 9/2021", adopted_on=dt.date(2021, 1, 29))
-if plan.state == "adopted":
-    plan = plan_start(actor=director, plan=plan)
-if plan.state == "in_execution":
-    plan = plan_close(actor=director, plan=plan)
 staff, head = User.objects.get(username={staff!r}), User.objects.get(username={head!r})
+director = User.objects.get(username={director!r})
 activities = visible_activities(staff).filter(objective__plan=plan).select_related("objective__plan").order_by("pk")
 activity = next(a for a in activities if available_transitions(staff, a))
 indicator = visible_indicators(head).filter(objective__plan=plan).order_by("pk").first()
 objective = visible_objectives(director).filter(plan=plan).order_by("pk").first()
-print(json.dumps({{"before": before, "state": plan.state, "activity": activity.pk, "indicator": indicator.pk,
+print(json.dumps({{"activity": activity.pk, "indicator": indicator.pk,
     "objective": objective.pk, "activity_state": activity.state,
     "measurements": indicator.measurements.count(), "reports": objective.reports.count()}}))
 """
@@ -76,41 +68,21 @@ print(json.dumps({{"state": Plan.objects.get(code={plan!r}).state,
     "reports": Objective.objects.get(pk={objective}).reports.count()}}))
 """
 
-RESTORE = """
-import datetime as dt
-from django.contrib.auth.models import User
-from plans.models import Plan
-from workflow.services.plan_lifecycle import plan_reopen
-plan = Plan.objects.get(code={plan!r})
-if plan.state == "validated":
-    operator = User.objects.filter(username="gestore-piattaforma").first() or User.objects.create_superuser(
-        "gestore-piattaforma", "gestore@traguardi.example", None)
-    plan = plan_reopen(actor=operator, plan=plan, motivation="Fine della prova della validazione",
-        act="Verbale di prova n. 1")
-# Back to the demo's state (the database refuses this only on a validated plan).
-Plan.objects.filter(pk=plan.pk).update(state={state!r}, adoption_act={act!r},
-    adopted_on=dt.date.fromisoformat({adopted_on!r}) if {adopted_on!r} else None)
-print("restored")
-"""
-
-
-def _json(server: Server, code: str) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(server.manage("shell", "-c", code).strip().splitlines()[-1])
-    return result
-
 
 @pytest.fixture
 def closed_year(server: Server) -> Iterator[dict[str, Any]]:
-    found = _json(server, CLOSE.format(plan=PLAN_CODE, director=DIRECTOR, staff=STAFF, head=HEAD))
-    assert found["state"] == "closed"
+    closed = close_year(
+        server, PLAN_CODE, director=DIRECTOR, act="Delibera di Giunta n. 9/2021", adopted_on="2021-01-29"
+    )
     try:
-        yield found
+        yield shell_json(server, ITEMS.format(plan=PLAN_CODE, director=DIRECTOR, staff=STAFF, head=HEAD))
     finally:
-        before = found["before"]
-        server.manage(
-            "shell",
-            "-c",
-            RESTORE.format(plan=PLAN_CODE, state=before["state"], act=before["act"], adopted_on=before["adopted_on"]),
+        restore_year(
+            server,
+            PLAN_CODE,
+            closed["before"],
+            motivation="Fine della prova della validazione",
+            act="Verbale di prova n. 1",
         )
 
 
@@ -169,7 +141,7 @@ def test_staff_head_and_director_are_refused_on_a_validated_year(
     axe.check(director, "4-plan-read-only")
     axe.assert_clean()
 
-    after = _json(
+    after = shell_json(
         server,
         FOOTPRINT.format(
             plan=PLAN_CODE, activity=ids["activity"], indicator=ids["indicator"], objective=ids["objective"]

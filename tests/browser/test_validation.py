@@ -5,15 +5,14 @@ page passes axe. The demo is shared by the session's browser tests: the plan goe
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
-from typing import Any
 
 import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import Audit
+from tests.browser.demo_year import close_year, restore_year
 from tests.browser.pages import login
 from tests.browser.server import Server
 from workflow.models.validation import DEFAULT_CRITERIA
@@ -23,51 +22,14 @@ pytestmark = pytest.mark.slow
 PLAN = "RP-2021"
 OBSERVATIONS = "Documentare le fonti dei dati degli indicatori di accesso ai servizi."
 
-CLOSE = """
-import datetime as dt, json
-from django.contrib.auth.models import User
-from plans.models import Plan, PlanState
-from workflow.services.plan_lifecycle import plan_adopt, plan_close, plan_start
-director = User.objects.get(username="direttore")
-plan = Plan.objects.get(code="{code}")
-before = plan.state
-if plan.state == PlanState.DRAFT:
-    plan = plan_adopt(actor=director, plan=plan, act="Delibera di Giunta n. 7", adopted_on=dt.date(2021, 1, 20))
-if plan.state == PlanState.ADOPTED:
-    plan = plan_start(actor=director, plan=plan)
-plan = plan_close(actor=director, plan=plan)
-print(json.dumps({{"pk": plan.pk, "before": before}}))
-"""
-
-# The demo as it was, for the next tests: reopened by a superuser (the only way back from validated), then put back in
-# the state it had, without the attempts.
-RESTORE = """
-from django.contrib.auth.models import User
-from plans.models import Plan, PlanState
-from workflow.models import Validation
-from workflow.services.plan_lifecycle import plan_reopen
-plan = Plan.objects.get(pk={pk})
-if plan.state == PlanState.VALIDATED:
-    root, _ = User.objects.get_or_create(username="ripristino-test", defaults={{"is_superuser": True}})
-    plan_reopen(actor=root, plan=plan, motivation="Fine del test del browser", act="Test")
-Validation.objects.filter(plan_id={pk}).delete()
-Plan.objects.filter(pk={pk}).update(state="{before}")
-print("{{}}")
-"""
-
-
-def _shell(server: Server, code: str) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(server.manage("shell", "-c", code).strip().splitlines()[-1])
-    return result
-
 
 @pytest.fixture
 def closed_plan(server: Server) -> Iterator[int]:
-    found = _shell(server, CLOSE.format(code=PLAN))
+    found = close_year(server, PLAN, director="direttore", act="Delibera di Giunta n. 7", adopted_on="2021-01-20")
     try:
         yield int(found["pk"])
     finally:
-        _shell(server, RESTORE.format(pk=found["pk"], before=found["before"]))
+        restore_year(server, PLAN, found["before"], motivation="Fine del test del browser", act="Test")
 
 
 def test_the_oiv_validates_the_2021_plan_with_observations(page: Page, axe: Audit, closed_plan: int) -> None:

@@ -23,6 +23,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.browser.axe import Audit
+from tests.browser.demo_year import restore_year, shell_json
 from tests.browser.pages import login
 from tests.browser.server import REPO, Server
 from tests.roles import APPLICATION_ROLE
@@ -121,54 +122,34 @@ except Exception as exc:
 print(json.dumps({{"role": role, "error": error, "title": Objective.objects.get(pk={objective}).title}}))
 """
 
-RESTORE = """
-import datetime as dt
+# What SETUP gave the director and the staff member, taken back.
+UNDO_SETUP = """
+import json
 from django.contrib.auth.models import Group, User
 from knox.models import AuthToken
-from plans.models import Plan
-from workflow.models import Validation
-from workflow.services.plan_lifecycle import plan_reopen
-plan = Plan.objects.get(code={plan!r})
-if plan.state == "validated":
-    operator = User.objects.filter(username="gestore-piattaforma").first() or User.objects.create_superuser(
-        "gestore-piattaforma", "gestore@traguardi.example", None)
-    plan = plan_reopen(actor=operator, plan=plan, motivation="Fine della prova della chiusura dell'anno",
-        act="Verbale di prova n. 2")
-Validation.objects.filter(plan=plan).delete()
-Plan.objects.filter(pk=plan.pk).update(state={state!r}, adoption_act={act!r},
-    adopted_on=dt.date.fromisoformat({adopted_on!r}) if {adopted_on!r} else None)
-director = User.objects.get(username={director!r})
-User.objects.filter(pk=director.pk).update(is_staff=False)
+User.objects.filter(username={director!r}).update(is_staff=False)
 Group.objects.filter(name="Ufficio informatico (prova della chiusura)").delete()
 AuthToken.objects.filter(user__username={staff!r}).delete()
-print("restored")
+print(json.dumps({{"done": True}}))
 """
-
-
-def _json(server: Server, code: str) -> dict[str, Any]:
-    result: dict[str, Any] = json.loads(server.manage("shell", "-c", code).strip().splitlines()[-1])
-    return result
 
 
 @pytest.fixture
 def year(server: Server) -> Iterator[dict[str, Any]]:
-    found = _json(server, SETUP.format(plan=PLAN_CODE, staff=STAFF, head=HEAD, director=DIRECTOR))
+    found = shell_json(server, SETUP.format(plan=PLAN_CODE, staff=STAFF, head=HEAD, director=DIRECTOR))
     assert found["state"] == "in_execution", found
     try:
         yield found
     finally:
-        server.manage(
-            "shell",
-            "-c",
-            RESTORE.format(
-                plan=PLAN_CODE,
-                state=found["state"],
-                act=found["act"],
-                adopted_on=found["adopted_on"],
-                director=DIRECTOR,
-                staff=STAFF,
-            ),
+        before = {"state": found["state"], "act": found["act"], "adopted_on": found["adopted_on"]}
+        restore_year(
+            server,
+            PLAN_CODE,
+            before,
+            motivation="Fine della prova della chiusura dell'anno",
+            act="Verbale di prova n. 2",
         )
+        shell_json(server, UNDO_SETUP.format(director=DIRECTOR, staff=STAFF))
 
 
 def _late_heading(page: Page, plan: int) -> str:
@@ -224,7 +205,7 @@ def test_a_validated_year_refuses_every_change_and_is_no_longer_late_or_monitore
     late_before = _late_count(_late_heading(director, plan))
     assert late_before > 0
     axe.check(director, "1-late-in-execution")
-    monitoring_before = _json(server, MONITORING.format(plan=PLAN_CODE))
+    monitoring_before = shell_json(server, MONITORING.format(plan=PLAN_CODE))
     assert monitoring_before["asked"], monitoring_before
 
     # The director closes the year from the plan's page.
@@ -291,13 +272,13 @@ def test_a_validated_year_refuses_every_change_and_is_no_longer_late_or_monitore
     assert "failed (1)" in str(imported.value) and REFUSAL.search(str(imported.value)), imported.value
 
     # A raw SQL UPDATE as the application's role: the database refuses it.
-    raw = _json(server, RAW_UPDATE.format(title=NEW_TITLE, objective=year["objective"]))
+    raw = shell_json(server, RAW_UPDATE.format(title=NEW_TITLE, objective=year["objective"]))
     assert raw["role"] == APPLICATION_ROLE
     assert raw["error"].startswith("plan_frozen"), raw
     assert raw["title"] == year["objective_title"]
 
     # Nothing was written by anyone.
-    after = _json(
+    after = shell_json(
         server,
         FOOTPRINT.format(
             plan=PLAN_CODE,
@@ -321,6 +302,6 @@ def test_a_validated_year_refuses_every_change_and_is_no_longer_late_or_monitore
     assert _late_count(heading) == 0, heading
     expect(director.get_by_role("status").filter(has_text="solo i piani adottati o in esecuzione")).to_be_visible()
     axe.check(director, "9-not-late")
-    monitoring_after = _json(server, MONITORING.format(plan=PLAN_CODE))
+    monitoring_after = shell_json(server, MONITORING.format(plan=PLAN_CODE))
     assert monitoring_after["asked"] == [], monitoring_after
     axe.assert_clean()

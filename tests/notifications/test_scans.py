@@ -146,9 +146,7 @@ def test_the_director_gets_one_digest_a_week_from_its_first_working_day(world: W
 
 
 @pytest.mark.parametrize("edge", [dt.date(1, 1, 2), dt.date(9999, 12, 31)])
-def test_a_deadline_at_the_edge_of_the_calendar_does_not_stop_the_others_reminders(
-    world: World, edge: dt.date
-) -> None:
+def test_a_deadline_at_the_edge_of_the_calendar_does_not_stop_the_others_reminders(world: World, edge: dt.date) -> None:
     """A date such as 0001-01-02, written in a document, cannot be counted back from: that item is looked at
     again in a week, and every other item gets its reminders as usual."""
     broken = Activity.objects.create(

@@ -51,7 +51,7 @@ def test_the_italian_csv_is_downloaded_beside_the_machine_one(demo_plan: Plan, d
     assert response.status_code == 200
     assert response["Content-Type"] == "text/csv; charset=utf-8"
     assert response["Content-Disposition"] == 'attachment; filename="dati-aperti-RP-2021-2021.it.csv"'
-    header, *rows = italian_rows(response.content)
+    header, *rows = italian_rows(response.getvalue())
     assert header == [
         "Ente",
         "Codice piano",

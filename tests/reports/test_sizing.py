@@ -57,7 +57,9 @@ def test_every_document_is_estimated_longer_for_a_larger_plan() -> None:
     small = PlanSize(objectives=2, activities=4, indicators=4, measurements=4, text_chars=2_000)
     for (kind, fmt), coefficients in COEFFICIENTS.items():
         assert coefficients.base >= 0, (kind, fmt)
-        larger = dataclasses.replace(small, objectives=200, activities=1_500, indicators=600, text_chars=1_000_000)
+        larger = dataclasses.replace(
+            small, objectives=200, activities=1_500, indicators=600, text_chars=1_000_000, sheets=50
+        )
         assert estimate(kind, fmt, larger) > estimate(kind, fmt, small), (kind, fmt)  # type: ignore[operator]
 
 

@@ -9,6 +9,7 @@ import io
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from django.utils import timezone
 from docx import Document
 from pypdf import PdfReader
 
@@ -78,7 +79,7 @@ def test_the_pdf_is_tagged_and_holds_criteria_observations_and_outcome(validated
     assert "parzialmente soddisfatto" in text and "Alcune schede usano termini tecnici." in text
     assert OBSERVATIONS in text
     assert "Relazione validata con osservazioni" in text
-    assert f"{validated.recorded_at:%d/%m/%Y}" in text
+    assert f"{timezone.localdate(validated.recorded_at):%d/%m/%Y}" in text  # the day in Italy, as the PDF says
 
 
 def test_the_docx_holds_the_same(validated: Validation) -> None:

@@ -18,11 +18,20 @@ import pytest
 from django.contrib.auth.models import User
 from django.utils import timezone
 
-from plans.models import Area, Objective, WorkItem
+from plans.models import Activity, Area, Objective, WorkItem
 from tests.workflow.world import World
-from workflow.models import AreaHeadSubstitutes, Delegation, SeparationPolicy, Step, TransitionRequest
+from workflow.models import (
+    Approval,
+    AreaHeadSubstitutes,
+    Delegation,
+    SeparationPolicy,
+    Step,
+    TransitionName,
+    TransitionRequest,
+)
 from workflow.selectors import deciders_of
-from workflow.separation import decider_for
+from workflow.separation import Decider, decider_for
+from workflow.services.core import Payload, create_request, hold_approvals, lock_item, record_decision
 
 pytestmark = pytest.mark.django_db
 
@@ -124,3 +133,59 @@ def test_the_deciders_take_one_query_however_many_areas_the_organization_has(
     for step in (Step.AREA_HEAD, Step.DIRECTOR):
         with django_assert_num_queries(1):
             deciders_of(_request(absences.transversal, step, absences))
+
+
+def _saved_request(item: WorkItem, step: str, requester: User) -> TransitionRequest:
+    """A postponement awaiting `step`, recorded as the services record one (its row in the trail)."""
+    steps = [Step.AREA_HEAD, Step.DIRECTOR]
+    return create_request(requester, item, TransitionName.RINVIA, steps, Payload(reason="Fornitore"), waiting=step)
+
+
+def _as_the_services_hold_it(request: TransitionRequest, item: WorkItem) -> list[int]:
+    """deciders_of as the services' announcement asks it: the item locked with its areas, the approvals held."""
+    locked = lock_item(Activity(pk=item.pk) if isinstance(item, Activity) else Objective(pk=item.pk))
+    held = TransitionRequest.objects.get(pk=request.pk)
+    hold_approvals(held)
+    return deciders_of(held, item=locked)
+
+
+@pytest.mark.parametrize("covers", [False, True])
+@pytest.mark.parametrize("decided_by", ["nobody", "anna", "bruno", "diana"])
+@pytest.mark.parametrize("step", [Step.AREA_HEAD, Step.DIRECTOR])
+@pytest.mark.parametrize("target", ["activity", "second_activity", "objective", "transversal"])
+def test_the_services_ids_give_the_deciders_the_subqueries_give(
+    absences: World, target: str, step: Step, decided_by: str, covers: bool
+) -> None:
+    """The services' form (the heads of the locked item's areas, the held decisions and the requester as lists
+    of ids) names the same people as the form that reads them all in the database: with or without a decision
+    taken already, in one's own right on the area-head step, where the director covers the area head or not."""
+    SeparationPolicy.objects.filter(organization=absences.aurelia).update(director_covers_area_head=covers)
+    item = getattr(absences, target)
+    request = _saved_request(item, step, absences.sara)
+    if decided_by != "nobody" and step == Step.DIRECTOR:  # the area-head step is behind it
+        decider = Decider(getattr(absences, decided_by))
+        record_decision(request, Step.AREA_HEAD, decider, Approval.Decision.APPROVED, "")
+    expected = deciders_of(TransitionRequest.objects.get(pk=request.pk))
+    assert _as_the_services_hold_it(request, item) == expected
+
+
+def test_the_services_ids_leave_out_the_requester_and_the_auditor(absences: World) -> None:
+    """Anna asks on her own area's activity: neither she nor Otto (OIV, named head of a new area of the
+    objective) decides, in either form; Diana, her substitute, does."""
+    otto_area = Area.objects.create(
+        organization=absences.aurelia, code="OIV", slug="oiv", name="Controlli", head=absences.otto
+    )
+    absences.activity.objective.areas.add(otto_area)
+    request = _saved_request(absences.activity, Step.AREA_HEAD, absences.anna)
+    expected = deciders_of(TransitionRequest.objects.get(pk=request.pk))
+    assert _as_the_services_hold_it(request, absences.activity) == expected
+    assert absences.anna.pk not in expected and absences.otto.pk not in expected
+    assert absences.diana.pk in expected
+
+
+def test_the_services_ids_take_one_query(absences: World, django_assert_num_queries: Any) -> None:
+    request = _saved_request(absences.transversal, Step.AREA_HEAD, absences.sara)
+    locked = lock_item(absences.transversal)
+    hold_approvals(request)
+    with django_assert_num_queries(1):
+        deciders_of(request, item=locked)

@@ -4,6 +4,7 @@ other objectives of a plan go on while one is under way. Two connections, commit
 from __future__ import annotations
 
 import threading
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -84,3 +85,38 @@ def test_a_decision_locks_the_request_and_its_item_but_not_the_plan(world: World
         assert is_locked(Activity.objects.filter(pk=world.activity.pk))
         assert is_locked(Objective.objects.filter(pk=world.objective.pk))
         assert not is_locked(Plan.objects.filter(pk=world.plan.pk))
+
+
+def waiting_for_a_lock() -> bool:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+        )
+        return bool(cursor.fetchone()[0])
+
+
+def lock_activity_in_a_transaction(activity_pk: int) -> None:
+    try:
+        with transaction.atomic():
+            lock_item(Activity(pk=activity_pk))
+    finally:
+        connection.close()
+
+
+def test_an_activity_s_objective_is_locked_before_the_activity_itself(world: World) -> None:
+    """One statement locks both (core._lock_activity): while it waits for an activity someone else holds, it
+    holds the objective already, as every service takes the objective first; the other way round, two services
+    would deadlock."""
+    only_the_activity = Activity.objects.select_for_update(no_key=True).filter(pk=world.activity.pk).order_by()
+    with held_elsewhere(lambda: list(only_the_activity)):
+        assert not is_locked(Objective.objects.filter(pk=world.objective.pk))
+        waiting = threading.Thread(target=lock_activity_in_a_transaction, args=(world.activity.pk,), daemon=True)
+        waiting.start()
+        for _attempt in range(200):  # until the second transaction waits for the activity
+            if waiting_for_a_lock():
+                break
+            time.sleep(0.05)
+        assert waiting_for_a_lock()
+        assert is_locked(Objective.objects.filter(pk=world.objective.pk))
+    waiting.join(TIMEOUT)
+    assert not waiting.is_alive()

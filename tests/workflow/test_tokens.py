@@ -10,15 +10,19 @@ from typing import Any
 
 import pytest
 import time_machine
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from knox.models import AuthToken
 from pytest_django.fixtures import Settings
 from rest_framework.test import APIClient
 
 from tests.conftest import TODAY
 from tests.web.html import page_text
 from tests.workflow.world import World
+from workflow.tasks import delete_expired_tokens
 
 DEAD = (
     "Token non valido: è scaduto, è stato revocato (anche da un cambio di password) o non esiste. "
@@ -73,6 +77,26 @@ def test_an_expired_token_answers_401(world: World) -> None:
         assert works(secret)
     with time_machine.travel(TODAY + dt.timedelta(days=30, seconds=1), tick=False):
         assert_dead(secret)
+
+
+def test_a_token_is_checked_in_one_query_and_an_expired_one_waits_for_the_nightly_task(world: World) -> None:
+    """The API refuses an expired token without deleting anything in the request (knox's own lookup reads and
+    deletes the user's expired tokens on every call); beat's task deletes the expired ones, only those."""
+    old = new_token()["token"]
+    with time_machine.travel(TODAY + dt.timedelta(days=20), tick=False):
+        current = new_token()["token"]
+    with time_machine.travel(TODAY + dt.timedelta(days=31), tick=False):
+        with CaptureQueriesContext(connection) as checked:
+            assert works(current)
+        tokens = [query["sql"] for query in checked.captured_queries if "knox_authtoken" in query["sql"]]
+        assert len(tokens) == 1 and tokens[0].startswith("SELECT")
+        assert_dead(old)
+        assert AuthToken.objects.filter(user=world.anna).count() == 2  # refused, not deleted
+        tasks = [entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()]
+        assert "workflow.tasks.delete_expired_tokens" in tasks
+        assert delete_expired_tokens.apply().get() == 1
+        assert list(AuthToken.objects.filter(user=world.anna).values_list("token_key", flat=True)) == [current[:15]]
+        assert works(current)
 
 
 def test_the_expiry_is_a_setting(world: World, settings: Settings) -> None:

@@ -13,7 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from evaluation.visibility import BadYear, scores_for, year_asked
+from evaluation.objective_scores import shown_objective_scores
+from evaluation.visibility import BadYear, year_asked
 from plans.freeze import is_live
 from plans.models import Activity, Objective, ObjectiveReport, WorkItem
 from plans.rules import can_write_objective_report, visible_activities, visible_indicators, visible_objectives
@@ -106,8 +107,9 @@ def _scores(request: HttpRequest, objective: Objective) -> dict[str, Any]:
         year = year_asked(plan, request.GET.get("anno"), timezone.localdate())
     except BadYear as bad:
         return {"scores_error": str(bad)}
-    shown = scores_for(request.user, plan, year)
-    return {"year": year, "scored": shown.objective(objective.pk), "scores_url": scores_url(plan.pk, year)}
+    # The objective's own figures: scoring the whole plan to show one objective cost seconds on a large plan.
+    scored = shown_objective_scores(request.user, objective, year)
+    return {"year": year, "scored": scored, "scores_url": scores_url(plan.pk, year)}
 
 
 def render_item(

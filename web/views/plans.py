@@ -9,7 +9,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 
-from evaluation.visibility import BadYear, scores_for, year_asked
+from evaluation.visibility import BadYear, scores_in_part, year_asked
 from plans.models import ActionSheet
 from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
@@ -73,7 +73,9 @@ def plan_tree(request: AuthenticatedRequest, pk: int) -> HttpResponse:
         except BadYear as bad:
             context["scores_error"], status = str(bad), 400
         else:
-            shown = scores_for(request.user, plan, year)
+            # The scores of the tree's page of objectives; the body's and the areas' as stored, while still current.
+            page_ids = [objective.pk for objective in tree.page.object_list]
+            shown = scores_in_part(request.user, plan, year, lambda order, links: page_ids)
             context |= {"year": year, "shown": shown, "scores_url": scores_url(plan.pk, year)}
     if is_htmx(request) and request.headers.get("HX-Target") == "albero":
         # A page of the tree asked by its pager: the tree's section only.

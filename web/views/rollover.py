@@ -55,7 +55,16 @@ class RolloverForm(forms.Form):
 
     def __init__(self, *args: Any, preview: RolloverPreview, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["activities"].choices = [(a.pk, a.description) for a in preview.open_activities]  # type: ignore[attr-defined]
+        if self.is_bound:
+            # The choices are the open activities among those sent, not the plan's thousands: a page lists the
+            # first ones (the template), and whatever else is sent that is not one of them is refused the same.
+            field = self.fields["activities"]
+            sent = field.widget.value_from_datadict(self.data, self.files, self.add_prefix("activities")) or []
+            asked = {
+                int(value) for value in sent if str(value).isascii() and str(value).isdigit() and len(str(value)) < 19
+            }
+            chosen = preview.open_activities.filter(pk__in=asked).values_list("pk", "description")
+            field.choices = list(chosen) if asked else []  # type: ignore[attr-defined]
 
 
 def _plan(request: AuthenticatedRequest, pk: int) -> Plan:

@@ -65,7 +65,7 @@ def lock_item(item: WorkItem) -> WorkItem:
     reference that holds only its id (`Activity(pk=...)`): a missing item is NotVisible, as a hidden one."""
     try:
         if isinstance(item, Activity):
-            return _lock_activity(item.pk, item.objective_id)
+            return _lock_activity(item.pk)
         return _lock_objective(item.pk)
     except (Activity.DoesNotExist, Objective.DoesNotExist) as error:
         raise NotVisible(_("Elemento non trovato.")) from error
@@ -80,17 +80,12 @@ def lock_item(item: WorkItem) -> WorkItem:
 _AREAS = Prefetch("areas", queryset=Area.objects.order_by())  # the rules read the areas as a set
 
 
-def _lock_activity(pk: int, objective_id: int | None) -> Activity:
-    """With `objective_id` None, the objective's id is read in the locking query itself (a subquery is not
-    locked)."""
-    objectives = Objective.objects.select_for_update(no_key=True).order_by()
-    if objective_id is None:
-        objective_of = Activity.objects.filter(pk=pk).order_by().values("objective_id")[:1]
-        list(objectives.filter(pk=objective_of).values_list("pk"))
-    else:
-        list(objectives.filter(pk=objective_id).values_list("pk"))
+def _lock_activity(pk: int) -> Activity:
+    """The activity and its objective locked by one statement. PostgreSQL locks the rows of each result row in
+    the order the OF list names their tables (the objective first, as every service does: see the module's
+    docstring); the plan is joined and read, not locked."""
     activity = (
-        Activity.objects.select_for_update(no_key=True, of=("self",))
+        Activity.objects.select_for_update(no_key=True, of=("objective", "self"))
         .select_related("objective__plan")
         .order_by()
         .get(pk=pk)
@@ -115,14 +110,15 @@ def lock_plan(pk: int) -> Plan:
         raise NotVisible(_("Piano non trovato.")) from error
 
 
-def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, Any]:
+def lock_request(request: TransitionRequest, *, deciding: bool = False) -> tuple[TransitionRequest, Any]:
     """The request and its target (an item, or a plan), locked; the locked target is the request's from then
-    on."""
+    on. `deciding`: the caller records a decision next, or refuses; either way nobody answers with the approvals
+    held here, and record_decision holds them again with the decision, so who decided them is not read."""
     item: Any
     if request.plan_id is not None:
         item = lock_plan(request.plan_id)
     elif request.activity_id is not None:
-        item = _lock_activity(request.activity_id, None)
+        item = _lock_activity(request.activity_id)
     else:
         assert request.objective_id is not None
         item = _lock_objective(request.objective_id)
@@ -138,15 +134,19 @@ def lock_request(request: TransitionRequest) -> tuple[TransitionRequest, Any]:
         locked.activity = item
     else:
         locked.objective = item
-    hold_approvals(locked)
+    hold_approvals(locked, people=not deciding)
     return locked, item
 
 
-def hold_approvals(request: TransitionRequest) -> None:
+def hold_approvals(request: TransitionRequest, *, people: bool = True) -> None:
     """The request's approvals, in the order they were decided, prefetched on it: the services, the
     announcements and the API's answer read `request.approvals.all()` without a query. (A request made in this
-    transaction has none yet, but `.none()` would stay empty for whoever asks the relation again later.)"""
-    approvals = Approval.objects.select_related("decided_by", "on_behalf_of").order_by("decided_at", "pk")
+    transaction has none yet, but `.none()` would stay empty for whoever asks the relation again later: a
+    prefetched `.none()` answers every later `.filter()` or `.get()` on the relation with nothing.) `people`:
+    with who decided each (the answers show them; the services read only their ids)."""
+    approvals = Approval.objects.order_by("decided_at", "pk")
+    if people:
+        approvals = approvals.select_related("decided_by", "on_behalf_of")
     prefetch_related_objects([request], Prefetch("approvals", queryset=approvals))
 
 
@@ -251,7 +251,7 @@ def create_request(
             )
     except IntegrityError as error:  # the partial unique index: someone else's request won the race
         raise Conflict(_("C'è già una richiesta aperta su questo elemento."), code="request_open") from error
-    hold_approvals(request)
+    hold_approvals(request, people=False)  # none yet, so nobody who decided one to read
     audit(request, AuditEntry.Event.REQUESTED, actor, comment=payload.reason or payload.comment)
     return request
 
@@ -340,7 +340,7 @@ def settle(
     if request.current_step != progress.waiting:  # a new request is created waiting at the right step
         request.current_step = progress.waiting
         request.save(update_fields=["current_step"])
-    announce_awaiting(request)
+    announce_awaiting(request, item)
 
 
 def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
@@ -382,11 +382,12 @@ def apply(request: TransitionRequest, item: WorkItem, decider: Decider) -> None:
         events.plan_life_changed(item, from_state)
 
 
-def announce_awaiting(request: TransitionRequest) -> None:
+def announce_awaiting(request: TransitionRequest, item: WorkItem) -> None:
     """In the transaction: the outbox rows commit with the request, or not at all. A plan's step is not
-    announced by mail (the mails describe work items): its approvers find it in their inbox."""
+    announced by mail (the mails describe work items): its approvers find it in their inbox. The locked item
+    and the request's held approvals spare the deciders' query its subqueries (deciders_of)."""
     if request.plan_id is None:
-        events.request_awaiting(request)
+        events.request_awaiting(request, item=item)
 
 
 def announce_closed(request: TransitionRequest) -> None:

@@ -35,7 +35,7 @@ def _open_request(
     """The request and its item, locked, and, when `deciding`, whether `actor` may decide its current step. A
     request on a validated plan's item is neither decided nor withdrawn: it stays as the year ended."""
     plan = hold_plan(Activity(pk=request.activity_id) if request.activity_id else Objective(pk=request.objective_id))
-    locked, item = lock_request(request)
+    locked, item = lock_request(request, deciding=deciding)
     verdict = judge(actor, item, locked.current_step, request=locked) if deciding and locked.is_open else None
     # A substitute sees the requests they would decide for the absent person, even outside their own areas;
     # when a rule of separation stops them, they are told which (403), not that the request is not there.

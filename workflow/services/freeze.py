@@ -25,12 +25,10 @@ _PLAN_OF = {
     "plan": "%s",
     "objective": "(SELECT plan_id FROM plans_objective WHERE id = %s)",
     "activity": (
-        "(SELECT o.plan_id FROM plans_activity a JOIN plans_objective o ON o.id = a.objective_id "
-        "WHERE a.id = %s)"
+        "(SELECT o.plan_id FROM plans_activity a JOIN plans_objective o ON o.id = a.objective_id WHERE a.id = %s)"
     ),
     "indicator": (
-        "(SELECT o.plan_id FROM plans_indicator i JOIN plans_objective o ON o.id = i.objective_id "
-        "WHERE i.id = %s)"
+        "(SELECT o.plan_id FROM plans_indicator i JOIN plans_objective o ON o.id = i.objective_id WHERE i.id = %s)"
     ),
 }
 

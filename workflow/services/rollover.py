@@ -29,7 +29,8 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 from django.db import IntegrityError, transaction
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.utils.translation import gettext as _
 
 from plans.models import (
@@ -52,6 +53,8 @@ from workflow.trail.context import Source, recorded_as
 
 ROLLOVER_STATES: tuple[str, ...] = (PlanState.CLOSED, PlanState.VALIDATED)
 ALL_OPEN: Literal["all_open"] = "all_open"
+# The open activities a preview lists one by one; the others are carried over all together (ALL_OPEN).
+OPEN_SHOWN = 200
 CarryOver = Collection[int] | Literal["all_open"]
 
 _CODE_CHARS = Plan._meta.get_field("code").max_length or 60
@@ -91,7 +94,11 @@ class RolloverPreview:
     indicators: int
     targets: int
     indicators_without_first_target: int
-    open_activities: list[Activity]
+    # What may be carried over: all of them (not read until asked: a large plan has thousands), how many, and the
+    # first OPEN_SHOWN of them in the plan's order, which the page lists one by one.
+    open_activities: QuerySet[Activity]
+    open_count: int
+    first_open: list[Activity]
 
 
 def next_code(code: str, first: int, last: int | None = None) -> str:
@@ -122,10 +129,23 @@ def open_activities(plan: Plan) -> QuerySet[Activity]:
     )
 
 
+def _count(rows: QuerySet[Any], group: str) -> Subquery:
+    return Subquery(rows.order_by().values(group).annotate(n=Count("pk")).values("n")[:1])
+
+
 def rollover_preview(plan: Plan) -> RolloverPreview:
     """In four queries, whatever the plan's size."""
     first, last = plan.year_start + 1, plan.year_end + 1
-    objectives = plan.objectives.count()
+    # Both counts in one query, each an indexed count of its own (a join of the two would count every pair).
+    open_ones = Activity.objects.filter(objective__plan=OuterRef("pk"), state__in=OPEN_STATES)
+    counts = (
+        Plan.objects.filter(pk=plan.pk)
+        .values(
+            objective_count=Coalesce(_count(Objective.objects.filter(plan=OuterRef("pk")), "plan"), 0),
+            open_count=Coalesce(_count(open_ones, "objective__plan"), 0),
+        )
+        .get()
+    )
     indicators = Indicator.objects.filter(objective__plan=plan).aggregate(
         total=Count("pk", distinct=True),
         with_first=Count("pk", filter=Q(targets__year=first), distinct=True),
@@ -137,11 +157,13 @@ def rollover_preview(plan: Plan) -> RolloverPreview:
         title=next_title(plan.title, plan.year_start, plan.year_end),
         year_start=first,
         year_end=last,
-        objectives=objectives,
+        objectives=counts["objective_count"],
         indicators=indicators["total"],
         targets=targets,
         indicators_without_first_target=indicators["total"] - indicators["with_first"],
-        open_activities=list(open_activities(plan)),
+        open_activities=open_activities(plan),
+        open_count=counts["open_count"],
+        first_open=list(open_activities(plan)[:OPEN_SHOWN]),
     )
 
 

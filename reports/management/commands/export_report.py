@@ -13,13 +13,13 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.translation import gettext as _
 
 from plans.models import Plan
-from reports.action_sheet_views import EVERY_FORMAT
 from reports.action_sheets import build_action_sheets, shows_action_sheets
 from reports.as_of import build_monitoring
 from reports.as_of_dates import parse_as_of
 from reports.formats import FORMATS
 from reports.relazione import build_relazione, plan_years
 from reports.render.monitoring import FORMATS as MONITORING_FORMATS
+from reports.sheet_formats import EVERY_FORMAT
 from workflow.errors import InvalidInput
 
 
