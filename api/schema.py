@@ -55,6 +55,8 @@ class CachedSchemaGenerator(SchemaGenerator):
 
 
 _schemas: dict[tuple[str | None, str | None, bool], dict[str, Any]] = {}
+# The schema as rendered (api.schema_view): content and headers by language, ?lang=, ?version= and media type.
+rendered: dict[tuple[str | None, str | None, str | None, str], tuple[bytes, dict[str, str]]] = {}
 
 
 @receiver(setting_changed)
@@ -62,3 +64,4 @@ def _forget_schemas(*, setting: str, **kwargs: Any) -> None:
     """A test that changes what the schema is made from (its settings, the URLs, the languages) gets a new one."""
     if setting in ("SPECTACULAR_SETTINGS", "REST_FRAMEWORK", "ROOT_URLCONF", "LANGUAGES", "LANGUAGE_CODE"):
         _schemas.clear()
+        rendered.clear()

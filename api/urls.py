@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 from django.urls import include, path, re_path
-from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from drf_spectacular.views import SpectacularSwaggerSplitView
 from rest_framework.routers import DefaultRouter
 
 from api.errors import api_not_found
-from api.schema import CachedSchemaGenerator
+from api.schema_view import SchemaView
 from api.views.auth import (
     RevokeAllTokensView,
     RevokeCurrentTokenView,
@@ -43,7 +43,7 @@ urlpatterns = [
     re_path(r"^auth/tokens/revoke/?$", RevokeAllTokensView.as_view(), name="tokens-revoke"),
     re_path(r"^auth/tokens/(?P<prefix>[0-9a-f]{15})/revoke/?$", RevokeTokenView.as_view(), name="token-revoke-one"),
     path("me/mail-preference/", MailPreferenceView.as_view(), name="mail-preference"),
-    path("schema/", SpectacularAPIView.as_view(generator_class=CachedSchemaGenerator), name="schema"),
+    path("schema/", SchemaView.as_view(), name="schema"),
     # The page and its start-up script are two answers (?script): the CSP allows no inline script.
     path(
         "docs/",

@@ -8,6 +8,7 @@ import platform
 import resource
 import statistics
 import time
+import timeit
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -86,7 +87,14 @@ def machine() -> dict[str, Any]:
         # Other work on the machine when the result was written (1, 5, 15 minutes): a busy machine's figures
         # are compared by their ratios only.
         "load_average": [round(load, 2) for load in os.getloadavg()],
+        # The machine's speed for plain Python, so that runs on different machines of the same kind compare:
+        # microseconds for sum(range(1000)), the best of 5 rounds.
+        "python_sum_1000_us": _python_speed(),
     }
+
+
+def _python_speed() -> float:
+    return round(min(timeit.repeat("sum(range(1000))", repeat=5, number=2000)) / 2000 * 1e6, 2)
 
 
 @dataclass

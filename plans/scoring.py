@@ -181,14 +181,18 @@ def weighted_mean(parts: Sequence[tuple[Decimal, Decimal]]) -> Decimal | None:
 
 
 def _unscorable(target: ScoredValue | None, actual: ScoredValue | None) -> str:
-    for value, missing, empty, unparsed in (
-        (target, _("nessun valore atteso"), _("valore atteso vuoto"), _("valore atteso non interpretato")),
-        (actual, _("nessun valore consuntivo"), _("valore consuntivo vuoto"), _("valore consuntivo non interpretato")),
-    ):
-        if value is None or value.kind == "empty":
-            return _("%(what)s: non misurabile") % {"what": missing if value is None else empty}
-        if not value.parsed or value.kind == "text":
-            return _("%(what)s («%(raw)s»): non misurabile") % {"what": unparsed, "raw": value.raw.strip()}
+    """Why the pair cannot be scored, or "" when it can (most indicators: nothing is translated for them)."""
+    for value, expected in ((target, True), (actual, False)):
+        if value is None:
+            what = _("nessun valore atteso") if expected else _("nessun valore consuntivo")
+        elif value.kind == "empty":
+            what = _("valore atteso vuoto") if expected else _("valore consuntivo vuoto")
+        elif not value.parsed or value.kind == "text":
+            what = _("valore atteso non interpretato") if expected else _("valore consuntivo non interpretato")
+            return _("%(what)s («%(raw)s»): non misurabile") % {"what": what, "raw": value.raw.strip()}
+        else:
+            continue
+        return _("%(what)s: non misurabile") % {"what": what}
     return ""
 
 

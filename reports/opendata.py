@@ -16,10 +16,14 @@ import math
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import QuerySet
 
 from evaluation.selectors import system_for
 from plans.models import Area, Objective, Plan
-from reports.indicator_rows import indicator_row, indicators_of_year
+from plans.rules import InIds
+from reports.indicator_rows import indicator_row, open_data_indicators
 from reports.relazione import YearOutsidePlan, plan_years, programme_order, report_order
 from reports.sections import AreaSection, IndicatorRow, Relazione
 from workflow.separation import separation_policy
@@ -54,7 +58,7 @@ def open_data_head(plan: Plan, year: int) -> Relazione:
     (for their names); no objectives. `plan` comes with its organization."""
     if year not in plan_years(plan):
         raise YearOutsidePlan(year)
-    linked = Objective.areas.through.objects.filter(objective__plan=plan).values_list("area_id", flat=True)
+    linked = _area_links(plan).values_list("area_id", flat=True)
     areas = Area.objects.filter(pk__in=linked).order_by("pk").only("code", "name")
     return Relazione(
         organization_slug=plan.organization.slug,
@@ -75,10 +79,9 @@ def open_data_objectives(plan: Plan, year: int) -> Iterator[OpenDataObjective]:
     confirms = separation_policy(plan.organization_id).measurements_need_confirmation
     rule = system_for(plan.organization_id, year).rule
     for chunk in itertools.batched(listed, CHUNK):
-        indicators = indicators_of_year(year).filter(objective_id__in=[o.pk for o in chunk])
         rows: dict[int, list[IndicatorRow]] = defaultdict(list)
-        for indicator in indicators:
-            rows[indicator.objective_id].append(indicator_row(indicator, confirms, rule))
+        for indicator in open_data_indicators([o.pk for o in chunk], year):
+            rows[indicator.objective_id].append(indicator_row(indicator, confirms, rule, open_data=True))
         for o in chunk:
             yield OpenDataObjective(
                 code=o.code,
@@ -94,11 +97,7 @@ def _listed(plan: Plan) -> list[_Listed]:
     """The plan's objectives in the Relazione's order: under their first area (by creation), then by programme,
     number and code, as build_relazione lists each objective once; those without an area last."""
     areas: dict[int, list[int]] = defaultdict(list)
-    for objective_id, area_id in (
-        Objective.areas.through.objects.filter(objective__plan=plan)
-        .order_by("area_id")
-        .values_list("objective_id", "area_id")
-    ):
+    for objective_id, area_id in _area_links(plan).order_by("area_id").values_list("objective_id", "area_id"):
         areas[objective_id].append(area_id)
     listed = [
         _Listed(pk, code, number, programme, title, tuple(areas[pk]))
@@ -112,3 +111,10 @@ def _listed(plan: Plan) -> list[_Listed]:
         listed,
         key=lambda o: (o.area_ids[0] if o.area_ids else math.inf, *report_order(order, o.programme, o.number, o.code)),
     )
+
+
+def _area_links(plan: Plan) -> QuerySet[Any]:
+    """The plan's objective-area links, through its objectives' ids (InIds: joined to the objectives, PostgreSQL
+    read every link of the installation)."""
+    objectives = Objective.objects.filter(plan=plan).values("pk")
+    return Objective.areas.through.objects.filter(InIds("objective_id", objectives))

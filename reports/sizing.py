@@ -36,6 +36,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import Coalesce, Length
 
 from plans.models import ActionSheet, Activity, Indicator, Objective, ObjectiveReport, Plan
+from plans.rules import InIds
 
 RELAZIONE = "relazione"
 MONITORING = "monitoring"
@@ -67,7 +68,11 @@ class PlanSize:
         chapters = RelazioneChapter.objects.filter(plan=plan, **({"year": year} if year else {})).aggregate(
             chars=Coalesce(Sum(Length("text")), 0)
         )
-        indicators = Indicator.objects.filter(objective__plan=plan).aggregate(
+        # Through the objectives' ids (InIds): joined to the objectives, PostgreSQL read every indicator of the
+        # installation.
+        objective_ids = Objective.objects.filter(plan=plan).values("pk")
+        plan_indicators = Indicator.objects.filter(InIds("objective_id", objective_ids))
+        indicators = plan_indicators.aggregate(
             count=Count("pk", distinct=True), measurements=Count("measurements", filter=Q(measurements__isnull=False))
         )
         return cls(

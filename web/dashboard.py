@@ -26,12 +26,15 @@ from django.db.models import (
     DurationField,
     F,
     IntegerField,
+    OuterRef,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
     Value,
     When,
 )
-from django.db.models.functions import TruncMonth
+from django.db.models.functions import Coalesce, Greatest, TruncMonth
 
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Objective, WorkState
@@ -181,8 +184,15 @@ def count_slipped(user: Any, today: dt.date) -> int:
     that the list needs (their joins cost more than the count itself)."""
     activities = visible_activities(user).filter(_slipped(today, "objective__plan__"), live_q("objective__plan__"))
     objectives = visible_objectives(user).filter(_slipped(today, "plan__"), live_q("plan__"))
-    rows = activities.order_by().values("objective__areas").union(objectives.order_by().values("areas"), all=True)
-    return rows.count()
+    # An item is a row for each area of its objective, one when it has none: its objective's links counted by
+    # their index (joined to the links instead, PostgreSQL read every link of the installation for the objectives).
+    total = 0
+    for items, objective in ((activities, "objective_id"), (objectives, "pk")):
+        of_objective: QuerySet[Any] = Objective.areas.through.objects.filter(objective_id=OuterRef(objective))
+        links = of_objective.order_by().values("objective_id").annotate(n=Count("pk")).values("n")
+        rows = Greatest(Coalesce(Subquery(links[:1]), 0), 1)
+        total += items.order_by().aggregate(rows=Coalesce(Sum(rows), 0))["rows"]
+    return total
 
 
 @dataclass(frozen=True)

@@ -7,7 +7,7 @@ from django.utils.translation import pgettext_lazy
 
 from plans.models.lifecycle import Lifecycle, reminder_index
 from plans.models.plan import Objective
-from plans.models.states import OPEN_STATES, WorkState
+from plans.models.states import OPEN_STATES, WorkState, work_state_label
 from plans.parsing import TimeHint, TimeKind, TimeSpec
 
 TIME_KIND_CHOICES = [(kind.value, kind.value) for kind in TimeKind]
@@ -93,6 +93,10 @@ class Activity(Lifecycle):
 
     def __str__(self) -> str:
         return f"{self.objective.code} · {self.position}. {self.description[:60]}"
+
+    def get_state_display(self) -> str:  # type: ignore[no-redef]  # django-stubs declares Django's own
+        # Defined here, not on Lifecycle: Django adds its own to each model that does not define one.
+        return work_state_label(self.state)
 
     def can_reopen(self) -> bool:
         """A concluded objective never has open activities: its activities reopen after it does."""

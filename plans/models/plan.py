@@ -8,7 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 
 from plans.models.lifecycle import Lifecycle, reminder_index
 from plans.models.organization import Area, Organization
-from plans.models.states import OPEN_STATES, PlanState
+from plans.models.states import OPEN_STATES, PlanState, work_state_label
 
 
 class Plan(ConcurrentTransitionMixin, models.Model):
@@ -126,6 +126,10 @@ class Objective(Lifecycle):
 
     def __str__(self) -> str:
         return f"{self.code} – {self.title[:80]}"
+
+    def get_state_display(self) -> str:  # type: ignore[no-redef]  # django-stubs declares Django's own
+        # Defined here, not on Lifecycle: Django adds its own to each model that does not define one.
+        return work_state_label(self.state)
 
     def can_conclude(self) -> bool:
         """An objective cannot be concluded while any of its activities is still open."""

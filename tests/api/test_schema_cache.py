@@ -10,6 +10,7 @@ from django.conf import settings
 from django.test import override_settings
 from django.utils.translation import get_language
 from drf_spectacular.generators import SchemaGenerator
+from drf_spectacular.renderers import OpenApiYamlRenderer
 
 from tests.workflow.test_api import client_for
 from tests.workflow.world import World
@@ -61,3 +62,48 @@ def test_the_cached_schema_is_the_one_generated_afresh(world: World, generated: 
     assert cached.json()["paths"]["/api/activities/"]["get"]["operationId"] == "activities_list"
     assert yaml.content == fresh_yaml.content
     assert yaml["Content-Type"].startswith("application/vnd.oai.openapi")
+
+
+@pytest.fixture
+def renderings(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The media type of each schema actually rendered, from now on."""
+    media_types: list[str] = []
+    render = OpenApiYamlRenderer.render
+
+    def counted(self: Any, data: Any, media_type: Any = None, renderer_context: Any = None) -> Any:
+        media_types.append(self.media_type)
+        return render(self, data, media_type, renderer_context)
+
+    monkeypatch.setattr(OpenApiYamlRenderer, "render", counted)
+    return media_types
+
+
+def test_each_rendering_is_written_once(world: World, renderings: list[str]) -> None:
+    diana, erica = client_for(world.diana), client_for(world.erica)
+    with override_settings(ROOT_URLCONF=settings.ROOT_URLCONF):
+        first = diana.get("/api/schema/")
+        again = erica.get("/api/schema/")
+        english = diana.get("/api/schema/", HTTP_ACCEPT_LANGUAGE="en")
+    assert renderings == ["application/vnd.oai.openapi", "application/vnd.oai.openapi"]  # Italian, then English
+    assert first.content == again.content != english.content
+    for header in ("Content-Type", "Content-Disposition", "Vary", "Allow"):
+        assert first[header] == again[header], header
+    assert again["Content-Disposition"] == 'inline; filename="Traguardi API.yaml"'
+
+
+@pytest.mark.parametrize(
+    ("query", "field", "words"),
+    [("lang=xx", "lang", "Lingua «xx» non disponibile"), ("version=2", "version", "Versione «2» non disponibile")],
+)
+def test_a_language_or_version_the_api_lacks_is_refused_and_generates_nothing(
+    world: World, generated: list[str | None], query: str, field: str, words: str
+) -> None:
+    """Each unknown ?lang= or ?version= generated and kept another schema: a second of CPU and memory per value."""
+    diana = client_for(world.diana)
+    with override_settings(ROOT_URLCONF=settings.ROOT_URLCONF):
+        refused = diana.get(f"{JSON}&{query}")
+        valid = diana.get(f"{JSON}&version=1")
+    assert refused.status_code == 400
+    assert words in refused.json()["fields"][field][0]
+    assert valid.status_code == 200 and valid.json()["info"]["version"].startswith("1")
+    assert generated == ["it"]  # the valid request's alone

@@ -17,8 +17,9 @@ from evaluation.visibility import OBJECTIVES_PER_PAGE, BadYear, Picker, scores_i
 from plans.rules import visible_plans
 from web.http import AuthenticatedRequest
 
-# An area lists this many of its objectives by name (web/scores/page.html), the others a page below.
-AREA_FIRSTS = 30
+# An area lists this many of its objectives by name (web/scores/page.html), the others a page below. It was 30:
+# a body of 40 areas then scored and drew 1,200 objectives in the areas' summaries above the page's own 50.
+AREA_FIRSTS = 10
 
 
 def scores_url(plan_id: int, year: int) -> str:
@@ -57,4 +58,5 @@ def plan_scores(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     page: Page[Any] = Paginator(shown.order, OBJECTIVES_PER_PAGE).get_page(number)  # of ids, then of scores
     page.object_list = [shown.objectives[pk] for pk in page.object_list]
     context = {"plan": plan, "years": years, "year": year, "shown": shown, "page": page}
+    context |= {"area_firsts": AREA_FIRSTS, "area_slice": f":{AREA_FIRSTS}", "area_others": -AREA_FIRSTS}
     return render(request, "web/scores/page.html", context | {"scores_url": scores_url(plan.pk, year)})

@@ -47,7 +47,7 @@ from plans.models import (
 )
 from plans.models.activity import time_columns
 from plans.parsing import parse_time
-from plans.rules import roles_of, visible_plans
+from plans.rules import InIds, roles_of, visible_plans
 from workflow.errors import Conflict, InvalidInput, NotAllowed, NotVisible
 from workflow.trail.context import Source, recorded_as
 
@@ -146,11 +146,16 @@ def rollover_preview(plan: Plan) -> RolloverPreview:
         )
         .get()
     )
-    indicators = Indicator.objects.filter(objective__plan=plan).aggregate(
+    # The plan's indicators through its objectives' ids (plans.rules.InIds): joined to the objectives, PostgreSQL
+    # read every indicator and every target of the installation (31 and 13 ms at 1,000,000 activities).
+    plan_indicators = Indicator.objects.filter(InIds("objective_id", Objective.objects.filter(plan=plan).values("pk")))
+    indicators = plan_indicators.aggregate(
         total=Count("pk", distinct=True),
         with_first=Count("pk", filter=Q(targets__year=first), distinct=True),
     )
-    targets = IndicatorTarget.objects.filter(indicator__objective__plan=plan, year__range=(first, last)).count()
+    targets = IndicatorTarget.objects.filter(
+        InIds("indicator_id", plan_indicators.values("pk")), year__range=(first, last)
+    ).count()
     return RolloverPreview(
         plan=plan,
         code=next_code(plan.code, plan.year_start, plan.year_end),
