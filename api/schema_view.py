@@ -49,11 +49,11 @@ class SchemaView(SpectacularAPIView):
 def _check_choices(request: Request) -> None:
     languages = [code for code, _name in settings.LANGUAGES]
     lang = request.query_params.get("lang")
-    if lang is not None and lang not in languages:
+    if lang and lang not in languages:  # an empty value is no value, as drf-spectacular and the API's filters read it
         message = _("Lingua «%(lang)s» non disponibile: usa una tra %(choices)s, o togli il parametro.")
         raise ValidationError({"lang": [message % {"lang": lang, "choices": ", ".join(languages)}]})
     version = request.query_params.get("version")
-    if version is not None and version != spectacular_settings.VERSION:
+    if version and version != spectacular_settings.VERSION:
         message = _("Versione «%(version)s» non disponibile: l'API ha solo la versione %(current)s.")
         raise ValidationError({"version": [message % {"version": version, "current": spectacular_settings.VERSION}]})
 
@@ -61,4 +61,5 @@ def _check_choices(request: Request) -> None:
 def _rendering(request: Request) -> tuple[str | None, str | None, str | None, str]:
     """What a rendered schema depends on: the language (the request's, or ?lang=), the version and the format."""
     media_type = getattr(request, "accepted_media_type", "")
-    return (get_language(), request.query_params.get("lang"), request.query_params.get("version"), media_type)
+    lang, version = request.query_params.get("lang") or None, request.query_params.get("version") or None
+    return (get_language(), lang, version, media_type)

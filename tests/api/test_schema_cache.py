@@ -107,3 +107,14 @@ def test_a_language_or_version_the_api_lacks_is_refused_and_generates_nothing(
     assert words in refused.json()["fields"][field][0]
     assert valid.status_code == 200 and valid.json()["info"]["version"].startswith("1")
     assert generated == ["it"]  # the valid request's alone
+
+
+def test_an_empty_language_or_version_is_none_given(world: World, generated: list[str | None]) -> None:
+    """As drf-spectacular reads them (and the API's filters read an empty value): the one document, not a 400."""
+    diana = client_for(world.diana)
+    with override_settings(ROOT_URLCONF=settings.ROOT_URLCONF):
+        plain = diana.get(JSON)
+        empty = diana.get(f"{JSON}&lang=&version=")
+    assert plain.status_code == empty.status_code == 200
+    assert plain.content == empty.content
+    assert generated == ["it"]
