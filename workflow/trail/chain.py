@@ -153,6 +153,23 @@ def seal_pending() -> None:
         cursor.execute("SELECT traguardi_audit_seal_all()")
 
 
+def settled_head(organization_id: int) -> int | None:
+    """The place at the head of the organization's chain (0 for an empty one) when none of its rows waits to be
+    sealed, else None; None too where there is no trail (SQLite). Every change to the organization's data adds a
+    row to its chain (workflow.trail.tracking) and the commit seals it: while the head stays where it was, what
+    was read of the organization then is what is there now. One query on the chain's (organization, seq) index."""
+    if connection.vendor != "postgresql":
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT (SELECT coalesce(max(seq), 0) FROM {TABLE} WHERE organization_id = %s),"
+            f" EXISTS (SELECT 1 FROM {TABLE} WHERE organization_id = %s AND seq IS NULL)",
+            [organization_id, organization_id],
+        )
+        head, unsealed = cursor.fetchone()
+    return None if unsealed else int(head)
+
+
 @dataclass(frozen=True)
 class Break:
     """Where an organization's chain stops holding: the row, and what is wrong with it."""
