@@ -2,68 +2,95 @@
 
 A body's open data CSV is downloaded as it is, by people and by harvesters, far more often than its data change,
 and writing it scores every indicator of the plan: 150 ms and more for a body of 10,000 activities. So the file
-is kept in Django's cache (Redis in production) under the head of the organization's audit chain
-(workflow.trail.chain.settled_head): every change to what the file shows (objectives, areas, indicators,
-targets, baselines, values, the measurement system, the separation policy, the plan and the body) adds a row to
-that chain, so a kept file is served only while it is still the file the data give. Where there is no trail
-(SQLite), or while the request's own transaction holds changes not yet sealed, the file is written as before.
+is kept in Django's cache (Redis in production) with the stamp of the data it was written from: the place and hash
+of the head of the organization's audit chain (workflow.trail.chain.settled_head). Every change to what the file
+shows (objectives, areas, indicators, targets, baselines, values, the measurement system, the separation policy,
+the plan and the body) adds a row to that chain, so a kept file is served only while its stamp is still the
+chain's head. Where there is no trail (SQLite), or while the request's own transaction holds changes not yet
+sealed, the file is written as before.
 
-The key also carries the language (the Italian CSV's words) and a digest of the code that writes the files, so
-that a new release never serves a file its predecessor wrote. A file larger than KEEP_LIMIT is not kept: such
-files are rare, and the largest go to a worker anyway (reports.sizing).
+One entry per plan, year, format and language (the Italian CSV's words), overwritten when the data change: the
+cache holds at most one file per download address. The stamp also carries a digest of the application's code and
+translations, so that a new release never serves a file its predecessor wrote. A file larger than KEEP_LIMIT is
+not kept (the largest go to a worker anyway, reports.sizing). The cache failing (Redis unreachable) only means the
+file is written again: a download never fails for it.
 """
 
 from __future__ import annotations
 
 import hashlib
-import inspect
+import logging
 from collections.abc import Generator, Iterator
+from dataclasses import dataclass
 from functools import cache
+from pathlib import Path
 
+from django.conf import settings
 from django.core.cache import cache as django_cache
 from django.utils import translation
 
-from plans import achievement, measured, scoring
 from plans.models import Plan
-from reports import indicator_rows, opendata
-from reports.render import opendata as render_opendata
-from reports.render import opendata_it
 from workflow.trail.chain import settled_head
+
+logger = logging.getLogger(__name__)
 
 KEEP_LIMIT = 4 * 1024 * 1024  # bytes
 KEEP_SECONDS = 24 * 60 * 60
-# The modules whose code decides what a file holds.
-WRITERS = (opendata, indicator_rows, render_opendata, opendata_it, achievement, measured, scoring)
+# What decides what a file holds: the code of these packages and the translations.
+CODE = ("plans", "reports", "evaluation", "workflow", "config")
+TRANSLATIONS = "locale"
 
 
 @cache
 def code_digest() -> str:
-    """A digest of the writers' source: it changes with any release that could write the files differently."""
+    """A digest of the application's Python sources and compiled translations, read once per process."""
     digest = hashlib.sha256()
-    for module in WRITERS:
-        digest.update(inspect.getsource(module).encode())
+    base = Path(settings.BASE_DIR)
+    files = [path for package in CODE for path in (base / package).rglob("*.py")]
+    files += list((base / TRANSLATIONS).rglob("*.mo"))
+    for path in sorted(files):
+        digest.update(str(path.relative_to(base)).encode())
+        digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 
 
-def kept_key(plan: Plan, year: int, fmt: str) -> str | None:
-    """The cache key of the plan's open data file of `year` in `fmt` as the data stand now, or None when there is
-    no way to tell whether they changed (no trail, or changes of this transaction not sealed yet)."""
+@dataclass(frozen=True)
+class Kept:
+    """Where a file is kept and the stamp of the data it must have been written from."""
+
+    key: str
+    stamp: str
+
+
+def kept_key(plan: Plan, year: int, fmt: str) -> Kept | None:
+    """The place and stamp of the plan's open data file of `year` in `fmt` as the data stand now, or None when
+    there is no way to tell whether they changed (no trail, or changes of this transaction not sealed yet)."""
     head = settled_head(plan.organization_id)
     if head is None:
         return None
-    return f"opendata:{code_digest()}:{plan.pk}:{year}:{fmt}:{translation.get_language()}:{head}"
+    seq, row_hash = head
+    return Kept(
+        key=f"opendata:{plan.pk}:{year}:{fmt}:{translation.get_language()}",
+        stamp=f"{code_digest()}:{plan.organization_id}:{seq}:{row_hash}",
+    )
 
 
-def kept_file(key: str | None) -> bytes | None:
-    """The file kept under `key`, if there is one."""
-    if key is None:
+def kept_file(kept: Kept | None) -> bytes | None:
+    """The file kept for `kept`, if there is one written from the same data."""
+    if kept is None:
         return None
-    kept = django_cache.get(key)
-    return kept if isinstance(kept, bytes) else None
+    try:
+        found = django_cache.get(kept.key)
+    except Exception:  # the cache is an optimisation: unreachable, the file is written again
+        logger.warning("open data cache unreachable: %s written again", kept.key, exc_info=True)
+        return None
+    if isinstance(found, tuple) and len(found) == 2 and found[0] == kept.stamp and isinstance(found[1], bytes):
+        return found[1]
+    return None
 
 
-def keeping(key: str | None, write: Iterator[bytes]) -> Generator[bytes]:
-    """The file as `write` gives it piece by piece, kept under `key` (unless None) once written whole and no larger
+def keeping(kept: Kept | None, write: Iterator[bytes]) -> Generator[bytes]:
+    """The file as `write` gives it piece by piece, kept for `kept` (unless None) once written whole and no larger
     than KEEP_LIMIT: a download broken off keeps nothing."""
     pieces: list[bytes] = []
     size = 0
@@ -72,5 +99,8 @@ def keeping(key: str | None, write: Iterator[bytes]) -> Generator[bytes]:
         size += len(piece)
         if size <= KEEP_LIMIT:
             pieces.append(piece)
-    if key is not None and size <= KEEP_LIMIT:
-        django_cache.set(key, b"".join(pieces), KEEP_SECONDS)
+    if kept is not None and size <= KEEP_LIMIT:
+        try:
+            django_cache.set(kept.key, (kept.stamp, b"".join(pieces)), KEEP_SECONDS)
+        except Exception:  # the download is complete: only the keeping failed
+            logger.warning("open data cache unreachable: %s not kept", kept.key, exc_info=True)

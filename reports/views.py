@@ -72,8 +72,8 @@ def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: 
         return refused
     # An open data CSV kept as written, while nothing of the body changed since (reports.kept): no sizing either,
     # since only a file written inside a request is kept.
-    key = kept_key(plan, year, fmt) if chosen.stream is not None else None
-    kept = kept_file(key)
+    where = kept_key(plan, year, fmt) if chosen.stream is not None else None
+    kept = kept_file(where)
     if kept is None and needs_background(plan, fmt, kind=kind, year=year):
         if kind == OPEN_DATA:  # no page to choose from: the job starts, and the person follows it on its page
             announce = _("Dati aperti in %(format)s in preparazione.") % {"format": fmt.upper()}
@@ -82,7 +82,7 @@ def _download(request: HttpRequest, plan_id: int, year: int, fmt: str, *, kind: 
         return HttpResponseRedirect(f"{documents}?formato={fmt}", status=303)
     if chosen.stream is not None:
         head = open_data_head(plan, year)
-        pieces = [kept] if kept is not None else keeping(key, chosen.stream(head, open_data_objectives(plan, year)))
+        pieces = [kept] if kept is not None else keeping(where, chosen.stream(head, open_data_objectives(plan, year)))
         return StreamingHttpResponse(
             pieces,
             content_type=chosen.content_type,

@@ -99,7 +99,7 @@ def _decimals_problem(
         rounded = f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}".replace(".", ",")
         yield Problem(
             locate(path),
-            f"{written} ha più di {places} decimali, che non si conserverebbero",
+            f"{written} ha più di {places} decimali: se ne conservano solo {places}",
             f"Scrivi il numero con al più {places} decimali, ad esempio {rounded}.",
         )
 

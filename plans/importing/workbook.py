@@ -57,12 +57,13 @@ DAMAGED = (
 _ITALIAN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def _cell_value(value: object, column: Column, number_format: str = "General") -> Any:
+def cell_value(value: object, column: Column, number_format: str = "General") -> Any:
     """The cell's value for the plan format. In a column of values written as text ("raw": times, values,
     weights), Excel's own types are read for what they show: a date is that day ("31/03/2026") or, formatted
-    without a day, that month ("Marzo 2026"); a number formatted as a percentage is that percentage ("75%" for
-    0.75), and every number keeps all its decimals, written with a comma ("2,2523")."""
-    if column.kind == "raw" and not isinstance(value, str | bool):
+    without a day, that month ("Marzo 2026") or year; a number formatted as a percentage is that percentage ("75%"
+    for 0.75); every number keeps its decimals (as many as Excel's 15 digits hold), written with a comma
+    ("2,2523"); TRUE and FALSE are "sì" and "no"."""
+    if column.kind == "raw" and not isinstance(value, str):
         shown = _shown(value, number_format)
         if shown is not None:
             return shown
@@ -83,19 +84,33 @@ def _cell_value(value: object, column: Column, number_format: str = "General") -
     return text
 
 
+# A format's literal text ("…", \x) and its colours or conditions ([Red], [>=100]) say nothing of its fields.
+_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+# Minutes: "m" next to hours or seconds ("hh:mm", "mm:ss"), as Excel reads them.
+_MINUTES = re.compile(r"h+[^dmys]*m+|m+[^dhmy]*s+")
+
+
 def _shown(value: object, number_format: str) -> str | None:
-    """A date or number cell as the text an office reads in it, or None for other cells."""
-    # A format's literal text ("…") and colours ([Red]) say nothing of day, month or percentage.
-    tokens = re.sub(r'"[^"]*"|\[[^\]]*\]|\\.', "", number_format or "").lower()
+    """A date, number or boolean cell as the text an office reads in it, or None for other cells."""
+    written = number_format or ""
+    fields = _LITERALS.sub("", written).lower()
     if isinstance(value, dt.datetime | dt.date):
         day = value.date() if isinstance(value, dt.datetime) else value
-        if "d" in tokens or "m" not in tokens:
+        months = "m" in _MINUTES.sub("", fields)
+        if "d" in fields or "h" in fields or "s" in fields or not (months or "y" in fields):
             return f"{day:%d/%m/%Y}"
-        return f"{MONTH_NAMES[day.month - 1].capitalize()} {day.year}"
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
-        if "%" in tokens:
+        if months:
+            return f"{MONTH_NAMES[day.month - 1].capitalize()} {day.year}"
+        return str(day.year)
+    if isinstance(value, bool):
+        return "sì" if value else "no"
+    if isinstance(value, int | float):
+        # Excel keeps 15 significant digits: a formula's 0.30000000000000004 is the 0,3 it shows.
+        number = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+        if "%" in fields:
             return _italian(number * 100) + "%"
+        if "%" in written:  # a literal sign ("0\%", '0"%"'): the number is shown as it is, with the sign
+            return _italian(number) + "%"
         return _italian(number)
     return None
 
@@ -171,7 +186,7 @@ class WorkbookReader:
                     continue
                 where[column.key] = self._where(title, number, column, get_column_letter(index + 1))
                 number_format = getattr(cell, "number_format", "General")
-                data[column.key] = self._coded(_cell_value(value, column, number_format), column, where[column.key])
+                data[column.key] = self._coded(cell_value(value, column, number_format), column, where[column.key])
             result.append((number, data, where))
         return result
 

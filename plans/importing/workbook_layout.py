@@ -38,9 +38,11 @@ class Column:
 
 @dataclass(frozen=True)
 class SheetLayout:
+    """A sheet of the workbook. Every sheet must be in a file (plans.importing.workbook: a sheet left unread
+    would import as "no rows"); a sheet may have no rows under its headers."""
+
     name: str
     columns: tuple[Column, ...]
-    required: bool = False
 
     def by_header(self) -> dict[str, Column]:
         return {normalise_header(column.header): column for column in self.columns}
@@ -85,7 +87,6 @@ ORGANIZATION = SheetLayout(
         Column("Tipo", "kind", labels=ORGANIZATION_KINDS),
         Column("Santo patrono", "patron_saint_day"),
     ),
-    required=True,
 )
 PLAN = SheetLayout(
     "Piano",
@@ -98,7 +99,6 @@ PLAN = SheetLayout(
         Column("Atto di adozione", "adoption_act"),
         Column("Fonte", "source"),
     ),
-    required=True,
 )
 AREAS = SheetLayout(
     "Aree",

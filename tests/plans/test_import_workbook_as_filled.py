@@ -12,6 +12,8 @@ import pytest
 from openpyxl import load_workbook
 
 from plans.importing.template import template_workbook
+from plans.importing.workbook import cell_value
+from plans.importing.workbook_layout import Column
 from plans.models import Activity, Indicator, Measurement, Objective
 from tests.plans.test_import_errors import refused
 from tests.plans.test_import_plan import run_import, small_plan, write
@@ -164,7 +166,7 @@ def test_the_template_writes_the_italian_words_and_reads_them_back(tmp_path: Pat
     [
         (
             2.2523,
-            "2,2523 ha più di 2 decimali, che non si conserverebbero. "
+            "2,2523 ha più di 2 decimali: se ne conservano solo 2. "
             "Scrivi il numero con al più 2 decimali, ad esempio 2,25.",
         ),
         (250000, "il peso 250000 è troppo grande"),
@@ -194,3 +196,34 @@ def test_a_weight_with_two_decimals_is_kept(tmp_path: Path) -> None:
     sheet[f"{column}2"] = 2.25
     book.save(path)
     assert imported(path).indicators.get().weight == Decimal("2.25")
+
+
+RAW = Column("Dato", "value", "raw")
+
+
+@pytest.mark.parametrize(
+    ("value", "number_format", "read"),
+    [
+        (dt.datetime(2026, 3, 31), "dd/mm/yyyy", "31/03/2026"),
+        (dt.datetime(2026, 3, 31), "General", "31/03/2026"),
+        (dt.datetime(2026, 3, 1), "mmmm yyyy", "Marzo 2026"),
+        (dt.datetime(2026, 3, 1), "[$-410]mmm-yy;@", "Marzo 2026"),
+        (dt.datetime(2026, 3, 31, 10, 30), "hh:mm", "31/03/2026"),  # minutes, not a month
+        (dt.datetime(2026, 3, 31, 10, 30), "dd/mm/yyyy hh:mm", "31/03/2026"),
+        (dt.datetime(2026, 1, 1), "yyyy", "2026"),
+        (0.75, "0%", "75%"),
+        (0.755, "0.0%", "75,5%"),
+        (75, '0"%"', "75%"),  # a literal sign: the number as shown
+        (75, "0\\%", "75%"),
+        (0.30000000000000004, "General", "0,3"),  # a formula's binary noise: the 0,3 Excel shows
+        (2.2523, "General", "2,2523"),
+        (-0.5, "General", "-0,5"),
+        (1600, "#,##0", "1600"),
+        (12.0, "General", "12"),
+        (True, "General", "sì"),
+        (False, "General", "no"),
+        ("=>4", "@", "=>4"),
+    ],
+)
+def test_a_cell_in_a_column_of_values_reads_as_it_shows(value: object, number_format: str, read: str) -> None:
+    assert cell_value(value, RAW, number_format) == read

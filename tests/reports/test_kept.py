@@ -8,6 +8,7 @@ test's rows into the chain (the test's transaction never commits)."""
 from __future__ import annotations
 
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -70,29 +71,59 @@ def test_a_change_sealed_since_gives_the_new_file_and_keeps_it(world: World, dia
     assert kept_file == after and not read
 
 
-def test_the_key_follows_the_chain_the_language_and_the_code(world: World) -> None:
+def test_the_stamp_follows_the_chain_and_the_key_the_language(world: World) -> None:
     seal_the_chain()
     head = settled_head(world.aurelia.pk)
-    assert head is not None and head > 0
-    key = kept.kept_key(world.plan, 2026, "csv")
-    assert key is not None and key.endswith(f":csv:it:{head}") and kept.code_digest() in key
+    assert head is not None and head[0] > 0 and len(head[1]) == 64
+    kept_now = kept.kept_key(world.plan, 2026, "csv")
+    assert kept_now is not None
+    assert kept_now.key == f"opendata:{world.plan.pk}:2026:csv:it"
+    assert kept_now.stamp == f"{kept.code_digest()}:{world.aurelia.pk}:{head[0]}:{head[1]}"
     with translation.override("en"):
-        assert kept.kept_key(world.plan, 2026, "csv") == key.replace(":it:", ":en:")
+        assert kept.kept_key(world.plan, 2026, "csv") == kept.Kept(kept_now.key.replace(":it", ":en"), kept_now.stamp)
     Indicator.objects.filter(pk=world.indicator.pk).update(name="Altro nome")
     assert kept.kept_key(world.plan, 2026, "csv") is None  # unsealed
     seal_the_chain()
-    assert settled_head(world.aurelia.pk) == head + 1
-    assert kept.kept_key(world.plan, 2026, "csv") == key.removesuffix(str(head)) + str(head + 1)
+    moved = settled_head(world.aurelia.pk)
+    assert moved is not None and moved[0] == head[0] + 1 and moved[1] != head[1]
+    later = kept.kept_key(world.plan, 2026, "csv")
+    assert later is not None and later.key == kept_now.key and later.stamp != kept_now.stamp
 
 
-def test_the_digest_is_of_the_writers_source(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_file_of_other_data_under_the_same_key_is_not_served(world: World, diana: Client) -> None:
+    """One entry per address: a file kept from other data (another chain head, another database's chain at the
+    same place, another release) is never served, and the next download replaces it."""
+    first, _ = download(diana, world.plan)
+    current = kept.kept_key(world.plan, 2026, "csv")
+    assert current is not None and kept.kept_file(current) == first
+    cache.set(current.key, ("another-stamp", b"organization,plan\r\naltro,altro\r\n"))
+    again, read = download(diana, world.plan)
+    assert again == first and read
+    assert kept.kept_file(current) == first
+
+
+def test_the_digest_is_of_the_code_and_the_translations(monkeypatch: pytest.MonkeyPatch) -> None:
     whole = kept.code_digest()
     kept.code_digest.cache_clear()
-    monkeypatch.setattr(kept, "WRITERS", kept.WRITERS[:-1])
+    monkeypatch.setattr(kept, "CODE", kept.CODE[:-1])
     try:
         assert kept.code_digest() != whole
     finally:
         kept.code_digest.cache_clear()
+
+
+def test_a_cache_that_fails_never_fails_the_download(
+    world: World, diana: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    class Unreachable:
+        def get(self, *args: object, **kwargs: object) -> None:
+            raise ConnectionError("Redis unreachable")
+
+        set = get
+
+    monkeypatch.setattr(kept, "django_cache", Unreachable())
+    body, read = download(diana, world.plan)
+    assert read and world.indicator.name.encode() in body
 
 
 def test_a_file_over_the_limit_is_not_kept(world: World, diana: Client, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -104,12 +135,14 @@ def test_a_file_over_the_limit_is_not_kept(world: World, diana: Client, monkeypa
 
 
 def test_a_download_broken_off_keeps_nothing() -> None:
-    pieces = kept.keeping("opendata:test:broken", iter([b"a,b\r\n", b"1,2\r\n"]))
+    broken, whole_file = kept.Kept("opendata:test:broken", "stamp"), kept.Kept("opendata:test:whole", "stamp")
+    pieces = kept.keeping(broken, iter([b"a,b\r\n", b"1,2\r\n"]))
     assert next(pieces) == b"a,b\r\n"
     pieces.close()
-    assert kept.kept_file("opendata:test:broken") is None
-    whole = b"".join(kept.keeping("opendata:test:whole", iter([b"a,b\r\n", b"1,2\r\n"])))
-    assert kept.kept_file("opendata:test:whole") == whole == b"a,b\r\n1,2\r\n"
+    assert kept.kept_file(broken) is None
+    whole = b"".join(kept.keeping(whole_file, iter([b"a,b\r\n", b"1,2\r\n"])))
+    assert kept.kept_file(whole_file) == whole == b"a,b\r\n1,2\r\n"
+    assert kept.kept_file(kept.Kept(whole_file.key, "other")) is None
     assert kept.kept_file(None) is None
 
 

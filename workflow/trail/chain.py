@@ -153,21 +153,26 @@ def seal_pending() -> None:
         cursor.execute("SELECT traguardi_audit_seal_all()")
 
 
-def settled_head(organization_id: int) -> int | None:
-    """The place at the head of the organization's chain (0 for an empty one) when none of its rows waits to be
-    sealed, else None; None too where there is no trail (SQLite). Every change to the organization's data adds a
-    row to its chain (workflow.trail.tracking) and the commit seals it: while the head stays where it was, what
-    was read of the organization then is what is there now. One query on the chain's (organization, seq) index."""
+def settled_head(organization_id: int) -> tuple[int, str] | None:
+    """The place and hash of the row at the head of the organization's chain ((0, "") for an empty one) when none
+    of its rows waits to be sealed, else None; None too where there is no trail (SQLite). Every change to the
+    organization's data adds a row to its chain (workflow.trail.tracking) and the commit seals it: while the head
+    stays where it was, what was read of the organization then is what is there now. The hash tells this chain's
+    head from another database's at the same place (a restored copy, another installation). One query on the
+    chain's (organization, seq) index."""
     if connection.vendor != "postgresql":
         return None
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT (SELECT coalesce(max(seq), 0) FROM {TABLE} WHERE organization_id = %s),"
+            f"SELECT (SELECT ARRAY[seq::text, hash] FROM {TABLE} WHERE organization_id = %s AND seq IS NOT NULL"
+            f" ORDER BY seq DESC LIMIT 1),"
             f" EXISTS (SELECT 1 FROM {TABLE} WHERE organization_id = %s AND seq IS NULL)",
             [organization_id, organization_id],
         )
         head, unsealed = cursor.fetchone()
-    return None if unsealed else int(head)
+    if unsealed:
+        return None
+    return (int(head[0]), head[1]) if head else (0, "")
 
 
 @dataclass(frozen=True)
