@@ -11,7 +11,8 @@ sealed, the file is written as before.
 
 One entry per plan, year, format and language (the Italian CSV's words), overwritten when the data change: the
 cache holds at most one file per download address. The stamp also carries a digest of the application's code and
-translations, so that a new release never serves a file its predecessor wrote. A file larger than KEEP_LIMIT is
+translations, so that a new release never serves a file its predecessor wrote, and the database's own id, so that
+a database restored or built again never serves the files of the one before. A file larger than KEEP_LIMIT is
 not kept (the largest go to a worker anyway, reports.sizing). The cache failing (Redis unreachable) only means the
 file is written again: a download never fails for it.
 """
@@ -27,6 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.cache import cache as django_cache
+from django.db import connection
 from django.utils import translation
 
 from plans.models import Plan
@@ -71,8 +73,17 @@ def kept_key(plan: Plan, year: int, fmt: str) -> Kept | None:
     seq, row_hash = head
     return Kept(
         key=f"opendata:{plan.pk}:{year}:{fmt}:{translation.get_language()}",
-        stamp=f"{code_digest()}:{plan.organization_id}:{seq}:{row_hash}",
+        stamp=f"{code_digest()}:{database_identity()}:{plan.organization_id}:{seq}:{row_hash}",
     )
+
+
+def database_identity() -> int:
+    """The database's own id (its oid): a database restored, or dropped and built again (the benchmarks' data are
+    loaded past the trail, leaving its chain empty), is another one, whose files were never kept."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT oid FROM pg_database WHERE datname = current_database()")
+        (oid,) = cursor.fetchone()
+    return int(oid)
 
 
 def kept_file(kept: Kept | None) -> bytes | None:

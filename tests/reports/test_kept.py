@@ -78,7 +78,8 @@ def test_the_stamp_follows_the_chain_and_the_key_the_language(world: World) -> N
     kept_now = kept.kept_key(world.plan, 2026, "csv")
     assert kept_now is not None
     assert kept_now.key == f"opendata:{world.plan.pk}:2026:csv:it"
-    assert kept_now.stamp == f"{kept.code_digest()}:{world.aurelia.pk}:{head[0]}:{head[1]}"
+    database = kept.database_identity()
+    assert kept_now.stamp == f"{kept.code_digest()}:{database}:{world.aurelia.pk}:{head[0]}:{head[1]}"
     with translation.override("en"):
         assert kept.kept_key(world.plan, 2026, "csv") == kept.Kept(kept_now.key.replace(":it", ":en"), kept_now.stamp)
     Indicator.objects.filter(pk=world.indicator.pk).update(name="Altro nome")
