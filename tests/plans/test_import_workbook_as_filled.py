@@ -25,6 +25,17 @@ def workbook(tmp_path: Path) -> Path:
     return write(tmp_path, small_plan(), ".xlsx")
 
 
+def with_indicator_cell(tmp_path: Path, header: str, value: str | float) -> tuple[Path, str]:
+    """The small plan's workbook with `value` in its first indicator's column `header`; the file and the column."""
+    path = workbook(tmp_path)
+    book = load_workbook(path)
+    sheet = book["Indicatori"]
+    column = next(cell.column_letter for cell in sheet[1] if cell.value == header)
+    sheet[f"{column}2"] = value
+    book.save(path)
+    return path, column
+
+
 def imported(path: Path) -> Objective:
     run_import(path, "--reference-date", "2026-05-15")
     return Objective.objects.get(plan__code="PEG-2026", code="OB-1")
@@ -129,22 +140,12 @@ def test_a_percentage_cell_is_that_percentage_and_numbers_keep_every_decimal(tmp
     ],
 )
 def test_the_direction_takes_the_italian_words(tmp_path: Path, written: str, code: str) -> None:
-    path = workbook(tmp_path)
-    book = load_workbook(path)
-    sheet = book["Indicatori"]
-    column = next(cell.column_letter for cell in sheet[1] if cell.value == "Verso")
-    sheet[f"{column}2"] = written
-    book.save(path)
+    path, _column = with_indicator_cell(tmp_path, "Verso", written)
     assert imported(path).indicators.get().direction == code
 
 
 def test_an_unknown_word_in_a_coded_column_names_the_cell_and_the_words_to_use(tmp_path: Path) -> None:
-    path = workbook(tmp_path)
-    book = load_workbook(path)
-    sheet = book["Indicatori"]
-    column = next(cell.column_letter for cell in sheet[1] if cell.value == "Verso")
-    sheet[f"{column}2"] = "in su"
-    book.save(path)
+    path, column = with_indicator_cell(tmp_path, "Verso", "in su")
     message = refused(path)
     assert f"foglio «Indicatori», riga 2, colonna {column} «Verso»: valore «in su» non ammesso" in message
     assert "Usa uno tra: crescente, decrescente, valore obiettivo." in message
@@ -175,12 +176,7 @@ def test_the_template_writes_the_italian_words_and_reads_them_back(tmp_path: Pat
 def test_a_weight_the_plan_cannot_hold_is_refused_rather_than_stored_as_another_number(
     tmp_path: Path, written: float, message: str
 ) -> None:
-    path = workbook(tmp_path)
-    book = load_workbook(path)
-    sheet = book["Indicatori"]
-    column = next(cell.column_letter for cell in sheet[1] if cell.value == "Peso")
-    sheet[f"{column}2"] = written
-    book.save(path)
+    path, column = with_indicator_cell(tmp_path, "Peso", written)
     refusal = refused(path)
     assert (
         f"foglio «Indicatori», riga 2, colonna {column} «Peso» (objectives[1].indicators[1].weight): {message}"
@@ -189,12 +185,7 @@ def test_a_weight_the_plan_cannot_hold_is_refused_rather_than_stored_as_another_
 
 
 def test_a_weight_with_two_decimals_is_kept(tmp_path: Path) -> None:
-    path = workbook(tmp_path)
-    book = load_workbook(path)
-    sheet = book["Indicatori"]
-    column = next(cell.column_letter for cell in sheet[1] if cell.value == "Peso")
-    sheet[f"{column}2"] = 2.25
-    book.save(path)
+    path, _column = with_indicator_cell(tmp_path, "Peso", 2.25)
     assert imported(path).indicators.get().weight == Decimal("2.25")
 
 
