@@ -321,23 +321,19 @@ def punctuality(user: Any, filters: Filters, today: dt.date) -> dict[str, list[M
         )
         .order_by()
     )
-    totals: dict[tuple[int | None, dt.date], list[int]] = {}
-    for row in counted:
-        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-        total = totals.setdefault((row["area"], month), [0, 0])
-        total[0] += row["on_time"]
-        total[1] += row["late"]
+    rows_counted = list(counted)
     # The areas by name in the database's collation (as the chart was ordered), those without an area last.
     names = list(
-        Area.objects.filter(pk__in={area for area, _month in totals}).order_by("name").values_list("pk", "name")
+        Area.objects.filter(pk__in={row["area"] for row in rows_counted}).order_by("name").values_list("pk", "name")
     )
     rank: dict[str | None, int] = {name: position for position, (_pk, name) in enumerate(names)}
     name_of = dict(names)
     merged: dict[tuple[str | None, dt.date], list[int]] = {}
-    for (area, month), (on, late) in totals.items():
-        both = merged.setdefault((name_of.get(area) if area is not None else None, month), [0, 0])
-        both[0] += on
-        both[1] += late
+    for row in rows_counted:
+        month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
+        both = merged.setdefault((name_of.get(row["area"]), month), [0, 0])
+        both[0] += row["on_time"]
+        both[1] += row["late"]
     chart: dict[str, list[MonthCount]] = {}
     for (name, month), (on, late) in sorted(
         merged.items(), key=lambda item: (rank.get(item[0][0], len(names)), item[0][1])

@@ -38,7 +38,6 @@ from plans.importing.workbook_layout import (
 )
 from plans.parsing.months import MONTH_NAMES
 
-Row = tuple[int, dict[str, Any]]
 # A sheet's row: its number, its values by key, and where each value was (by key; "" for the row).
 SheetRow = tuple[int, dict[str, Any], dict[str, str]]
 # What openpyxl raises on a damaged file: a truncated or altered archive (zip, zlib), broken XML inside it, a
@@ -139,9 +138,7 @@ class WorkbookReader:
         where = f"{self.path.name}, foglio «{title}», riga {row}"
         return f"{where}, colonna {letter} «{column.header}»" if column else where
 
-    def read_sheet(
-        self, book: Any, layout: SheetLayout, title: str
-    ) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
+    def read_sheet(self, book: Any, layout: SheetLayout, title: str) -> list[SheetRow]:
         """The rows of the sheet `title`, the workbook's own name of the layout's sheet."""
         self.reading = f"{self.path.name}, foglio «{title}», riga 1"
         rows = book[title].iter_rows()
@@ -286,9 +283,7 @@ def _damaged(where: str, error: Exception) -> Problem:
     )
 
 
-def _assemble(
-    reader: WorkbookReader, sheets: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]]
-) -> dict[str, Any]:
+def _assemble(reader: WorkbookReader, sheets: dict[str, list[SheetRow]]) -> dict[str, Any]:
     document: dict[str, Any] = {"format": "traguardi-plan/1"}
     for layout, key in ((ORGANIZATION, "organization"), (PLAN, "plan")):
         rows = sheets[layout.name]
