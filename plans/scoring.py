@@ -35,7 +35,7 @@ import datetime as dt
 import operator as op
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from decimal import ROUND_HALF_EVEN, Decimal, localcontext
+from decimal import ROUND_HALF_EVEN, Decimal, getcontext, localcontext
 from enum import StrEnum
 from typing import Any, Protocol
 
@@ -391,8 +391,12 @@ def _percent_text(value: Decimal) -> str:
 def quantized(value: Decimal, step: Decimal, rounding: str = ROUND_HALF_EVEN) -> Decimal:
     """`value` rounded to `step`, however large: a relative target can resolve to more digits than the default
     context's 28 (a baseline of 10^14 raised by 10^14 %), where a plain quantize raises InvalidOperation."""
+    digits = value.adjusted() - step.as_tuple().exponent + 2  # type: ignore[operator]
+    if digits <= getcontext().prec:
+        # Within the context's precision the plain quantize: a local context costs more than the rest of a score.
+        return value.quantize(step, rounding=rounding)
     with localcontext() as context:
-        context.prec = max(context.prec, value.adjusted() - step.as_tuple().exponent + 2)  # type: ignore[operator]
+        context.prec = digits
         return value.quantize(step, rounding=rounding)
 
 

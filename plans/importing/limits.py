@@ -7,10 +7,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from plans.importing.errors import DocPath, Locator, Problem
-from plans.limits import column, fits, integer_digits, plan_window
+from plans.limits import Column, column, fits, integer_digits, plan_window
 from plans.models import Indicator, Objective
 from plans.parsing import parse_italian_decimal
 
@@ -82,6 +83,25 @@ def _weight_problems(indicator: dict[str, Any], base: DocPath, locate: Locator) 
             f"il peso {indicator['weight']} è troppo grande",
             f"Sono ammesse al massimo {integer_digits(column(Indicator, 'weight'))} cifre prima della virgola.",
         )
+    else:
+        yield from _decimals_problem(
+            column(Indicator, "weight"), weight, indicator["weight"], (*base, "weight"), locate
+        )
+
+
+def _decimals_problem(
+    field: Column, number: Decimal, written: object, path: DocPath, locate: Locator
+) -> Iterator[Problem]:
+    """A number with more decimals than its column keeps would be stored rounded, as another number: refused."""
+    places = int(field.decimal_places or 0)
+    exponent = number.normalize().as_tuple().exponent
+    if isinstance(exponent, int) and -exponent > places:
+        rounded = f"{number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)}".replace(".", ",")
+        yield Problem(
+            locate(path),
+            f"{written} ha più di {places} decimali: se ne conservano solo {places}",
+            f"Scrivi il numero con al più {places} decimali, ad esempio {rounded}.",
+        )
 
 
 def _dates(objective: dict[str, Any], base: DocPath) -> Iterator[tuple[DocPath, str]]:
@@ -118,3 +138,5 @@ def _amount_problems(objective: dict[str, Any], base: DocPath, locate: Locator) 
                 f"l'importo {objective[field]} è troppo grande",
                 f"Sono ammesse al massimo {digits} cifre prima della virgola.",
             )
+        else:
+            yield from _decimals_problem(column(Objective, field), amount, objective[field], (*base, field), locate)

@@ -15,6 +15,7 @@ from plans.importing.documents import load_json, load_yaml
 from plans.importing.errors import Locator, PlanImportError, Problem
 from plans.importing.limits import limit_problems
 from plans.importing.sync import Counts
+from plans.importing.unread import Unread, unread_values
 from plans.importing.validation import reference_problems, schema_problems
 from plans.importing.writer import PlanWriter, Progress
 from plans.models import Plan
@@ -46,13 +47,15 @@ class ImportResult:
     change_requests: list[tuple[str, int, bool]] = field(default_factory=list)
     not_imported: list[str] = field(default_factory=list)
     as_changes: bool = False
+    # The values kept as written without a meaning (plans.importing.unread), in the file's order.
+    unread: list[Unread] = field(default_factory=list)
 
     def summary(self) -> str:
         lines = [
             f"Piano {self.plan.code} – {self.plan.title}" + (" (prova: nulla è stato scritto)" if self.dry_run else "")
         ]
         if self.as_changes:
-            return "\n".join(lines + self._changes_summary())
+            return "\n".join(lines + self._changes_summary() + self._unread_summary())
         for key, label in ENTITY_LABELS.items():
             counts = self.counts.get(key)
             if counts is None:
@@ -61,7 +64,15 @@ class ImportResult:
             if counts.not_in_file:
                 line += f", {counts.not_in_file} presenti solo nel database (non toccati)"
             lines.append(line)
-        return "\n".join(lines)
+        return "\n".join(lines + self._unread_summary())
+
+    def _unread_summary(self) -> list[str]:
+        if not self.unread:
+            return ["  valori non interpretati: nessuno"]
+        return [
+            f"  valori non interpretati, conservati come scritti: {len(self.unread)} (--strict rifiuta il file)",
+            *(f"  - {unread}" for unread in self.unread),
+        ]
 
     def _changes_summary(self) -> list[str]:
         lines = [
@@ -117,8 +128,10 @@ def import_plan_file(
     motivation: str = "",
     act: str = "",
     act_date: dt.date | None = None,
+    strict: bool = False,
 ) -> ImportResult:
-    """Import a plan file. Raises PlanImportError, having written nothing, when the file is wrong.
+    """Import a plan file. Raises PlanImportError, having written nothing, when the file is wrong, or with
+    `strict` when a value would be kept as written without a meaning (plans.importing.unread).
 
     The state of a plan already in the database says what a new import of it does: a draft (or a closed plan) is
     overwritten as the file says; an adopted plan or one in execution is not: the differences become change
@@ -133,6 +146,9 @@ def import_plan_file(
         reference_date=reference_date or timezone.localdate(),
         progress=progress,
     )
+    unread = unread_values(document, locate, read_time=writer.read_time)  # each time parsed once, for both
+    if strict and unread:
+        raise PlanImportError([item.problem() for item in unread])
     with transaction.atomic(), recorded_as(Source.IMPORT, user=actor):
         existing = _existing_plan(document, organization_slug)
         # Here the plan's state decides. A validated plan is refused by the freeze (plans.freeze) before this point.
@@ -143,6 +159,7 @@ def import_plan_file(
             result = ImportResult(plan=writer.write(), counts=dict(writer.counts), dry_run=dry_run)
         if dry_run:
             transaction.set_rollback(True)
+    result.unread = unread
     return result
 
 

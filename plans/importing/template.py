@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import cache
 from typing import Any
 
 from plans.importing.workbook import write_workbook
@@ -66,5 +67,7 @@ EXAMPLE: dict[str, Any] = {
 }
 
 
+@cache
 def template_workbook() -> bytes:
+    """The template, written once per process: it holds no data (openpyxl took 50 ms to write it per download)."""
     return write_workbook(EXAMPLE)

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 import zipfile
 import zlib
+from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -35,8 +36,10 @@ from plans.importing.workbook_layout import (
     SheetLayout,
     normalise_header,
 )
+from plans.parsing.months import MONTH_NAMES
 
-Row = tuple[int, dict[str, Any]]
+# A sheet's row: its number, its values by key, and where each value was (by key; "" for the row).
+SheetRow = tuple[int, dict[str, Any], dict[str, str]]
 # What openpyxl raises on a damaged file: a truncated or altered archive (zip, zlib), broken XML inside it, a
 # cell whose content does not match its type. Read-only mode reads a sheet's XML only while its rows are read.
 DAMAGED = (
@@ -53,7 +56,16 @@ DAMAGED = (
 _ITALIAN_DATE = re.compile(r"^(\d{1,2})/(\d{1,2})/(\d{4})$")
 
 
-def _cell_value(value: object, column: Column) -> Any:
+def cell_value(value: object, column: Column, number_format: str = "General") -> Any:
+    """The cell's value for the plan format. In a column of values written as text ("raw": times, values,
+    weights), Excel's own types are read for what they show: a date is that day ("31/03/2026") or, formatted
+    without a day, that month ("Marzo 2026") or year; a number formatted as a percentage is that percentage ("75%"
+    for 0.75); every number keeps its decimals (as many as Excel's 15 digits hold), written with a comma
+    ("2,2523"); TRUE and FALSE are "sì" and "no"."""
+    if column.kind == "raw" and not isinstance(value, str):
+        shown = _shown(value, number_format)
+        if shown is not None:
+            return shown
     if isinstance(value, dt.datetime | dt.date):
         return value.date().isoformat() if isinstance(value, dt.datetime) else value.isoformat()
     if isinstance(value, float) and value.is_integer():
@@ -71,6 +83,43 @@ def _cell_value(value: object, column: Column) -> Any:
     return text
 
 
+# A format's literal text ("…", \x) and its colours or conditions ([Red], [>=100]) say nothing of its fields.
+_LITERALS = re.compile(r'"[^"]*"|\[[^\]]*\]|\\.')
+# Minutes: "m" next to hours or seconds ("hh:mm", "mm:ss"), as Excel reads them.
+_MINUTES = re.compile(r"h+[^dmys]*m+|m+[^dhmy]*s+")
+
+
+def _shown(value: object, number_format: str) -> str | None:
+    """A date, number or boolean cell as the text an office reads in it, or None for other cells."""
+    written = number_format or ""
+    fields = _LITERALS.sub("", written).lower()
+    if isinstance(value, dt.datetime | dt.date):
+        day = value.date() if isinstance(value, dt.datetime) else value
+        months = "m" in _MINUTES.sub("", fields)
+        if "d" in fields or "h" in fields or "s" in fields or not (months or "y" in fields):
+            return f"{day:%d/%m/%Y}"
+        if months:
+            return f"{MONTH_NAMES[day.month - 1].capitalize()} {day.year}"
+        return str(day.year)
+    if isinstance(value, bool):
+        return "sì" if value else "no"
+    if isinstance(value, int | float):
+        # Excel keeps 15 significant digits: a formula's 0.30000000000000004 is the 0,3 it shows.
+        number = Decimal(format(value, ".15g")) if isinstance(value, float) else Decimal(value)
+        if "%" in fields:
+            return _italian(number * 100) + "%"
+        if "%" in written:  # a literal sign ("0\%", '0"%"'): the number is shown as it is, with the sign
+            return _italian(number) + "%"
+        return _italian(number)
+    return None
+
+
+def _italian(number: Decimal) -> str:
+    """Every digit of the number, with a decimal comma and no thousands separator: "2,2523", "75", "-0,5"."""
+    text = format(number.normalize(), "f")
+    return text.replace(".", ",")
+
+
 class WorkbookReader:
     def __init__(self, path: Path) -> None:
         self.path = path
@@ -85,35 +134,26 @@ class WorkbookReader:
         where = self.cells.get(probe, self.path.name)
         return f"{where} ({format_path(doc_path)})" if doc_path else where
 
-    def _where(self, layout: SheetLayout, row: int, column: Column | None = None, letter: str = "") -> str:
-        where = f"{self.path.name}, foglio «{layout.name}», riga {row}"
+    def _where(self, title: str, row: int, column: Column | None = None, letter: str = "") -> str:
+        where = f"{self.path.name}, foglio «{title}», riga {row}"
         return f"{where}, colonna {letter} «{column.header}»" if column else where
 
-    def read_sheet(self, book: Any, layout: SheetLayout) -> list[tuple[int, dict[str, Any], dict[str, str]]]:
-        if layout.name not in book.sheetnames:
-            if layout.required:
-                self.problems.append(
-                    Problem(
-                        self.path.name,
-                        f"manca il foglio «{layout.name}»",
-                        "Parti dal modello scaricabile, che ha tutti i fogli.",
-                    )
-                )
-            return []
-        self.reading = f"{self.path.name}, foglio «{layout.name}», riga 1"
-        rows = book[layout.name].iter_rows(values_only=True)
-        header = next(rows, None) or ()
+    def read_sheet(self, book: Any, layout: SheetLayout, title: str) -> list[SheetRow]:
+        """The rows of the sheet `title`, the workbook's own name of the layout's sheet."""
+        self.reading = f"{self.path.name}, foglio «{title}», riga 1"
+        rows = book[title].iter_rows()
+        header = [cell.value for cell in next(rows, None) or ()]
         known = layout.by_header()
         columns: list[tuple[int, Column]] = []
-        for index, title in enumerate(header):
-            if title is None or not str(title).strip():
+        for index, heading in enumerate(header):
+            if heading is None or not str(heading).strip():
                 continue
-            column = known.get(normalise_header(str(title)))
+            column = known.get(normalise_header(str(heading)))
             if column is None:
                 self.problems.append(
                     Problem(
-                        f"{self.path.name}, foglio «{layout.name}», riga 1, colonna {get_column_letter(index + 1)}",
-                        f"colonna sconosciuta «{title}»",
+                        f"{self.path.name}, foglio «{title}», riga 1, colonna {get_column_letter(index + 1)}",
+                        f"colonna sconosciuta «{heading}»",
                         f"Le colonne ammesse sono: {', '.join(c.header for c in layout.columns)}.",
                     )
                 )
@@ -124,26 +164,83 @@ class WorkbookReader:
             if column.required and column.key not in present:
                 self.problems.append(
                     Problem(
-                        f"{self.path.name}, foglio «{layout.name}», riga 1",
+                        f"{self.path.name}, foglio «{title}», riga 1",
                         f"manca la colonna «{column.header}»",
                         "Aggiungi la colonna con questa intestazione, come nel modello.",
                     )
                 )
         result = []
-        for number, values in enumerate(rows, start=2):
-            self.reading = self._where(layout, number)
-            if all(value is None or str(value).strip() == "" for value in values):
+        for number, cells in enumerate(rows, start=2):
+            self.reading = self._where(title, number)
+            if all(cell.value is None or str(cell.value).strip() == "" for cell in cells):
                 continue
             data: dict[str, Any] = {}
-            where: dict[str, str] = {"": self._where(layout, number)}
+            where: dict[str, str] = {"": self._where(title, number)}
             for index, column in columns:
-                value = values[index] if index < len(values) else None
+                cell = cells[index] if index < len(cells) else None
+                value = None if cell is None else cell.value
                 if value is None or (isinstance(value, str) and not value.strip()):
                     continue
-                data[column.key] = _cell_value(value, column)
-                where[column.key] = self._where(layout, number, column, get_column_letter(index + 1))
+                where[column.key] = self._where(title, number, column, get_column_letter(index + 1))
+                number_format = getattr(cell, "number_format", "General")
+                data[column.key] = self._coded(cell_value(value, column, number_format), column, where[column.key])
             result.append((number, data, where))
         return result
+
+    def _coded(self, value: Any, column: Column, where: str) -> Any:
+        """A coded column's word as its code; a word the column does not know is a problem at its cell."""
+        if not column.labels:
+            return value
+        code = column.code_of(str(value))
+        if code is None:
+            self.problems.append(
+                Problem(
+                    where,
+                    f"valore «{value}» non ammesso nella colonna «{column.header}»",
+                    f"Usa uno tra: {', '.join(column.words)}.",
+                )
+            )
+            return value
+        return code
+
+    def sheet_titles(self, names: list[str]) -> dict[str, str]:
+        """The workbook's own name of each layout's sheet, matched without regard to case, accents and spacing
+        ("attivita" is «Attività»). A sheet of no layout, a sheet named twice and a missing sheet are problems:
+        a sheet that is not read would import as "no rows", clearing what a plan held."""
+        layouts = {normalise_header(layout.name): layout for layout in LAYOUTS}
+        titles: dict[str, str] = {}
+        expected = ", ".join(f"«{layout.name}»" for layout in LAYOUTS)
+        for name in names:
+            layout = layouts.get(normalise_header(name))
+            if layout is None:
+                self.problems.append(
+                    Problem(
+                        f"{self.path.name}, foglio «{name}»",
+                        f"foglio sconosciuto «{name}»",
+                        f"I fogli del modello sono: {expected}. Rinomina il foglio come nel modello, o toglilo.",
+                    )
+                )
+            elif layout.name in titles:
+                self.problems.append(
+                    Problem(
+                        f"{self.path.name}, foglio «{name}»",
+                        f"il foglio «{layout.name}» compare due volte (anche come «{titles[layout.name]}»)",
+                        "Tieni un solo foglio con questo nome: riunisci le righe in uno dei due.",
+                    )
+                )
+            else:
+                titles[layout.name] = name
+        for layout in LAYOUTS:
+            if layout.name not in titles:
+                self.problems.append(
+                    Problem(
+                        self.path.name,
+                        f"manca il foglio «{layout.name}»",
+                        "Parti dal modello scaricabile, che ha tutti i fogli (un foglio senza righe sotto le"
+                        " intestazioni va bene).",
+                    )
+                )
+        return titles
 
     def record(self, base: DocPath, where: dict[str, str], skip: tuple[str, ...] = ()) -> None:
         self.cells[base] = where[""]
@@ -159,7 +256,11 @@ def load_workbook_document(path: Path) -> tuple[dict[str, Any], Any]:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
-            sheets = {layout.name: reader.read_sheet(book, layout) for layout in LAYOUTS}
+            titles = reader.sheet_titles(book.sheetnames)
+            sheets = {
+                layout.name: reader.read_sheet(book, layout, titles[layout.name]) if layout.name in titles else []
+                for layout in LAYOUTS
+            }
         finally:
             book.close()
     except DAMAGED as error:
@@ -182,9 +283,7 @@ def _damaged(where: str, error: Exception) -> Problem:
     )
 
 
-def _assemble(
-    reader: WorkbookReader, sheets: dict[str, list[tuple[int, dict[str, Any], dict[str, str]]]]
-) -> dict[str, Any]:
+def _assemble(reader: WorkbookReader, sheets: dict[str, list[SheetRow]]) -> dict[str, Any]:
     document: dict[str, Any] = {"format": "traguardi-plan/1"}
     for layout, key in ((ORGANIZATION, "organization"), (PLAN, "plan")):
         rows = sheets[layout.name]
@@ -353,6 +452,8 @@ def _to_cell(value: Any, column: Column) -> Any:
         return None
     if column.kind == "list":
         return ", ".join(value)
+    if column.labels:
+        return column.label_of(str(value))
     return str(value) if column.kind == "raw" else value
 
 

@@ -15,13 +15,34 @@ class Column:
     key: str
     kind: CellKind = "text"
     required: bool = False
+    # A coded column: each code of the plan format with the words an office writes for it, the first one the
+    # word the workbook is written with. The code itself is accepted too.
+    labels: tuple[tuple[str, tuple[str, ...]], ...] = ()
+
+    def code_of(self, text: str) -> str | None:
+        """The code `text` stands for (case, accents and spacing aside), or None."""
+        wanted = normalise_header(text)
+        for code, words in self.labels:
+            if wanted == normalise_header(code) or any(wanted == normalise_header(word) for word in words):
+                return code
+        return None
+
+    def label_of(self, code: str) -> str:
+        """The word the workbook writes for `code` (the code itself when it is not one of the column's)."""
+        return next((words[0] for known, words in self.labels if known == code), code)
+
+    @property
+    def words(self) -> list[str]:
+        return [words[0] for _code, words in self.labels]
 
 
 @dataclass(frozen=True)
 class SheetLayout:
+    """A sheet of the workbook. Every sheet must be in a file (plans.importing.workbook: a sheet left unread
+    would import as "no rows"); a sheet may have no rows under its headers."""
+
     name: str
     columns: tuple[Column, ...]
-    required: bool = False
 
     def by_header(self) -> dict[str, Column]:
         return {normalise_header(column.header): column for column in self.columns}
@@ -33,6 +54,28 @@ def normalise_header(text: str) -> str:
     return " ".join(plain.lower().replace("*", " ").replace(".", " ").split())
 
 
+# The words of the coded columns (the plan format's codes: plans/schema/plan.schema.json).
+ORGANIZATION_KINDS = (
+    ("comune", ("Comune",)),
+    ("consorzio", ("Consorzio",)),
+    ("unione", ("Unione di comuni", "Unione")),
+    ("asl", ("Azienda sanitaria", "Azienda sanitaria locale", "ASL", "Azienda USL", "AUSL")),
+    ("ambito", ("Ambito territoriale", "Ambito", "Ambito territoriale sociale")),
+    ("altro", ("Altro",)),
+)
+PLAN_KINDS = (
+    ("peg", ("PEG", "Piano esecutivo di gestione")),
+    ("performance", ("Piano della performance", "Performance")),
+    ("piao", ("PIAO", "Piano integrato di attività e organizzazione")),
+    ("piano_di_zona", ("Piano di zona",)),
+    ("relazione", ("Relazione sulla performance", "Relazione")),
+)
+DIRECTIONS = (
+    ("increase", ("crescente", "più è alto, meglio è", "in aumento", "aumento")),
+    ("decrease", ("decrescente", "più è basso, meglio è", "in diminuzione", "diminuzione", "riduzione")),
+    ("target", ("valore obiettivo", "puntuale", "valore puntuale")),
+)
+
 # The indicator's baseline ({"value", "year", "source"} in the plan format) in three columns of its row.
 BASELINE_COLUMNS = {"value": "baseline", "year": "baseline_year", "source": "baseline_source"}
 
@@ -41,23 +84,21 @@ ORGANIZATION = SheetLayout(
     (
         Column("Identificativo", "slug", required=True),
         Column("Nome", "name", required=True),
-        Column("Tipo", "kind"),
+        Column("Tipo", "kind", labels=ORGANIZATION_KINDS),
         Column("Santo patrono", "patron_saint_day"),
     ),
-    required=True,
 )
 PLAN = SheetLayout(
     "Piano",
     (
         Column("Codice", "code", required=True),
-        Column("Tipo", "kind", required=True),
+        Column("Tipo", "kind", required=True, labels=PLAN_KINDS),
         Column("Titolo", "title", required=True),
         Column("Anno inizio", "year_start", "int", required=True),
         Column("Anno fine", "year_end", "int", required=True),
         Column("Atto di adozione", "adoption_act"),
         Column("Fonte", "source"),
     ),
-    required=True,
 )
 AREAS = SheetLayout(
     "Aree",
@@ -114,7 +155,7 @@ INDICATORS = SheetLayout(
         Column("Descrizione", "description"),
         Column("Tipo", "type"),
         Column("Unità di misura", "unit", "raw"),
-        Column("Verso", "direction"),
+        Column("Verso", "direction", labels=DIRECTIONS),
         Column("Note", "note"),
         Column("Peso", "weight", "raw"),
         Column("Baseline", BASELINE_COLUMNS["value"], "raw"),

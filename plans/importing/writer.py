@@ -56,7 +56,7 @@ class PlanWriter:
         self.counts: dict[str, Counts] = defaultdict(Counts)
         # Times repeat across a plan ("Dicembre", "31/12/2026"): each distinct text is parsed once per import,
         # and its columns are built once (shared, never modified, by every activity that has it).
-        self._parse_time = cache(lambda raw, year: parse_time(raw, year=year))
+        self.read_time = cache(lambda raw, year: parse_time(raw, year=year))
         self._time_columns = cache(time_columns)
 
     def write(self) -> Plan:
@@ -175,8 +175,8 @@ class PlanWriter:
         specs = {
             item["code"]: [
                 (
-                    self._parse_time(activity.get("planned", ""), year),
-                    self._parse_time(activity.get("actual", ""), year),
+                    self.read_time(activity.get("planned", ""), year),
+                    self.read_time(activity.get("actual", ""), year),
                 )
                 for activity in item.get("activities", [])
             ]

@@ -16,7 +16,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from plans.models import Activity, Indicator, Objective, Plan, WorkState
+from plans.models import Activity, Area, Indicator, Objective, Plan, WorkState
 from tests.web.helpers import activity, indicator_values, last_years_peg, set_state
 from tests.web.html import Table, page_text, table_titled, tables
 from tests.workflow.world import World
@@ -513,3 +513,20 @@ def test_the_rows_escape_what_people_typed(client: Client, world: World, slipped
     page = logged_in(client, world.diana).get(URL).content.decode()
     assert "<script>alert" not in page
     assert "Strade &lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; piazze" in page
+
+
+def test_the_punctuality_counts_areas_of_one_name_together_by_name_and_those_without_an_area_last(
+    world: World, slipped: Slipped
+) -> None:
+    """Counted by area id (hashed), then told by name as before: two areas of the same name make one chart, the
+    charts follow the names, the activities of an objective without an area come last."""
+    homonym = Area.objects.create(organization=world.aurelia, code="SO2", slug="sociale-bis", name="Servizi sociali")
+    slipped.technical.areas.add(homonym)  # the roads' activity: due 1 May, late
+    lone = Objective.objects.create(plan=world.plan, code="SENZA-1", title="Senza area")
+    activity(lone, "Attività senza area", planned_end=dt.date(2026, 2, 27))
+    chart = dashboard.punctuality(world.diana, Filters(plan_id=world.plan.pk), dt.date(2026, 5, 15))
+    assert list(chart) == ["Servizi sociali", "Servizi tecnici", ""]
+    social = {count.month: (count.on_time, count.late) for count in chart["Servizi sociali"]}
+    # March and April as in the world; May: the shared activity and, through the homonym, the roads'.
+    assert social == {dt.date(2026, 3, 1): (1, 1), dt.date(2026, 4, 1): (0, 1), dt.date(2026, 5, 1): (0, 2)}
+    assert [(count.month, count.on_time, count.late) for count in chart[""]] == [(dt.date(2026, 2, 1), 0, 1)]

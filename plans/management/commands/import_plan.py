@@ -62,6 +62,11 @@ class Command(BaseCommand):
             "--act", default="", help="L'atto che approva la rimodulazione, se la propone il direttore."
         )
         parser.add_argument("--act-date", metavar="AAAA-MM-GG", type=dt.date.fromisoformat, help="La data dell'atto.")
+        parser.add_argument(
+            "--strict",
+            action="store_true",
+            help="Rifiuta il file se un tempo o un valore non è interpretato (senza, è conservato com'è ed elencato).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = None
@@ -80,6 +85,7 @@ class Command(BaseCommand):
                 motivation=options["motivation"],
                 act=options["act"],
                 act_date=options["act_date"],
+                strict=options["strict"],
             )
         except PlanImportError as error:
             lines = [f"Il file non è stato importato: {len(error.problems)} problema/i, nulla è stato scritto."]
