@@ -6,8 +6,9 @@ from django.conf import settings
 from django.db import models
 
 
-def person_field(verbose_name: Any, *, optional: bool = False) -> models.ForeignKey[Any, Any]:
-    """Someone who acted, kept as evidence: PROTECT, so people with history are deactivated, not deleted."""
+def person_field(verbose_name: Any, *, optional: bool = False, indexed: bool = True) -> models.ForeignKey[Any, Any]:
+    """Someone who acted, kept as evidence: PROTECT, so people with history are deactivated, not deleted.
+    `indexed=False` for a model that indexes the column itself (a partial index, say)."""
     return models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.PROTECT,
@@ -15,4 +16,5 @@ def person_field(verbose_name: Any, *, optional: bool = False) -> models.Foreign
         blank=optional,
         related_name="+",
         verbose_name=verbose_name,
+        db_index=indexed,
     )
