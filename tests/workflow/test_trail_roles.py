@@ -78,6 +78,7 @@ def test_the_application_role_cannot_truncate_the_trail_or_the_decisions(app, tr
         "DROP TRIGGER traguardi_audit_protect ON workflow_auditentry",
         "DROP TRIGGER traguardi_audit_stamp ON workflow_auditentry",
         "ALTER TABLE workflow_auditentry DISABLE TRIGGER traguardi_audit_protect",
+        "ALTER TABLE workflow_auditentry DISABLE TRIGGER traguardi_audit_protect_remove",
         "ALTER TABLE workflow_auditentry DISABLE TRIGGER ALL",
         "DROP TRIGGER traguardi_history_plans_activity_change ON plans_activity",
         "DROP FUNCTION traguardi_audit_seal(bigint)",
