@@ -125,6 +125,11 @@ def function_name(tracked: Tracked) -> str:
     return f"traguardi_history_{tracked.table}"
 
 
+# From this many rows, a statement's trail rows are sealed as they are written (workflow.trail.chain,
+# traguardi_audit_seal_as_written), for the organization of its first row: sealing each at commit rewrote it.
+SEALED_AS_WRITTEN_FROM = 1000
+
+
 def history_sql(tracked: Tracked) -> str:
     """The table's history function and its three triggers (insert, change, deletion), one call per statement
     with the statement's rows as transition tables: an import inserting 100,000 activities writes their trail rows
@@ -145,6 +150,13 @@ CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql {SEARCH
 DECLARE
     _context jsonb := NULLIF(current_setting('pghistory.context_metadata', true), '')::jsonb;
 BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF (SELECT count(*) FROM (SELECT 1 FROM _old LIMIT {SEALED_AS_WRITTEN_FROM}) o) = {SEALED_AS_WRITTEN_FROM} THEN
+            PERFORM traguardi_audit_seal_as_written((SELECT {organization_sql(tracked, "o")} FROM _old o LIMIT 1));
+        END IF;
+    ELSIF (SELECT count(*) FROM (SELECT 1 FROM _new LIMIT {SEALED_AS_WRITTEN_FROM}) n) = {SEALED_AS_WRITTEN_FROM} THEN
+        PERFORM traguardi_audit_seal_as_written((SELECT {organization_sql(tracked, "n")} FROM _new n LIMIT 1));
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO public.workflow_auditentry ({columns})
         SELECT {organization_sql(tracked, "n")}, 'created', '{tracked.label}', n.{pk}, NULL,
