@@ -28,7 +28,7 @@ BULK = SEALED_AS_WRITTEN_FROM + 200
 
 def _copies_of(activity: Activity, count: int, first_position: int = 100) -> str:
     """An INSERT of `count` copies of the activity under its objective, in one statement."""
-    columns = [field.column for field in Activity._meta.concrete_fields if field.column not in ("id", "position")]
+    columns = [str(field.column) for field in Activity._meta.concrete_fields if field.column not in ("id", "position")]
     listed = ", ".join(columns)
     return (
         f"INSERT INTO plans_activity ({listed}, position) SELECT {listed}, g FROM plans_activity, "
@@ -43,16 +43,18 @@ def _chain(world: World) -> list[tuple[int, int | None]]:
 def test_a_bulk_statement_writes_its_rows_sealed_after_the_ones_written_before(committed_world: World) -> None:
     world = committed_world
     before = _chain(world)
+    last_id, last_seq = before[-1]
+    assert last_seq is not None
     with transaction.atomic():
         Activity.objects.filter(pk=world.activity.pk).update(description="Mappatura di tutti gli sportelli")
-        (single,) = AuditEntry.objects.filter(organization=world.aurelia, pk__gt=before[-1][0])
+        (single,) = AuditEntry.objects.filter(organization=world.aurelia, pk__gt=last_id)
         assert single.seq is None  # a row of a small statement waits for the commit
         with connection.cursor() as cursor:
             cursor.execute(_copies_of(world.activity, BULK))
-        written = list(AuditEntry.objects.filter(organization=world.aurelia, pk__gt=before[-1][0]).order_by("pk"))
+        written = list(AuditEntry.objects.filter(organization=world.aurelia, pk__gt=last_id).order_by("pk"))
         # Sealed already, inside the transaction: the row written before first, then each in the order written.
         assert len(written) == 1 + BULK
-        assert [row.seq for row in written] == list(range(before[-1][1] + 1, before[-1][1] + 2 + BULK))
+        assert [row.seq for row in written] == list(range(last_seq + 1, last_seq + 2 + BULK))
         assert all(row.txid == written[0].txid for row in written)
     rows = _chain(world)
     assert [seq for _, seq in rows] == list(range(1, len(rows) + 1))  # one chain, in the order of the ids
@@ -94,7 +96,7 @@ def test_another_writer_of_the_organization_waits_at_its_commit_and_follows(
     committed_world: World, second: psycopg.Connection[tuple[object, ...]]
 ) -> None:
     world = committed_world
-    pid = second.execute("SELECT pg_backend_pid()").fetchone()[0]  # type: ignore[index]
+    pid = second.info.backend_pid
     committed = threading.Event()
     failures: list[BaseException] = []
 
