@@ -11,6 +11,7 @@ from __future__ import annotations
 import posixpath
 import re
 import zipfile
+from bisect import bisect_right
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -21,9 +22,10 @@ from openpyxl.utils.cell import range_boundaries
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _RELATIONSHIP = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _PACKAGE = "http://schemas.openxmlformats.org/package/2006/relationships"
-_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)"')
+_MERGE = re.compile(rb"<(?:\w+:)?mergeCell\b[^>]*?\bref=[\"']([A-Z]{1,3}[0-9]+:[A-Z]{1,3}[0-9]+)[\"']")
 _CHUNK = 1 << 20
 _OVERLAP = 200  # longer than one mergeCell element
+_WIDEST = 16_384  # Excel's last column (XFD)
 
 
 @dataclass(frozen=True)
@@ -80,12 +82,29 @@ def _scan(archive: zipfile.ZipFile, member: str) -> Iterator[Merge]:
             tail = data[max(end, len(data) - _OVERLAP) :]
 
 
-def covered_cells(merges: list[Merge], first_row: int) -> dict[tuple[int, int], Merge]:
-    """Each cell (row, column) from `first_row` on that a merge covers but does not hold (all but its first)."""
-    covered: dict[tuple[int, int], Merge] = {}
-    for merge in merges:
-        for row in range(max(merge.min_row, first_row), merge.max_row + 1):
-            for column in range(merge.min_col, merge.max_col + 1):
-                if (row, column) != merge.anchor:
-                    covered[(row, column)] = merge
-    return covered
+class Coverage:
+    """Which merge covers a cell without holding it (every cell of a range but its first), asked cell by cell:
+    a merge of a whole column covers a million cells, and none is listed. Merged ranges never overlap, so in a
+    column the one that may cover a row is the last to start at or before it."""
+
+    def __init__(self, merges: list[Merge], first_row: int) -> None:
+        self.first_row = first_row
+        self.columns: dict[int, tuple[list[int], list[Merge]]] = {}
+        by_column: dict[int, list[Merge]] = {}
+        for merge in merges:
+            if merge.max_row >= first_row:
+                for column in range(merge.min_col, min(merge.max_col, merge.min_col + _WIDEST) + 1):
+                    by_column.setdefault(column, []).append(merge)
+        for column, found in by_column.items():
+            found.sort(key=lambda merge: merge.min_row)
+            self.columns[column] = ([merge.min_row for merge in found], found)
+
+    def at(self, row: int, column: int) -> Merge | None:
+        if row < self.first_row or column not in self.columns:
+            return None
+        starts, merges = self.columns[column]
+        index = bisect_right(starts, row) - 1
+        if index < 0:
+            return None
+        merge = merges[index]
+        return merge if row <= merge.max_row and (row, column) != merge.anchor else None

@@ -17,7 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from plans.importing.errors import DocPath, PlanImportError, Problem, format_path
-from plans.importing.merged import Merge, covered_cells, merged_ranges
+from plans.importing.merged import Coverage, Merge, merged_ranges
 from plans.importing.workbook_layout import (
     ACTIVITIES,
     AREAS,
@@ -174,7 +174,7 @@ class WorkbookReader:
                         "Aggiungi la colonna con questa intestazione, come nel modello.",
                     )
                 )
-        covered = covered_cells(merges or [], first_row=2)
+        covered = Coverage(merges or [], first_row=2)
         anchors: dict[int, list[Merge]] = {}
         for each in merges or []:
             anchors.setdefault(each.min_row, []).append(each)
@@ -194,7 +194,7 @@ class WorkbookReader:
                 cell = cells[index] if index < len(cells) else None
                 value = None if cell is None else cell.value
                 letter = get_column_letter(index + 1)
-                merge = covered.get((number, index + 1)) if value is None else None
+                merge = covered.at(number, index + 1) if value is None else None
                 if merge is not None:
                     value = self._merged(merge, title, number, column, letter, anchor_values, told)
                 if value is None or (isinstance(value, str) and not value.strip()):

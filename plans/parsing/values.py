@@ -82,8 +82,6 @@ _WORD_OPERATORS: dict[str, str] = {
     "superiore o uguale a": ">=",
     "minore o uguale a": "<=",
     "inferiore o uguale a": "<=",
-    "uguale a": "=",
-    "pari a": "=",
 }
 
 

@@ -233,8 +233,6 @@ def test_a_change_not_understood_stays_text(raw: str) -> None:
         ("inferiore al 5%", "<", "5"),
         ("più del 10%", ">", "10"),
         ("minore o uguale a 2,5", "<=", "2.5"),
-        ("pari a 100", "=", "100"),
-        ("uguale a 5", "=", "5"),
     ],
 )
 def test_comparisons_spaced_or_in_words_are_thresholds(raw: str, operator: str, value: str) -> None:
@@ -242,7 +240,9 @@ def test_comparisons_spaced_or_in_words_are_thresholds(raw: str, operator: str, 
     assert (spec.kind, spec.operator, spec.value, spec.raw) == (ValueKind.THRESHOLD, operator, Decimal(value), raw)
 
 
-@pytest.mark.parametrize("raw", ["-", "—", "–", "--", "n.d.", "N.D.", "nd", "N/D", "n.a.", "n/a", "non disponibile"])
+@pytest.mark.parametrize(
+    "raw", ["-", "—", "–", "--", "n.d.", "N.D.", "n. d.", "nd", "N/D", "n.a.", "n/a", "non disponibile"]
+)
 def test_a_dash_or_not_available_is_no_value_kept_as_written(raw: str) -> None:
     spec = parse_value(raw)
     assert (spec.kind, spec.parsed, spec.raw, spec.value) == (ValueKind.EMPTY, True, raw, None)
@@ -254,6 +254,9 @@ def test_a_comparison_word_without_an_amount_stays_text(raw: str) -> None:
     assert (spec.kind, spec.parsed) == (ValueKind.TEXT, False)
 
 
-def test_pari_alla_baseline_is_still_relative() -> None:
-    spec = parse_value("pari alla baseline")
-    assert (spec.kind, spec.operator, spec.value) == (ValueKind.RELATIVE, "=", Decimal(0))
+@pytest.mark.parametrize(
+    ("raw", "year"), [("pari alla baseline", None), ("pari al 2023", 2023), ("uguale al 2024", 2024)]
+)
+def test_equal_to_the_baseline_or_a_year_is_still_relative(raw: str, year: int | None) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.operator, spec.value, spec.reference_year) == (ValueKind.RELATIVE, "=", Decimal(0), year)

@@ -19,6 +19,7 @@ from plans.models import Activity, Organization
 from tests.workflow.world import World
 from workflow.models import AuditEntry
 from workflow.trail.chain import verify
+from workflow.trail.context import sealed_at_commit
 from workflow.trail.tracking import SEALED_AS_WRITTEN_FROM
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -149,4 +150,65 @@ def test_a_hand_set_setting_chooses_neither_the_place_nor_the_hash(app, committe
     assert row is not None
     entry = AuditEntry.objects.get(pk=row[0])
     assert entry.seq is not None and entry.seq > 1 and entry.prev_hash != "x" and entry.hash != "y"
+    assert verify(world.aurelia.pk).intact
+
+
+def _holds_the_chain() -> bool:
+    """Whether this connection holds an organization's place in the chain (the seal's advisory lock)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT 1 FROM pg_locks WHERE pid = pg_backend_pid() AND locktype = 'advisory' AND classid = 1414"
+        )
+        return cursor.fetchone() is not None
+
+
+def test_a_bulk_change_of_the_scan_s_bookkeeping_writes_no_trail_row_and_holds_nothing(
+    committed_world: World,
+) -> None:
+    world = committed_world
+    with connection.cursor() as cursor:
+        cursor.execute(_copies_of(world.activity, BULK))
+    before = _chain(world)
+    with transaction.atomic():
+        Activity.objects.filter(objective=world.activity.objective_id).update(next_reminder_on="2026-06-01")
+        assert not _holds_the_chain()  # the reminder scan's chunks of 1,000 lock no organization
+    assert _chain(world) == before
+
+
+def test_a_bulk_change_of_data_is_sealed_as_written(committed_world: World) -> None:
+    world = committed_world
+    with connection.cursor() as cursor:
+        cursor.execute(_copies_of(world.activity, BULK))
+    with transaction.atomic():
+        Activity.objects.filter(objective=world.activity.objective_id).update(description="Riscritta")
+        assert _holds_the_chain()
+        assert not AuditEntry.objects.filter(organization=world.aurelia, seq__isnull=True).exists()
+    assert verify(world.aurelia.pk).intact
+
+
+def test_a_transaction_that_seals_at_commit_holds_nothing_however_large(committed_world: World) -> None:
+    """An import's dry run: rolled back, it keeps no other writer of the body waiting."""
+    world = committed_world
+    with transaction.atomic():
+        sealed_at_commit()
+        with connection.cursor() as cursor:
+            cursor.execute(_copies_of(world.activity, BULK))
+        assert not _holds_the_chain()
+        assert AuditEntry.objects.filter(organization=world.aurelia, seq__isnull=True).count() == BULK
+    assert verify(world.aurelia.pk).intact
+
+
+def test_a_bulk_statement_rolled_back_to_its_savepoint_leaves_the_chain_whole(committed_world: World) -> None:
+    world = committed_world
+    with transaction.atomic():
+        try:
+            with transaction.atomic():  # a savepoint
+                with connection.cursor() as cursor:
+                    cursor.execute(_copies_of(world.activity, BULK))
+                raise RuntimeError("rolled back")
+        except RuntimeError:
+            pass
+        Activity.objects.filter(pk=world.activity.pk).update(description="Dopo il ripensamento")
+    rows = _chain(world)
+    assert [seq for _, seq in rows] == list(range(1, len(rows) + 1))
     assert verify(world.aurelia.pk).intact
