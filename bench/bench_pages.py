@@ -8,8 +8,10 @@ from the dataset, or names why one is skipped), through Django's test Client in 
 - the director of the large plan (100,000 activities; quick: 30,000) at the large size.
 
 For each address: p50/p95 over SAMPLES requests (100; quick 20; a slow page gets fewer, at least 5, within a
-time budget, and says so), the queries of one request, the bytes of the answer. A request that passes 5 s is
-stopped (SIGALRM), recorded, and the address is not asked again: the sweep goes on. An answer over 1 MB of HTML
+time budget, and says so), the queries of one request, the bytes of the answer. The addresses are sampled in
+turns (one request each, round after round), so that a passing pause of the machine weighs on all of them
+alike. A request that passes 5 s is stopped (SIGALRM), recorded, and the address is not asked again: the sweep
+goes on. An answer over 1 MB of HTML
 is flagged. An address that answers GET with 405 (POST only) or that the director may not see (403, 404) is
 listed with the skipped ones, with its status. The admin's activity list and its search are timed apart, as a
 superuser (informative).
@@ -74,8 +76,8 @@ def _after_timeout() -> None:
         connection.close()
 
 
-def measure(client: Any, path: str, headers: dict[str, str]) -> dict[str, Any]:
-    """Probe once (status, queries, bytes), then sample while the answer is one to time."""
+def probe(client: Any, path: str, headers: dict[str, str]) -> dict[str, Any]:
+    """One request: status, queries, bytes, its time."""
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -86,7 +88,7 @@ def measure(client: Any, path: str, headers: dict[str, str]) -> dict[str, Any]:
         _after_timeout()
         return {"timed_out": True, "over_5s": True, "samples": 0}
     html = "text/html" in response.get("Content-Type", "")
-    probe: dict[str, Any] = {
+    found: dict[str, Any] = {
         "status": response.status_code,
         "queries": len(queries),
         "bytes": size,
@@ -94,24 +96,60 @@ def measure(client: Any, path: str, headers: dict[str, str]) -> dict[str, Any]:
         "first_ms": round(seconds * 1000, 1),
     }
     if html and size > HTML_LIMIT_BYTES:
-        probe["over_1mb_html"] = True
-    if response.status_code not in SAMPLED_STATUSES:
-        return probe
-    samples: list[float] = []
-    deadline = time.perf_counter() + BUDGET_SECONDS
-    while len(samples) < SAMPLES and (len(samples) < MIN_SAMPLES or time.perf_counter() < deadline):
+        found["over_1mb_html"] = True
+    if seconds > TIMEOUT_SECONDS:
+        found["over_5s"] = True
+    return found
+
+
+class Sampling:
+    """The samples of one address, within its time budget."""
+
+    def __init__(self, client: Any, path: str, headers: dict[str, str], found: dict[str, Any]) -> None:
+        self.client, self.path, self.headers, self.found = client, path, headers, found
+        self.samples: list[float] = []
+        self.spent = 0.0
+        self.stopped = found.get("timed_out", False) or found.get("status") not in SAMPLED_STATUSES
+
+    @property
+    def wanted(self) -> bool:
+        if self.stopped or len(self.samples) >= SAMPLES:
+            return False
+        return len(self.samples) < MIN_SAMPLES or self.spent < BUDGET_SECONDS
+
+    def take(self) -> None:
+        started = time.perf_counter()
         try:
-            samples.append(_get(client, path, headers)[2])
+            self.samples.append(_get(self.client, self.path, self.headers)[2])
         except RequestTimeout:
             _after_timeout()
-            probe |= {"timed_out": True, "over_5s": True}
-            break
-    if samples:
-        probe |= summary_ms(samples)
-        probe["cut_by_budget"] = len(samples) < SAMPLES and not probe.get("timed_out")
-    if seconds > TIMEOUT_SECONDS or (samples and max(samples) > TIMEOUT_SECONDS):
-        probe["over_5s"] = True
-    return probe
+            self.found |= {"timed_out": True, "over_5s": True}
+            self.stopped = True
+        self.spent += time.perf_counter() - started
+
+    def outcome(self) -> dict[str, Any]:
+        outcome = dict(self.found)
+        if self.samples:
+            outcome |= summary_ms(self.samples)
+            outcome["cut_by_budget"] = len(self.samples) < SAMPLES and not outcome.get("timed_out")
+            if max(self.samples) > TIMEOUT_SECONDS:
+                outcome["over_5s"] = True
+        return outcome
+
+
+def sample_in_turns(samplings: list[Sampling]) -> None:
+    """One request of each address in turn, round after round, rather than all of one address's in a row: a pause
+    of the machine (another process, a collection) falls on every address alike, not on the one timed then."""
+    while turn := [sampling for sampling in samplings if sampling.wanted]:
+        for sampling in turn:
+            sampling.take()
+
+
+def measure(client: Any, path: str, headers: dict[str, str]) -> dict[str, Any]:
+    """Probe once (status, queries, bytes), then sample while the answer is one to time."""
+    sampling = Sampling(client, path, headers, probe(client, path, headers))
+    sample_in_turns([sampling])
+    return sampling.outcome()
 
 
 def _ids(director: str) -> Any:
@@ -142,17 +180,21 @@ def sweep(director: str) -> dict[str, Any]:
     client.force_login(get_user_model().objects.get(username=director))
     measured: dict[str, Any] = {}
     answered_otherwise: dict[str, str] = {}
+    samplings: dict[str, tuple[Any, Sampling]] = {}
     for request in found.requests:
-        outcome = measure(client, request.path, request.headers)
-        outcome |= {"path": request.path, "kind": request.kind}
+        sampling = Sampling(client, request.path, request.headers, probe(client, request.path, request.headers))
+        samplings[request.label] = (request, sampling)
+    sample_in_turns([sampling for _, sampling in samplings.values()])
+    for label, (request, sampling) in samplings.items():
+        outcome = sampling.outcome() | {"path": request.path, "kind": request.kind}
         status = outcome.get("status")
         if status == 405:
-            answered_otherwise[request.label] = "POST only (405 to GET)"
+            answered_otherwise[label] = "POST only (405 to GET)"
         elif status is not None and status not in SAMPLED_STATUSES:
-            answered_otherwise[request.label] = f"answers {status} to this director"
+            answered_otherwise[label] = f"answers {status} to this director"
         else:
-            measured[request.label] = outcome
-        print(f"  {request.label:40} {status} {outcome.get('p95_ms', '-')} ms", file=sys.stderr, flush=True)
+            measured[label] = outcome
+        print(f"  {label:40} {status} {outcome.get('p95_ms', '-')} ms", file=sys.stderr, flush=True)
     return {
         "director": director,
         "measured": measured,

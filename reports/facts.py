@@ -143,7 +143,7 @@ def discrepancy(actual_raw: str, state: str, actual_end: dt.date | None, year: i
 def _imported_claim(spec: TimeSpec) -> str | None:
     if spec.hint == TimeHint.NOT_DONE:
         return "not_done"
-    if spec.hint == TimeHint.STARTED:
+    if spec.hint in (TimeHint.STARTED, TimeHint.OPEN):  # "avviato Luglio", "da luglio": under way
         return "started"
     if spec.end is not None:
         return "done"

@@ -19,7 +19,7 @@ from plans.importing.unread import Unread, unread_values
 from plans.importing.validation import reference_problems, schema_problems
 from plans.importing.writer import PlanWriter, Progress
 from plans.models import Plan
-from workflow.trail.context import Source, recorded_as
+from workflow.trail.context import Source, recorded_as, sealed_at_commit
 
 ENTITY_LABELS = {
     "organization": "ente",
@@ -150,6 +150,8 @@ def import_plan_file(
     if strict and unread:
         raise PlanImportError([item.problem() for item in unread])
     with transaction.atomic(), recorded_as(Source.IMPORT, user=actor):
+        if dry_run:
+            sealed_at_commit()  # rolled back: the body's other writers do not wait for it
         existing = _existing_plan(document, organization_slug)
         # Here the plan's state decides. A validated plan is refused by the freeze (plans.freeze) before this point.
         if existing is not None and is_live(existing):

@@ -14,8 +14,9 @@ from plans.parsing import TimeHint, TimeKind, TimeSpec
 def initial_activity_state(planned: TimeSpec, actual: TimeSpec, on: dt.date) -> WorkState:
     if actual.hint == TimeHint.NOT_DONE or actual.kind == TimeKind.EMPTY:
         return WorkState.PROGRAMMATO
-    if actual.hint == TimeHint.STARTED or not actual.parsed:
-        # "avviato Luglio", or free text such as "Attivo il Tavolo di lavoro…": under way, not finished.
+    if actual.hint in (TimeHint.STARTED, TimeHint.OPEN) or not actual.parsed:
+        # "avviato Luglio", "da marzo 2026", or free text such as "Attivo il Tavolo di lavoro…": under way, not
+        # finished.
         started = actual.start or planned.start
         return WorkState.AVVIATO if started is None or started <= on else WorkState.PROGRAMMATO
     if actual.end is not None and actual.end <= on:

@@ -17,6 +17,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.exceptions import InvalidFileException
 
 from plans.importing.errors import DocPath, PlanImportError, Problem, format_path
+from plans.importing.merged import Coverage, Merge, merged_ranges
 from plans.importing.workbook_layout import (
     ACTIVITIES,
     AREAS,
@@ -138,8 +139,12 @@ class WorkbookReader:
         where = f"{self.path.name}, foglio «{title}», riga {row}"
         return f"{where}, colonna {letter} «{column.header}»" if column else where
 
-    def read_sheet(self, book: Any, layout: SheetLayout, title: str) -> list[SheetRow]:
-        """The rows of the sheet `title`, the workbook's own name of the layout's sheet."""
+    def read_sheet(
+        self, book: Any, layout: SheetLayout, title: str, merges: list[Merge] | None = None
+    ) -> list[SheetRow]:
+        """The rows of the sheet `title`, the workbook's own name of the layout's sheet. A cell that a merge covers
+        (all of the merged range but its first cell) is a problem, named with its range; in a merged column its
+        range's value stands in for it, so that the rows that follow do not fail for it a second time."""
         self.reading = f"{self.path.name}, foglio «{title}», riga 1"
         rows = book[title].iter_rows()
         header = [cell.value for cell in next(rows, None) or ()]
@@ -169,9 +174,18 @@ class WorkbookReader:
                         "Aggiungi la colonna con questa intestazione, come nel modello.",
                     )
                 )
+        covered = Coverage(merges or [], first_row=2)
+        anchors: dict[int, list[Merge]] = {}
+        for each in merges or []:
+            anchors.setdefault(each.min_row, []).append(each)
+        anchor_values: dict[str, Any] = {}
+        told: set[str] = set()
         result = []
         for number, cells in enumerate(rows, start=2):
             self.reading = self._where(title, number)
+            for anchor in anchors.get(number, ()):
+                if anchor.min_col - 1 < len(cells):
+                    anchor_values[anchor.ref] = cells[anchor.min_col - 1].value
             if all(cell.value is None or str(cell.value).strip() == "" for cell in cells):
                 continue
             data: dict[str, Any] = {}
@@ -179,13 +193,37 @@ class WorkbookReader:
             for index, column in columns:
                 cell = cells[index] if index < len(cells) else None
                 value = None if cell is None else cell.value
+                letter = get_column_letter(index + 1)
+                merge = covered.at(number, index + 1) if value is None else None
+                if merge is not None:
+                    value = self._merged(merge, title, number, column, letter, anchor_values, told)
                 if value is None or (isinstance(value, str) and not value.strip()):
                     continue
-                where[column.key] = self._where(title, number, column, get_column_letter(index + 1))
+                where[column.key] = self._where(title, number, column, letter)
                 number_format = getattr(cell, "number_format", "General")
                 data[column.key] = self._coded(cell_value(value, column, number_format), column, where[column.key])
             result.append((number, data, where))
         return result
+
+    def _merged(
+        self, merge: Merge, title: str, row: int, column: Column, letter: str, values: dict[str, Any], told: set[str]
+    ) -> Any:
+        """A cell covered by a merge: one problem for the whole range; its value when the range is one column."""
+        if merge.ref not in told:
+            told.add(merge.ref)
+            first = f"{get_column_letter(merge.min_col)}{merge.min_row}"
+            self.problems.append(
+                Problem(
+                    self._where(title, row, column, letter),
+                    f"celle unite {merge.ref}: il valore è scritto solo nella prima, {first}, e nelle altre la"
+                    " cella risulta vuota",
+                    "Dividi le celle unite e scrivi il valore in ogni riga (in Excel: Home → Unisci e allinea al"
+                    " centro → Dividi celle).",
+                )
+            )
+        if merge.min_col == merge.max_col and merge.min_row >= 2:
+            return values.get(merge.ref)
+        return None
 
     def _coded(self, value: Any, column: Column, where: str) -> Any:
         """A coded column's word as its code; a word the column does not know is a problem at its cell."""
@@ -257,8 +295,11 @@ def load_workbook_document(path: Path) -> tuple[dict[str, Any], Any]:
         book = load_workbook(path, read_only=True, data_only=True)
         try:
             titles = reader.sheet_titles(book.sheetnames)
+            merged = merged_ranges(path)
             sheets = {
-                layout.name: reader.read_sheet(book, layout, titles[layout.name]) if layout.name in titles else []
+                layout.name: reader.read_sheet(book, layout, titles[layout.name], merged.get(titles[layout.name]))
+                if layout.name in titles
+                else []
                 for layout in LAYOUTS
             }
         finally:
@@ -306,6 +347,15 @@ def _assemble(reader: WorkbookReader, sheets: dict[str, list[SheetRow]]) -> dict
     objectives = {item.get("code"): index for index, item in reversed(list(enumerate(document["objectives"])))}
 
     def owner(data: dict[str, Any], where: dict[str, str]) -> int | None:
+        if "objective" not in data:
+            reader.problems.append(
+                Problem(
+                    where[""],
+                    "la cella «Obiettivo» è vuota",
+                    f"Scrivi il codice dell'obiettivo, come nel foglio «{OBJECTIVES.name}».",
+                )
+            )
+            return None
         index = objectives.get(data.pop("objective", None))
         if index is None:
             reader.problems.append(
@@ -394,6 +444,17 @@ def _add_value(
     data: dict[str, Any],
     where: dict[str, str],
 ) -> None:
+    empty = [header for key, header in (("objective", "Obiettivo"), ("indicator", "Indicatore N.")) if key not in data]
+    if empty:
+        reader.problems.append(
+            Problem(
+                where[""],
+                " e ".join(f"la cella «{header}»" for header in empty)
+                + (" è vuota" if len(empty) == 1 else " sono vuote"),
+                f"Scrivi Obiettivo e N. di una riga del foglio «{INDICATORS.name}».",
+            )
+        )
+        return
     objective = objectives.get(data.pop("objective", None))
     position = numbers.get((objective, data.pop("indicator", None))) if objective is not None else None
     if objective is None or position is None:

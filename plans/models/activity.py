@@ -15,6 +15,7 @@ TIME_HINT_CHOICES = [
     (TimeHint.NONE.value, _("nessuna")),
     (TimeHint.NOT_DONE.value, _("non svolta")),
     (TimeHint.STARTED.value, _("avviata")),
+    (TimeHint.OPEN.value, _("senza termine")),
 ]
 
 

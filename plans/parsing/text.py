@@ -5,7 +5,7 @@ from __future__ import annotations
 import unicodedata
 from functools import lru_cache
 
-__all__ = ["clean", "fold", "strip_prefix"]
+__all__ = ["clean", "fold", "means_no_value", "strip_prefix"]
 
 _TRANSLATION = str.maketrans(
     {
@@ -70,3 +70,40 @@ def _candidates(prefixes: tuple[str, ...], first: str) -> tuple[str, ...] | list
     if groups is None:
         return sorted(prefixes, key=len, reverse=True)
     return groups.get(first, ())
+
+
+# What offices write for "no value" (folded): dashes, and the abbreviations of "non disponibile" / "non
+# applicabile". Read as nothing written; the text itself is kept as written.
+_NO_VALUE = frozenset(
+    {
+        "-",
+        "--",
+        "---",
+        "n.d.",
+        "n.d",
+        "nd",
+        "n/d",
+        "n. d.",
+        "n. d",
+        "n.a.",
+        "n.a",
+        "na",
+        "n/a",
+        "n. a.",
+        "n. a",
+        "non disponibile",
+        "non disponibili",
+        "dato non disponibile",
+        "dati non disponibili",
+        "non applicabile",
+        "non pertinente",
+        "non rilevato",
+        "non rilevata",
+        "non rilevabile",
+    }
+)
+
+
+def means_no_value(folded: str) -> bool:
+    """Whether folded text is one of the ways of writing "no value" ("-", "—", "n.d.", "N/A", ...)."""
+    return folded in _NO_VALUE

@@ -28,6 +28,7 @@ class TimeHint(StrEnum):
     NONE = ""
     NOT_DONE = "not_done"  # "No"
     STARTED = "started"  # "avviato Luglio": started, not finished
+    OPEN = "open"  # "da marzo 2026", "dal 2026 in poi", "Marzo -": from then on, no end written
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,7 @@ import re
 from itertools import product
 
 from plans.parsing.periods import Period, parse_period
-from plans.parsing.text import clean, fold, strip_prefix
+from plans.parsing.text import clean, fold, means_no_value, strip_prefix
 from plans.parsing.time_spec import TimeHint, TimeKind, TimeSpec
 
 __all__ = ["TimeHint", "TimeKind", "TimeSpec", "parse_time"]
@@ -71,6 +71,31 @@ _DEADLINE_PREFIXES = (
     "per",
     "al",
 )
+# A start with no end: "da marzo 2026", "a partire dal 2026". A bare "da ... a ..." is a range (periods.py).
+_OPEN_PREFIXES = (
+    "da",
+    "dal",
+    "dalla",
+    "dall'",
+    "dal mese di",
+    "a partire da",
+    "a partire dal",
+    "a partire dalla",
+    "a partire dall'",
+    "a decorrere da",
+    "a decorrere dal",
+    "a decorrere dalla",
+    "a decorrere dall'",
+    "con decorrenza da",
+    "con decorrenza dal",
+)
+# Written after the start: under way ("in corso") or simply with no end ("in poi").
+_ONGOING_SUFFIXES = ("tuttora in corso", "ancora in corso", "in corso", "ad oggi", "a oggi")
+_OPEN_SUFFIXES = ("in poi", "e oltre", "e seguenti", "e successivi")
+_SUFFIX = re.compile(
+    r"(?P<core>.+?)[\s,;-]*\b(?P<suffix>" + "|".join(re.escape(s) for s in (*_ONGOING_SUFFIXES, *_OPEN_SUFFIXES)) + r")"
+)
+_SEPARATORS = ".;:,/- "
 _END_OF_YEAR = frozenset({"anno", "l'anno", "dell'anno", "d'anno", "anno in corso"})
 _REMARK = re.compile(r"(?P<core>.*?)\s*\((?P<remark>[^()]*)\)")
 _TRAILING_PUNCTUATION = ".;:,"
@@ -114,6 +139,8 @@ def _parse_core(raw: str, core: str, year: int) -> TimeSpec | None:
         return None
     if core in _NOT_DONE:
         return TimeSpec(raw, TimeKind.EMPTY, hint=TimeHint.NOT_DONE)
+    if means_no_value(core):
+        return TimeSpec(raw, TimeKind.EMPTY)
     rest = strip_prefix(core, _STARTED_PREFIXES)
     if rest is not None:
         if not rest:
@@ -131,8 +158,31 @@ def _parse_core(raw: str, core: str, year: int) -> TimeSpec | None:
         )
     period = _parse_when(core, year)
     if period is None:
-        return None
+        return _open_ended(raw, core, year)
     return TimeSpec(raw, period.kind, start=period.start, end=period.end, checkpoints=period.checkpoints)
+
+
+def _open_ended(raw: str, core: str, year: int) -> TimeSpec | None:
+    """A start with no end: "da marzo 2026" (after a word that opens), "marzo 2026 in poi" or "Marzo 2026 -"
+    (after the start), "da marzo 2026, in corso" (under way); or a time followed by a separator left over,
+    "Giugno /". None when nothing of that is written, or what remains is not a time."""
+    hint, text = TimeHint.NONE, core
+    if match := _SUFFIX.fullmatch(text):
+        hint = TimeHint.STARTED if match["suffix"] in _ONGOING_SUFFIXES else TimeHint.OPEN
+        text = match["core"]
+    if (rest := strip_prefix(text, _OPEN_PREFIXES)) is not None:
+        hint, text = hint or TimeHint.OPEN, rest
+    stripped = text.rstrip(_SEPARATORS)
+    if stripped != text and text.rstrip(" /;:,.").endswith("-"):
+        hint = hint or TimeHint.OPEN  # "Marzo 2026 -": a range with no end
+    if not stripped or (hint == TimeHint.NONE and stripped == text):
+        return None
+    period = _parse_when(stripped, year)
+    if period is None:
+        return None
+    if hint == TimeHint.NONE:  # only a separator was left over: "Giugno /"
+        return TimeSpec(raw, period.kind, start=period.start, end=period.end, checkpoints=period.checkpoints)
+    return TimeSpec(raw, period.kind, start=period.start, checkpoints=period.checkpoints, hint=hint)
 
 
 def _parse_when(text: str, year: int) -> Period | None:

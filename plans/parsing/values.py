@@ -10,7 +10,7 @@ from enum import StrEnum
 
 from plans.parsing.dates import looks_like_numeric_date, parse_numeric_date
 from plans.parsing.numbers import try_parse_italian_decimal
-from plans.parsing.text import clean, fold, strip_prefix
+from plans.parsing.text import clean, fold, means_no_value, strip_prefix
 
 __all__ = ["ValueKind", "ValueSpec", "parse_value"]
 
@@ -78,7 +78,30 @@ _WORD_OPERATORS: dict[str, str] = {
     "meno di": "<",
     "minore di": "<",
     "inferiore a": "<",
+    "maggiore o uguale a": ">=",
+    "superiore o uguale a": ">=",
+    "minore o uguale a": "<=",
+    "inferiore o uguale a": "<=",
 }
+
+
+def _with_contractions(words: dict[str, str]) -> dict[str, str]:
+    """Each phrase ending in "a" or "di" also with its article joined: "superiore al 95%", "più del 10%"."""
+    joined = {" a": (" al", " alla", " allo", " all'", " ai", " agli", " alle"),
+              " di": (" del", " della", " dello", " dell'", " dei", " degli", " delle")}  # fmt: skip
+    grown = dict(words)
+    for phrase, operator in words.items():
+        for ending, contractions in joined.items():
+            if phrase.endswith(ending):
+                grown |= {phrase.removesuffix(ending) + contraction: operator for contraction in contractions}
+    return grown
+
+
+_WORD_OPERATORS = _with_contractions(_WORD_OPERATORS)
+_OPERATOR_WORDS = tuple(sorted(_WORD_OPERATORS, key=len, reverse=True))
+_ARTICLES = ("il", "lo", "la", "l'", "i", "gli", "le")
+# Symbols written apart: "> = 90", "< = 3".
+_SPACED_SYMBOLS = re.compile(r"([<>=])\s+(?=[<>=])")
 _DEADLINE_PREFIXES = ("entro", "entro il", "entro la data del", "non oltre il")
 _CURRENCY = re.compile(r"(?:€|euro)\s*(.+)|(.+?)\s*(?:€|euro)")
 
@@ -95,6 +118,8 @@ def parse_value(raw: str) -> ValueSpec:
     if not cleaned:
         return ValueSpec(raw, ValueKind.EMPTY)
     folded = fold(cleaned)
+    if means_no_value(folded):  # "-", "—", "n.d.", "N/A": no value, the text kept as written
+        return ValueSpec(raw, ValueKind.EMPTY)
     boolean = _BOOLEANS.get(folded.rstrip("."))
     if boolean is not None:
         return ValueSpec(raw, ValueKind.BOOLEAN, boolean=boolean)
@@ -116,15 +141,15 @@ def _date(raw: str, folded: str) -> ValueSpec | None:
 
 
 def _threshold(raw: str, folded: str) -> ValueSpec | None:
-    match = _SYMBOL_OPERATOR.fullmatch(folded)
+    match = _SYMBOL_OPERATOR.fullmatch(_SPACED_SYMBOLS.sub(r"\1", folded))
     if match is not None:
         operator, rest = _SYMBOLS.get(match[1], match[1]), match[2]
     else:
         operator = ""
-        for words in sorted(_WORD_OPERATORS, key=len, reverse=True):
+        for words in _OPERATOR_WORDS:
             found = strip_prefix(folded, (words,))
             if found:
-                operator, rest = _WORD_OPERATORS[words], found
+                operator, rest = _WORD_OPERATORS[words], strip_prefix(found, _ARTICLES) or found
                 break
         if not operator:
             return None

@@ -264,3 +264,63 @@ def test_time_spec_is_immutable() -> None:
     spec = parse("Maggio")
     with pytest.raises(AttributeError):
         spec.kind = TimeKind.TEXT  # type: ignore[misc]
+
+
+# Grown on real plans (issue 19): a start with no end, a separator left after the month, "no value" written.
+
+
+@pytest.mark.parametrize(
+    ("raw", "kind", "start"),
+    [
+        ("da marzo 2021", TimeKind.MONTH, date(2021, 3, 1)),
+        ("Da Marzo", TimeKind.MONTH, date(2021, 3, 1)),
+        ("a partire da aprile 2021", TimeKind.MONTH, date(2021, 4, 1)),
+        ("A decorrere dal 01/03/2021", TimeKind.DATE, date(2021, 3, 1)),
+        ("dal 2021 in poi", TimeKind.YEAR, date(2021, 1, 1)),
+        ("settembre 2021 e seguenti", TimeKind.MONTH, date(2021, 9, 1)),
+        ("Marzo 2021 -", TimeKind.MONTH, date(2021, 3, 1)),
+        ("Marzo –", TimeKind.MONTH, date(2021, 3, 1)),
+    ],
+)
+def test_a_start_with_no_end_is_open_from_that_start(raw: str, kind: TimeKind, start: date) -> None:
+    spec = parse(raw)
+    assert (spec.kind, spec.start, spec.end, spec.hint, spec.parsed) == (kind, start, None, TimeHint.OPEN, True)
+    assert spec.raw == raw
+
+
+@pytest.mark.parametrize(
+    ("raw", "start"),
+    [
+        ("da marzo 2021, in corso", date(2021, 3, 1)),
+        ("Marzo 2021 - in corso", date(2021, 3, 1)),
+        ("dal 2021 tuttora in corso", date(2021, 1, 1)),
+    ],
+)
+def test_a_start_followed_by_in_corso_is_under_way(raw: str, start: date) -> None:
+    spec = parse(raw)
+    assert (spec.hint, spec.start, spec.end, spec.parsed) == (TimeHint.STARTED, start, None, True)
+
+
+@pytest.mark.parametrize(("raw", "month"), [("Giugno /", 6), ("Dicembre 2021/", 12), ("Marzo 2021;", 3)])
+def test_a_separator_left_after_the_month_is_ignored(raw: str, month: int) -> None:
+    spec = parse(raw)
+    assert (spec.kind, spec.start.month if spec.start else None, spec.hint) == (TimeKind.MONTH, month, TimeHint.NONE)
+    assert spec.end is not None and spec.end.month == month
+
+
+@pytest.mark.parametrize("raw", ["-", "—", "–", "n.d.", "n. d.", "N/D", "n.a."])
+def test_a_dash_or_not_available_is_no_time_kept_as_written(raw: str) -> None:
+    spec = parse(raw)
+    assert (spec.kind, spec.parsed, spec.raw) == (TimeKind.EMPTY, True, raw)
+
+
+@pytest.mark.parametrize("raw", ["da", "in poi", "- marzo", "da qualche parte", "dal tavolo di lavoro in poi"])
+def test_an_opening_word_without_a_time_stays_text(raw: str) -> None:
+    spec = parse(raw)
+    assert (spec.kind, spec.parsed) == (TimeKind.TEXT, False)
+
+
+def test_da_a_is_still_a_range() -> None:
+    spec = parse("da marzo a giugno")
+    assert (spec.kind, spec.start, spec.end) == (TimeKind.RANGE, date(2021, 3, 1), date(2021, 6, 30))
+    assert spec.hint is TimeHint.NONE

@@ -215,3 +215,48 @@ def test_a_target_relative_to_the_baseline_keeps_its_operator_change_and_year(
 def test_a_change_not_understood_stays_text(raw: str) -> None:
     spec = parse_value(raw)
     assert (spec.kind, spec.parsed, spec.value, spec.raw) == (ValueKind.TEXT, False, None, raw)
+
+
+# Grown on real plans (issue 19): symbols written apart, comparisons in words with their articles, "no value".
+
+
+@pytest.mark.parametrize(
+    ("raw", "operator", "value"),
+    [
+        ("> = 90", ">=", "90"),
+        ("< = 3", "<=", "3"),
+        ("= > 4", ">=", "4"),
+        ("maggiore o uguale a 90", ">=", "90"),
+        ("non inferiore al 90%", ">=", "90"),
+        ("almeno il 90%", ">=", "90"),
+        ("superiore al 95%", ">", "95"),
+        ("inferiore al 5%", "<", "5"),
+        ("più del 10%", ">", "10"),
+        ("minore o uguale a 2,5", "<=", "2.5"),
+    ],
+)
+def test_comparisons_spaced_or_in_words_are_thresholds(raw: str, operator: str, value: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.operator, spec.value, spec.raw) == (ValueKind.THRESHOLD, operator, Decimal(value), raw)
+
+
+@pytest.mark.parametrize(
+    "raw", ["-", "—", "–", "--", "n.d.", "N.D.", "n. d.", "nd", "N/D", "n.a.", "n/a", "non disponibile"]
+)
+def test_a_dash_or_not_available_is_no_value_kept_as_written(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.parsed, spec.raw, spec.value) == (ValueKind.EMPTY, True, raw, None)
+
+
+@pytest.mark.parametrize("raw", ["almeno il", "> > 3", "il 90%", "pari a qualcosa"])
+def test_a_comparison_word_without_an_amount_stays_text(raw: str) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.parsed) == (ValueKind.TEXT, False)
+
+
+@pytest.mark.parametrize(
+    ("raw", "year"), [("pari alla baseline", None), ("pari al 2023", 2023), ("uguale al 2024", 2024)]
+)
+def test_equal_to_the_baseline_or_a_year_is_still_relative(raw: str, year: int | None) -> None:
+    spec = parse_value(raw)
+    assert (spec.kind, spec.operator, spec.value, spec.reference_year) == (ValueKind.RELATIVE, "=", Decimal(0), year)

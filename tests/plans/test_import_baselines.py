@@ -42,7 +42,7 @@ def with_baselines() -> dict[str, Any]:
     indicators.append(
         {
             "name": "Pratiche evase",
-            "baseline": {"value": "n.d."},
+            "baseline": {"value": "da rilevare"},
             "targets": [{"year": 2026, "value": "+20% sulla baseline"}],
             "measurements": [{"year": 2026, "date": "2026-06-30", "value": "50"}],
         }
@@ -64,7 +64,7 @@ def test_each_format_keeps_the_baseline_raw_and_parsed_and_the_weight(tmp_path: 
     assert (days.baseline.raw, days.baseline.value, days.baseline.year, days.baseline.source) == ("30", 30, 2025, "")
     # Not understood: kept as written, flagged, never read as something else.
     assert (cases.baseline.raw, cases.baseline.kind, cases.baseline.parsed, cases.baseline.year) == (
-        "n.d.",
+        "da rilevare",
         "text",
         False,
         None,
@@ -85,7 +85,7 @@ def test_imported_baselines_are_used_by_the_scores_and_a_second_import_changes_n
     assert by_id[days.pk].score == Decimal(100)  # 26 days against at most 27 (30 less 10%)
     assert by_id[days.pk].explanation.startswith("baseline 30 (2025), -10% → atteso ≤ 27; valore 26 ≤ 27 atteso")
     assert by_id[cases.pk].score is None
-    assert by_id[cases.pk].explanation == "baseline «n.d.» non numerica: non misurabile"
+    assert by_id[cases.pk].explanation == "baseline «da rilevare» non numerica: non misurabile"
     before = database_snapshot()
     assert "baseline: 0 nuovi, 0 aggiornati, 3 invariati" in run_import(path)
     assert database_snapshot() == before
@@ -101,7 +101,7 @@ def test_a_changed_baseline_is_updated_and_one_left_out_is_kept_and_counted(tmp_
     assert "baseline: 0 nuovi, 1 aggiornati, 1 invariati, 1 presenti solo nel database (non toccati)" in output
     _folders, days, cases = indicators()
     assert (days.baseline.raw, days.baseline.value, days.baseline.source) == ("32", 32, "Dato rettificato")
-    assert cases.baseline.raw == "n.d."
+    assert cases.baseline.raw == "da rilevare"
 
 
 @pytest.mark.parametrize(

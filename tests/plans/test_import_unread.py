@@ -22,7 +22,7 @@ def with_unread_values() -> dict[str, Any]:
     objective["activities"][0]["planned"] = "quando possibile"
     indicator = objective["indicators"][0]
     indicator["targets"] = [{"year": 2026, "value": "da definire"}]
-    indicator["baseline"] = {"value": "n.d.", "year": 2025}
+    indicator["baseline"] = {"value": "da rilevare", "year": 2025}
     return document
 
 
@@ -37,14 +37,14 @@ def test_the_yaml_import_lists_each_unread_value_with_its_line_and_keeps_it_as_w
         "tempi dell'attività, testo non interpretato «quando possibile», conservato com'è scritto, senza date"
         in planned
     )
-    assert "baseline dell'indicatore, testo non interpretato «n.d.»" in baseline
+    assert "baseline dell'indicatore, testo non interpretato «da rilevare»" in baseline
     assert (
         "valore atteso 2026, testo non interpretato «da definire», conservato com'è scritto, senza un numero" in target
     )
     activity = Activity.objects.get(description="Analisi")
     assert (activity.planned_raw, activity.planned_end) == ("quando possibile", None)
     assert IndicatorTarget.objects.get().raw == "da definire"
-    assert IndicatorBaseline.objects.get().raw == "n.d."
+    assert IndicatorBaseline.objects.get().raw == "da rilevare"
 
 
 def test_the_workbook_import_names_sheet_row_and_column(tmp_path: Path) -> None:

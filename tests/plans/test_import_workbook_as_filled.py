@@ -218,3 +218,64 @@ RAW = Column("Dato", "value", "raw")
 )
 def test_a_cell_in_a_column_of_values_reads_as_it_shows(value: object, number_format: str, read: str) -> None:
     assert cell_value(value, RAW, number_format) == read
+
+
+# Merged and empty cells, named as such: one problem for each merged range, and no rows failing after it.
+
+
+def _merged_workbook(tmp_path: Path, *merges: tuple[str, str]) -> Path:
+    path = workbook(tmp_path)
+    book = load_workbook(path)
+    for sheet, cells in merges:
+        book[sheet].merge_cells(cells)
+    book.save(path)
+    return path
+
+
+def test_merged_key_cells_are_named_with_their_range_and_nothing_follows_from_them(tmp_path: Path) -> None:
+    # The office merged the objective of its two activities, and the objective and indicator of the two values.
+    path = _merged_workbook(tmp_path, ("Attività", "A2:A3"), ("Valori", "A2:A3"), ("Valori", "B2:B3"))
+    message = refused(path)
+    assert (
+        "foglio «Attività», riga 3, colonna A «Obiettivo»: celle unite A2:A3: il valore è scritto solo nella prima, A2"
+        in message
+    )
+    assert "foglio «Valori», riga 3, colonna A «Obiettivo»: celle unite A2:A3" in message
+    assert "foglio «Valori», riga 3, colonna B «Indicatore N.»: celle unite B2:B3" in message
+    assert "Dividi le celle unite" in message
+    assert "sconosciuto" not in message  # the merged value stands in for the rows after: no follow-on error
+    assert message.startswith("Il file non è stato importato: 3 problema/i")
+
+
+def test_a_merge_across_columns_lends_its_value_to_no_other_column(tmp_path: Path) -> None:
+    path = _merged_workbook(tmp_path, ("Attività", "B2:C2"))  # the activity's text over its «Tempi»
+    message = refused(path)
+    assert "foglio «Attività», riga 2, colonna C «Tempi»: celle unite B2:C2" in message
+    assert message.startswith("Il file non è stato importato: 1 problema/i")
+
+
+def test_an_empty_key_cell_is_named_as_empty(tmp_path: Path) -> None:
+    path = workbook(tmp_path)
+    book = load_workbook(path)
+    book["Attività"]["A3"] = None
+    book["Valori"]["B3"] = None
+    book.save(path)
+    message = refused(path)
+    assert "foglio «Attività», riga 3: la cella «Obiettivo» è vuota" in message
+    assert "foglio «Valori», riga 3: la cella «Indicatore N.» è vuota" in message
+    assert "sconosciuto" not in message
+
+
+def test_merges_are_found_across_the_chunks_of_a_long_sheet(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from plans.importing import merged
+
+    monkeypatch.setattr(merged, "_CHUNK", 37)  # every element crosses a chunk's end somewhere
+    path = workbook(tmp_path)
+    book = load_workbook(path)
+    wanted = [f"D{row}:E{row}" for row in range(2, 60)]
+    for cells in wanted:
+        book["Attività"].merge_cells(cells)
+    book.save(path)
+    found = merged.merged_ranges(path)
+    assert sorted(merge.ref for merge in found["Attività"]) == sorted(wanted)
+    assert set(found) == {"Attività"}

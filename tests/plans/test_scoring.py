@@ -252,7 +252,7 @@ def test_a_target_relative_to_the_baseline_is_resolved_scored_and_explained(
     [
         ("Aumento del 30% rispetto alla baseline", None, "«Aumento del 30% rispetto alla baseline»: manca la baseline"),
         ("+30% sulla baseline", ("", 2023), "manca la baseline: non misurabile"),
-        ("+30% sulla baseline", ("n.d.", 2023), "baseline «n.d.» non numerica: non misurabile"),
+        ("+30% sulla baseline", ("da rilevare", 2023), "baseline «da rilevare» non numerica: non misurabile"),
         ("+30% sulla baseline", ("> 95%", 2023), "baseline «> 95%» non numerica"),
         ("+30% sulla baseline", ("31/12/2023", 2023), "baseline «31/12/2023» non numerica"),
         ("+30% sulla baseline", ("10/0", 2023), "baseline «10/0» non numerica"),

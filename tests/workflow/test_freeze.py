@@ -293,7 +293,7 @@ def test_the_application_role_cannot_write_to_a_validated_plan(app: Any, stateme
         "SET session_replication_role = replica",
         "ALTER TABLE plans_activity DISABLE TRIGGER ALL",
         "DROP TRIGGER traguardi_freeze_plan ON plans_plan",
-        "DROP FUNCTION traguardi_freeze_check(bigint, text) CASCADE",
+        "DROP FUNCTION traguardi_freeze_check(bigint[], text) CASCADE",
     ],
 )
 def test_the_application_role_cannot_switch_the_freeze_off(app: Any, statement: str) -> None:

@@ -35,11 +35,13 @@ def committed(committed_world: World) -> World:
 def _as_owner(sql: str, params: list[int] | None = None) -> None:
     """What the owner of the tables can do and the application's role cannot (see test_trail_roles)."""
     with connection.cursor() as cursor:
-        cursor.execute("ALTER TABLE workflow_auditentry DISABLE TRIGGER traguardi_audit_protect")
+        for trigger in ("traguardi_audit_protect", "traguardi_audit_protect_remove"):
+            cursor.execute(f"ALTER TABLE workflow_auditentry DISABLE TRIGGER {trigger}")
         try:
             cursor.execute(sql, params or [])
         finally:
-            cursor.execute("ALTER TABLE workflow_auditentry ENABLE TRIGGER traguardi_audit_protect")
+            for trigger in ("traguardi_audit_protect", "traguardi_audit_protect_remove"):
+                cursor.execute(f"ALTER TABLE workflow_auditentry ENABLE TRIGGER {trigger}")
 
 
 def _verify_output(*args: str) -> tuple[str, str]:

@@ -7,33 +7,20 @@ The role is a real PostgreSQL role (created once on the cluster, given its privi
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 
 import psycopg
 import pytest
-from django.db import connection
 from psycopg import errors
 
-from tests.roles import APPLICATION_ROLE, ensure_application_role
+from tests.roles import APPLICATION_ROLE
 from tests.workflow.world import World
 from workflow.models import Approval, AuditEntry, TransitionRequest
 from workflow.services import item_avvia, item_concludi
 from workflow.trail.chain import verify
-from workflow.trail.install import grant_application_role
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 ROLE = APPLICATION_ROLE
-
-
-@pytest.fixture
-def app(committed_world: World) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
-    settings = connection.settings_dict
-    host, port = settings["HOST"] or "127.0.0.1", settings["PORT"] or 5432
-    ensure_application_role(f"postgres://{settings['USER']}@{host}:{port}/postgres")
-    grant_application_role(ROLE)
-    with psycopg.connect(dbname=settings["NAME"], user=ROLE, host=host, port=port) as application:
-        yield application
 
 
 def _refused(app: psycopg.Connection[tuple[object, ...]], statement: str, params: list[object] | None = None) -> str:
@@ -78,6 +65,7 @@ def test_the_application_role_cannot_truncate_the_trail_or_the_decisions(app, tr
         "DROP TRIGGER traguardi_audit_protect ON workflow_auditentry",
         "DROP TRIGGER traguardi_audit_stamp ON workflow_auditentry",
         "ALTER TABLE workflow_auditentry DISABLE TRIGGER traguardi_audit_protect",
+        "ALTER TABLE workflow_auditentry DISABLE TRIGGER traguardi_audit_protect_remove",
         "ALTER TABLE workflow_auditentry DISABLE TRIGGER ALL",
         "DROP TRIGGER traguardi_history_plans_activity_change ON plans_activity",
         "DROP FUNCTION traguardi_audit_seal(bigint)",

@@ -50,28 +50,70 @@ _COLUMNS = (
     "r.before::text",
     "r.after::text",
 )
-BODY = " || chr(31) || ".join(f"coalesce({column}, '{NULL}')" for column in _COLUMNS)
+
+
+def body_of_row(row: str) -> str:
+    """SQL for the text of the record `row`'s content, the columns joined by U+001F."""
+    columns = (re.sub(r"\br\.", f"{row}.", column) for column in _COLUMNS)
+    return " || chr(31) || ".join(f"coalesce({column}, '{NULL}')" for column in columns)
+
+
+BODY = body_of_row("r")
 
 
 def chain_hash(prev_hash: str, seq: int, body: str) -> str:
     return hashlib.sha256(f"{prev_hash}{RECORD}{seq}{UNIT}{body}".encode()).hexdigest()
 
 
-# Stamp: the time and transaction are the database's, and a new row is never born sealed.
+# Stamp: the time and transaction are the database's, and a new row is born sealed only where its transaction
+# holds its organization's place in the chain (traguardi_audit_seal_as_written): then its place and hashes are
+# worked out here, from the head of the chain as the database has it (rows written earlier by the same statement
+# included), whatever the application sent. Every other row waits for the seal at commit.
 STAMP_SQL = f"""
 CREATE OR REPLACE FUNCTION traguardi_audit_stamp() RETURNS trigger LANGUAGE plpgsql
 {SEARCH_PATH} AS $$
+DECLARE
+    last_seq bigint;
+    last_hash text;
 BEGIN
     NEW.at := clock_timestamp();
     NEW.txid := txid_current();
     NEW.seq := NULL;
     NEW.prev_hash := '';
     NEW.hash := '';
+    IF current_setting('traguardi.sealing', true) = NEW.txid::text || ':' || NEW.organization_id::text THEN
+        SELECT a.seq, a.hash INTO last_seq, last_hash FROM {TABLE} a
+            WHERE a.organization_id = NEW.organization_id AND a.seq IS NOT NULL ORDER BY a.seq DESC LIMIT 1;
+        NEW.seq := coalesce(last_seq, 0) + 1;
+        NEW.prev_hash := coalesce(last_hash, '');
+        NEW.hash := encode(sha256(convert_to(
+            NEW.prev_hash || chr(30) || NEW.seq::text || chr(31) || {body_of_row("NEW")}, 'UTF8')), 'hex');
+    END IF;
     RETURN NEW;
 END $$;
 DROP TRIGGER IF EXISTS traguardi_audit_stamp ON {TABLE};
 CREATE TRIGGER traguardi_audit_stamp BEFORE INSERT ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION traguardi_audit_stamp();
+"""
+
+# Sealing as written: from here to its commit, the transaction holds the organization's place in the chain (the
+# advisory lock the seal at commit takes), having sealed what it wrote before; its next rows of the organization
+# are born sealed, in the order written. For a statement writing thousands of rows (an import, a rollover): each
+# sealed at commit cost an UPDATE of the whole row, most of a large import's time. Other writers of the
+# organization wait at their commit until this transaction ends, as they waited for its seal. Whoever sets the
+# setting by hand without the lock gains nothing: the place and hashes are still the database's, and a place
+# taken twice is refused by the chain's unique index.
+SEAL_AS_WRITTEN_SQL = f"""
+CREATE OR REPLACE FUNCTION traguardi_audit_seal_as_written(org bigint) RETURNS void
+LANGUAGE plpgsql SECURITY DEFINER {SEARCH_PATH} AS $$
+BEGIN
+    IF org IS NULL OR current_setting('traguardi.sealing', true) = txid_current()::text || ':' || org::text THEN
+        RETURN;
+    END IF;
+    PERFORM pg_advisory_xact_lock(1414, org::integer);
+    PERFORM traguardi_audit_seal(org);
+    PERFORM set_config('traguardi.sealing', txid_current()::text || ':' || org::text, true);
+END $$;
 """
 
 # Seal: the organization's rows not yet in the chain (at commit, those of the committing transaction: others'
@@ -82,7 +124,7 @@ SEAL_SQL = f"""
 CREATE OR REPLACE FUNCTION traguardi_audit_seal(org bigint) RETURNS void
 LANGUAGE plpgsql SECURITY DEFINER {SEARCH_PATH} AS $$
 DECLARE
-    r public.workflow_auditentry%ROWTYPE;
+    s record;
     last_seq bigint;
     last_hash text;
     ids bigint[] := '{{}}';
@@ -100,12 +142,14 @@ BEGIN
     last_hash := coalesce(last_hash, '');
     -- The hashes one after the other (each is the next one's input), then one UPDATE for all the rows: an import
     -- writes hundreds of thousands, and an UPDATE each took most of its commit.
-    FOR r IN SELECT * FROM {TABLE} WHERE organization_id = org AND seq IS NULL ORDER BY id LOOP
+    -- Each row's content is written as text by the query, the loop only chains the hashes.
+    FOR s IN SELECT r.id, {BODY} AS body FROM {TABLE} r WHERE r.organization_id = org AND r.seq IS NULL
+             ORDER BY r.id LOOP
         last_seq := last_seq + 1;
-        ids := ids || r.id;
+        ids := ids || s.id;
         seqs := seqs || last_seq;
         prevs := prevs || last_hash;
-        last_hash := encode(sha256(convert_to(last_hash || chr(30) || last_seq::text || chr(31) || {BODY}, 'UTF8')),
+        last_hash := encode(sha256(convert_to(last_hash || chr(30) || last_seq::text || chr(31) || s.body, 'UTF8')),
             'hex');
         hashes := hashes || last_hash;
     END LOOP;
@@ -142,7 +186,7 @@ BEGIN
 END $$;
 DROP TRIGGER IF EXISTS traguardi_audit_seal ON {TABLE};
 CREATE CONSTRAINT TRIGGER traguardi_audit_seal AFTER INSERT ON {TABLE}
-    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION traguardi_audit_seal_row();
+    DEFERRABLE INITIALLY DEFERRED FOR EACH ROW WHEN (NEW.seq IS NULL) EXECUTE FUNCTION traguardi_audit_seal_row();
 """
 
 
@@ -153,23 +197,25 @@ def _content_of(row: str) -> str:
 
 
 # Protect: nothing changes or goes, but the one update that seals a new row (its content untouched, compared
-# column by column: a jsonb of both rows for each sealed row took a third of an import's commit).
+# column by column). The exception is the trigger's condition, evaluated without calling a function: an import's
+# seal updates hundreds of thousands of rows, and a call for each took a tenth of its commit.
 PROTECT_SQL = f"""
 CREATE OR REPLACE FUNCTION traguardi_audit_protect() RETURNS trigger LANGUAGE plpgsql
 {SEARCH_PATH} AS $$
 BEGIN
-    IF TG_OP = 'UPDATE' AND OLD.seq IS NULL AND NEW.seq IS NOT NULL
-        AND ({_content_of("NEW")}) IS NOT DISTINCT FROM ({_content_of("OLD")}) THEN
-        RETURN NEW;
-    END IF;
     RAISE EXCEPTION 'Cannot update or delete rows from %: the audit trail is append-only', TG_TABLE_NAME;
 END $$;
 DROP TRIGGER IF EXISTS traguardi_audit_protect ON {TABLE};
-CREATE TRIGGER traguardi_audit_protect BEFORE UPDATE OR DELETE ON {TABLE}
+CREATE TRIGGER traguardi_audit_protect BEFORE UPDATE ON {TABLE}
+    FOR EACH ROW WHEN (NOT (OLD.seq IS NULL AND NEW.seq IS NOT NULL
+        AND ({_content_of("NEW")}) IS NOT DISTINCT FROM ({_content_of("OLD")})))
+    EXECUTE FUNCTION traguardi_audit_protect();
+DROP TRIGGER IF EXISTS traguardi_audit_protect_remove ON {TABLE};
+CREATE TRIGGER traguardi_audit_protect_remove BEFORE DELETE ON {TABLE}
     FOR EACH ROW EXECUTE FUNCTION traguardi_audit_protect();
 """
 
-CHAIN_SQL = STAMP_SQL + SEAL_SQL + PROTECT_SQL
+CHAIN_SQL = STAMP_SQL + SEAL_SQL + SEAL_AS_WRITTEN_SQL + PROTECT_SQL
 
 
 def seal_pending() -> None:

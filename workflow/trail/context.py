@@ -68,3 +68,13 @@ class TrailMiddleware(HistoryMiddleware):
         if connection.vendor != "postgresql":
             return self.get_response(request)
         return super().__call__(request)
+
+
+def sealed_at_commit() -> None:
+    """In the current transaction, trail rows wait for the seal at commit however many a statement writes
+    (workflow.trail.tracking seals large statements' rows as written, holding the organization's place in the
+    chain until commit): for a transaction that will be rolled back, such as an import's dry run, which would
+    otherwise keep the body's other writers waiting for nothing. Nothing on SQLite."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT set_config('traguardi.seal_at_commit', 'on', true)")

@@ -9,7 +9,8 @@ plans.freeze.PlanFrozen and the services' Conflict carry.
   (several paths when a row hangs from one of several parents: a request names an objective or an activity).
   A new table of plan data is added here, and the test that enumerates plan-owned tables fails until it is.
 - A row's plan is looked up for the row before (UPDATE, DELETE) and after (INSERT, UPDATE): a row is neither
-  changed in, moved out of nor moved into a validated plan. The plan's row is read FOR SHARE, so that a
+  changed in, moved out of nor moved into a validated plan. Once per statement, over its rows (transition
+  tables): the statement is refused whole. The plan's row is read FOR SHARE, so that a
   validation that has not committed yet waits for the write (and the write then counts as done before it).
 - The plan itself: a validated plan is never changed or deleted, and never inserted already validated; the one
   exception is the reopening (validated → closed, nothing else changed), allowed only when a row of
@@ -115,54 +116,68 @@ def _plan_of(frozen: Frozen, row: str) -> str:
     return expressions[0] if len(expressions) == 1 else f"coalesce({', '.join(expressions)})"
 
 
-def _changed(frozen: Frozen) -> str:
+def _content(frozen: Frozen, row: str) -> str:
+    """The row's data as a SQL row value: every column but the bookkeeping ones."""
     columns = [f.column for f in frozen.model._meta.concrete_fields if f.column not in frozen.ignored]
-    return " OR ".join(f"OLD.{_q(column)} IS DISTINCT FROM NEW.{_q(column)}" for column in columns)
+    return "ROW(" + ", ".join(f"{row}.{_q(column)}" for column in columns) + ")"
 
 
 def function_name(frozen: Frozen) -> str:
     return f"traguardi_freeze_{frozen.table}"
 
 
+# The plans a statement wrote into, locked FOR SHARE in the order of their ids (two statements never wait on
+# each other in a circle); the first validated one refuses the whole statement.
 _CHECK = f"""
-CREATE OR REPLACE FUNCTION traguardi_freeze_check(plan bigint, what text) RETURNS void LANGUAGE plpgsql
+DROP FUNCTION IF EXISTS traguardi_freeze_check(bigint, text);
+CREATE OR REPLACE FUNCTION traguardi_freeze_check(plans bigint[], what text) RETURNS void LANGUAGE plpgsql
 {SEARCH_PATH} AS $$
 DECLARE
-    _state text;
-    _code text;
+    p record;
 BEGIN
-    IF plan IS NULL THEN
-        RETURN;
-    END IF;
-    SELECT state, code INTO _state, _code FROM public.plans_plan WHERE id = plan FOR SHARE;
-    IF _state = 'validated' THEN
-        RAISE EXCEPTION '{CODE}: the plan «%» (id %) is validated: % is read-only until a superuser reopens it',
-            _code, plan, what USING ERRCODE = 'check_violation';
-    END IF;
+    FOR p IN SELECT id, state, code FROM public.plans_plan WHERE id = ANY(plans) ORDER BY id FOR SHARE LOOP
+        IF p.state = 'validated' THEN
+            RAISE EXCEPTION '{CODE}: the plan «%» (id %) is validated: % is read-only until a superuser reopens it',
+                p.code, p.id, what USING ERRCODE = 'check_violation';
+        END IF;
+    END LOOP;
 END $$;
 """
 
 
 def _table_sql(frozen: Frozen) -> str:
+    """One check per statement, over its rows as transition tables: an import writing 100,000 activities made
+    100,000 calls of a row trigger. A change counts only where a row's data moved (the scan's bookkeeping may
+    move on a validated plan); a row is compared with the row of the same key before, so a change of key counts
+    on both sides."""
     table, function = f"public.{_q(frozen.table)}", function_name(frozen)
+    pk = _q(frozen.model._meta.pk.column)
+    same = f"o.{pk} = n.{pk} AND {_content(frozen, 'o')} IS NOT DISTINCT FROM {_content(frozen, 'n')}"
     return f"""
 CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql {SEARCH_PATH} AS $$
 BEGIN
-    IF TG_OP <> 'INSERT' THEN
-        PERFORM traguardi_freeze_check({_plan_of(frozen, "OLD")}, TG_TABLE_NAME);
+    IF TG_OP = 'INSERT' THEN
+        PERFORM traguardi_freeze_check(ARRAY(SELECT DISTINCT {_plan_of(frozen, "n")} FROM _new n), TG_TABLE_NAME);
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM traguardi_freeze_check(ARRAY(SELECT DISTINCT {_plan_of(frozen, "o")} FROM _old o), TG_TABLE_NAME);
+    ELSE
+        PERFORM traguardi_freeze_check(ARRAY(
+            SELECT {_plan_of(frozen, "o")} FROM _old o WHERE NOT EXISTS (SELECT 1 FROM _new n WHERE {same})
+            UNION
+            SELECT {_plan_of(frozen, "n")} FROM _new n WHERE NOT EXISTS (SELECT 1 FROM _old o WHERE {same})
+        ), TG_TABLE_NAME);
     END IF;
-    IF TG_OP <> 'DELETE' THEN
-        PERFORM traguardi_freeze_check({_plan_of(frozen, "NEW")}, TG_TABLE_NAME);
-        RETURN NEW;
-    END IF;
-    RETURN OLD;
+    RETURN NULL;
 END $$;
 DROP TRIGGER IF EXISTS {function}_write ON {table};
-CREATE TRIGGER {function}_write BEFORE INSERT OR DELETE ON {table}
-    FOR EACH ROW EXECUTE FUNCTION {function}();
+CREATE TRIGGER {function}_write AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS _new FOR EACH STATEMENT EXECUTE FUNCTION {function}();
+DROP TRIGGER IF EXISTS {function}_remove ON {table};
+CREATE TRIGGER {function}_remove AFTER DELETE ON {table}
+    REFERENCING OLD TABLE AS _old FOR EACH STATEMENT EXECUTE FUNCTION {function}();
 DROP TRIGGER IF EXISTS {function}_change ON {table};
-CREATE TRIGGER {function}_change BEFORE UPDATE ON {table}
-    FOR EACH ROW WHEN ({_changed(frozen)}) EXECUTE FUNCTION {function}();
+CREATE TRIGGER {function}_change AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS _old NEW TABLE AS _new FOR EACH STATEMENT EXECUTE FUNCTION {function}();
 """
 
 

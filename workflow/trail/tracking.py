@@ -121,8 +121,19 @@ def organization_sql(tracked: Tracked, row: str) -> str:
     return expression
 
 
+def _content(tracked: Tracked, row: str) -> str:
+    """The row's data as a SQL row value: every column but the ignored ones."""
+    columns = [f.column for f in tracked.model._meta.concrete_fields if f.column not in tracked.ignored]
+    return "ROW(" + ", ".join(f"{row}.{_q(column)}" for column in columns) + ")"
+
+
 def function_name(tracked: Tracked) -> str:
     return f"traguardi_history_{tracked.table}"
+
+
+# From this many rows, a statement's trail rows are sealed as they are written (workflow.trail.chain,
+# traguardi_audit_seal_as_written), for the organization of its first row: sealing each at commit rewrote it.
+SEALED_AS_WRITTEN_FROM = 1000
 
 
 def history_sql(tracked: Tracked) -> str:
@@ -132,6 +143,10 @@ def history_sql(tracked: Tracked) -> str:
     table, function = f"public.{_q(tracked.table)}", function_name(tracked)
     ignored = "'{" + ",".join(tracked.ignored) + "}'::text[]"
     pk = _q(tracked.model._meta.pk.column)
+    moved = f"{_content(tracked, 'n')} IS DISTINCT FROM {_content(tracked, 'o')}"
+    changed = f"_new n JOIN _old o ON o.{pk} = n.{pk} WHERE {moved}"
+    many = SEALED_AS_WRITTEN_FROM
+    org_new, org_old = organization_sql(tracked, "n"), organization_sql(tracked, "o")
     columns = (
         "organization_id, event, subject, subject_id, before, after, actor_id, source, transition, from_state,"
         " to_state, comment, prev_hash, hash"
@@ -145,6 +160,23 @@ CREATE OR REPLACE FUNCTION {function}() RETURNS trigger LANGUAGE plpgsql {SEARCH
 DECLARE
     _context jsonb := NULLIF(current_setting('pghistory.context_metadata', true), '')::jsonb;
 BEGIN
+    -- Many trail rows to write: sealed as written (none for a transaction that seals at commit, a dry run).
+    IF coalesce(current_setting('traguardi.seal_at_commit', true), '') <> 'on' THEN
+        IF TG_OP = 'DELETE' THEN
+            IF (SELECT count(*) FROM (SELECT 1 FROM _old LIMIT {many}) o) = {many} THEN
+                PERFORM traguardi_audit_seal_as_written((SELECT {org_old} FROM _old o LIMIT 1));
+            END IF;
+        ELSIF TG_OP = 'INSERT' THEN
+            IF (SELECT count(*) FROM (SELECT 1 FROM _new LIMIT {many}) n) = {many} THEN
+                PERFORM traguardi_audit_seal_as_written((SELECT {org_new} FROM _new n LIMIT 1));
+            END IF;
+        -- A change writes a trail row only where the data moved: the scan's bookkeeping writes none.
+        ELSIF (SELECT count(*) FROM (SELECT 1 FROM _new LIMIT {many}) n) = {many}
+            AND (SELECT count(*) FROM (SELECT 1 FROM {changed} LIMIT {many}) c) = {many}
+        THEN
+            PERFORM traguardi_audit_seal_as_written((SELECT {org_new} FROM {changed} LIMIT 1));
+        END IF;
+    END IF;
     IF TG_OP = 'INSERT' THEN
         INSERT INTO public.workflow_auditentry ({columns})
         SELECT {organization_sql(tracked, "n")}, 'created', '{tracked.label}', n.{pk}, NULL,
