@@ -58,7 +58,8 @@ def rewritings(draw: st.DrawFn, source: Workbook) -> dict[str, Any]:
 
 def _rewritten(source: Workbook, rewriting: dict[str, Any]) -> Workbook:
     book = Workbook()
-    book.remove(book.active)
+    for empty in list(book.worksheets):
+        book.remove(empty)
     for title in rewriting["order"]:
         plan = rewriting["sheets"][title]
         rows = [list(row) for row in source[title].iter_rows(values_only=True)]
