@@ -10,6 +10,7 @@ year than the one the target names ("rispetto al 2023"; a baseline without a yea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -38,7 +39,9 @@ class BaselineValue(Protocol):
     date_value: dt.date | None
     boolean: bool | None
     parsed: bool
-    year: int | None
+
+    @property
+    def year(self) -> int | None: ...  # read only: a historical value's year is never None
 
 
 @dataclass  # not frozen: ScoredValue's members are plain attributes, as on a model
@@ -55,6 +58,34 @@ class Expected:
     date_value: dt.date | None = None
     boolean: bool | None = None
     parsed: bool = True
+
+
+@dataclass(frozen=True)
+class References:
+    """What an indicator's relative targets may be measured against: its baseline and its historical values
+    (plans.models.HistoricalValue, a value of each year before the plan). A target naming a year ("+10% rispetto
+    al 2023") takes the baseline when it is of that year, else the historical value of that year when there is
+    one, else the baseline (whose other year then makes it not measurable, with the reason); a target naming no
+    year takes the baseline."""
+
+    baseline: BaselineValue | None
+    history: Sequence[BaselineValue] = ()
+
+    def for_target(self, target: ScoredValue) -> BaselineValue | None:
+        wanted = parse_value(target.raw).reference_year
+        if wanted is None or (self.baseline is not None and self.baseline.year == wanted):
+            return self.baseline
+        return next((value for value in self.history if value.year == wanted), self.baseline)
+
+
+def reference_for(
+    target: ScoredValue, baseline: BaselineValue | References | None
+) -> tuple[BaselineValue | None, bool]:
+    """The value `target` is measured against, and whether it is a historical value rather than the baseline."""
+    if isinstance(baseline, References):
+        chosen = baseline.for_target(target)
+        return chosen, chosen is not None and chosen is not baseline.baseline
+    return baseline, False
 
 
 def resolve(target: ScoredValue, baseline: BaselineValue | None) -> Expected | str:
