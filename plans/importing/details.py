@@ -95,8 +95,8 @@ class DetailWriter:
             self.counts["indicators"],
         )
         self._baselines(items, objectives, indicators)
-        self._history(items, objectives, indicators)
-        self._targets(items, objectives, indicators)
+        self._yearly(items, objectives, indicators, "history", HistoricalValue)
+        self._yearly(items, objectives, indicators, "targets", IndicatorTarget)
         self._measurements(items, objectives, indicators)
         self._reports(items, objectives)
 
@@ -153,53 +153,32 @@ class DetailWriter:
             self.counts["baselines"],
         )
 
-    def _history(
+    def _yearly(
         self,
         items: list[dict[str, Any]],
         objectives: dict[str, Objective],
         indicators: dict[tuple[int, int], int],
+        key: str,
+        model: type[IndicatorTarget] | type[HistoricalValue],
     ) -> None:
-        """An indicator's values of the years before the plan, one per year; one no longer in the file stays."""
+        """One value a year per indicator, as written and parsed, with its source: the targets ("targets") and the
+        values of the years before the plan ("history"). One no longer in the file stays (counted)."""
         wanted: dict[tuple[int, int], dict[str, Any]] = {}
         for item in items:
             for position, indicator in enumerate(item.get("indicators", []), start=1):
                 indicator_id = indicators[(objectives[item["code"]].pk, position)]
-                for entry in indicator.get("history", []):
+                for entry in indicator.get(key, []):
                     value = self._parse_value(str(entry["value"]))
                     wanted[(indicator_id, entry["year"])] = ParsedValue.spec_values(value) | {
                         "source": entry.get("source", "")
                     }
         sync_values(
-            HistoricalValue,
-            HistoricalValue.objects.filter(indicator__objective__plan=self.plan).order_by(),
+            model,
+            model.objects.filter(indicator__objective__plan=self.plan).order_by(),
             ("indicator_id", "year"),
             wanted,
             lambda key, fields: {"indicator_id": key[0], "year": key[1], **fields},
-            self.counts["history"],
-        )
-
-    def _targets(
-        self,
-        items: list[dict[str, Any]],
-        objectives: dict[str, Objective],
-        indicators: dict[tuple[int, int], int],
-    ) -> None:
-        wanted: dict[tuple[int, int], dict[str, Any]] = {}
-        for item in items:
-            for position, indicator in enumerate(item.get("indicators", []), start=1):
-                indicator_id = indicators[(objectives[item["code"]].pk, position)]
-                for target in indicator.get("targets", []):
-                    value = self._parse_value(str(target["value"]))
-                    wanted[(indicator_id, target["year"])] = ParsedValue.spec_values(value) | {
-                        "source": target.get("source", "")
-                    }
-        sync_values(
-            IndicatorTarget,
-            IndicatorTarget.objects.filter(indicator__objective__plan=self.plan).order_by(),
-            ("indicator_id", "year"),
-            wanted,
-            lambda key, fields: {"indicator_id": key[0], "year": key[1], **fields},
-            self.counts["targets"],
+            self.counts[key],
         )
 
     def _measurements(
