@@ -88,10 +88,11 @@ def reference_for(
     return baseline, False
 
 
-def resolve(target: ScoredValue, baseline: BaselineValue | None) -> Expected | str:
-    """The absolute target of `target` (of kind RELATIVE) from `baseline`, or why it cannot be had."""
+def resolve(target: ScoredValue, baseline: BaselineValue | None, *, historical: bool = False) -> Expected | str:
+    """The absolute target of `target` (of kind RELATIVE) from `baseline` (a historical value of the year the target
+    names, with `historical`), or why it cannot be had."""
     change = target.value if target.value is not None else Decimal(0)
-    problem = _problem(target, baseline, change)
+    problem = _historical_problem(baseline, change) if historical else _problem(target, baseline, change)
     if problem:
         return problem
     assert baseline is not None  # _problem said so
@@ -122,6 +123,23 @@ def _problem(target: ScoredValue, baseline: BaselineValue | None, change: Decima
             "year": baseline.year,
             "wanted": wanted,
         }
+    return ""
+
+
+def _historical_problem(value: BaselineValue | None, change: Decimal) -> str:
+    """Why a historical value (of the year the target names: References.for_target) cannot serve, or ""."""
+    if value is None:  # References never gives None as a historical value
+        return _("manca il valore storico: non misurabile")
+    number = _number(value)
+    where = {"year": value.year, "raw": value.raw.strip()}
+    if value.kind == ValueKind.EMPTY.value or not value.parsed or value.kind not in _USABLE or number is None:
+        return _("valore storico %(year)s «%(raw)s» non numerico: non misurabile") % where
+    if change != 0 and number <= 0:
+        message = _(
+            "valore storico %(year)s «%(raw)s»: una variazione in percentuale di zero o di un valore negativo "
+            "non è calcolabile: non misurabile"
+        )
+        return message % where
     return ""
 
 

@@ -278,7 +278,7 @@ def _relative(
 ) -> Score:
     """A target relative to the baseline (plans.baselines), made absolute and scored as a threshold."""
     baseline, historical = reference_for(target, references)
-    expected = resolve(target, baseline)
+    expected = resolve(target, baseline, historical=historical)
     if isinstance(expected, str):
         return Score(None, None, None, expected)
     assert baseline is not None  # resolved

@@ -296,3 +296,19 @@ def test_a_weight_proposed_as_a_json_number_or_a_text_is_the_number_written(
     )
     world.objective.refresh_from_db()
     assert world.objective.weight == Decimal("1.2")
+
+
+def test_a_historical_value_that_cannot_serve_says_so_by_its_name(aurelia: World) -> None:
+    objective = _objective()
+    indicator = objective.indicators.get()
+    target = indicator.targets.get()
+    for name, value in target.spec_values(parse_value("Aumento del 10% rispetto al 2024")).items():
+        setattr(target, name, value)
+    target.save()
+    past = indicator.history.get(year=2024)
+    for name, value in past.spec_values(parse_value("n.d.")).items():
+        setattr(past, name, value)
+    past.save()
+    (scored,) = plan_scores(Plan.objects.get(code="PIAO-2026"), 2026).objectives[objective.pk].indicators
+    assert scored.result.explanation == "valore storico 2024 «n.d.» non numerico: non misurabile"
+    assert scored.result.percent is None
