@@ -3,7 +3,8 @@
 - A body longer than DATA_UPLOAD_MAX_MEMORY_SIZE is refused (413) unread. Django checks that limit only for
   the bodies it parses into memory, not for uploaded files, so the limit is the whole body's; the only views
   that take files (marked with `accepts_evidence`) accept EVIDENCE_MAX_FILES files of EVIDENCE_MAX_BYTES more,
-  and their service checks each file.
+  and their service checks each file; the web import of a plan (`accepts_plan_file`) one file of
+  PLAN_IMPORT_MAX_BYTES more.
 - A NUL character (U+0000) in the path, the query, a header, a cookie or a form field is refused (400,
   naming where). PostgreSQL cannot store it, and a lookup with one (a session cookie, a token, a filter)
   fails with an error instead of finding nothing. JSON bodies are checked by the API's parser
@@ -39,15 +40,25 @@ def accepts_evidence[View: Callable[..., Any]](view: View) -> View:
     return view
 
 
+def accepts_plan_file[View: Callable[..., Any]](view: View) -> View:
+    """Mark a view that takes a plan file to import: its body may be as long as PLAN_IMPORT_MAX_BYTES allows."""
+    view.accepts_plan_file = True  # type: ignore[attr-defined]
+    return view
+
+
 def evidence_body_limit() -> int:
     return settings.EVIDENCE_MAX_BYTES * settings.EVIDENCE_MAX_FILES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
 
 
-def _takes_evidence(request: HttpRequest) -> bool:
-    """A page that takes evidence files, asked by a signed-in person: only they get the larger body (nobody else's
-    upload is parsed and spooled to disk before the refusal)."""
+def plan_file_body_limit() -> int:
+    return settings.PLAN_IMPORT_MAX_BYTES + settings.DATA_UPLOAD_MAX_MEMORY_SIZE
+
+
+def _takes(request: HttpRequest, mark: str) -> bool:
+    """A page marked as taking files (`mark`), asked by a signed-in person: only they get the larger body (nobody
+    else's upload is parsed and spooled to disk before the refusal)."""
     try:
-        marked = bool(getattr(resolve(request.path_info).func, "accepts_evidence", False))
+        marked = bool(getattr(resolve(request.path_info).func, mark, False))
     except Resolver404:
         return False
     return marked and _signed_in(request)
@@ -81,9 +92,16 @@ def _refusal(request: HttpRequest) -> HttpResponse | None:
     limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE
     if limit is not None and length > limit:
         # Resolved only for a long body (rare): every other request costs nothing more.
-        if not _takes_evidence(request):
+        if _takes(request, "accepts_plan_file"):
+            if length > plan_file_body_limit():
+                message = _(
+                    "Il file supera %(size)s, il massimo che si importa: dividi il piano o chiedi all'ufficio IT."
+                )
+                size = filesizeformat(settings.PLAN_IMPORT_MAX_BYTES)
+                return refusal(request, 413, "too_large", message % {"size": size})
+        elif not _takes(request, "accepts_evidence"):
             return too_large(request)
-        if length > evidence_body_limit():
+        elif length > evidence_body_limit():
             message = ngettext(
                 "I file inviati superano %(size)s in tutto: al massimo %(count)d file di %(each)s ciascuno.",
                 "I file inviati superano %(size)s in tutto: al massimo %(count)d file di %(each)s ciascuno.",

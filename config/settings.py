@@ -256,6 +256,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "reports.tasks.resume_stalled_exports",
         "schedule": crontab(minute="*/5", hour="6-21"),
     },
+    "plans-import-resume": {
+        "task": "plans.tasks.resume_stalled_imports",
+        "schedule": crontab(minute="*/5", hour="6-21"),
+    },
     # Daily, early, before the offices open: the scores of the plans that changed since the last run.
     "evaluation-refresh-scores": {
         "task": "evaluation.tasks.refresh_scores",
@@ -393,6 +397,11 @@ REPORT_INLINE_MAX_SECONDS = env_float("REPORT_INLINE_MAX_SECONDS", 2.0)
 # A worker holds a document's job this long; past it the job is taken to be lost and is resumed.
 REPORT_EXPORT_LEASE_SECONDS = env_int("REPORT_EXPORT_LEASE_SECONDS", 30 * 60)
 REPORT_EXPORT_MAX_ATTEMPTS = env_int("REPORT_EXPORT_MAX_ATTEMPTS", 3)
+# The web import of a plan file (plans.importing.jobs): the largest file accepted, how long a worker holds a job
+# before it is taken to be lost, and how many times it is tried.
+PLAN_IMPORT_MAX_BYTES = env_int("PLAN_IMPORT_MAX_BYTES", 50 * 1024 * 1024)
+PLAN_IMPORT_LEASE_SECONDS = env_int("PLAN_IMPORT_LEASE_SECONDS", 30 * 60)
+PLAN_IMPORT_MAX_ATTEMPTS = env_int("PLAN_IMPORT_MAX_ATTEMPTS", 3)
 # The installation's Ed25519 key that signs the evidence packs of validated years (reports.evidence_pack): a PEM
 # file, created on first use where it does not exist. In production keep it on a volume and back it up.
 EVIDENCE_SIGNING_KEY_FILE = Path(

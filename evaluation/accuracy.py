@@ -62,7 +62,14 @@ def missed_the_year(facts: ObjectiveFacts, year: int, rule: object) -> bool:
     for indicator in facts.indicators:
         if indicator.target is None or indicator.value is None:
             continue
-        if achievement(indicator.target, indicator.value, indicator.direction, rule).met is False:  # type: ignore[arg-type]
+        reached = achievement(
+            indicator.target,
+            indicator.value,
+            indicator.direction,
+            rule,  # type: ignore[arg-type]
+            baseline=indicator.baseline,  # its baseline and history: a relative target is measured as elsewhere
+        )
+        if reached.met is False:
             return True
     return False
 

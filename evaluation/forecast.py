@@ -59,8 +59,18 @@ from django.utils.translation import ngettext
 from evaluation.models import MeasurementSystem, ObjectiveForecast
 from evaluation.scores import ONE, Part, Rollup, activities_rollup, rollup
 from plans.achievement import achievement
+from plans.baselines import References
 from plans.measured import value_that_counts
-from plans.models import Activity, Indicator, IndicatorBaseline, IndicatorTarget, Measurement, Objective, WorkState
+from plans.models import (
+    Activity,
+    HistoricalValue,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    WorkState,
+)
 from plans.scoring import FULL, Level, percent_text
 from reports.as_of import end_of
 
@@ -93,7 +103,7 @@ class IndicatorFacts:
     weight: Decimal
     target: Any  # a plans.scoring.ScoredValue (IndicatorTarget) or None
     value: Any  # the value that counts, known by the day, or None
-    baseline: Any = None  # the indicator's baseline (plans.IndicatorBaseline), for a target relative to it
+    baseline: Any = None  # the indicator's baseline and history (plans.baselines.References), for relative targets
 
 
 @dataclass(frozen=True)
@@ -304,6 +314,9 @@ def read_facts(
     )
     targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(indicator__objective__in=ids, year=day.year)}
     baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(indicator__objective__in=ids)}
+    history: dict[int, list[HistoricalValue]] = defaultdict(list)
+    for past in HistoricalValue.objects.filter(indicator__objective__in=ids).order_by("indicator_id", "year"):
+        history[past.indicator_id].append(past)
     known: dict[int, list[Measurement]] = defaultdict(list)
     for measurement in Measurement.objects.filter(
         indicator__objective__in=ids, year=day.year, recorded_at__lte=moment
@@ -319,7 +332,7 @@ def read_facts(
                 weight=row["weight"] if row["weight"] is not None else ONE,
                 target=targets.get(row["pk"]),
                 value=value_that_counts(known.get(row["pk"], []), confirms=confirms),
-                baseline=baselines.get(row["pk"]),
+                baseline=References(baselines.get(row["pk"]), tuple(history.get(row["pk"], ()))),
             )
         )
     return [

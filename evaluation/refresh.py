@@ -41,7 +41,18 @@ from django.utils import timezone
 from evaluation.models import Behaviour, MeasurementSystem, ScoreSnapshot, ScoreWatermark
 from evaluation.scores import as_json, plan_scores
 from evaluation.selectors import system_for
-from plans.models import Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Organization, Plan
+from plans.models import (
+    Activity,
+    Area,
+    HistoricalValue,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    Organization,
+    Plan,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -77,6 +88,9 @@ PLAN_SUBJECTS = {
         Subject(Indicator, "objective__plan_id", "objective_id", Objective, "plan_id"),
         Subject(IndicatorTarget, _VIA_INDICATOR, "indicator_id", Indicator, "objective__plan_id", yearly=True),
         Subject(Measurement, _VIA_INDICATOR, "indicator_id", Indicator, "objective__plan_id", yearly=True),
+        # What relative targets are measured against: every year's scores may move with them.
+        Subject(IndicatorBaseline, _VIA_INDICATOR, "indicator_id", Indicator, "objective__plan_id"),
+        Subject(HistoricalValue, _VIA_INDICATOR, "indicator_id", Indicator, "objective__plan_id"),
     )
 }
 AREA = Area._meta.label_lower

@@ -31,9 +31,11 @@ from django.utils.translation import ngettext
 from evaluation.models import MeasurementSystem
 from evaluation.selectors import system_for
 from plans.achievement import Achievement, achievement
+from plans.baselines import References
 from plans.measured import value_that_counts
 from plans.models import (
     Activity,
+    HistoricalValue,
     Indicator,
     IndicatorBaseline,
     IndicatorTarget,
@@ -42,6 +44,7 @@ from plans.models import (
     Plan,
     WorkState,
 )
+from plans.parsing.numbers import exact_text
 from plans.scoring import FULL, ZERO, Level, ScoringRule, decimal_text, percent_text, weighted_mean
 
 ONE = Decimal(1)
@@ -203,6 +206,9 @@ def plan_scores(
     )
     targets = {t.indicator_id: t for t in IndicatorTarget.objects.filter(mine("indicator__objective__"), year=year)}
     baselines = {b.indicator_id: b for b in IndicatorBaseline.objects.filter(mine("indicator__objective__"))}
+    history: dict[int, list[HistoricalValue]] = defaultdict(list)
+    for past in HistoricalValue.objects.filter(mine("indicator__objective__")).order_by("indicator_id", "year"):
+        history[past.indicator_id].append(past)
     measured: dict[int, list[Measurement]] = defaultdict(list)
     for measurement in Measurement.objects.filter(mine("indicator__objective__"), year=year).order_by(
         "measured_on", "recorded_at", "pk"
@@ -230,7 +236,13 @@ def plan_scores(
                 expected=target.raw if target else "",
                 actual=value.raw if value else "",
                 weight=row["weight"] if row["weight"] is not None else ONE,
-                result=achievement(target, value, row["direction"], rule, baseline=baselines.get(row["pk"])),
+                result=achievement(
+                    target,
+                    value,
+                    row["direction"],
+                    rule,
+                    baseline=References(baselines.get(row["pk"]), tuple(history.get(row["pk"], ()))),
+                ),
             )
         )
     result = PlanScores(plan_id=plan.pk, year=year, system=system)
@@ -275,7 +287,8 @@ def _objective_part(objective: ObjectiveScore) -> Part:
 
 
 def as_json(scores: PlanScores) -> dict[str, Any]:
-    """The scores for the API and the JSON documents: exact scores as strings with two decimals."""
+    """The scores for the API and the JSON documents: exact scores as strings with two decimals, weights with
+    every decimal they have (at least two)."""
 
     def number(value: Decimal | None) -> str | None:
         return None if value is None else f"{value:.2f}"
@@ -294,13 +307,13 @@ def as_json(scores: PlanScores) -> dict[str, Any]:
         "body": roll(scores.body),
         "areas": [{"area": area.area_id, "name": area.name} | roll(area.rollup) for area in scores.areas.values()],
         "objectives": [
-            {"objective": o.objective_id, "code": o.code, "weight": number(o.weight)}
+            {"objective": o.objective_id, "code": o.code, "weight": exact_text(o.weight)}
             | roll(o.rollup)
             | {
                 "indicators": [
                     {
                         "indicator": i.indicator_id,
-                        "weight": number(i.weight),
+                        "weight": exact_text(i.weight),
                         "expected": i.expected,
                         "actual": i.actual,
                         "score": number(i.result.score),

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING
 from plans.scoring import DEFAULT_RULE, FULL, Level, Light, ScoringRule, quantized, score, weighted_mean
 
 if TYPE_CHECKING:
-    from plans.baselines import BaselineValue
+    from plans.baselines import BaselineValue, References
     from plans.scoring import ScoredValue
 
 __all__ = [
@@ -63,7 +63,7 @@ def achievement(
     actual: ScoredValue | None,
     direction: str,
     rule: ScoringRule = DEFAULT_RULE,
-    baseline: BaselineValue | None = None,
+    baseline: BaselineValue | References | None = None,
 ) -> Achievement:
     """The percentage reached (one decimal), its light and level, the score and why; no percentage (and the
     reason in `explanation`) when it cannot be computed. `baseline` resolves a target relative to it."""

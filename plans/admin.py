@@ -12,12 +12,20 @@ from django.http import HttpRequest
 
 from config.admin import PlatformOnlyAdmin, ScopedAdmin, ScopedStackedInline, ScopedTabularInline, through
 from plans import admin_people  # noqa: F401  (registers the people's admins in place of django.contrib.auth's)
-from plans.admin_forms import ActivityForm, ObjectiveForm, ObjectiveReportForm, ParsedValueForm, PlanForm
+from plans.admin_forms import (
+    ActivityForm,
+    IndicatorForm,
+    ObjectiveForm,
+    ObjectiveReportForm,
+    ParsedValueForm,
+    PlanForm,
+)
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
     Activity,
     Area,
+    HistoricalValue,
     Indicator,
     IndicatorBaseline,
     IndicatorMotivation,
@@ -117,7 +125,7 @@ class ObjectiveAdmin(ScopedAdmin[Objective]):
     list_select_related = ("plan", "owner")
     list_filter = ("plan", "areas", "state", "typology")
     search_fields = ("code", "title", "description")
-    readonly_fields = ("state",)
+    readonly_fields = ("state", "weight_raw")
     autocomplete_fields = ("parent", "owner", "areas")
     inlines = (ReportInline,)
 
@@ -153,7 +161,7 @@ class ActivityAdmin(ScopedAdmin[Activity]):
         *(f"actual_{name}" for name in PARSED_TIME),
     )
     fieldsets = (
-        (None, {"fields": ("objective", "position", "description", "owner", "state")}),
+        (None, {"fields": ("objective", "position", "code", "description", "owner", "external_bodies", "state")}),
         ("Tempi", {"fields": ("planned_raw", *(f"planned_{name}" for name in PARSED_TIME))}),
         ("Consuntivo", {"fields": ("actual_raw", *(f"actual_{name}" for name in PARSED_TIME))}),
     )
@@ -184,7 +192,7 @@ class BaselineInline(ScopedTabularInline[IndicatorBaseline, Indicator]):
 class TargetInline(ScopedTabularInline[IndicatorTarget, Indicator]):
     model = IndicatorTarget
     form = ParsedValueForm  # type: ignore[assignment]
-    fields = ("year", "raw", *PARSED_VALUE)
+    fields = ("year", "raw", "source", *PARSED_VALUE)
     readonly_fields = PARSED_VALUE
     extra = 0
 
@@ -194,6 +202,8 @@ class IndicatorAdmin(ScopedAdmin[Indicator]):
     show_full_result_count = False  # a region's table: no second count of every row on a search
     organization_path = "objective__plan__organization"
     visible = staticmethod(visible_indicators)
+    form = IndicatorForm
+    readonly_fields = ("weight_raw",)
     list_display = ("objective", "position", "name", "unit", "indicator_type")
     list_select_related = ("objective",)
     list_filter = ("objective__plan", "objective__areas", "indicator_type")
@@ -214,6 +224,14 @@ class IndicatorBaselineAdmin(ParsedValueAdmin[IndicatorBaseline]):
     visible = staticmethod(through(IndicatorBaseline, "indicator", visible_indicators))
     list_display = ("indicator", "raw", "year", "kind", "value", "parsed")
     list_select_related = ("indicator",)
+
+
+@admin.register(HistoricalValue)
+class HistoricalValueAdmin(ParsedValueAdmin[HistoricalValue]):
+    visible = staticmethod(through(HistoricalValue, "indicator", visible_indicators))
+    list_display = ("indicator", "year", "raw", "kind", "value", "parsed")
+    list_select_related = ("indicator",)
+    fields = ("indicator", "year", "raw", "source", *PARSED_VALUE)
 
 
 @admin.register(Measurement)

@@ -4,13 +4,14 @@ plan's years, is a message beside the field, never a 500 or a date the reminders
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
 
 from plans.limits import plan_window, value_digits, value_fits
-from plans.models import Activity, Measurement, Objective, ObjectiveReport, Plan
+from plans.models import Activity, Indicator, Measurement, Objective, ObjectiveReport, Plan
 from plans.models.activity import time_columns
 from plans.models.indicator import ParsedValue
 from plans.parsing import parse_time, parse_value
@@ -44,11 +45,41 @@ def _check_dates(form: forms.ModelForm[Any], plan: Plan | None, values: dict[str
             form.add_error(field or name, window.problem())
 
 
+def _weight_as_written(form: forms.ModelForm[Any]) -> None:
+    """The weight's field shows its significant decimals ("2.25"), not the column's fifteen."""
+    weight = getattr(form.instance, "weight", None)
+    if weight is not None and "weight" in form.fields:
+        form.initial["weight"] = Decimal(format(weight.normalize(), "f"))
+
+
+def _forget_weight_text(form: forms.ModelForm[Any]) -> None:
+    """A weight changed here is the number typed: the imported document's text of it (read only) no longer says
+    what it is."""
+    if "weight" in form.changed_data:
+        form.instance.weight_raw = ""
+
+
 class ObjectiveForm(forms.ModelForm[Objective]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _weight_as_written(self)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         dates = {name: cleaned.get(name) for name in ("planned_start", "planned_end", "actual_end")}
         _check_dates(self, cleaned.get("plan"), dates)
+        _forget_weight_text(self)
+        return cleaned
+
+
+class IndicatorForm(forms.ModelForm[Indicator]):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _weight_as_written(self)
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        _forget_weight_text(self)
         return cleaned
 
 

@@ -10,6 +10,7 @@ year than the one the target names ("rispetto al 2023"; a baseline without a yea
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Protocol
@@ -38,7 +39,9 @@ class BaselineValue(Protocol):
     date_value: dt.date | None
     boolean: bool | None
     parsed: bool
-    year: int | None
+
+    @property
+    def year(self) -> int | None: ...  # read only: a historical value's year is never None
 
 
 @dataclass  # not frozen: ScoredValue's members are plain attributes, as on a model
@@ -57,10 +60,39 @@ class Expected:
     parsed: bool = True
 
 
-def resolve(target: ScoredValue, baseline: BaselineValue | None) -> Expected | str:
-    """The absolute target of `target` (of kind RELATIVE) from `baseline`, or why it cannot be had."""
+@dataclass(frozen=True)
+class References:
+    """What an indicator's relative targets may be measured against: its baseline and its historical values
+    (plans.models.HistoricalValue, a value of each year before the plan). A target naming a year ("+10% rispetto
+    al 2023") takes the baseline when it is of that year, else the historical value of that year when there is
+    one, else the baseline (whose other year then makes it not measurable, with the reason); a target naming no
+    year takes the baseline."""
+
+    baseline: BaselineValue | None
+    history: Sequence[BaselineValue] = ()
+
+    def for_target(self, target: ScoredValue) -> BaselineValue | None:
+        wanted = parse_value(target.raw).reference_year
+        if wanted is None or (self.baseline is not None and self.baseline.year == wanted):
+            return self.baseline
+        return next((value for value in self.history if value.year == wanted), self.baseline)
+
+
+def reference_for(
+    target: ScoredValue, baseline: BaselineValue | References | None
+) -> tuple[BaselineValue | None, bool]:
+    """The value `target` is measured against, and whether it is a historical value rather than the baseline."""
+    if isinstance(baseline, References):
+        chosen = baseline.for_target(target)
+        return chosen, chosen is not None and chosen is not baseline.baseline
+    return baseline, False
+
+
+def resolve(target: ScoredValue, baseline: BaselineValue | None, *, historical: bool = False) -> Expected | str:
+    """The absolute target of `target` (of kind RELATIVE) from `baseline` (a historical value of the year the target
+    names, with `historical`), or why it cannot be had."""
     change = target.value if target.value is not None else Decimal(0)
-    problem = _problem(target, baseline, change)
+    problem = _historical_problem(baseline, change) if historical else _problem(target, baseline, change)
     if problem:
         return problem
     assert baseline is not None  # _problem said so
@@ -91,6 +123,23 @@ def _problem(target: ScoredValue, baseline: BaselineValue | None, change: Decima
             "year": baseline.year,
             "wanted": wanted,
         }
+    return ""
+
+
+def _historical_problem(value: BaselineValue | None, change: Decimal) -> str:
+    """Why a historical value (of the year the target names: References.for_target) cannot serve, or ""."""
+    if value is None:  # References never gives None as a historical value
+        return _("manca il valore storico: non misurabile")
+    number = _number(value)
+    where = {"year": value.year, "raw": value.raw.strip()}
+    if value.kind == ValueKind.EMPTY.value or not value.parsed or value.kind not in _USABLE or number is None:
+        return _("valore storico %(year)s «%(raw)s» non numerico: non misurabile") % where
+    if change != 0 and number <= 0:
+        message = _(
+            "valore storico %(year)s «%(raw)s»: una variazione in percentuale di zero o di un valore negativo "
+            "non è calcolabile: non misurabile"
+        )
+        return message % where
     return ""
 
 

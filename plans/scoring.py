@@ -41,7 +41,7 @@ from typing import Any, Protocol
 
 from django.utils.translation import gettext as _
 
-from plans.baselines import RELATIVE, BaselineValue, resolve
+from plans.baselines import RELATIVE, BaselineValue, References, reference_for, resolve
 
 FULL = Decimal(100)
 ZERO = Decimal(0)
@@ -155,10 +155,11 @@ def score(
     actual: ScoredValue | None,
     direction: str,
     rule: ScoringRule = DEFAULT_RULE,
-    baseline: BaselineValue | None = None,
+    baseline: BaselineValue | References | None = None,
 ) -> Score:
     """Score `actual` against `target` for an indicator of `direction` ("increase", "decrease", "target");
-    `baseline` (an IndicatorBaseline) resolves a target relative to it and is otherwise not read."""
+    `baseline` (an IndicatorBaseline, or the References of its baseline and historical values) resolves a target
+    relative to it and is otherwise not read."""
     problem = _unscorable(target, actual)
     if problem:
         return Score(percent=None, score=None, met=None, explanation=problem)
@@ -269,10 +270,15 @@ def _numbers(
 
 
 def _relative(
-    target: ScoredValue, actual: ScoredValue, direction: str, rule: ScoringRule, baseline: BaselineValue | None
+    target: ScoredValue,
+    actual: ScoredValue,
+    direction: str,
+    rule: ScoringRule,
+    references: BaselineValue | References | None,
 ) -> Score:
     """A target relative to the baseline (plans.baselines), made absolute and scored as a threshold."""
-    expected = resolve(target, baseline)
+    baseline, historical = reference_for(target, references)
+    expected = resolve(target, baseline, historical=historical)
     if isinstance(expected, str):
         return Score(None, None, None, expected)
     assert baseline is not None  # resolved
@@ -280,7 +286,7 @@ def _relative(
     result = _numbers(expected, actual, direction, rule, operator=operator)
     shown = _number(expected, scale=_is_percent(actual))
     resolved = _("%(baseline)s, %(change)s → atteso %(op)s %(expected)s") % {
-        "baseline": _baseline_text(baseline),
+        "baseline": _baseline_text(baseline, historical=historical),
         "change": _change_text(target),
         "op": _SYMBOL[operator],
         "expected": ("?" if shown is None else _decimal_text(shown))
@@ -289,9 +295,11 @@ def _relative(
     return Score(result.percent, result.score, result.met, f"{resolved}; {result.explanation}")
 
 
-def _baseline_text(baseline: BaselineValue) -> str:
+def _baseline_text(baseline: BaselineValue, *, historical: bool = False) -> str:
     year = baseline.year
     when = str(year) if year is not None else _("anno non indicato")
+    if historical:
+        return _("valore storico %(value)s (%(year)s)") % {"value": baseline.raw.strip(), "year": when}
     return _("baseline %(value)s (%(year)s)") % {"value": baseline.raw.strip(), "year": when}
 
 

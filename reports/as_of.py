@@ -23,10 +23,12 @@ from django.utils import timezone
 from evaluation.selectors import system_for
 from notifications.models import MonitoringAnswer
 from plans.achievement import DEFAULT_RULE, achievement
+from plans.baselines import References
 from plans.measured import value_that_counts
 from plans.models import (
     Activity,
     Area,
+    HistoricalValue,
     Indicator,
     IndicatorBaseline,
     IndicatorTarget,
@@ -48,7 +50,17 @@ from workflow.models import AuditEntry
 from workflow.separation import separation_policy
 
 ObjectiveAreas = Objective.areas.through
-_SUBJECTS = (Objective, ObjectiveAreas, Area, Activity, Indicator, IndicatorTarget, IndicatorBaseline, Measurement)
+_SUBJECTS = (
+    Objective,
+    ObjectiveAreas,
+    Area,
+    Activity,
+    Indicator,
+    IndicatorTarget,
+    IndicatorBaseline,
+    HistoricalValue,
+    Measurement,
+)
 
 
 def end_of(day: dt.date) -> dt.datetime:
@@ -88,6 +100,7 @@ class _Past:
         self.indicators: Rows = {}
         self.targets: Rows = {}
         self.baselines: Rows = {}
+        self.history: Rows = {}
         self.measurements: Rows = {}
         self.changes = _Changes(started={}, postponed={})
         self.confirms = False
@@ -97,6 +110,7 @@ class _Past:
         self.indicators_of: dict[int, list[tuple[int, Row]]] = {}
         self.targets_of: dict[int, list[tuple[int, Row]]] = {}
         self.baseline_of: dict[int, Row] = {}
+        self.history_of: dict[int, list[tuple[int, Row]]] = {}
         self.measurements_of: dict[int, list[tuple[int, Row]]] = {}
 
     @classmethod
@@ -136,6 +150,8 @@ class _Past:
         )
         baselines = IndicatorBaseline.objects.filter(indicator__objective__plan=plan)
         past.baselines = roll_back(IndicatorBaseline, current_rows(baselines), undos, belongs=of_indicator)
+        history = HistoricalValue.objects.filter(indicator__objective__plan=plan)
+        past.history = roll_back(HistoricalValue, current_rows(history), undos, belongs=of_indicator)
         measurements = Measurement.objects.filter(indicator__objective__plan=plan, year=day.year)
         past.measurements = roll_back(
             Measurement,
@@ -174,6 +190,7 @@ class _Past:
         self.indicators_of = _children(self.indicators, "objective_id")
         self.targets_of = _children(self.targets, "indicator_id")
         self.baseline_of = {row["indicator_id"]: row for row in self.baselines.values()}
+        self.history_of = _children(self.history, "indicator_id")
         self.measurements_of = _children(self.measurements, "indicator_id")
 
     def _objective(self, pk: int, row: Row) -> ObjectiveAsOf:
@@ -217,7 +234,9 @@ class _Past:
         measurement = value_that_counts(values, confirms=self.confirms)
         known = self.baseline_of.get(pk)
         baseline = IndicatorBaseline(**known) if known is not None else None
-        reached = achievement(target, measurement, row["direction"], self.rule, baseline=baseline)
+        history = tuple(HistoricalValue(**values) for _pk, values in self.history_of.get(pk, []))
+        references = References(baseline, history)
+        reached = achievement(target, measurement, row["direction"], self.rule, baseline=references)
         return IndicatorAsOf(
             position=row["position"],
             name=row["name"],

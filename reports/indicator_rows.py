@@ -12,8 +12,8 @@ from django.db.models import F, Prefetch, QuerySet
 from plans.achievement import DEFAULT_RULE, ScoringRule, achievement
 from plans.lookups import AnyOf
 from plans.measured import value_that_counts
-from plans.models import Indicator, IndicatorMotivation, IndicatorTarget, Measurement
-from plans.models.indicator import baseline_of
+from plans.models import HistoricalValue, Indicator, IndicatorMotivation, IndicatorTarget, Measurement
+from plans.models.indicator import HISTORY_ROWS, history_prefetch, references_of
 from reports.facts import person_name
 from reports.sections import IndicatorRow
 
@@ -32,6 +32,7 @@ def indicators_of_year(year: int) -> QuerySet[Indicator]:
             Prefetch("motivations", queryset=IndicatorMotivation.objects.filter(year=year), to_attr=MOTIVATIONS),
             Prefetch("targets", queryset=IndicatorTarget.objects.filter(year=year), to_attr=TARGETS),
             Prefetch("measurements", queryset=_measurements(year).select_related("recorded_by"), to_attr=MEASUREMENTS),
+            history_prefetch(),
         )
     )
 
@@ -39,7 +40,7 @@ def indicators_of_year(year: int) -> QuerySet[Indicator]:
 def open_data_indicators(objective_ids: Sequence[int], year: int) -> list[Indicator]:
     """The objectives' indicators (by position) with what their open data row reads: the year's targets and
     measurements and the baseline; not who recorded a value nor the motivations, which the open data never show
-    (indicator_row leaves them empty). Three queries whatever the number, each list of ids one parameter."""
+    (indicator_row leaves them empty). Four queries whatever the number, each list of ids one parameter."""
     indicators = list(
         Indicator.objects.filter(AnyOf("objective_id", objective_ids)).order_by("position").select_related("baseline")
     )
@@ -47,9 +48,11 @@ def open_data_indicators(objective_ids: Sequence[int], year: int) -> list[Indica
     # One target a year: no order (the model's orders by indicator, which joins up to the organization).
     targets = _by_indicator(IndicatorTarget.objects.filter(AnyOf("indicator_id", ids), year=year).order_by())
     measurements = _by_indicator(_measurements(year).filter(AnyOf("indicator_id", ids)))
+    history = _by_indicator(HistoricalValue.objects.filter(AnyOf("indicator_id", ids)).order_by("year"))
     for indicator in indicators:
         setattr(indicator, TARGETS, targets[indicator.pk])
         setattr(indicator, MEASUREMENTS, measurements[indicator.pk])
+        setattr(indicator, HISTORY_ROWS, history[indicator.pk])
     return indicators
 
 
@@ -78,7 +81,7 @@ def indicator_row(
     measurement = value_that_counts(measurements, confirms=confirms)
     # Values recorded after the one that counts, still waiting for the area head's confirmation.
     waiting = measurements[measurements.index(measurement) + 1 :] if measurement else measurements
-    reached = achievement(target, measurement, indicator.direction, rule, baseline=baseline_of(indicator))
+    reached = achievement(target, measurement, indicator.direction, rule, baseline=references_of(indicator))
     motivations = [] if open_data else _of_year(indicator, MOTIVATIONS)
     return IndicatorRow(
         position=indicator.position,

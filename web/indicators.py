@@ -15,7 +15,7 @@ from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
 from plans.achievement import DEFAULT_RULE, Achievement, ScoringRule, achievement
 from plans.models import Indicator, IndicatorTarget, Measurement, Plan
-from plans.models.indicator import baseline_of
+from plans.models.indicator import history_prefetch, references_of
 from plans.rules import visible_indicators
 from workflow.services.measurements import value_that_counts
 
@@ -58,6 +58,7 @@ def achievements(
             queryset=Measurement.objects.filter(year=year).order_by("-measured_on", "-pk"),
             to_attr="year_measurements",
         ),
+        history_prefetch(),
     )
     rows = []
     for indicator in indicators:
@@ -70,7 +71,7 @@ def achievements(
                 indicator=indicator,
                 expected=target.raw if target else "",
                 actual=actual.raw if actual else "",
-                result=achievement(target, actual, indicator.direction, rule, baseline=baseline_of(indicator)),
+                result=achievement(target, actual, indicator.direction, rule, baseline=references_of(indicator)),
             )
         )
     return rows

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Any
 
 from django.utils import timezone
@@ -12,7 +13,18 @@ from api.serializers.people import PersonSerializer
 from api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
 from api.serializers.scores import ObjectiveScoreSummarySerializer
 from plans.freeze import is_live
-from plans.models import OPEN_STATES, Activity, Area, Indicator, IndicatorTarget, Measurement, Objective, Plan
+from plans.models import (
+    OPEN_STATES,
+    Activity,
+    Area,
+    HistoricalValue,
+    Indicator,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    Plan,
+)
+from plans.parsing.numbers import exact_text
 from workflow.selectors import available_transitions, open_request_for
 
 
@@ -89,6 +101,15 @@ OBJECTIVE_FIELDS = [
 ]
 
 
+@extend_schema_field({"type": "string", "format": "decimal", "nullable": True, "example": "2.2523"})
+class WeightField(serializers.Field[Decimal | None, Decimal | None, str | None, Any]):
+    """A weight with every decimal it has and at least two ("2.00", "2.2523"), as a string: exact, which a JSON
+    number is not. `weight_raw` beside it is the text of the imported document."""
+
+    def to_representation(self, value: Decimal | None) -> str | None:
+        return None if value is None else exact_text(value)
+
+
 class ObjectiveSerializer(OverdueMixin, serializers.ModelSerializer[Objective]):
     class Meta:
         model = Objective
@@ -96,6 +117,7 @@ class ObjectiveSerializer(OverdueMixin, serializers.ModelSerializer[Objective]):
 
 
 class ObjectiveDetailSerializer(WorkflowDetailMixin, ObjectiveSerializer):
+    weight = WeightField(read_only=True)
     score = serializers.SerializerMethodField()
 
     @extend_schema_field(ObjectiveScoreSummarySerializer)
@@ -132,6 +154,7 @@ class ObjectiveDetailSerializer(WorkflowDetailMixin, ObjectiveSerializer):
             "end_users",
             "networks",
             "weight",
+            "weight_raw",
             "budget_income",
             "budget_expense",
             "available_transitions",
@@ -144,8 +167,10 @@ ACTIVITY_FIELDS = [
     "id",
     "objective",
     "position",
+    "code",
     "description",
     "owner",
+    "external_bodies",
     "state",
     "planned_raw",
     "planned_start",
@@ -185,7 +210,13 @@ VALUE_FIELDS = ["raw", "kind", "operator", "value", "numerator", "denominator", 
 class TargetSerializer(serializers.ModelSerializer[IndicatorTarget]):
     class Meta:
         model = IndicatorTarget
-        fields = ["year", *VALUE_FIELDS]
+        fields = ["year", *VALUE_FIELDS, "source"]
+
+
+class HistoricalValueSerializer(serializers.ModelSerializer[HistoricalValue]):
+    class Meta:
+        model = HistoricalValue
+        fields = ["year", *VALUE_FIELDS, "source"]
 
 
 class MeasurementSerializer(serializers.ModelSerializer[Measurement]):
@@ -205,6 +236,8 @@ class MeasurementInputSerializer(serializers.Serializer[Any]):
 
 class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
     targets = TargetSerializer(many=True, read_only=True)
+    history = HistoricalValueSerializer(many=True, read_only=True)
+    weight = WeightField(read_only=True)
 
     class Meta:
         model = Indicator
@@ -217,6 +250,9 @@ class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
             "indicator_type",
             "unit",
             "direction",
+            "weight",
+            "weight_raw",
             "note",
+            "history",
             "targets",
         ]

@@ -188,7 +188,7 @@ class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
     lookup_value_regex = ID
 
     def get_queryset(self) -> QuerySet[Indicator]:
-        return visible_indicators(self.request.user).prefetch_related("targets")
+        return visible_indicators(self.request.user).prefetch_related("targets", "history")
 
     def keyset_branches(self) -> list[QuerySet[Indicator]]:
         return indicator_branches(self.request.user)

@@ -16,6 +16,7 @@ from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
     Area,
+    HistoricalValue,
     Indicator,
     IndicatorBaseline,
     IndicatorTarget,
@@ -45,6 +46,11 @@ SHEET_TEXTS = (
     "management_mode",
     "cost",
 )
+
+
+def weight_raw(item: dict[str, Any]) -> str:
+    """An objective's or an indicator's weight as the document wrote it, kept beside the number."""
+    return str(item["weight"]).strip() if "weight" in item else ""
 
 
 class DetailWriter:
@@ -78,6 +84,7 @@ class DetailWriter:
                     "direction": indicator.get("direction", Indicator.Direction.TARGET),
                     "note": indicator.get("note", ""),
                     "weight": parse_italian_decimal(str(indicator["weight"])) if "weight" in indicator else None,
+                    "weight_raw": weight_raw(indicator),
                 }
         indicators = sync_values(
             Indicator,
@@ -88,7 +95,8 @@ class DetailWriter:
             self.counts["indicators"],
         )
         self._baselines(items, objectives, indicators)
-        self._targets(items, objectives, indicators)
+        self._yearly(items, objectives, indicators, "history", HistoricalValue)
+        self._yearly(items, objectives, indicators, "targets", IndicatorTarget)
         self._measurements(items, objectives, indicators)
         self._reports(items, objectives)
 
@@ -101,7 +109,7 @@ class DetailWriter:
                 base: DocPath = ("objectives", index, "indicators", position)
                 entries: list[tuple[DocPath, Any]] = [
                     ((*base, key, number, "value"), entry["value"])
-                    for key in ("targets", "measurements")
+                    for key in ("history", "targets", "measurements")
                     for number, entry in enumerate(indicator.get(key, []))
                 ]
                 if "baseline" in indicator:
@@ -145,26 +153,32 @@ class DetailWriter:
             self.counts["baselines"],
         )
 
-    def _targets(
+    def _yearly(
         self,
         items: list[dict[str, Any]],
         objectives: dict[str, Objective],
         indicators: dict[tuple[int, int], int],
+        key: str,
+        model: type[IndicatorTarget] | type[HistoricalValue],
     ) -> None:
+        """One value a year per indicator, as written and parsed, with its source: the targets ("targets") and the
+        values of the years before the plan ("history"). One no longer in the file stays (counted)."""
         wanted: dict[tuple[int, int], dict[str, Any]] = {}
         for item in items:
             for position, indicator in enumerate(item.get("indicators", []), start=1):
                 indicator_id = indicators[(objectives[item["code"]].pk, position)]
-                for target in indicator.get("targets", []):
-                    value = self._parse_value(str(target["value"]))
-                    wanted[(indicator_id, target["year"])] = ParsedValue.spec_values(value)
+                for entry in indicator.get(key, []):
+                    value = self._parse_value(str(entry["value"]))
+                    wanted[(indicator_id, entry["year"])] = ParsedValue.spec_values(value) | {
+                        "source": entry.get("source", "")
+                    }
         sync_values(
-            IndicatorTarget,
-            IndicatorTarget.objects.filter(indicator__objective__plan=self.plan).order_by(),
+            model,
+            model.objects.filter(indicator__objective__plan=self.plan).order_by(),
             ("indicator_id", "year"),
             wanted,
             lambda key, fields: {"indicator_id": key[0], "year": key[1], **fields},
-            self.counts["targets"],
+            self.counts[key],
         )
 
     def _measurements(

@@ -29,6 +29,7 @@ ENTITY_LABELS = {
     "activities": "attività",
     "indicators": "indicatori",
     "baselines": "baseline",
+    "history": "valori storici",
     "targets": "valori attesi",
     "measurements": "valori consuntivi",
     "reports": "relazioni",
@@ -195,7 +196,11 @@ def _as_changes(
         )
     if found and not motivation.strip():
         problems.append(
-            Problem("--motivation", "manca la motivazione della rimodulazione", "Scrivila con --motivation TESTO.")
+            Problem(
+                "--motivation",
+                "manca la motivazione della rimodulazione",
+                "Scrivila con --motivation TESTO (sulla pagina di importazione, nel campo «Motivazione»).",
+            )
         )
     if problems:
         raise PlanImportError(problems)

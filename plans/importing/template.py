@@ -35,8 +35,14 @@ EXAMPLE: dict[str, Any] = {
             "budget_income": "0,00",
             "budget_expense": "12.500,00",
             "activities": [
-                {"description": "Analisi delle procedure", "planned": "Marzo", "actual": ""},
-                {"description": "Formazione degli operatori", "planned": "Maggio-Settembre", "actual": ""},
+                {"code": "1.a", "description": "Analisi delle procedure", "planned": "Marzo", "actual": ""},
+                {
+                    "code": "1.b",
+                    "description": "Formazione degli operatori",
+                    "planned": "Maggio-Settembre",
+                    "actual": "",
+                    "external_bodies": "Ambito territoriale sociale",
+                },
             ],
             "indicators": [
                 {
@@ -46,7 +52,8 @@ EXAMPLE: dict[str, Any] = {
                     "direction": "increase",
                     "weight": "2",
                     "baseline": {"value": "60%", "year": 2025, "source": "Monitoraggio di dicembre 2025"},
-                    "targets": [{"year": 2026, "value": "75%"}],
+                    "history": [{"year": 2024, "value": "52%", "source": "Relazione sulla performance 2024"}],
+                    "targets": [{"year": 2026, "value": "75%", "source": "DGR n. 100/2025, allegato A"}],
                     "measurements": [
                         {"year": 2026, "value": "40%", "date": "2026-06-30", "note": "monitoraggio intermedio"}
                     ],

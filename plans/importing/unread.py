@@ -77,6 +77,10 @@ def unread_values(
 def _values(indicator: dict[str, Any], base: DocPath) -> Iterator[tuple[DocPath, str, str]]:
     if "baseline" in indicator:
         yield (*base, "baseline", "value"), "baseline dell'indicatore", str(indicator["baseline"]["value"])
-    for key, what in (("targets", "valore atteso"), ("measurements", "valore consuntivo")):
+    for key, what in (
+        ("history", "valore storico"),
+        ("targets", "valore atteso"),
+        ("measurements", "valore consuntivo"),
+    ):
         for index, item in enumerate(indicator.get(key, [])):
             yield (*base, key, index, "value"), f"{what} {item['year']}", str(item["value"])

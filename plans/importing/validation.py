@@ -13,6 +13,7 @@ import jsonschema
 
 from plans.importing.errors import DocPath, Locator, Problem
 from plans.importing.schema_check import Check, compiled_check, schema_errors
+from plans.models.weights import WEIGHT_TEXT_CHARS
 from plans.parsing import parse_italian_decimal
 
 SCHEMA_PATH = Path(__file__).resolve().parent.parent / "schema" / "plan.schema.json"
@@ -242,6 +243,12 @@ def _weight_problems(item: dict[str, Any], base: DocPath, locate: Locator) -> It
         return
     if weight < 0:
         yield Problem(locate((*base, "weight")), f"il peso {indicator['weight']} è negativo", how)
+    if len(str(indicator["weight"]).strip()) > WEIGHT_TEXT_CHARS:  # kept as written beside the number
+        yield Problem(
+            locate((*base, "weight")),
+            f"il peso è scritto con più di {WEIGHT_TEXT_CHARS} caratteri",
+            "Scrivi il peso con meno cifre, ad esempio 1 o 1,5.",
+        )
 
 
 def _indicator_problems(
@@ -257,6 +264,7 @@ def _indicator_problems(
                 f"la baseline è riferita al {baseline['year']}, dopo l'ultimo anno del piano ({last})",
                 f"La baseline è il valore di partenza: indica l'anno a cui si riferisce, non dopo il {last}.",
             )
+        yield from _history_problems(indicator, (*base, "indicators", index), first, locate)
         years_seen: set[int] = set()
         for target_index, target in enumerate(indicator.get("targets", [])):
             year_path: DocPath = (*base, "indicators", index, "targets", target_index, "year")
@@ -273,3 +281,24 @@ def _indicator_problems(
                     f"l'anno {target['year']} è fuori dal periodo del piano ({first}–{last})",
                     "Correggi l'anno o il periodo del piano.",
                 )
+
+
+def _history_problems(indicator: dict[str, Any], base: DocPath, first: int, locate: Locator) -> Iterator[Problem]:
+    """Historical values: one per year, each of a year before the plan's first (a year of the plan has actual
+    values, "consuntivo", not history)."""
+    seen: set[int] = set()
+    for number, entry in enumerate(indicator.get("history", [])):
+        path: DocPath = (*base, "history", number, "year")
+        if entry["year"] in seen:
+            yield Problem(
+                locate(path),
+                f"valore storico ripetuto per l'anno {entry['year']}",
+                "Indica un solo valore storico per anno.",
+            )
+        seen.add(entry["year"])
+        if entry["year"] >= first:
+            yield Problem(
+                locate(path),
+                f"il valore storico è del {entry['year']}, non prima del piano (che inizia nel {first})",
+                "I valori storici sono degli anni prima del piano: un valore di un anno del piano è un consuntivo.",
+            )

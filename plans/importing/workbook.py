@@ -22,6 +22,7 @@ from plans.importing.workbook_layout import (
     ACTIVITIES,
     AREAS,
     BASELINE_COLUMNS,
+    HISTORY_ROLE,
     INDICATORS,
     LAYOUTS,
     MEASUREMENT_ROLE,
@@ -436,6 +437,10 @@ def _nest_baseline(reader: WorkbookReader, base: DocPath, data: dict[str, Any], 
             reader.cells[(*base, "baseline", key)] = where[column]
 
 
+# The Valori sheet's roles: the key of the document each one's rows go under.
+ROLES = {TARGET_ROLE: "targets", MEASUREMENT_ROLE: "measurements", HISTORY_ROLE: "history"}
+
+
 def _add_value(
     reader: WorkbookReader,
     document: dict[str, Any],
@@ -465,18 +470,41 @@ def _add_value(
         )
         return
     role = str(data.pop("role", "")).strip().lower()
-    if role not in {TARGET_ROLE, MEASUREMENT_ROLE}:
+    key = ROLES.get(role)
+    if key is None:
         reader.problems.append(
             Problem(
                 where.get("role", where[""]),
                 f"valore «{role}» non ammesso",
-                f"Scrivi «{TARGET_ROLE}» o «{MEASUREMENT_ROLE}».",
+                f"Scrivi «{TARGET_ROLE}», «{MEASUREMENT_ROLE}» o «{HISTORY_ROLE}» (un valore di un anno prima del "
+                "piano).",
             )
         )
         return
-    key = "targets" if role == TARGET_ROLE else "measurements"
-    if key == "targets":
-        data = {name: data[name] for name in ("year", "value") if name in data}
+    if key != "measurements":
+        # A target's or a historical value's row: its year, value and source (the note and date are a
+        # measurement's, refused below when written on another row rather than dropped).
+        dropped = [name for name in ("date", "note") if name in data]
+        if dropped:
+            reader.problems.append(
+                Problem(
+                    where[dropped[0]],
+                    f"{'data' if dropped[0] == 'date' else 'nota'} su una riga «{role}»",
+                    f"Data e note sono di un valore «{MEASUREMENT_ROLE}»: scrivi la fonte nella colonna «Fonte», "
+                    "o togli la cella.",
+                )
+            )
+            return
+    elif "source" in data:
+        reader.problems.append(
+            Problem(
+                where["source"],
+                "fonte su un valore rilevato",
+                f"La fonte è di un valore «{TARGET_ROLE}» (la norma o l'atto che lo fissa) o «{HISTORY_ROLE}» (da dove "
+                "viene): per un valore rilevato usa la colonna «Note».",
+            )
+        )
+        return
     items = document["objectives"][objective]["indicators"][position].setdefault(key, [])
     reader.record(("objectives", objective, "indicators", position, key, len(items)), where)
     items.append(data)
@@ -531,7 +559,7 @@ def _rows_by_sheet(document: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
         for number, indicator in enumerate(objective.get("indicators", []), start=1):
             baseline = {column: indicator.get("baseline", {}).get(key) for key, column in BASELINE_COLUMNS.items()}
             rows[INDICATORS.name].append({"objective": code, "number": number} | indicator | baseline)
-            for role, key in ((TARGET_ROLE, "targets"), (MEASUREMENT_ROLE, "measurements")):
+            for role, key in ((HISTORY_ROLE, "history"), (TARGET_ROLE, "targets"), (MEASUREMENT_ROLE, "measurements")):
                 rows[VALUES.name].extend(
                     {"objective": code, "indicator": number, "role": role} | value for value in indicator.get(key, [])
                 )

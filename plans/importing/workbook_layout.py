@@ -144,6 +144,9 @@ ACTIVITIES = SheetLayout(
         Column("Tempi", "planned", "raw"),
         Column("Consuntivo", "actual", "raw"),
         Column("Referente", "owner"),
+        # After the columns the template had before them: the letters offices know stay where they were.
+        Column("Codice", "code"),
+        Column("Enti esterni", "external_bodies"),
     ),
 )
 INDICATORS = SheetLayout(
@@ -173,6 +176,7 @@ VALUES = SheetLayout(
         Column("Dato", "value", "raw", required=True),
         Column("Data", "date", "date"),
         Column("Note", "note"),
+        Column("Fonte", "source"),
     ),
 )
 REPORTS = SheetLayout(
@@ -214,4 +218,4 @@ SHEET_INDICATORS = SheetLayout(
 )
 
 LAYOUTS = (ORGANIZATION, PLAN, AREAS, OBJECTIVES, ACTIVITIES, INDICATORS, VALUES, REPORTS, SHEETS, SHEET_INDICATORS)
-TARGET_ROLE, MEASUREMENT_ROLE = "atteso", "consuntivo"
+TARGET_ROLE, MEASUREMENT_ROLE, HISTORY_ROLE = "atteso", "consuntivo", "storico"

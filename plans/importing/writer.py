@@ -17,7 +17,7 @@ from django.utils.text import slugify
 
 from plans.freeze import frozen_message, is_frozen
 from plans.importing.bulk import insert_values
-from plans.importing.details import DetailWriter
+from plans.importing.details import DetailWriter, weight_raw
 from plans.importing.errors import Locator, PlanImportError, Problem
 from plans.importing.states import initial_activity_state, initial_objective_state
 from plans.importing.sync import Counts, sync_rows, sync_values
@@ -78,15 +78,31 @@ class PlanWriter:
             for position, activity in enumerate(objective.get("activities", [])):
                 if "owner" in activity:
                     wanted.setdefault(activity["owner"], ("objectives", index, "activities", position, "owner"))
-        found = dict(get_user_model().objects.filter(username__in=wanted).values_list("username", "pk"))
+        users = get_user_model().objects.filter(username__in=wanted)
+        if self.organization_slug:
+            # Into a body that exists (the web import always): only its own people, never another body's, who
+            # would then see the item and be reminded of it; nor does the message tell whether such a user exists.
+            slug = self.organization_slug
+            users = users.filter(
+                Q(organization_roles__organization__slug=slug)
+                | Q(member_areas__organization__slug=slug)
+                | Q(headed_areas__organization__slug=slug)
+            ).distinct()
+        found = dict(users.values_list("username", "pk"))
         missing = [
-            Problem(self.locate(path), f"utente «{name}» inesistente", "Crea l'utente prima o correggi il nome.")
-            for name, path in wanted.items()
-            if name not in found
+            Problem(self.locate(path), *self._unknown_user(name)) for name, path in wanted.items() if name not in found
         ]
         if missing:
             raise PlanImportError(missing)
         return found
+
+    def _unknown_user(self, name: str) -> tuple[str, str]:
+        if self.organization_slug:
+            return (
+                f"«{name}» non è una persona dell'ente «{self.organization_slug}»",
+                "Indica il nome utente di una persona dell'ente (un ruolo, o un'area di cui è responsabile o parte).",
+            )
+        return f"utente «{name}» inesistente", "Crea l'utente prima o correggi il nome."
 
     def _organization(self) -> Organization:
         data = self.document["organization"]
@@ -226,6 +242,7 @@ class PlanWriter:
             "title": item["title"],
             "number": item.get("number"),
             "weight": _amount(item.get("weight")),
+            "weight_raw": weight_raw(item),
             "budget_income": _amount(item.get("budget_income")),
             "budget_expense": _amount(item.get("budget_expense")),
             # Without explicit dates, the objective spans its activities.
@@ -280,7 +297,11 @@ class PlanWriter:
                 for position, (activity, (planned, actual)) in enumerate(
                     zip(item.get("activities", []), specs[item["code"]], strict=True), start=1
                 ):
-                    values = {"description": activity["description"]}
+                    values = {
+                        "code": activity.get("code", ""),
+                        "description": activity["description"],
+                        "external_bodies": activity.get("external_bodies", ""),
+                    }
                     values |= self._time_columns("planned", planned)
                     values |= self._time_columns("actual", actual)
                     if "owner" in activity:

@@ -2,7 +2,9 @@ from __future__ import annotations
 
 from plans.models.action_sheet import ActionSheet, ActionSheetIndicator
 from plans.models.activity import Activity, WorkItem
+from plans.models.imports import PlanImport
 from plans.models.indicator import (
+    HistoricalValue,
     Indicator,
     IndicatorBaseline,
     IndicatorMotivation,
@@ -21,6 +23,7 @@ __all__ = [
     "ActionSheetIndicator",
     "Activity",
     "Area",
+    "HistoricalValue",
     "Indicator",
     "IndicatorBaseline",
     "IndicatorMotivation",
@@ -32,6 +35,7 @@ __all__ = [
     "Organization",
     "OrganizationRole",
     "Plan",
+    "PlanImport",
     "PlanReopening",
     "PlanState",
     "WorkItem",

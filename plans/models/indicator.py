@@ -1,14 +1,17 @@
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
+from django.db.models import Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from plans.baselines import References
 from plans.models.plan import Objective
+from plans.models.weights import weight_field, weight_raw_field
 from plans.parsing import ValueKind, ValueSpec
 
 VALUE_KIND_CHOICES = [
@@ -38,9 +41,8 @@ class Indicator(models.Model):
     unit = models.CharField(_("unità di misura"), max_length=30, blank=True)
     direction = models.CharField(_("verso"), max_length=10, choices=Direction.choices, default=Direction.TARGET)
     # Within its objective; None weighs as 1, so that an objective without weights has equal ones.
-    weight = models.DecimalField(
-        _("peso"), max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    weight = weight_field()
+    weight_raw = weight_raw_field()
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
@@ -89,6 +91,9 @@ class IndicatorTarget(ParsedValue):
 
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("anno"))
+    source = models.TextField(
+        _("fonte normativa"), blank=True, help_text=_("La norma o l'atto che fissa il valore atteso, se c'è.")
+    )
 
     class Meta:
         verbose_name = _("valore atteso")
@@ -119,6 +124,26 @@ class IndicatorBaseline(ParsedValue):
         return f"{self.raw} ({self.year})" if self.year else self.raw
 
 
+class HistoricalValue(ParsedValue):
+    """A value an indicator had in a year before the plan (a "serie storica": 2022, 2023, 2024), kept as written
+    and parsed like a target. Beside the baseline, not instead of it: a target stated against a year ("+10%
+    rispetto al 2023") is measured against the historical value of that year when the baseline is of another
+    (plans.baselines.References)."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="history")
+    year = models.PositiveSmallIntegerField(_("anno"))
+    source = models.TextField(_("fonte"), blank=True, help_text=_("Da dove viene il valore: documento, rilevazione."))
+
+    class Meta:
+        verbose_name = _("valore storico")
+        verbose_name_plural = _("valori storici")
+        ordering = ["indicator_id", "year"]  # the column: "indicator" would order by the indicator's own ordering
+        constraints = [models.UniqueConstraint(fields=["indicator", "year"], name="unique_history_year")]
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.raw}"
+
+
 def baseline_of(indicator: Indicator) -> IndicatorBaseline | None:
     """The indicator's baseline, None when it has none. Load indicators with select_related("baseline"), or it
     costs a query each."""
@@ -126,6 +151,23 @@ def baseline_of(indicator: Indicator) -> IndicatorBaseline | None:
         return indicator.baseline
     except IndicatorBaseline.DoesNotExist:
         return None
+
+
+# Where a list of indicators carries each one's historical values, read with the list: a Prefetch's to_attr.
+HISTORY_ROWS = "history_rows"
+
+
+def history_prefetch() -> Prefetch[Any]:
+    """The historical values of a list of indicators, in one query, for references_of."""
+    return Prefetch("history", queryset=HistoricalValue.objects.order_by("year"), to_attr=HISTORY_ROWS)
+
+
+def references_of(indicator: Indicator) -> References:
+    """The indicator's baseline and historical values, against which its relative targets are measured. Load
+    a list of indicators with select_related("baseline") and history_prefetch(), or it costs two queries each."""
+    rows = getattr(indicator, HISTORY_ROWS, None)
+    history = tuple(rows) if rows is not None else tuple(indicator.history.order_by("year"))
+    return References(baseline_of(indicator), history)
 
 
 class Measurement(ParsedValue):

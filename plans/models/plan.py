@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from django_fsm import ConcurrentTransitionMixin, FSMField, transition
@@ -9,6 +8,7 @@ from django_fsm import ConcurrentTransitionMixin, FSMField, transition
 from plans.models.lifecycle import Lifecycle, reminder_index
 from plans.models.organization import Area, Organization
 from plans.models.states import OPEN_STATES, PlanState, work_state_label
+from plans.models.weights import weight_field, weight_raw_field
 
 
 class Plan(ConcurrentTransitionMixin, models.Model):
@@ -98,9 +98,8 @@ class Objective(Lifecycle):
     end_users = models.TextField(_("utenti finali"), blank=True)
     networks = models.TextField(_("reti di collaborazione"), blank=True)
     areas = models.ManyToManyField(Area, related_name="objectives", verbose_name=_("aree"))
-    weight = models.DecimalField(
-        _("peso"), max_digits=7, decimal_places=2, null=True, blank=True, validators=[MinValueValidator(0)]
-    )
+    weight = weight_field()
+    weight_raw = weight_raw_field()
     budget_income = models.DecimalField(_("entrata"), max_digits=15, decimal_places=2, null=True, blank=True)
     budget_expense = models.DecimalField(_("spesa"), max_digits=15, decimal_places=2, null=True, blank=True)
     planned_start = models.DateField(_("inizio previsto"), null=True, blank=True)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-__all__ = ["NUMBER_EXAMPLE", "parse_italian_decimal", "try_parse_italian_decimal"]
+__all__ = [
+    "NUMBER_EXAMPLE",
+    "decimal_places",
+    "exact_text",
+    "parse_italian_decimal",
+    "try_parse_italian_decimal",
+    "weight_label",
+]
 
 NUMBER_EXAMPLE = "6.195.143,71"
 _EXPECTED = f"atteso un numero in formato italiano, ad esempio {NUMBER_EXAMPLE}"
@@ -18,6 +25,7 @@ _PLAIN = re.compile(r"[0-9]+(?:,[0-9]+)?")
 _DOT_DECIMAL = re.compile(r"[0-9]+\.[0-9]+")
 _MINUS_SIGNS = ("-", "\u2212")
 _MAX_SHOWN = 60
+_CENT = Decimal("0.01")
 
 
 def parse_italian_decimal(text: str) -> Decimal:
@@ -65,3 +73,24 @@ def _explain(text: str) -> str:
     if re.fullmatch(r"[+\-\u2212]?[0-9.]+(?:,[0-9]*)?", text) and "." in text:
         return f"{prefix}: i punti separano le migliaia in gruppi di tre cifre; {_EXPECTED}"
     return f"{prefix}: {_EXPECTED}"
+
+
+def exact_text(value: Decimal) -> str:
+    """A number (a weight) as plain text with every significant decimal and at least two: "2.00", "2.2523". Two
+    decimals are what the weight columns kept before, so texts stored then ("2.00") still compare equal."""
+    cents = value.quantize(_CENT)
+    return str(cents) if cents == value else format(value.normalize(), "f")
+
+
+def weight_label(value: Decimal | None, raw: str = "") -> str:
+    """A weight for people: as the document wrote it when it was imported, else the number in Italian with every
+    significant decimal ("2,2523", "1"); "" without a weight."""
+    if raw:
+        return raw
+    return "" if value is None else format(value.normalize(), "f").replace(".", ",")
+
+
+def decimal_places(value: Decimal) -> int:
+    """How many significant decimals a finite number has: 4 for 2.2523 and for 2.25230, 0 for 100."""
+    exponent = value.normalize().as_tuple().exponent
+    return max(0, -exponent) if isinstance(exponent, int) else 0

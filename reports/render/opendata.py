@@ -21,6 +21,7 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 from typing import Any, Protocol
 
+from plans.parsing.numbers import exact_text
 from reports.render.publication import ANAC_REFERENCE, ANAC_SECTION
 from reports.sections import ActivityRow, IndicatorRow, ObjectiveSection, Relazione, ScoreLine, Scores, WorkflowEvent
 
@@ -241,7 +242,7 @@ def _scores(scores: Scores) -> dict[str, Any]:
             "label": item.band,
             "symbol": item.symbol,
             "explanation": item.explanation,
-        } | ({"weight": _money(item.weight)} if item.weight is not None else {})
+        } | ({"weight": exact_text(item.weight)} if item.weight is not None else {})
 
     return {
         "rule": scores.rule,

@@ -37,6 +37,7 @@ from notifications.models import (
 from plans.models import (
     ActionSheet,
     ActionSheetIndicator,
+    HistoricalValue,
     IndicatorBaseline,
     IndicatorMotivation,
     IndicatorTarget,
@@ -98,6 +99,11 @@ def build_aurelia_rows(world: World) -> Rows:
         IndicatorBaseline: [
             IndicatorBaseline.objects.create(
                 indicator=indicator, year=2025, raw="80", kind="number", value=80, source="Registro di Aurelia 2025"
+            )
+        ],
+        HistoricalValue: [
+            HistoricalValue.objects.create(
+                indicator=indicator, year=2024, raw="70", kind="number", value=70, source="Relazione di Aurelia 2024"
             )
         ],
         Measurement: [measured],
@@ -265,6 +271,7 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "plans.Indicator": _activity_position,
     "plans.IndicatorTarget": lambda world: {"year": 2027},
     "plans.IndicatorBaseline": _free_the_baseline_slot,
+    "plans.HistoricalValue": lambda world: {"year": 2023},
     "plans.IndicatorMotivation": lambda world: {"year": 2027},
     "reports.RelazioneChapter": lambda world: {"kind": "context"},
     "plans.ObjectiveReport": lambda world: {"date": "2026-06-01"},

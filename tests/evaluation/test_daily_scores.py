@@ -17,7 +17,16 @@ from django.db import connection
 from evaluation.models import Behaviour, MeasurementSystem, ScoreSnapshot, ScoreWatermark
 from evaluation.refresh import Outcome, refresh_scores
 from evaluation.scores import as_json, plan_scores
-from plans.models import Indicator, IndicatorTarget, Measurement, Objective, Organization, Plan
+from plans.models import (
+    HistoricalValue,
+    Indicator,
+    IndicatorBaseline,
+    IndicatorTarget,
+    Measurement,
+    Objective,
+    Organization,
+    Plan,
+)
 from plans.parsing import parse_value
 from plans.scoring import Level
 from tests.workflow.world import World
@@ -212,3 +221,30 @@ def test_without_the_trail_every_run_computes_every_plan_of_the_current_year(
     assert set(ScoreSnapshot.objects.values_list("year", flat=True)) == {2026}
     assert not ScoreWatermark.objects.exists()
     assert ScoreSnapshot.objects.get(plan=region.plan).trail_seq is None
+
+
+@pytest.mark.parametrize("model", [HistoricalValue, IndicatorBaseline])
+def test_a_new_baseline_or_historical_value_recomputes_its_plan(
+    region: Region, model: type[HistoricalValue | IndicatorBaseline]
+) -> None:
+    # What a relative target ("+10% rispetto al 2023") is measured against: scores may move with it.
+    indicator = Indicator.objects.get(objective__plan=region.second_plan)
+    target = IndicatorTarget.objects.get(indicator=indicator, year=2026)
+    for name, value in IndicatorTarget.spec_values(parse_value("+10% rispetto al 2023")).items():
+        setattr(target, name, value)
+    target.save()
+    run("2026-05-16T05:30:00+02:00")
+    no_baseline = ScoreSnapshot.objects.get(plan=region.second_plan, year=2026)
+    assert no_baseline.body_level == Level.NOT_MEASURABLE
+    before = times()
+
+    model.objects.create(indicator=indicator, year=2023, **model.spec_values(parse_value("50")))
+    outcome = run("2026-05-17T05:30:00+02:00")
+
+    assert (outcome.plans, outcome.snapshots) == (1, 1)
+    after = times()
+    changed = (region.second_plan.pk, 2026)
+    assert after[changed] > before[changed]
+    snapshot = ScoreSnapshot.objects.get(plan=region.second_plan, year=2026)
+    assert snapshot.data == as_json(plan_scores(region.second_plan, 2026))
+    assert snapshot.body_level == Level.REACHED  # 70 against ≥ 55 (50 + 10%)

@@ -115,7 +115,7 @@ def test_a_plans_scores_take_a_fixed_number_of_queries(world: World, django_asse
     for position in range(10, 40):
         indicator = _indicator(world, position, "+10% sulla baseline" if position % 2 else "100", str(position))
         _baseline(indicator, str(position - 5), 2025)
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):  # the ninth before the indicators' historical values (issue 19)
         plan_scores(world.plan, 2026)
 
 

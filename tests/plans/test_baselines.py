@@ -83,7 +83,8 @@ def test_the_indicators_list_reads_the_baselines_with_the_indicators(
         IndicatorBaseline.objects.create(indicator=indicator, year=2025, **_value(str(position * 10)))
         Measurement.objects.create(indicator=indicator, year=2026, **_value(str(position * 11)))
     listed = indicators_of(world.diana, world.plan)
-    with django_assert_max_num_queries(3):  # the indicators with their baselines, their targets, their values
+    # The indicators with their baselines, their targets, their values, their historical values (issue 19).
+    with django_assert_max_num_queries(4):
         rows = achievements(listed, 2026)
     assert [row.result.score for row in rows] == [Decimal(95), *[Decimal(100)] * 10]
     assert all("manca la baseline" not in row.result.explanation for row in rows)

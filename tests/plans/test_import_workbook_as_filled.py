@@ -166,15 +166,15 @@ def test_the_template_writes_the_italian_words_and_reads_them_back(tmp_path: Pat
     ("written", "message"),
     [
         (
-            2.2523,
-            "2,2523 ha più di 2 decimali: se ne conservano solo 2. "
-            "Scrivi il numero con al più 2 decimali, ad esempio 2,25.",
+            "0,1234567890123456",  # as text: Excel's own numbers hold 15 digits, all kept
+            "0,1234567890123456 ha più di 15 decimali: se ne conservano solo 15. "
+            "Scrivi il numero con al più 15 decimali, ad esempio 0,123456789012346.",
         ),
         (250000, "il peso 250000 è troppo grande"),
     ],
 )
 def test_a_weight_the_plan_cannot_hold_is_refused_rather_than_stored_as_another_number(
-    tmp_path: Path, written: float, message: str
+    tmp_path: Path, written: float | str, message: str
 ) -> None:
     path, column = with_indicator_cell(tmp_path, "Peso", written)
     refusal = refused(path)

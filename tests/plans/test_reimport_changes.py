@@ -96,3 +96,26 @@ def test_a_draft_is_still_overwritten(tmp_path: Path) -> None:
     run_import(write(tmp_path, _edited()))
     assert Objective.objects.get(code="OB-1").title == "Cartella sociale informatizzata e condivisa"
     assert not TransitionRequest.objects.exists()
+
+
+def test_what_no_change_request_carries_is_listed_never_dropped_in_silence(tmp_path: Path, adopted: Plan) -> None:
+    document = _edited()
+    objective = document["objectives"][0]
+    objective["activities"][0] |= {"code": "1.a", "external_bodies": "ASL Roma 1"}
+    indicator = objective["indicators"][0]
+    indicator["targets"] = [{"year": 2026, "value": "75%", "source": "DM 77/2022"}]
+    indicator["history"] = [{"year": 2024, "value": "50%"}]
+    output = run_import(write(tmp_path, document), "--as", "anna", "--motivation", "Aggiornamento del PEG")
+    listed = [line for line in output.splitlines() if "non importato" in line]
+    assert "  non importato (una rimodulazione non lo prevede): obiettivo OB-1, attività 1: codice: «» → «1.a»" in (
+        listed
+    )
+    assert any("obiettivo OB-1, attività 1: enti esterni: «» → «ASL Roma 1»" in line for line in listed)
+    assert any(
+        "obiettivo OB-1, indicatore 1: fonte del valore atteso 2026: «» → «DM 77/2022»" in line for line in listed
+    )
+    assert any("obiettivo OB-1, indicatore 1: valore storico 2024: «» → «50%»" in line for line in listed)
+    # None of it written: the plan is adopted.
+    activity = Objective.objects.get(plan=adopted, code="OB-1").activities.get(position=1)
+    assert (activity.code, activity.external_bodies) == ("", "")
+    assert not adopted.objectives.filter(indicators__history__isnull=False).exists()

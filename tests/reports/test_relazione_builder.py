@@ -48,14 +48,14 @@ def test_the_number_of_queries_does_not_grow_with_the_plan(world: World) -> None
     add_objectives(large, [world.social, world.technical], 25, world)
     assert queries_to_build(small) == queries_to_build(large)
     # The body, its separation policy (does it confirm values?), the objectives, their areas, activities,
-    # indicators, targets, measurements, motivations, reports, the requests on objectives and on activities with
-    # their decisions, the director's chapters, the trail's changes of targets, and (2026 is not the plan's last
-    # year) the trail's changes after the year's end, undone to give the facts as the year ended; and the year's
-    # measurement system, which scores every indicator and objective. Then the year's scores
+    # indicators, targets, measurements, motivations, historical values, reports, the requests on objectives and
+    # on activities with their decisions, the director's chapters, the trail's changes of targets, and (2026 is not
+    # the plan's last year) the trail's changes after the year's end, undone to give the facts as the year ended;
+    # and the year's measurement system, which scores every indicator and objective. Then the year's scores
     # (evaluation.scores.plan_scores, given the policy and the system already read): the objectives, indicators,
-    # baselines, targets, measurements, activities counted and the objectives' areas, seven more. And the OIV's
-    # latest recorded validation of the year with its checks (the validation chapter), two more.
-    assert queries_to_build(large) <= 18 + 7 + 2
+    # baselines, historical values, targets, measurements, activities counted and the objectives' areas, eight
+    # more. And the OIV's latest recorded validation of the year with its checks (the validation chapter), two more.
+    assert queries_to_build(large) <= 19 + 8 + 2
 
 
 def test_an_objective_of_several_areas_appears_under_each_and_once_in_the_open_data(world: World) -> None:

@@ -335,6 +335,8 @@ NOT_PLAN_DATA = {
     "evaluation.ScoreSnapshot",
     "evaluation.ObjectiveForecast",
     "reports.ReportExport",
+    # A web import's job: who asked to import which file and what it found; the plan's rows it writes are frozen.
+    "plans.PlanImport",
 }
 
 

@@ -22,7 +22,7 @@ from config.guard import accepts_evidence
 from evaluation.selectors import systems_for
 from plans.achievement import achievement
 from plans.models import Indicator, IndicatorMotivation, Measurement, MeasurementEvidence, Plan
-from plans.models.indicator import baseline_of
+from plans.models.indicator import history_prefetch, references_of
 from plans.rules import (
     can_record_measurement,
     can_write_motivation,
@@ -80,7 +80,7 @@ def frozen_refusal(request: AuthenticatedRequest, refused: WorkflowError, url: s
 
 def _indicator(request: AuthenticatedRequest, pk: int) -> Indicator:
     indicators = visible_indicators(request.user).select_related("objective__plan__organization", "baseline")
-    return get_object_or_404(indicators.prefetch_related("objective__areas"), pk=pk)
+    return get_object_or_404(indicators.prefetch_related("objective__areas", history_prefetch()), pk=pk)
 
 
 def _years(
@@ -98,14 +98,13 @@ def _years(
         by_year.setdefault(measurement.year, []).append(measurement)
     motivations = {m.year: m for m in indicator.motivations.select_related("written_by")}
     may_write = bool(can_write_motivation(user, indicator))
+    references = references_of(indicator)
     rows = []
     for target in targets:
         values = by_year.get(target.year, [])
         actual = value_that_counts(values, confirms=confirms)
         pending = confirms and not all(counts_as_confirmed(value) for value in values)
-        result = achievement(
-            target, actual, indicator.direction, systems[target.year].rule, baseline=baseline_of(indicator)
-        )
+        result = achievement(target, actual, indicator.direction, systems[target.year].rule, baseline=references)
         motivation = motivations.get(target.year)
         form = None
         if may_write:

@@ -15,6 +15,7 @@ from plans.rules import visible_objectives, visible_plans
 from reports.action_sheets import plan_sheets, sheet_section, shows_action_sheets
 from web.http import AuthenticatedRequest, is_htmx
 from web.plan_tree import activities_page, tree_page
+from web.views.imports import importable_organizations
 from web.views.plan_life import life_context
 from web.views.scores import scores_url
 from workflow.services.freeze import frozen_notice
@@ -42,7 +43,8 @@ def plan_list(request: AuthenticatedRequest) -> HttpResponse:
         )
         .order_by("organization__name", "-year_end", "code")
     )
-    return render(request, "web/plans.html", {"plans": plans})
+    may_import = importable_organizations(request.user).exists()
+    return render(request, "web/plans.html", {"plans": plans, "may_import": may_import})
 
 
 @login_required

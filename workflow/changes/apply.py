@@ -44,6 +44,10 @@ def _set_fields(row: Any, fields: dict[str, dict[str, str]], what: str) -> list[
             raise _stale(what)
         setattr(row, name, _value(name, change["after"]))
     written = list(fields)
+    if "weight" in fields:
+        # The document's text of the weight no longer says what the weight is: the number does.
+        row.weight_raw = ""
+        written.append("weight_raw")
     if "planned_end" in fields and hasattr(row, "next_reminder_on"):
         # A moved deadline: the reminders of the row are worked out anew (as the import does).
         row.next_reminder_on = None

@@ -24,7 +24,9 @@ from django.utils.translation import gettext as _
 
 from plans.limits import value_digits, value_fits
 from plans.models import Activity, Indicator, IndicatorTarget, Objective
+from plans.models.weights import WEIGHT_LIMIT, WEIGHT_PLACES
 from plans.parsing import parse_italian_decimal, parse_value
+from plans.parsing.numbers import decimal_places, exact_text
 
 TEXT_CHARS = 4000
 NAME_CHARS = 1000
@@ -42,7 +44,7 @@ def text_of(value: Any) -> str:
     if isinstance(value, dt.date):
         return value.isoformat()
     if isinstance(value, Decimal):
-        return str(value.quantize(Decimal("0.01")))
+        return exact_text(value)
     return str(value)
 
 
@@ -68,14 +70,23 @@ class _Reader:
         if value is None or value == "":
             return ""
         try:
-            number = Decimal(value) if isinstance(value, (int, float, Decimal)) else parse_italian_decimal(str(value))
-            number = number.quantize(Decimal("0.01"))
+            if isinstance(value, float):  # JSON's 1.2, as written: not the binary fraction's 51 decimals
+                number = Decimal(repr(value))
+            elif isinstance(value, (int, Decimal)):
+                number = Decimal(value)
+            else:
+                number = parse_italian_decimal(str(value))
         except (ValueError, InvalidOperation, TypeError):
             number = None
-        if number is None or number < 0 or number >= Decimal("100000"):
+        if number is None or not number.is_finite() or number < 0 or number >= WEIGHT_LIMIT:
             self.fail(path, _("Il peso è un numero non negativo, ad esempio 1,2."))
             return None
-        return str(number)
+        if decimal_places(number) > WEIGHT_PLACES:
+            self.fail(
+                path, _("Il peso ha al più %(places)s decimali: scrivilo con meno cifre.") % {"places": WEIGHT_PLACES}
+            )
+            return None
+        return exact_text(number)
 
     def day(self, path: str, value: Any, years: tuple[int, int]) -> str | None:
         if value is None or value == "":

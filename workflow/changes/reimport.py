@@ -4,7 +4,8 @@ becomes one change request per objective (workflow.services.changes), proposed b
 
 The file is written inside a savepoint that is rolled back, so that the import's own reading and parsing decide
 what the file means; the plan's snapshot before and inside it give the differences. What a change request cannot
-carry (a new objective or activity, other fields) is listed, not written.
+carry (a new objective or activity, other fields: the activities' codes and external bodies, the baselines,
+historical values and targets' sources) is listed, not written.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from plans.models import Objective, Plan
+from plans.models import Activity, HistoricalValue, IndicatorBaseline, IndicatorTarget, Objective, Plan
 from workflow.changes.snapshot import plan_snapshot
 from workflow.errors import WorkflowError
 from workflow.services.changes import change_request
@@ -36,16 +37,48 @@ class _Rollback(Exception):
     pass
 
 
-def _file_snapshot(plan: Plan, write: Callable[[], Any]) -> dict[str, Any]:
-    """The plan as the file would make it, read inside a savepoint that is then undone."""
-    found: dict[str, Any] = {}
+def _file_snapshot(plan: Plan, write: Callable[[], Any]) -> tuple[dict[str, Any], dict[str, str]]:
+    """The plan as the file would make it, and its details, read inside a savepoint that is then undone."""
+    found: tuple[dict[str, Any], dict[str, str]] = ({}, {})
     try:
         with transaction.atomic():
             write()
-            found = plan_snapshot(plan.pk)
+            found = plan_snapshot(plan.pk), _details(plan.pk)
             raise _Rollback
     except _Rollback:
         pass
+    return found
+
+
+def _details(plan_id: int) -> dict[str, str]:
+    """What else a file may say of a plan that no change request carries, each under what it is: the activities'
+    codes and external bodies, the indicators' baselines, historical values and the targets' sources. A
+    re-import lists the ones it would change, so that none is dropped in silence."""
+    found: dict[str, str] = {}
+    activities = Activity.objects.filter(objective__plan_id=plan_id).order_by()
+    for code, position, own_code, bodies in activities.values_list(
+        "objective__code", "position", "code", "external_bodies"
+    ):
+        found[_("obiettivo %(code)s, attività %(n)s: codice") % {"code": code, "n": position}] = own_code
+        found[_("obiettivo %(code)s, attività %(n)s: enti esterni") % {"code": code, "n": position}] = bodies
+    baselines = IndicatorBaseline.objects.filter(indicator__objective__plan_id=plan_id).order_by()
+    for code, position, raw, year, source in baselines.values_list(
+        "indicator__objective__code", "indicator__position", "raw", "year", "source"
+    ):
+        what = _("obiettivo %(code)s, indicatore %(n)s: baseline") % {"code": code, "n": position}
+        found[what] = f"{raw} ({year or '-'}; {source})"
+    history = HistoricalValue.objects.filter(indicator__objective__plan_id=plan_id).order_by()
+    for code, position, year, raw, source in history.values_list(
+        "indicator__objective__code", "indicator__position", "year", "raw", "source"
+    ):
+        what = _("obiettivo %(code)s, indicatore %(n)s: valore storico %(year)s")
+        found[what % {"code": code, "n": position, "year": year}] = f"{raw} ({source})" if source else raw
+    targets = IndicatorTarget.objects.filter(indicator__objective__plan_id=plan_id).order_by()
+    for code, position, year, source in targets.values_list(
+        "indicator__objective__code", "indicator__position", "year", "source"
+    ):
+        what = _("obiettivo %(code)s, indicatore %(n)s: fonte del valore atteso %(year)s")
+        found[what % {"code": code, "n": position, "year": year}] = source
     return found
 
 
@@ -90,8 +123,13 @@ def _objective_input(before: dict[str, Any], after: dict[str, Any], notes: list[
 def file_changes(plan: Plan, write: Callable[[], Any], outcome: ReimportOutcome) -> list[tuple[str, int, dict]]:
     """What `write` (the import's writer) would change in `plan`, per objective: (code, id, change request input);
     what no change request carries goes to `outcome.not_imported`."""
-    before = plan_snapshot(plan.pk)
-    after = _file_snapshot(plan, write)
+    before, details_before = plan_snapshot(plan.pk), _details(plan.pk)
+    after, details_after = _file_snapshot(plan, write)
+    for what in sorted(details_before.keys() | details_after.keys()):
+        old_text, new_text = details_before.get(what, ""), details_after.get(what, "")
+        if old_text != new_text:
+            change = _("%(what)s: «%(before)s» → «%(after)s»")
+            outcome.not_imported.append(change % {"what": what, "before": old_text, "after": new_text})
     found = []
     for key, new in after.get("objectives", {}).items():
         old = before["objectives"].get(key)

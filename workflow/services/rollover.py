@@ -1,19 +1,22 @@
 """Next year's plan from a closed one, in one action (the director's): `plan_rollover`.
 
 From a closed (or validated) plan of years N..M, a draft of years N+1..M+1 (the same span, shifted by a year):
-- its objectives with their texts, areas, weights, owners and tree (parent links); not their budget, which is
-  the new year's, nor their state: they start programmato. Their planned dates, where the plan had them,
-  move on by a year;
+- its objectives with their texts, areas, weights (with the text the document gave), owners and tree (parent
+  links); not their budget, which is the new year's, nor their state: they start programmato. Their planned
+  dates, where the plan had them, move on by a year;
 - their indicators with name, unit, direction, weight and note, and the three-year targets of the years the new
   plan covers: the target of N+1 becomes the first year's, N+2 the second's, each copied as written and as
-  parsed (never typed again); a year the old plan did not cover has no target until the director sets one;
-- each indicator's baseline: the one it had, as written (the carried targets were stated against it, and a new
-  baseline would change what "+30% rispetto alla baseline" means); an indicator without one gets its latest
-  actual value of year N, with that year and a source that names the plan it comes from;
+  parsed (never typed again), with its normative source; a year the old plan did not cover has no target until
+  the director sets one;
+- each indicator's historical values, and its baseline: the one it had, as written (the carried targets were
+  stated against it, and a new baseline would change what "+30% rispetto alla baseline" means); an indicator
+  without one gets its latest actual value of year N, with that year and a source that names the plan it
+  comes from;
 - the activities not concluded that the director chooses (or all of them), each linked to the one it carries
-  over (`Activity.carried_over_from`): its description and owner, its planned time as written, read again in
-  the new first year ("Dicembre" is December N+1) unless its deadline already falls after year N (postponed or
-  spilled over: the deadline stands). A started activity stays started; the others start programmato.
+  over (`Activity.carried_over_from`): its code, description, owner and external bodies, its planned time as
+  written, read again in the new first year ("Dicembre" is December N+1) unless its deadline already falls after
+  year N (postponed or spilled over: the deadline stands). A started activity stays started; the others start
+  programmato.
 
 Everything is written in one transaction inside `recorded_as`, so the audit trail has every new row with who
 made it and the plan it comes from; the new plan names its origin (`Plan.rolled_over_from`, one-to-one: a plan
@@ -36,6 +39,7 @@ from django.utils.translation import gettext as _
 from plans.models import (
     OPEN_STATES,
     Activity,
+    HistoricalValue,
     Indicator,
     IndicatorBaseline,
     IndicatorTarget,
@@ -74,9 +78,20 @@ _OBJECTIVE_FIELDS = (
     "end_users",
     "networks",
     "weight",
+    "weight_raw",
     "owner_id",
 )
-_INDICATOR_FIELDS = ("position", "name", "description", "indicator_type", "unit", "direction", "weight", "note")
+_INDICATOR_FIELDS = (
+    "position",
+    "name",
+    "description",
+    "indicator_type",
+    "unit",
+    "direction",
+    "weight",
+    "weight_raw",
+    "note",
+)
 _VALUE_FIELDS = ("raw", "kind", "operator", "value", "numerator", "denominator", "date_value", "boolean", "parsed")
 _PLANNED_FIELDS = tuple(time_columns("planned", parse_time("", year=2000)))
 
@@ -296,6 +311,7 @@ class _Copier:
         indicators = self._indicators(objectives)
         self._targets(indicators, new)
         self._baselines(indicators)
+        self._history(indicators)
         self._activities(activities, objectives)
         return new
 
@@ -345,6 +361,7 @@ class _Copier:
             IndicatorTarget(
                 indicator=indicators[target.indicator_id],
                 year=target.year,
+                source=target.source,
                 **{field: getattr(target, field) for field in _VALUE_FIELDS},
             )
             for target in targets
@@ -378,6 +395,20 @@ class _Copier:
                 rows.append(IndicatorBaseline(indicator=indicator, year=year, source=source, **values))
         IndicatorBaseline.objects.bulk_create(rows)
 
+    def _history(self, indicators: dict[int, Indicator]) -> None:
+        """Each indicator's historical values, as written: the years before the plan stay what they were."""
+        values = HistoricalValue.objects.filter(indicator__objective__plan=self.old).order_by("indicator_id", "year")
+        HistoricalValue.objects.bulk_create(
+            HistoricalValue(
+                indicator=indicators[value.indicator_id],
+                year=value.year,
+                source=value.source,
+                **{field: getattr(value, field) for field in _VALUE_FIELDS},
+            )
+            for value in values
+            if value.indicator_id in indicators
+        )
+
     def _activities(self, activities: list[Activity], objectives: dict[int, Objective]) -> None:
         positions: dict[int, int] = {}
         rows = []
@@ -388,8 +419,10 @@ class _Copier:
                 Activity(
                     objective=objective,
                     position=positions[objective.pk],
+                    code=activity.code,
                     description=activity.description,
                     owner_id=activity.owner_id,
+                    external_bodies=activity.external_bodies,
                     state=WorkState.AVVIATO if activity.state == WorkState.AVVIATO else WorkState.PROGRAMMATO,
                     carried_over_from=activity,
                     **self._planned(activity),

@@ -20,6 +20,7 @@ from plans.models import (
     ActionSheetIndicator,
     Activity,
     Area,
+    HistoricalValue,
     Indicator,
     IndicatorBaseline,
     IndicatorMotivation,
@@ -31,6 +32,7 @@ from plans.models import (
     Organization,
     OrganizationRole,
     Plan,
+    PlanImport,
     PlanReopening,
 )
 from reports.models import PiaoUpload, RelazioneChapter
@@ -70,6 +72,9 @@ TRACKED = (
     Tracked(Area.members.through, "area__organization"),
     Tracked(Plan, "organization"),
     Tracked(PlanReopening, "plan__organization"),
+    # Who imported which file into which body, and what it found; not the file itself (kept with the job, up to
+    # 50 MB) nor the worker's lease.
+    Tracked(PlanImport, "organization", ("content", "lease_until")),
     Tracked(Objective, "plan__organization", _REMINDER),
     Tracked(Objective.areas.through, "objective__plan__organization"),
     Tracked(ObjectiveReport, "objective__plan__organization"),
@@ -77,6 +82,7 @@ TRACKED = (
     Tracked(Indicator, "objective__plan__organization"),
     Tracked(IndicatorTarget, "indicator__objective__plan__organization"),
     Tracked(IndicatorBaseline, "indicator__objective__plan__organization"),
+    Tracked(HistoricalValue, "indicator__objective__plan__organization"),
     Tracked(Measurement, "indicator__objective__plan__organization"),
     Tracked(MeasurementEvidence, "measurement__indicator__objective__plan__organization"),
     Tracked(IndicatorMotivation, "indicator__objective__plan__organization"),
