@@ -41,7 +41,9 @@ class Activity(Lifecycle):
     objective = models.ForeignKey(Objective, on_delete=models.CASCADE, related_name="activities")
     position = models.PositiveIntegerField(_("posizione"))
     # The activity's own code in the plan's document ("1.2.a"), when it gives one; the position orders them.
-    code = models.CharField(_("codice"), max_length=60, blank=True)
+    # Every text column added to a table that writers fill with their own column lists (bench.generate's COPY)
+    # has a database default too: such a writer need not know it.
+    code = models.CharField(_("codice"), max_length=60, blank=True, default="", db_default="")
     description = models.TextField(_("attività"))
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -53,7 +55,7 @@ class Activity(Lifecycle):
     )
     # Bodies outside the organization that share the activity with its owner (another body, a company, a
     # region), as the document names them: not users, so they have no access and no reminders.
-    external_bodies = models.TextField(_("enti esterni coinvolti"), blank=True)
+    external_bodies = models.TextField(_("enti esterni coinvolti"), blank=True, default="", db_default="")
 
     planned_raw = models.TextField(_("tempi (testo originale)"), blank=True)
     planned_kind = models.CharField(_("tempi: forma"), max_length=12, choices=TIME_KIND_CHOICES, default="empty")

@@ -92,7 +92,11 @@ class IndicatorTarget(ParsedValue):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="targets")
     year = models.PositiveSmallIntegerField(_("anno"))
     source = models.TextField(
-        _("fonte normativa"), blank=True, help_text=_("La norma o l'atto che fissa il valore atteso, se c'è.")
+        _("fonte normativa"),
+        blank=True,
+        default="",
+        db_default="",
+        help_text=_("La norma o l'atto che fissa il valore atteso, se c'è."),
     )
 
     class Meta:

@@ -33,5 +33,7 @@ def weight_raw_field() -> models.CharField[Any, Any]:
         _("peso (testo originale)"),
         max_length=WEIGHT_TEXT_CHARS,
         blank=True,
+        default="",
+        db_default="",
         help_text=_("Il peso come lo scrive il documento importato."),
     )
