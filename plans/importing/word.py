@@ -146,6 +146,8 @@ class _Reader:
         self.chapter = ""  # a chapter that is not the objectives' sheets: read past
         self.current: _Objective | None = None
         self.section = ""
+        self.sheet_level: int | None = None  # the heading level of the current objective's title
+        self.lost = False  # after a heading that looked like a sheet but was not recognised
         self.objectives: list[_Objective] = []
         self.unplaced: list[Unplaced] = []
         self.computed: dict[str, None] = {}
@@ -173,12 +175,32 @@ class _Reader:
         elif name == layout.NO_AREA:
             self._close(area=None)
         elif objective and self._opens(level, element):
-            self._open(objective)
+            self._open(objective, level)
         elif top:
             chapter = text if any(name.startswith(other) for other in layout.OTHER_CHAPTERS) else ""
             self._close(area=None, chapter=chapter)
+        elif self._ends_sheet(level, name):
+            self._lose(text)
         elif self.current is not None:
             self._in_objective(text, name, level)
+
+    def _ends_sheet(self, level: int | None, name: str) -> bool:
+        """A heading as high as the objective's own that is no part of a sheet: another sheet the reader does not
+        recognise. What follows it must not be taken for the objective above."""
+        if self.current is None or level is None or self.sheet_level is None or level > self.sheet_level:
+            return False
+        return name not in layout.SECTIONS and not layout.REPORT.match(name)
+
+    def _lose(self, text: str) -> None:
+        self.unplaced.append(
+            Unplaced(
+                self._paragraph_place(text),
+                _shown(text),
+                "titolo che non apre una scheda «Obiettivo N»: quanto segue, fino al prossimo obiettivo, non è "
+                f"{NOT_IMPORTED}",
+            )
+        )
+        self.current, self.section, self.lost = None, "", True
 
     def _opens(self, level: int | None, element: Any) -> bool:
         """An "Obiettivo N" line opens a sheet as a heading, as the first under an area, or set apart in bold (a
@@ -186,10 +208,11 @@ class _Reader:
         return level is not None or layout.all_bold(element) or (self.current is None and self.area is not None)
 
     def _close(self, *, area: str | None, chapter: str = "") -> None:
-        self.area, self.chapter, self.current, self.section = area, chapter, None, ""
+        self.area, self.chapter, self.current, self.section, self.lost = area, chapter, None, "", False
 
-    def _open(self, match: Any) -> None:
+    def _open(self, match: Any, level: int | None) -> None:
         self.current = _Objective(label=match.group("label"), place=self._paragraph_place(match.group(0)))
+        self.sheet_level, self.lost = level, False
         if match.group("programme"):
             self._set(self.current, "programme", match.group("programme").strip(), self.current.place)
         if match.group("title"):
@@ -237,11 +260,11 @@ class _Reader:
                             self._cell_place(number, cell.column),
                             _shown(cell.text) or "…",
                             f"la cella contiene {cell.nested} tabella/e: non lette, solo il testo della cella",
-                            inside=objective is not None,
+                            inside=objective is not None or self.lost,
                         )
                     )
         if objective is None:
-            self._outside(rows)
+            self._outside(rows, inside=self.lost and not self.chapter)
             return
         header = {cell.column: key(cell.text) for cell in rows[0]}
         names = set(header.values())
@@ -264,11 +287,16 @@ class _Reader:
                             )
                         )
 
-    def _outside(self, rows: list[list[Cell]]) -> None:
-        """A table outside the objectives' sheets: listed, together with the chapter's other such tables before it."""
+    def _outside(self, rows: list[list[Cell]], *, inside: bool) -> None:
+        """A table outside the objectives' sheets: listed, together with the chapter's other such tables before it.
+        `inside`: after a heading that looked like a sheet's, so possibly a sheet's data."""
         header = " | ".join(cell.text for cell in rows[0] if cell.text)
         run = self.outside_run
-        if run is not None and run[0] == self.chapter and run[2] == self.tables - 1 and self.unplaced[-1] is run[5]:
+        if (
+            run
+            and (run[0], run[2], run[5].inside) == (self.chapter, self.tables - 1, inside)
+            and self.unplaced[-1] is run[5]
+        ):
             self.unplaced.pop()
             first, count, header = run[1], run[3] + 1, run[4]
         else:
@@ -277,8 +305,9 @@ class _Reader:
         item = Unplaced(
             where + (f" (capitolo «{self.chapter}»)" if self.chapter else ""),
             _shown(header if count == 1 else f"{count} tabelle, la prima: {header}"),
-            "fuori dalle schede degli obiettivi: " + ("non importata" if count == 1 else "non importate"),
-            inside=False,
+            ("dopo un titolo non riconosciuto" if inside else "fuori dalle schede degli obiettivi")
+            + (": non importata" if count == 1 else ": non importate"),
+            inside=inside,
         )
         self.unplaced.append(item)
         self.outside_run = (self.chapter, first, self.tables, count, header, item)

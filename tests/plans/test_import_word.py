@@ -396,3 +396,23 @@ def test_a_table_inside_a_cell_and_a_repeated_field_are_listed(tmp_path: Path) -
             "questo è non importato",
         ),
     ]
+
+
+def test_a_heading_that_opens_no_sheet_keeps_what_follows_from_the_objective_above(tmp_path: Path) -> None:
+    Organization.objects.create(slug="borgo", name="Comune di Borgo")
+    word = Document()
+    _sheet(word, "Area Sociale", "Obiettivo 1", "OB-1", "Mappatura")
+    word.add_heading("Obiettivo strategico B – Casa", level=2)  # no number: not a sheet the reader knows
+    _table(word, [["Attività", "Tempi"], ["Bando alloggi", "Luglio"]])
+    word.save(str(tmp_path / "titoli.docx"))
+
+    result = import_plan_file(
+        tmp_path / "titoli.docx", organization_slug="borgo", identity=Identity("P-2026", "Piano 2026", 2026)
+    )
+
+    assert list(result.plan.objectives.get().activities.values_list("description", flat=True)) == ["Mappatura"]
+    assert [(item.where, item.inside) for item in result.unplaced] == [
+        ("titoli.docx, paragrafo 4 («Obiettivo strategico B – Casa»)", True),
+        ("titoli.docx, tabella 3", True),
+    ]
+    assert result.unplaced[1].why == "dopo un titolo non riconosciuto: non importata"
