@@ -137,6 +137,7 @@ urlpatterns = [
     path("piani/", plans.plan_list, name="plans"),
     path("piani/importa/", imports.plan_import, name="plan-import"),
     path("piani/importazioni/<int:pk>/", imports.plan_import_job, name="plan-import-job"),
+    path("piani/importazioni/<int:pk>/importa/", imports.plan_import_confirm, name="plan-import-confirm"),
     path("piani/<int:pk>/", plans.plan_tree, name="plan"),
     path("piani/<int:pk>/passi/<str:step>/", plan_life.plan_step, name="plan-step"),
     path("piani/<int:pk>/riapri/", plan_life.plan_reopen_page, name="plan-reopen"),

@@ -30,12 +30,14 @@ from django.utils.translation import gettext as _
 
 from plans.importing.errors import PlanImportError
 from plans.importing.service import ENTITY_LABELS, ImportResult, import_plan_file
+from plans.importing.word import Identity
 from plans.models import Organization, PlanImport
 
 logger = logging.getLogger(__name__)
 
 QUEUED_GRACE = dt.timedelta(minutes=2)
-SUFFIXES = (".xlsx", ".yaml", ".yml", ".json")
+SUFFIXES = (".xlsx", ".docx", ".yaml", ".yml", ".json")
+WORD = ".docx"  # read into a draft the person reviews: its first run is always a check
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
 
@@ -50,15 +52,22 @@ def request_import(
     motivation: str = "",
     act: str = "",
     act_date: dt.date | None = None,
+    identity: Identity | None = None,
 ) -> PlanImport:
-    """A queued import of `content` into `organization`; a worker is asked once the transaction commits."""
+    """A queued import of `content` into `organization`; a worker is asked once the transaction commits. A Word
+    document is first only read (a check): the person reviews the draft, then confirms (`confirm_import`)."""
+    name = safe_filename(filename)
+    identity = identity or Identity()
     job = PlanImport.objects.create(
         organization=organization,
         requested_by=actor,
-        filename=safe_filename(filename),
+        filename=name,
         content=content,
         size=len(content),
-        dry_run=dry_run,
+        dry_run=dry_run or name.endswith(WORD),
+        plan_code=identity.code,
+        plan_title=identity.title,
+        plan_year=identity.year,
         strict=strict,
         motivation=motivation,
         act=act,
@@ -66,6 +75,34 @@ def request_import(
     )
     transaction.on_commit(lambda: enqueue(job.pk))
     return job
+
+
+def confirm_import(job: PlanImport, *, actor: Any) -> PlanImport:
+    """The import of a checked file (a Word document's reviewed draft), as it was checked: a new job with the same
+    file and choices that writes. Once: a second confirmation (a double click) gets the same job."""
+    with transaction.atomic():
+        check = PlanImport.objects.select_for_update(of=("self",)).defer("content").get(pk=job.pk)
+        if check.confirmed_as_id is not None:
+            return PlanImport.objects.defer("content").get(pk=check.confirmed_as_id)
+        confirmed = PlanImport.objects.create(
+            organization=job.organization,
+            requested_by=actor,
+            filename=job.filename,
+            content=PlanImport.objects.values_list("content", flat=True).get(pk=job.pk),
+            size=job.size,
+            dry_run=False,
+            strict=job.strict,
+            motivation=job.motivation,
+            act=job.act,
+            act_date=job.act_date,
+            plan_code=job.plan_code,
+            plan_title=job.plan_title,
+            plan_year=job.plan_year,
+        )
+        check.confirmed_as = confirmed
+        check.save(update_fields=["confirmed_as"])
+    transaction.on_commit(lambda: enqueue(confirmed.pk))
+    return confirmed
 
 
 def safe_filename(name: str) -> str:
@@ -129,6 +166,7 @@ def run_import(job_id: int) -> str:
                 motivation=job.motivation,
                 act=job.act,
                 act_date=job.act_date,
+                identity=Identity(job.plan_code, job.plan_title, job.plan_year),
             )
         except PlanImportError as refusal:
             problems = [asdict(problem) for problem in refusal.problems]
@@ -156,6 +194,8 @@ def outcome_of(result: ImportResult) -> dict[str, Any]:
         ],
         "not_imported": result.not_imported,
         "unread": [asdict(item) for item in result.unread],
+        "unplaced": [asdict(item) for item in result.unplaced],
+        "draft": result.draft,
     }
 
 

@@ -17,8 +17,9 @@ from plans.importing.limits import limit_problems
 from plans.importing.sync import Counts
 from plans.importing.unread import Unread, unread_values
 from plans.importing.validation import reference_problems, schema_problems
+from plans.importing.word import Identity, Unplaced, WordPlan, draft_of, read_word_plan
 from plans.importing.writer import PlanWriter, Progress
-from plans.models import Plan
+from plans.models import Area, Plan
 from workflow.trail.context import Source, recorded_as, sealed_at_commit
 
 ENTITY_LABELS = {
@@ -50,6 +51,10 @@ class ImportResult:
     as_changes: bool = False
     # The values kept as written without a meaning (plans.importing.unread), in the file's order.
     unread: list[Unread] = field(default_factory=list)
+    # A Word document's: the cells and tables it could not place (plans.importing.word), and the plan it read, for
+    # the office to review before importing it.
+    unplaced: list[Unplaced] = field(default_factory=list)
+    draft: list[dict[str, Any]] | None = None
 
     def summary(self) -> str:
         lines = [
@@ -68,11 +73,25 @@ class ImportResult:
         return "\n".join(lines + self._unread_summary())
 
     def _unread_summary(self) -> list[str]:
+        lines = self._unplaced_summary()
         if not self.unread:
-            return ["  valori non interpretati: nessuno"]
+            return [*lines, "  valori non interpretati: nessuno"]
         return [
+            *lines,
             f"  valori non interpretati, conservati come scritti: {len(self.unread)} (--strict rifiuta il file)",
             *(f"  - {unread}" for unread in self.unread),
+        ]
+
+    def _unplaced_summary(self) -> list[str]:
+        if self.draft is None:
+            return []
+        if not self.unplaced:
+            return ["  celle non collocate: nessuna"]
+        inside = sum(item.inside for item in self.unplaced)
+        return [
+            f"  celle e tabelle non collocate: {len(self.unplaced)}, di cui {inside} nelle schede degli obiettivi"
+            " (--strict rifiuta il documento)",
+            *(f"  - {item}" for item in self.unplaced),
         ]
 
     def _changes_summary(self) -> list[str]:
@@ -104,7 +123,7 @@ def load_document(path: Path) -> tuple[Any, Locator]:
             Problem(
                 path.name,
                 f"formato «{suffix or 'senza estensione'}» non riconosciuto",
-                "Usa un file .yaml, .yml, .json o .xlsx.",
+                "Usa un file .yaml, .yml, .json, .xlsx o un documento Word .docx.",
             )
         ]
     )
@@ -130,6 +149,7 @@ def import_plan_file(
     act: str = "",
     act_date: dt.date | None = None,
     strict: bool = False,
+    identity: Identity | None = None,
 ) -> ImportResult:
     """Import a plan file. Raises PlanImportError, having written nothing, when the file is wrong, or with
     `strict` when a value would be kept as written without a meaning (plans.importing.unread).
@@ -138,7 +158,8 @@ def import_plan_file(
     overwritten as the file says; an adopted plan or one in execution is not: the differences become change
     requests proposed by `actor`, with `motivation` (and `act`, for the director's own), see `_as_changes`."""
     path = Path(path)
-    document, locate = load_document(path)
+    word = read_word(path, organization_slug, identity or Identity()) if path.suffix.lower() == ".docx" else None
+    document, locate = (word.document, word.locate) if word is not None else load_document(path)
     validate_document(document, locate)
     writer = PlanWriter(
         document,
@@ -148,8 +169,9 @@ def import_plan_file(
         progress=progress,
     )
     unread = unread_values(document, locate, read_time=writer.read_time)  # each time parsed once, for both
-    if strict and unread:
-        raise PlanImportError([item.problem() for item in unread])
+    unplaced = [item for item in word.unplaced if item.inside] if word is not None else []
+    if strict and (unread or unplaced):
+        raise PlanImportError([item.problem() for item in unplaced] + [item.problem() for item in unread])
     with transaction.atomic(), recorded_as(Source.IMPORT, user=actor):
         if dry_run:
             sealed_at_commit()  # rolled back: the body's other writers do not wait for it
@@ -163,7 +185,32 @@ def import_plan_file(
         if dry_run:
             transaction.set_rollback(True)
     result.unread = unread
+    if word is not None:
+        result.unplaced, result.draft = word.unplaced, draft_of(document)
     return result
+
+
+def read_word(path: Path, organization_slug: str | None, identity: Identity) -> WordPlan:
+    """The plan a Word document lays out. A document does not name the body in a form the import can trust: the
+    body is the one chosen (`--organization`, the web import's), and its areas are matched by name: the body's
+    areas go into the plan as they are, so that an import changes none of them."""
+    if not organization_slug:
+        raise PlanImportError(
+            [
+                Problem(
+                    "--organization",
+                    "un documento Word non indica l'ente in cui importare il piano",
+                    "Indica l'ente con --organization SLUG.",
+                )
+            ]
+        )
+    fields = ("code", "name", "kind", "head_name", "parent")
+    rows = Area.objects.filter(organization__slug=organization_slug).order_by("code")
+    areas = [
+        {name: value for name, value in zip(fields, row, strict=True) if value}
+        for row in rows.values_list("code", "name", "kind", "head_name", "parent__code")
+    ]
+    return read_word_plan(path, organization_slug=organization_slug, identity=identity, areas=areas)
 
 
 def _existing_plan(document: Any, organization_slug: str | None) -> Plan | None:

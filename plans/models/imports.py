@@ -42,6 +42,14 @@ class PlanImport(models.Model):
     motivation = models.TextField(_("motivazione"), blank=True)
     act = models.CharField(_("atto"), max_length=300, blank=True)
     act_date = models.DateField(_("data dell'atto"), null=True, blank=True)
+    # For a Word document that does not say them (plans.importing.word.Identity).
+    plan_code = models.CharField(_("codice del piano"), max_length=60, blank=True, default="", db_default="")
+    plan_title = models.CharField(_("titolo del piano"), max_length=300, blank=True, default="", db_default="")
+    plan_year = models.PositiveSmallIntegerField(_("anno del piano"), null=True, blank=True)
+    # For a check that was confirmed: the import that followed it (once; a second confirmation leads to it).
+    confirmed_as = models.OneToOneField(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("confermata con")
+    )
     status = models.CharField(_("stato"), max_length=8, choices=Status.choices, default=Status.QUEUED)
     started_at = models.DateTimeField(_("iniziata il"), null=True, blank=True)
     finished_at = models.DateTimeField(_("terminata il"), null=True, blank=True)

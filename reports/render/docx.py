@@ -38,7 +38,9 @@ def _objective(document: DocumentObject, objective: ObjectiveSection, year: int)
     document.add_heading(labels.objective_heading(objective), level=2)
     document.add_paragraph().add_run(xml_safe(objective.title)).bold = True
     facts = "\n".join(labels.objective_facts(objective))
-    header = _table(document, [*labels.header_rows(objective), (str(labels.FACTS), facts)], header=None)
+    # The code first: the Word document is the one an office edits and imports back (plans.importing.word).
+    rows = [(str(labels.CODE), objective.code), *labels.header_rows(objective), (str(labels.FACTS), facts)]
+    header = _table(document, rows, header=None)
     for row in header.rows:
         row.cells[0].paragraphs[0].runs[0].bold = True
     if objective.description:

@@ -2,7 +2,8 @@
 follows the job, and when the worker has read the file the page shows by itself (htmx) every value kept as
 written without a meaning, with its sheet, row and column; axe-core checks the form, the waiting job and the
 outcome. The worker is the import's own function, run against the demo's database as the worker runs it; the
-job is removed at the end (a check writes nothing else)."""
+job is removed at the end (a check writes nothing else). A Word document is read into a draft that the director
+reviews on the same page: its objectives, activities and indicators, and each cell it could not place."""
 
 from __future__ import annotations
 
@@ -18,6 +19,7 @@ from tests.browser.axe import Audit
 from tests.browser.pages import login
 from tests.browser.server import Server
 from tests.plans.test_import_unread import with_unread_values
+from tests.plans.test_import_word import own_word_document
 
 pytestmark = pytest.mark.slow
 
@@ -57,6 +59,37 @@ def test_the_director_checks_a_workbook_and_sees_each_unread_value_located(
         )
         expect(page.get_by_text("Nulla è stato scritto.", exact=False).first).to_be_visible()
         axe.check(page, "3-job-done")
+        axe.assert_clean()
+    finally:
+        json.loads(server.manage("shell", "-c", REMOVE.format(job=job)).strip().splitlines()[-1])
+
+
+def test_the_director_reviews_the_draft_read_from_a_word_document(
+    new_page: Callable[..., Page], server: Server, axe: Audit, tmp_path: Path
+) -> None:
+    path = own_word_document(tmp_path)
+    page = new_page("director")
+    login(page, DIRECTOR, "/piani/importa/")
+    page.get_by_label("File del piano").set_input_files(str(path))
+    page.get_by_text("Documento Word: codice, titolo e anno del piano", exact=False).click()
+    page.get_by_label("Codice del piano (solo per un documento Word)").fill("PROVA-WORD")
+    page.get_by_label("Anno del piano (solo per un documento Word)").fill("2026")
+    axe.check(page, "4-word-form")
+    page.get_by_role("button", name="Carica il file").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Verifica del file peg-borgo.docx")
+    job = int(page.url.rstrip("/").rsplit("/", 1)[-1])
+    try:
+        assert server.manage("shell", "-c", RUN.format(job=job)).strip().splitlines()[-1] == "done"
+        unplaced = page.get_by_role("table").filter(has_text="«vedi delibera»")
+        expect(unplaced).to_be_visible(timeout=15_000)
+        row = unplaced.get_by_role("row").filter(has_text="«vedi delibera»")
+        expect(row.get_by_role("cell").first).to_have_text("peg-borgo.docx, tabella 2, riga 2, colonna 4")
+        draft = page.get_by_text("Obiettivo PEG26-SS-1 – Ridurre i tempi di presa in carico", exact=False)
+        draft.click()  # the objective's details open
+        activities = page.get_by_role("table", name="Attività")
+        expect(activities.get_by_role("row").nth(1)).to_contain_text("Mappatura dei casi")
+        expect(page.get_by_role("button", name="Importa il piano")).to_be_visible()
+        axe.check(page, "5-word-draft")
         axe.assert_clean()
     finally:
         json.loads(server.manage("shell", "-c", REMOVE.format(job=job)).strip().splitlines()[-1])

@@ -131,9 +131,9 @@ def test_unreadable_amount_is_refused(tmp_path: Path) -> None:
 
 
 def test_unknown_extension_is_refused(tmp_path: Path) -> None:
-    path = tmp_path / "piano.docx"
+    path = tmp_path / "piano.odt"
     path.write_text("x", encoding="utf-8")
-    assert "Usa un file .yaml, .yml, .json o .xlsx" in refused(path)
+    assert "Usa un file .yaml, .yml, .json, .xlsx o un documento Word .docx" in refused(path)
 
 
 def test_a_refused_update_leaves_the_previous_import_intact(tmp_path: Path) -> None:

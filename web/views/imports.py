@@ -25,7 +25,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_safe
 
 from config.guard import accepts_plan_file
-from plans.importing.jobs import SUFFIXES, percent, request_import
+from plans.importing.jobs import SUFFIXES, WORD, confirm_import, percent, request_import
+from plans.importing.word import Identity
 from plans.models import Organization, PlanImport
 from plans.rules import roles_of
 from reports.views import not_found
@@ -53,7 +54,11 @@ class ImportForm(forms.Form):
     )
     file = forms.FileField(
         label=gettext_lazy("File del piano"),
-        help_text=gettext_lazy("Il modello Excel (.xlsx) compilato, o un file .yaml o .json nel formato del piano."),
+        help_text=gettext_lazy(
+            "Il modello Excel (.xlsx) compilato, un file .yaml o .json nel formato del piano, o il documento Word "
+            "(.docx) del PEG o della Relazione con le schede degli obiettivi in tabelle: di un documento Word si "
+            "rivede prima la bozza letta, poi si conferma l'importazione."
+        ),
         widget=forms.ClearableFileInput(attrs={"class": "form-control", "accept": ",".join(SUFFIXES)}),
         error_messages={
             "required": gettext_lazy("Scegli il file da importare."),
@@ -70,7 +75,10 @@ class ImportForm(forms.Form):
         widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
     )
     strict = forms.BooleanField(
-        label=gettext_lazy("Rifiuta il file se un tempo o un valore non si può interpretare"),
+        label=gettext_lazy(
+            "Rifiuta il file se un tempo o un valore non si può interpretare, o se una cella di un documento Word non "
+            "trova posto nel piano"
+        ),
         required=False,
         widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
@@ -96,6 +104,37 @@ class ImportForm(forms.Form):
         error_messages={"invalid": gettext_lazy("Scrivi la data come GG/MM/AAAA.")},
     )
 
+    plan_code = forms.CharField(
+        label=gettext_lazy("Codice del piano (solo per un documento Word)"),
+        help_text=gettext_lazy(
+            "Un documento esportato da Traguardi lo indica già; per il documento dell'ente scrivi il codice con cui "
+            "il piano sarà conosciuto, ad esempio PEG-2026."
+        ),
+        required=False,
+        max_length=60,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    plan_title = forms.CharField(
+        label=gettext_lazy("Titolo del piano (solo per un documento Word)"),
+        help_text=gettext_lazy("Se vuoto, il titolo del documento."),
+        required=False,
+        max_length=300,
+        widget=forms.TextInput(attrs={"class": "form-control", "autocomplete": "off"}),
+    )
+    plan_year = forms.IntegerField(
+        label=gettext_lazy("Anno del piano (solo per un documento Word)"),
+        help_text=gettext_lazy("Se vuoto, l'anno scritto nel titolo del documento o nelle colonne dei valori attesi."),
+        required=False,
+        min_value=1990,
+        max_value=2100,
+        widget=forms.NumberInput(attrs={"class": "form-control"}),
+        error_messages={
+            "invalid": gettext_lazy("Scrivi l'anno con quattro cifre, ad esempio 2026."),
+            "min_value": gettext_lazy("Scrivi un anno dal 1990 in poi."),
+            "max_value": gettext_lazy("Scrivi un anno fino al 2100."),
+        },
+    )
+
     def __init__(self, *args: Any, user: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organization"].queryset = importable_organizations(user)  # type: ignore[attr-defined]
@@ -105,7 +144,10 @@ class ImportForm(forms.Form):
         suffix = Path(upload.name).suffix.lower()
         if suffix not in SUFFIXES:
             raise forms.ValidationError(
-                _("Il file «%(name)s» non è di un formato che Traguardi legge: usa un file .xlsx, .yaml o .json.")
+                _(
+                    "Il file «%(name)s» non è di un formato che Traguardi legge: usa un file .xlsx, .docx, .yaml o "
+                    ".json."
+                )
                 % {"name": upload.name}
             )
         if upload.size > settings.PLAN_IMPORT_MAX_BYTES:
@@ -138,6 +180,7 @@ def plan_import(request: AuthenticatedRequest) -> HttpResponse:
             motivation=data["motivation"].strip(),
             act=data["act"].strip(),
             act_date=data["act_date"],
+            identity=Identity(data["plan_code"].strip(), data["plan_title"].strip(), data["plan_year"]),
         )
         return redirect("web:plan-import-job", pk=job.pk)
     recent = (
@@ -162,6 +205,33 @@ def plan_import_job(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     )
     if job is None:
         return not_found(request, _("L'importazione richiesta non esiste o non è tua."))
-    context = {"job": job, "percent": percent(job), "outcome": job.outcome}
+    context = {
+        "job": job,
+        "percent": percent(job),
+        "outcome": job.outcome,
+        "word": job.filename.endswith(WORD),
+        "confirmable": _confirmable(job, request.user),
+    }
     template = "web/plan_import_status.html" if is_htmx(request) else "web/plan_import_job.html"
     return render(request, template, context)
+
+
+def _confirmable(job: PlanImport, user: Any) -> bool:
+    """A check that found the file importable, not confirmed yet, by someone who may still import into its body."""
+    checked = job.dry_run and job.status == PlanImport.Status.DONE and job.confirmed_as_id is None
+    return checked and importable_organizations(user).filter(pk=job.organization_id).exists()
+
+
+@login_required
+@require_http_methods(["POST"])
+def plan_import_confirm(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """Import a checked file as it was checked (a Word document after its draft was reviewed)."""
+    job = PlanImport.objects.filter(pk=pk, requested_by=request.user).select_related("organization").first()
+    if job is None:
+        return not_found(request, _("L'importazione richiesta non esiste o non è tua."))
+    if job.confirmed_as_id is not None:  # confirmed already (a second click): its import
+        return redirect("web:plan-import-job", pk=job.confirmed_as_id)
+    if not _confirmable(job, request.user):
+        raise PermissionDenied(_("Si conferma solo una verifica completata, in un ente di cui sei direttore."))
+    confirmed = confirm_import(job, actor=request.user)
+    return redirect("web:plan-import-job", pk=confirmed.pk)

@@ -7,6 +7,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError, CommandParser, OutputWrapper
 
 from plans.importing import PlanImportError, import_plan_file
+from plans.importing.word import Identity
 
 PROGRESS_THRESHOLD = 200  # objectives: below this a file imports in a blink and needs no bar
 
@@ -34,10 +35,13 @@ class ProgressBar:
 
 
 class Command(BaseCommand):
-    help = "Importa un piano da un file YAML, JSON o XLSX (formato traguardi-plan/1), tutto o niente."
+    help = (
+        "Importa un piano da un file YAML, JSON o XLSX (formato traguardi-plan/1) o da un documento Word (.docx) "
+        "con le schede degli obiettivi in tabelle, tutto o niente."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
-        parser.add_argument("path", help="Il file da importare (.yaml, .yml, .json, .xlsx).")
+        parser.add_argument("path", help="Il file da importare (.yaml, .yml, .json, .xlsx, .docx).")
         parser.add_argument(
             "--organization", metavar="SLUG", help="Importa nell'ente indicato invece che in quello del file."
         )
@@ -65,8 +69,15 @@ class Command(BaseCommand):
         parser.add_argument(
             "--strict",
             action="store_true",
-            help="Rifiuta il file se un tempo o un valore non è interpretato (senza, è conservato com'è ed elencato).",
+            help=(
+                "Rifiuta il file se un tempo o un valore non è interpretato, o se una cella di una scheda di un "
+                "documento Word non è collocata (senza, è conservato com'è ed elencato)."
+            ),
         )
+        word = parser.add_argument_group("documento Word (.docx): ciò che il documento di un ente non dice")
+        word.add_argument("--plan-code", default="", metavar="CODICE", help="Il codice del piano.")
+        word.add_argument("--plan-title", default="", metavar="TITOLO", help="Il titolo del piano.")
+        word.add_argument("--year", type=int, metavar="AAAA", help="L'anno del piano.")
 
     def handle(self, *args: Any, **options: Any) -> None:
         actor = None
@@ -86,6 +97,7 @@ class Command(BaseCommand):
                 act=options["act"],
                 act_date=options["act_date"],
                 strict=options["strict"],
+                identity=Identity(options["plan_code"].strip(), options["plan_title"].strip(), options["year"]),
             )
         except PlanImportError as error:
             lines = [f"Il file non è stato importato: {len(error.problems)} problema/i, nulla è stato scritto."]
