@@ -67,3 +67,45 @@ def test_an_unreachable_redis_is_named_and_nothing_crashes(client: Client, setti
 
 def test_only_reads_are_answered(client: Client) -> None:
     assert client.post("/health/").status_code == 405
+
+
+@needs_redis
+def test_ready_answers_with_the_beat_stopped_while_the_whole_check_does_not(
+    client: Client, health_redis: redis.Redis
+) -> None:
+    """A stopped beat must not take every web node out of its load balancer: the web asks /health/ready/."""
+    assert client.get("/health/").status_code == 503
+    response = client.get("/health/ready/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_live_answers_without_asking_anything(client: Client, settings: Settings) -> None:
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there: liveness does not care
+    response = client.get("/health/live/")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert client.post("/health/live/").status_code == 405
+
+
+def test_ready_names_a_database_that_does_not_answer(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from config import health
+
+    def broken() -> str:
+        raise OSError("connection refused")
+
+    monkeypatch.setitem(health.READY, "database", broken)
+    response = client.get("/health/ready/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "fail: OSError: connection refused"
+
+
+def test_the_health_endpoints_answer_plain_http_where_every_other_page_goes_to_https(
+    client: Client, settings: Settings
+) -> None:
+    """The container's checks speak plain http on loopback, behind the TLS proxy."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.REDIS_URL = ""
+    for path in ("/health/", "/health/ready/", "/health/live/"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/accounts/login/").status_code == 301
