@@ -42,10 +42,13 @@ HEADER = "X-Request-ID"
 
 
 class RequestIdFilter(logging.Filter):
-    """Adds `request_id` to every record, so that the lines of one request can be found together."""
+    """Adds `request_id` to every record, so that the lines of one request can be found together: the id of the
+    request the record names (Django logs a 404 or a 503 with it, after the middleware has returned), or of the
+    request being served."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        record.request_id = REQUEST_ID.get()
+        named = getattr(getattr(record, "request", None), "request_id", None)
+        record.request_id = named if isinstance(named, str) else REQUEST_ID.get()
         return True
 
 
@@ -60,6 +63,7 @@ class RequestIdMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
         sent = request.headers.get(HEADER, "")
         request_id = sent if _SAFE_ID.match(sent) else uuid.uuid4().hex
+        request.request_id = request_id  # type: ignore[attr-defined]
         token = REQUEST_ID.set(request_id)
         try:
             response = self.get_response(request)

@@ -48,3 +48,25 @@ def test_the_lines_logged_while_a_request_is_served_carry_its_id() -> None:
     inside, outside = (json.loads(line) for line in stream.getvalue().splitlines())
     assert inside["request_id"] == response["X-Request-ID"] and inside["message"] == "dentro la richiesta"
     assert outside["request_id"] == "-"
+
+
+def test_the_console_handler_of_the_settings_adds_the_id() -> None:
+    handlers = logging.getLogger().handlers
+    assert any(isinstance(f, RequestIdFilter) for handler in handlers for f in handler.filters)
+
+
+def test_a_line_django_logs_after_the_response_names_its_request(client: Client) -> None:
+    """Django logs a 404 once the middleware has returned: the line carries the request's id all the same."""
+    stream = io.StringIO()
+    handler = logging.StreamHandler(stream)
+    handler.setFormatter(JsonFormatter())
+    handler.addFilter(RequestIdFilter())
+    logger = logging.getLogger("django.request")
+    logger.addHandler(handler)
+    try:
+        response = client.get("/nessuna-pagina/")
+    finally:
+        logger.removeHandler(handler)
+    [line] = [json.loads(line) for line in stream.getvalue().splitlines() if "nessuna-pagina" in line]
+    assert response.status_code == 404
+    assert line["request_id"] == response["X-Request-ID"] != "-"
