@@ -142,7 +142,8 @@ def start_worker(smtp_port: int, log_dir: Path, concurrency: int) -> Worker:
     log = log_dir / "worker.log"
     env = bench_env(EMAIL_URL=f"smtp://127.0.0.1:{smtp_port}?timeout=10", LOG_LEVEL="INFO")
     command = [CELERY, "-A", "config", "worker", "--loglevel=info", "--pool=prefork", f"--concurrency={concurrency}"]
-    command += ["-Q", "celery", "--without-heartbeat", "--without-mingle", "--without-gossip", "-n", f"{name}@%h"]
+    command += ["-Q", "celery,mail,documents", "--without-heartbeat", "--without-mingle", "--without-gossip"]
+    command += ["-n", f"{name}@%h"]
     with log.open("wb") as output:
         process = subprocess.Popen(
             command, cwd=REPO, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True

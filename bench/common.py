@@ -135,6 +135,7 @@ def bench_env(**overrides: str) -> dict[str, str]:
         "DATABASE_URL": BENCH_DATABASE_URL,
         "REDIS_URL": BENCH_REDIS_URL,
         "DEBUG": "false",
+        "EMAIL_URL": f"file://{REPO / 'var' / 'bench' / 'mail'}",
         "SECRET_KEY": "bench-" + "x" * 60,
         "HTTPS": "false",
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

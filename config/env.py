@@ -15,6 +15,20 @@ def env_str(name: str, default: str) -> str:
     return os.environ.get(name, default)
 
 
+def env_secret(name: str, default: str) -> str:
+    """A secret from NAME or from the file NAME_FILE names (Docker and Kubernetes secrets are files), with its
+    final newline removed; both set is refused, so that nobody wonders which one counts."""
+    path = os.environ.get(f"{name}_FILE", "")
+    if not path:
+        return env_str(name, default)
+    if os.environ.get(name):
+        raise ImproperlyConfigured(f"{name} and {name}_FILE are both set: keep one of them.")
+    try:
+        return Path(path).read_text(encoding="utf-8").rstrip("\r\n")
+    except (OSError, UnicodeDecodeError) as error:
+        raise ImproperlyConfigured(f"{name}_FILE={path!r} cannot be read: {error}.") from None
+
+
 def env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name)
     if raw is None or raw == "":

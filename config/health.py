@@ -1,8 +1,10 @@
-"""/health/: is this instance fit to serve? The database answers, Redis answers, and a beat is alive.
+"""The health endpoints: no login, JSON, 200 when every check passes and 503 otherwise, with the failing check
+named. A check that does not apply (no Redis on the embedded defaults) says "skipped" and does not fail.
 
-For load balancers and container health checks: no login, JSON, 200 when every check passes and 503
-otherwise, with the failing check named. A check that does not apply (no Redis on the embedded defaults)
-says "skipped" and does not fail.
+- /health/live/: the process answers (a container's liveness: restart it if not); no check.
+- /health/ready/: this instance can serve requests: the database answers. What a load balancer and the web
+  container's health check ask, so that a stopped beat or a Redis hiccup does not take every web node out.
+- /health/: everything the installation needs: the database, Redis, and a beat alive. For monitoring.
 """
 
 from __future__ import annotations
@@ -53,13 +55,30 @@ def _beat() -> str:
 
 
 CHECKS: dict[str, Callable[[], str]] = {"database": _database, "redis": _redis, "beat": _beat}
+READY: dict[str, Callable[[], str]] = {"database": _database}
 
 
 @never_cache
 @require_safe
 def health(request: HttpRequest) -> JsonResponse:
+    return _answer(CHECKS)
+
+
+@never_cache
+@require_safe
+def ready(request: HttpRequest) -> JsonResponse:
+    return _answer(READY)
+
+
+@never_cache
+@require_safe
+def live(request: HttpRequest) -> JsonResponse:
+    return JsonResponse({"status": "ok"})
+
+
+def _answer(checks: dict[str, Callable[[], str]]) -> JsonResponse:
     results: dict[str, str] = {}
-    for name, check in CHECKS.items():
+    for name, check in checks.items():
         try:
             results[name] = check()
         except Exception as error:  # any failure is the answer, not a crash

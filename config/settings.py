@@ -11,8 +11,18 @@ import django_stubs_ext
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from kombu import Queue
 
-from config.env import database_from_url, env_bool, env_float, env_int, env_list, env_str, mailer_from_url
+from config.env import (
+    database_from_url,
+    env_bool,
+    env_float,
+    env_int,
+    env_list,
+    env_secret,
+    env_str,
+    mailer_from_url,
+)
 
 django_stubs_ext.monkeypatch()  # lets admin.ModelAdmin[Model] and friends be subscripted at run time
 
@@ -21,13 +31,22 @@ VAR_DIR = Path(env_str("TRAGUARDI_VAR_DIR", str(BASE_DIR / "var")))
 
 DEBUG = env_bool("DEBUG", True)
 DEVELOPMENT_SECRET_KEY = "insecure-development-key-change-me-in-production-0123456789"
-SECRET_KEY = env_str("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
+# Each secret may come from a file instead: SECRET_KEY_FILE, DATABASE_URL_FILE, REDIS_URL_FILE, EMAIL_URL_FILE.
+SECRET_KEY = env_secret("SECRET_KEY", DEVELOPMENT_SECRET_KEY)
 if not DEBUG and SECRET_KEY == DEVELOPMENT_SECRET_KEY:
     raise ImproperlyConfigured(
         "DEBUG is off but SECRET_KEY is the development key: set SECRET_KEY to a long random value, e.g. the "
         'output of python -c "import secrets; print(secrets.token_urlsafe(50))".'
     )
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The footer's accessibility statement (AgID's form.agid.gov.it publishes a body's) and feedback channel (a mailto:
+# or a page), linked from every page when set.
+ACCESSIBILITY_STATEMENT_URL = env_str("ACCESSIBILITY_STATEMENT_URL", "")
+FEEDBACK_URL = env_str("FEEDBACK_URL", "")
+_footer = {"ACCESSIBILITY_STATEMENT_URL": ACCESSIBILITY_STATEMENT_URL, "FEEDBACK_URL": FEEDBACK_URL}
+for _setting, _address in _footer.items():
+    if _address and not _address.startswith(("https://", "http://", "mailto:")):
+        raise ImproperlyConfigured(f"{_setting}={_address!r} is not an address: use https://… or mailto:….")
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 
 INSTALLED_APPS = [
@@ -54,6 +73,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "config.logs.RequestIdMiddleware",  # first: every line logged while a request is served carries its id
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -91,7 +111,7 @@ TEMPLATES = [
     },
 ]
 
-DATABASE_URL = env_str("DATABASE_URL", "")
+DATABASE_URL = env_secret("DATABASE_URL", "")
 if not DATABASE_URL:
     # The embedded default: a SQLite file under var/, created on first use.
     VAR_DIR.mkdir(parents=True, exist_ok=True)
@@ -159,7 +179,7 @@ STORAGES = {
 # Behind a TLS-terminating proxy that sets X-Forwarded-Proto, set TRUST_X_FORWARDED_PROTO=true.
 HTTPS = env_bool("HTTPS", not DEBUG)
 SECURE_SSL_REDIRECT = HTTPS
-SECURE_REDIRECT_EXEMPT = [r"^health/$"]  # the container health check speaks plain http on loopback
+SECURE_REDIRECT_EXEMPT = [r"^health/(?:ready/|live/)?$"]  # the container health checks speak plain http on loopback
 SESSION_COOKIE_SECURE = HTTPS
 CSRF_COOKIE_SECURE = HTTPS
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
@@ -199,11 +219,22 @@ if TRUSTED_PROXY_COUNT < 0:
     raise ImproperlyConfigured(f"TRUSTED_PROXY_COUNT={TRUSTED_PROXY_COUNT} cannot be negative: use 0 without a proxy.")
 
 # Mail: MAILERS is Django 6.1's replacement for the EMAIL_* settings.
-MAILERS = {"default": mailer_from_url(env_str("EMAIL_URL", f"file://{VAR_DIR / 'mail'}"), BASE_DIR)}
+EMAIL_URL = env_secret("EMAIL_URL", "")
+if not DEBUG and not EMAIL_URL:
+    raise ImproperlyConfigured(
+        "DEBUG is off but EMAIL_URL is not set: the mail would be written to files under var/mail that nobody reads. "
+        "Set EMAIL_URL to the body's mail server (smtp+tls://user:password@host:587), or to file:///path to keep "
+        "the mail as files on purpose."
+    )
+MAILERS = {"default": mailer_from_url(EMAIL_URL or f"file://{VAR_DIR / 'mail'}", BASE_DIR)}
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Traguardi <noreply@traguardi.localhost>")
+SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
+# Who is told of a server error (Django mails them the request): "Ufficio IT <it@ente.example.it>, ..."; nobody by
+# default.
+ADMINS = env_list("ADMINS", [])
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport, which needs no server.
-REDIS_URL = env_str("REDIS_URL", "")
+REDIS_URL = env_secret("REDIS_URL", "")
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
     CELERY_BROKER_TRANSPORT_OPTIONS: dict[str, object] = {}
@@ -237,6 +268,15 @@ else:
         }
     }
 CELERY_TIMEZONE = TIME_ZONE
+# Mail and documents on queues of their own, so that an installation scales each and a long document never delays
+# a reminder (docker-compose.yml runs a worker for each). A worker started without --queues takes all three.
+CELERY_TASK_DEFAULT_QUEUE = "celery"
+CELERY_TASK_QUEUES = (Queue("celery"), Queue("mail"), Queue("documents"))
+CELERY_TASK_ROUTES = {
+    "notifications.tasks.*": {"queue": "mail"},
+    "reports.tasks.prepare_export": {"queue": "documents"},
+    "plans.tasks.run_plan_import": {"queue": "documents"},
+}
 CELERY_ENABLE_UTC = True
 CELERY_TASK_SERIALIZER = "json"
 CELERY_RESULT_SERIALIZER = "json"
@@ -420,11 +460,13 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {
-        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
         "json": {"()": "config.logs.JsonFormatter"},
     },
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"request_id": {"()": "config.logs.RequestIdFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["request_id"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     # WeasyPrint narrates every step of a PDF at INFO, django-axes every login; their warnings still come through.
+    # Django's own "django" logger keeps its AdminEmailHandler: a server error is mailed to ADMINS when DEBUG is off.
     "loggers": {"weasyprint": {"level": "WARNING"}, "fontTools": {"level": "WARNING"}, "axes": {"level": "WARNING"}},
 }

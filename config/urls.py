@@ -3,13 +3,15 @@ from __future__ import annotations
 from django.contrib import admin
 from django.urls import include, path
 
-from config.health import health
+from config.health import health, live, ready
 
 # Django's own 400s (a Host outside ALLOWED_HOSTS, a body too large): the API's JSON error shape under /api/.
 handler400 = "config.refusals.bad_request"
 
 urlpatterns = [
     path("health/", health, name="health"),
+    path("health/ready/", ready, name="health-ready"),
+    path("health/live/", live, name="health-live"),
     path("admin/", admin.site.urls),
     path("api/", include(("api.urls", "api"))),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,10 +1,12 @@
-"""What every page's header needs: the menu for the person's roles and how many requests await them."""
+"""What every page's header and footer need: the menu for the person's roles and how many requests await them, the
+accessibility statement and the feedback channel."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any
 
+from django.conf import settings
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import SimpleLazyObject
@@ -48,4 +50,9 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
 
 
 def navigation(request: HttpRequest) -> dict[str, Any]:
-    return {"menu": SimpleLazyObject(lambda: _menu(request))}
+    return {
+        "menu": SimpleLazyObject(lambda: _menu(request)),
+        # The footer's links that AgID's guidelines ask of a public body's pages, when the installation sets them.
+        "accessibility_statement_url": settings.ACCESSIBILITY_STATEMENT_URL,
+        "feedback_url": settings.FEEDBACK_URL,
+    }

@@ -88,6 +88,7 @@ def server_env(var_dir: Path, port: int, database_url: str | None) -> dict[str, 
     env |= {
         "TRAGUARDI_VAR_DIR": str(var_dir),  # its own var/: SQLite file, mail files, broker folders
         "DEBUG": "false",
+        "EMAIL_URL": f"file://{var_dir / 'mail'}",  # the mail as files, where the tests read it
         "SECRET_KEY": "browser-tests-" + secrets.token_urlsafe(32),
         "HTTPS": "false",  # plain http on loopback: no redirect to https, cookies not marked secure
         "ALLOWED_HOSTS": "127.0.0.1,localhost",

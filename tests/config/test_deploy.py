@@ -55,6 +55,41 @@ def test_production_refuses_the_development_secret_key(tmp_path: Path) -> None:
     assert "SECRET_KEY is the development key" in done.stderr
 
 
+def test_production_refuses_to_start_without_a_mail_server(tmp_path: Path) -> None:
+    env = _production_env(tmp_path)
+    del env["EMAIL_URL"]
+    done = _manage(env, "check")
+    assert done.returncode != 0
+    assert "DEBUG is off but EMAIL_URL is not set" in done.stderr
+
+
+def test_secrets_are_read_from_the_files_their_FILE_variables_name(tmp_path: Path) -> None:
+    secret = tmp_path / "secret-key"
+    secret.write_text(
+        "s" * 20 + "-a-secret-from-a-file-with-enough-different-characters-0123456789\n", encoding="utf-8"
+    )
+    mail = tmp_path / "email-url"
+    mail.write_text("smtp://posta.ente.example.it:2525\n", encoding="utf-8")
+    env = _production_env(tmp_path, SECRET_KEY_FILE=str(secret), EMAIL_URL_FILE=str(mail))
+    del env["SECRET_KEY"], env["EMAIL_URL"]
+    code = "from django.conf import settings as s; print(s.SECRET_KEY[:21], s.MAILERS['default']['OPTIONS']['port'])"
+    done = _manage(env, "shell", "-v0", "-c", code)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == ["s" * 20 + "-", "2525"]
+    both = _manage(_production_env(tmp_path, SECRET_KEY_FILE=str(secret)), "check")
+    assert both.returncode != 0 and "SECRET_KEY and SECRET_KEY_FILE are both set" in both.stderr
+    unreadable = _production_env(tmp_path, EMAIL_URL_FILE=str(tmp_path / "nowhere"))
+    del unreadable["EMAIL_URL"]
+    missing = _manage(unreadable, "check")
+    assert missing.returncode != 0 and "EMAIL_URL_FILE=" in missing.stderr and "cannot be read" in missing.stderr
+
+
+def test_a_footer_address_that_is_not_one_is_refused_by_name(tmp_path: Path) -> None:
+    done = _manage(_production_env(tmp_path, FEEDBACK_URL="urp@ente.example.it"), "check")
+    assert done.returncode != 0
+    assert "FEEDBACK_URL='urp@ente.example.it' is not an address: use https://… or mailto:…." in done.stderr
+
+
 def test_json_logs_are_one_object_per_line_with_the_extra_fields() -> None:
     record = logging.makeLogRecord(
         {"name": "traguardi.test", "levelname": "WARNING", "levelno": logging.WARNING, "msg": "invio %s"}

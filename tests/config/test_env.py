@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from django.core.exceptions import ImproperlyConfigured
 
-from config.env import database_from_url, env_bool, env_int, mailer_from_url
+from config.env import database_from_url, env_bool, env_int, env_secret, mailer_from_url
 
 
 def test_smtp_url_becomes_an_smtp_mailer() -> None:
@@ -57,3 +57,13 @@ def test_booleans_and_integers_fail_loudly(monkeypatch: pytest.MonkeyPatch) -> N
     monkeypatch.setenv("WORKERS", "tre")
     with pytest.raises(ImproperlyConfigured, match="WORKERS='tre' is not a whole number"):
         env_int("WORKERS", 2)
+
+
+def test_a_secret_file_that_cannot_be_read_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("EMAIL_URL", raising=False)
+    monkeypatch.setenv("EMAIL_URL_FILE", str(tmp_path / "nowhere"))
+    with pytest.raises(ImproperlyConfigured, match=r"EMAIL_URL_FILE='.*nowhere' cannot be read"):
+        env_secret("EMAIL_URL", "")
+    (tmp_path / "url").write_text("smtp://posta.example.it\n", encoding="utf-8")
+    monkeypatch.setenv("EMAIL_URL_FILE", str(tmp_path / "url"))
+    assert env_secret("EMAIL_URL", "") == "smtp://posta.example.it"

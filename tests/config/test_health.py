@@ -67,3 +67,60 @@ def test_an_unreachable_redis_is_named_and_nothing_crashes(client: Client, setti
 
 def test_only_reads_are_answered(client: Client) -> None:
     assert client.post("/health/").status_code == 405
+
+
+@needs_redis
+def test_ready_answers_with_the_beat_stopped_while_the_whole_check_does_not(
+    client: Client, health_redis: redis.Redis
+) -> None:
+    """A stopped beat must not take every web node out of its load balancer: the web asks /health/ready/."""
+    assert client.get("/health/").status_code == 503
+    response = client.get("/health/ready/")
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok", "checks": {"database": "ok"}}
+    assert "no-cache" in response["Cache-Control"]
+
+
+def test_live_answers_without_asking_anything(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from config import health
+
+    def broken() -> str:
+        raise OSError("connection refused")
+
+    monkeypatch.setitem(health.READY, "database", broken)
+    assert client.get("/health/ready/").status_code == 503
+    response = client.get("/health/live/")
+    assert (response.status_code, response.json()) == (200, {"status": "ok"})
+    assert client.post("/health/live/").status_code == 405
+
+
+def test_ready_names_a_database_that_does_not_answer(client: Client, monkeypatch: pytest.MonkeyPatch) -> None:
+    from config import health
+
+    def broken() -> str:
+        raise OSError("connection refused")
+
+    monkeypatch.setitem(health.READY, "database", broken)
+    response = client.get("/health/ready/")
+    assert response.status_code == 503
+    assert response.json()["checks"]["database"] == "fail: OSError: connection refused"
+
+
+def test_the_health_endpoints_answer_plain_http_where_every_other_page_goes_to_https(
+    client: Client, settings: Settings
+) -> None:
+    """The container's checks speak plain http on loopback, behind the TLS proxy."""
+    settings.SECURE_SSL_REDIRECT = True
+    settings.REDIS_URL = ""
+    for path in ("/health/", "/health/ready/", "/health/live/"):
+        assert client.get(path).status_code == 200, path
+    assert client.get("/accounts/login/").status_code == 301
+
+
+def test_the_container_check_asks_as_the_sites_host_which_the_settings_admit(
+    client: Client, settings: Settings
+) -> None:
+    """Behind the proxy only the site's host is allowed: the web container's check sends it (docker-compose.yml)."""
+    settings.ALLOWED_HOSTS = ["traguardi.ente.example.it"]
+    assert client.get("/health/ready/", HTTP_HOST="traguardi.ente.example.it").status_code == 200
+    assert client.get("/health/ready/", HTTP_HOST="127.0.0.1:8000").status_code == 400

@@ -39,7 +39,7 @@ WORKER_TESTS = [
     ),
     pytest.mark.django_db(transaction=True),  # committed data, visible to the workers
 ]
-WORKER_OPTIONS = ["--loglevel=info", "--pool=prefork", "--concurrency=1", "-Q", "celery"]
+WORKER_OPTIONS = ["--loglevel=info", "--pool=prefork", "--concurrency=1", "-Q", "celery,mail,documents"]
 WORKER_OPTIONS += ["--without-heartbeat", "--without-mingle", "--without-gossip"]
 PEOPLE = (
     ("Alessia", "Bruni"),
