@@ -265,9 +265,9 @@ def approval_needed(rows: list[Message], today: dt.date, lookup: Lookup) -> Sect
     lines = []
     for request in _requests(rows, lookup):
         line = _describe(request.target)
-        line.text = _("%(person)s chiede di «%(transition)s»: %(item)s") % {
+        line.text = _("%(person)s chiede %(what)s: %(item)s") % {
             "person": request.requested_by.get_full_name() or request.requested_by.username,
-            "transition": request.get_transition_display(),
+            "what": request.transition_with_article,
             "item": line.text,
         }
         line.link = request_url(request.pk)
@@ -279,8 +279,8 @@ def request_decided(rows: list[Message], today: dt.date, lookup: Lookup) -> Sect
     lines = []
     for request in _requests(rows, lookup):
         line = _describe(request.target)
-        line.text = _("La richiesta di «%(transition)s» è %(status)s: %(item)s") % {
-            "transition": request.get_transition_display(),
+        line.text = _("La richiesta di %(what)s è %(status)s: %(item)s") % {
+            "what": request.transition_noun,
             "status": request.get_status_display(),
             "item": line.text,
         }

@@ -39,6 +39,15 @@ ENTITY_LABELS = {
 }
 
 
+# The entities whose Italian name is feminine: "aree: 1 nuova, 2 aggiornate", never "attività: 0 nuovi".
+FEMININE = {"areas", "activities", "baselines", "reports", "action_sheets"}
+
+
+def _agreeing(stem: str, count: int, feminine: bool) -> str:
+    """The adjective agreeing with the count and the gender: nuovo, nuova, nuovi, nuove."""
+    return stem + ("a" if feminine else "o") if count == 1 else stem + ("e" if feminine else "i")
+
+
 @dataclass
 class ImportResult:
     plan: Plan
@@ -66,9 +75,16 @@ class ImportResult:
             counts = self.counts.get(key)
             if counts is None:
                 continue
-            line = f"  {label}: {counts.created} nuovi, {counts.updated} aggiornati, {counts.unchanged} invariati"
+            feminine = key in FEMININE
+            line = (
+                f"  {label}: {counts.created} {_agreeing('nuov', counts.created, feminine)}, "
+                f"{counts.updated} {_agreeing('aggiornat', counts.updated, feminine)}, "
+                f"{counts.unchanged} {_agreeing('invariat', counts.unchanged, feminine)}"
+            )
             if counts.not_in_file:
-                line += f", {counts.not_in_file} presenti solo nel database (non toccati)"
+                alone = "presente" if counts.not_in_file == 1 else "presenti"
+                untouched = _agreeing("toccat", counts.not_in_file, feminine)
+                line += f", {counts.not_in_file} {alone} solo nel database (non {untouched})"
             lines.append(line)
         return "\n".join(lines + self._unread_summary())
 

@@ -54,7 +54,7 @@ def sign_in_personas(base_url: str) -> None:
 
 
 def _home_heading(page: Page) -> Locator:
-    return page.get_by_role("heading", level=1, name=re.compile(r"^Buongiorno"))
+    return page.get_by_role("heading", level=1, name=re.compile(r"^(Buongiorno|Buon pomeriggio|Buonasera), "))
 
 
 def login_with_form(page: Page, username: str, password: str = DEMO_PASSWORD) -> None:
@@ -132,7 +132,7 @@ def request_postponement(page: Page, activity: MyActivity, reason: str, new_end:
     form.get_by_label("Commento").fill("Chiedo il rinvio: vedi il motivo.")
     form.get_by_role("button", name="Rinvia").click()
     expect(page.get_by_role("status").filter(has_text="Richiesta inviata: ora attende l'approvazione.")).to_be_visible()
-    expect(page.get_by_role("status").filter(has_text="Richiesta in corso: «rinvia»")).to_contain_text(
+    expect(page.get_by_role("status").filter(has_text="Richiesta di rinvio in corso")).to_contain_text(
         "attende responsabile d'area"
     )
     crumb = page.get_by_role("navigation", name="Percorso").get_by_role("link", name=re.compile(r"^Obiettivo "))

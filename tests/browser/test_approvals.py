@@ -33,7 +33,9 @@ def in_days(days: int) -> dt.date:
 def request_card(page: Page, activity: MyActivity) -> Locator:
     """The request of the activity in the inbox (its title is cut at 120 characters)."""
     return page.get_by_role("article").filter(
-        has=page.get_by_role("heading", name=re.compile("^Rinvia: " + re.escape(activity.description[:80])))
+        has=page.get_by_role(
+            "heading", name=re.compile("^Richiesta di rinvio: " + re.escape(activity.description[:80]))
+        )
     )
 
 
@@ -69,7 +71,7 @@ def test_staff_postponement_is_approved_by_the_area_head_then_the_director(
     axe.shot(head, "3-head-approved")
 
     staff.reload()
-    expect(staff.get_by_role("status").filter(has_text="Richiesta in corso: «rinvia»")).to_contain_text(
+    expect(staff.get_by_role("status").filter(has_text="Richiesta di rinvio in corso")).to_contain_text(
         "attende direttore"
     )
 
@@ -89,10 +91,12 @@ def test_staff_postponement_is_approved_by_the_area_head_then_the_director(
     expect(staff.get_by_role("status").filter(has_text="Richiesta in corso")).to_have_count(0)
     expect(staff.get_by_role("definition").filter(has_text=new_end.strftime("%d/%m/%Y"))).to_have_count(1)
     events = timeline(staff)
-    expect(events.filter(has_text=re.compile(r"Richiesta «rinvia»"))).to_contain_text("Il tavolo regionale è slittato.")
-    expect(events.filter(has_text="Va bene per l'area.")).to_contain_text("Approvazione «rinvia»")
-    expect(events.filter(has_text="Approvato dalla direzione.")).to_contain_text("Approvazione «rinvia»")
-    expect(events.filter(has_text=re.compile(r"Cambio di stato «rinvia»"))).to_contain_text("→ Rinviato")
+    expect(events.filter(has_text=re.compile(r"Richiesta \(rinvio\)"))).to_contain_text(
+        "Il tavolo regionale è slittato."
+    )
+    expect(events.filter(has_text="Va bene per l'area.")).to_contain_text("Approvazione (rinvio)")
+    expect(events.filter(has_text="Approvato dalla direzione.")).to_contain_text("Approvazione (rinvio)")
+    expect(events.filter(has_text=re.compile(r"Cambio di stato \(rinvio\)"))).to_contain_text("→ Rinviato")
     axe.check(staff, "5-rinviato")
     axe.assert_clean()
 
@@ -160,6 +164,6 @@ def test_a_rejection_needs_a_comment_and_leaves_the_state_as_it_was(
     staff.reload()
     expect(state_line(staff)).to_have_text(before)
     expect(postponement_form(staff)).to_be_visible()  # no open request any more: it can be asked again
-    expect(timeline(staff).filter(has_text="Prima chiudi le attività precedenti.")).to_contain_text("Rifiuto «rinvia»")
+    expect(timeline(staff).filter(has_text="Prima chiudi le attività precedenti.")).to_contain_text("Rifiuto (rinvio)")
     axe.shot(staff, "4-activity-after-rejection")
     axe.assert_clean()

@@ -139,7 +139,7 @@ def test_approval_notices_held_over_a_weekend_for_a_request_decided_during_it_ar
     [first_run] = fresh.wait([send("run_scans", at(monday, 6))])
     [mail] = sink.wait_for(1)
     assert mail.envelope_to == ("sara@aurelia.example",)
-    assert "La richiesta di «rinvia» è approvata: Mappatura degli sportelli" in mail.text
+    assert "La richiesta di rinvio è approvata: Mappatura degli sportelli" in mail.text
     assert first_run == {"planned": 0, "mails": 1, "messages": 1}
     assert statuses() == {
         ("approval_needed", "anna"): ("dropped", "La richiesta è già stata decisa il 28/06/2026."),

@@ -374,7 +374,7 @@ def test_notices_for_a_request_decided_before_they_went_out_are_dropped_and_the_
         "La richiesta è già stata decisa il 15/05/2026.",
     )
     assert mailed_to() == ["sara@aurelia.example"]
-    assert "La richiesta di «rinvia» è approvata: Mappatura degli sportelli" in mail.outbox[0].body
+    assert "La richiesta di rinvio è approvata: Mappatura degli sportelli" in mail.outbox[0].body
 
 
 def test_a_notice_for_a_rejected_request_is_dropped(world: World) -> None:

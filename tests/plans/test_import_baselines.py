@@ -70,7 +70,7 @@ def test_each_format_keeps_the_baseline_raw_and_parsed_and_the_weight(tmp_path: 
         None,
     )
     assert days.targets.get().kind == "relative"
-    assert "baseline: 3 nuovi, 0 aggiornati, 0 invariati" in output
+    assert "baseline: 3 nuove, 0 aggiornate, 0 invariate" in output
 
 
 @pytest.mark.parametrize("suffix", FORMATS)
@@ -87,7 +87,7 @@ def test_imported_baselines_are_used_by_the_scores_and_a_second_import_changes_n
     assert by_id[cases.pk].score is None
     assert by_id[cases.pk].explanation == "baseline «da rilevare» non numerica: non misurabile"
     before = database_snapshot()
-    assert "baseline: 0 nuovi, 0 aggiornati, 3 invariati" in run_import(path)
+    assert "baseline: 0 nuove, 0 aggiornate, 3 invariate" in run_import(path)
     assert database_snapshot() == before
 
 
@@ -98,7 +98,7 @@ def test_a_changed_baseline_is_updated_and_one_left_out_is_kept_and_counted(tmp_
     indicators_in_file[1]["baseline"] = {"value": "32", "year": 2025, "source": "Dato rettificato"}
     del indicators_in_file[2]["baseline"]
     output = run_import(write(tmp_path, document))
-    assert "baseline: 0 nuovi, 1 aggiornati, 1 invariati, 1 presenti solo nel database (non toccati)" in output
+    assert "baseline: 0 nuove, 1 aggiornata, 1 invariata, 1 presente solo nel database (non toccata)" in output
     _folders, days, cases = indicators()
     assert (days.baseline.raw, days.baseline.value, days.baseline.source) == ("32", 32, "Dato rettificato")
     assert cases.baseline.raw == "da rilevare"

@@ -94,7 +94,7 @@ def test_importing_the_same_file_twice_changes_nothing(tmp_path: Path, suffix: s
     before = database_snapshot()
     output = run_import(path)
     assert database_snapshot() == before
-    assert "0 nuovi, 0 aggiornati" in output and " 1 nuovi" not in output
+    assert "0 nuovi, 0 aggiornati" in output and " 1 nuov" not in output
 
 
 def test_demo_yaml_round_trips_through_the_xlsx_workbook(tmp_path: Path) -> None:
@@ -103,7 +103,7 @@ def test_demo_yaml_round_trips_through_the_xlsx_workbook(tmp_path: Path) -> None
     via_xlsx = database_snapshot()
     output = run_import(DEMO / "relazione-2021.yaml", "--reference-date", "2021-12-31")
     assert database_snapshot() == via_xlsx, "the YAML found something the XLSX import had not written"
-    assert "attività: 0 nuovi, 0 aggiornati, 93 invariati" in output
+    assert "attività: 0 nuove, 0 aggiornate, 93 invariate" in output
 
 
 def test_an_edited_file_updates_rows_by_code_and_keeps_their_state(tmp_path: Path) -> None:
@@ -126,7 +126,7 @@ def test_an_edited_file_updates_rows_by_code_and_keeps_their_state(tmp_path: Pat
     assert Objective.objects.count() == 1 and Activity.objects.count() == 2
     # A changed measurement is history: the old value stays beside the new one.
     assert list(Measurement.objects.order_by("pk").values_list("raw", flat=True)) == ["40%", "45%"]
-    assert "attività: 0 nuovi, 1 aggiornati, 1 invariati" in output
+    assert "attività: 0 nuove, 1 aggiornata, 1 invariata" in output
 
 
 def test_a_moved_deadline_clears_the_reminder_date_of_that_activity_only(tmp_path: Path) -> None:
@@ -146,8 +146,8 @@ def test_a_moved_deadline_clears_the_reminder_date_of_that_activity_only(tmp_pat
     assert (analysis.planned_end, analysis.next_reminder_on) == (dt.date(2026, 3, 31), dt.date(2026, 6, 1))
     target = IndicatorTarget.objects.get()
     assert (target.raw, target.kind, target.value) == ("80%", "percent", 80)
-    assert "attività: 0 nuovi, 1 aggiornati, 1 invariati" in output
-    assert "valori attesi: 0 nuovi, 1 aggiornati, 0 invariati" in output
+    assert "attività: 0 nuove, 1 aggiornata, 1 invariata" in output
+    assert "valori attesi: 0 nuovi, 1 aggiornato, 0 invariati" in output
 
 
 def test_rows_missing_from_an_edited_file_are_reported_not_deleted(tmp_path: Path) -> None:
@@ -156,13 +156,13 @@ def test_rows_missing_from_an_edited_file_are_reported_not_deleted(tmp_path: Pat
     del shorter["objectives"][0]["activities"][1]
     output = run_import(write(tmp_path, shorter))
     assert Activity.objects.count() == 2
-    assert "attività: 0 nuovi, 0 aggiornati, 1 invariati, 1 presenti solo nel database (non toccati)" in output
+    assert "attività: 0 nuove, 0 aggiornate, 1 invariata, 1 presente solo nel database (non toccata)" in output
 
 
 def test_dry_run_reports_and_writes_nothing(tmp_path: Path) -> None:
     output = run_import(write(tmp_path, small_plan()), "--dry-run")
     assert "prova: nulla è stato scritto" in output
-    assert "attività: 2 nuovi" in output
+    assert "attività: 2 nuove" in output
     assert not Plan.objects.exists() and not Activity.objects.exists()
 
 

@@ -60,7 +60,7 @@ def test_the_head_sees_the_pending_request_of_her_staff(
     assert response.status_code == 200
     text = page_text(response)
     assert "1 richiesta attende la tua decisione." in text
-    assert "Rinvia: Mappatura degli sportelli" in text
+    assert "Richiesta di rinvio: Mappatura degli sportelli" in text
     assert "Il fornitore ha consegnato in ritardo" in text and "15/09/2026" in text
     assert "Richiesta da Sara" in text and "In attesa di responsabile d'area" in text
     page = response.content.decode()
@@ -245,7 +245,7 @@ def test_a_substitute_sees_and_decides_the_requests_of_the_absent_head(
         reason="Ferie",
     )
     logged_in(client, world.bruno)
-    assert "Rinvia: Mappatura degli sportelli" in page_text(client.get(INBOX))
+    assert "Richiesta di rinvio: Mappatura degli sportelli" in page_text(client.get(INBOX))
     response = client.post(decide_url(pending), decision(pending, "approve", "Per conto di Anna"))
     assert response.status_code == 302
     approval = Approval.objects.get(request=pending)

@@ -76,8 +76,8 @@ def test_starting_the_activity_from_the_page_changes_its_state_and_records_the_h
     page = client.get(activity_url(world))
     text = page_text(page)
     assert "Fatto: lo stato ora è «Avviato»." in text
-    assert "Richiesta «avvia»" in text
-    assert "Cambio di stato «avvia»: Programmato → Avviato" in text
+    assert "Richiesta (avvio)" in text
+    assert "Cambio di stato (avvio): Programmato → Avviato" in text
     assert "Sara: «Partiamo lunedì»" in text
     assert transition_forms(page) == ["concludi", "rinvia"]
 
@@ -92,7 +92,7 @@ def test_a_postponement_asked_by_the_owner_waits_for_approval(client: Client, wo
     assert response.redirect_chain == [(activity_url(world), 302)]
     text = page_text(response)
     assert "Richiesta inviata: ora attende l'approvazione." in text
-    assert "Richiesta in corso: «rinvia», chiesta da Sara, attende responsabile d'area." in text
+    assert "Richiesta di rinvio in corso, chiesta da Sara: attende responsabile d'area." in text
     assert transition_forms(response) == []  # one open request at a time
     request = TransitionRequest.objects.get(activity=world.activity)
     assert (request.status, request.current_step, request.new_planned_end) == (
@@ -143,7 +143,7 @@ def test_a_transition_the_state_does_not_allow_is_refused_with_the_reason(client
     before = database_state()
     response = client.post(transition_url(world), {"transition": "concludi", "actual_end": "2026-05-10"})
     assert response.status_code == 409
-    assert "Non si può «concludi» un elemento nello stato «Programmato»." in page_text(response)
+    assert "Non si può chiedere la conclusione di un elemento nello stato «Programmato»." in page_text(response)
     assert database_state() == before
 
 
@@ -165,8 +165,8 @@ def test_a_second_request_while_one_is_open_is_refused(client: Client, world: Wo
     response = client.post(transition_url(world), {"transition": "concludi", "actual_end": "2026-05-14"})
     assert response.status_code == 409
     text = page_text(response)
-    assert "C'è già una richiesta aperta su questo elemento («concludi» del 15/05/2026)" in text
-    assert "Richiesta in corso: «concludi», chiesta da Sara, attende responsabile d'area." in text
+    assert "C'è già una richiesta aperta su questo elemento (richiesta di conclusione del 15/05/2026)" in text
+    assert "Richiesta di conclusione in corso, chiesta da Sara: attende responsabile d'area." in text
     assert database_state() == before
 
 
@@ -194,7 +194,7 @@ def test_the_objective_page_lists_its_activities_and_indicators(client: Client, 
     assert "Mappatura degli sportelli Giugno Programmato" in text
     assert "Formazione degli operatori" in text
     assert "Utenti presi in carico n. 2026: 120 2026: 95" in text
-    assert "Cambio di stato «avvia»: Programmato → Avviato" in text
+    assert "Cambio di stato (avvio): Programmato → Avviato" in text
     page = response.content.decode()
     assert f'href="/attivita/{world.activity.pk}/"' in page and f'href="/attivita/{world.second_activity.pk}/"' in page
     # Concluding waits for its activities; postponing is offered, through the objective's own address.

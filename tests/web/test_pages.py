@@ -6,8 +6,10 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
+from zoneinfo import ZoneInfo
 
 import pytest
+import time_machine
 from django.contrib.auth.models import User
 from django.core import mail
 from django.http import HttpRequest
@@ -44,7 +46,7 @@ def test_the_director_home_counts_the_slipped_deadlines(client: Client, world: W
     Activity.objects.filter(pk=world.second_activity.pk).update(planned_end=dt.date(2026, 4, 30))
     text = page_text(logged_in(client, world.diana).get("/"))
     assert "Buongiorno, Diana" in text
-    assert "Scadenze mancate 1 attività e obiettivi in ritardo" in text
+    assert "Scadenze mancate 1 attività o obiettivo in ritardo, concluso in ritardo o rinviato" in text
     assert "Approvazioni 0 richieste attendono la tua decisione" in text
 
 
@@ -52,7 +54,7 @@ def test_the_head_home_counts_the_requests_awaiting_her(client: Client, world: W
     item_rinvia(actor=world.sara, item=world.activity, reason="Ferie", new_planned_end=dt.date(2026, 9, 30))
     response = logged_in(client, world.anna).get("/")
     text = page_text(response)
-    assert "Approvazioni 1 richieste attendono la tua decisione" in text
+    assert "Approvazioni 1 richiesta attende la tua decisione" in text
     assert 'href="/approvazioni/">Apri le approvazioni</a>' in response.content.decode()
 
 
@@ -109,7 +111,7 @@ def test_a_forgotten_password_is_reset_through_the_link_sent_by_mail(world: Worl
     assert sent.to == ["sara@aurelia.example"]
     found = re.search(r"https?://[^/\s]+(/password/nuova/[^\s]+/)", str(sent.body))
     assert found is not None, sent.body
-    assert "Buongiorno Sara" in sent.body
+    assert "Gentile Sara," in sent.body and "speriamo" not in sent.body
     form = client.get(found.group(1), follow=True)
     assert form.status_code == 200 and "Scegli la nuova password" in page_text(form)
     form_url = form.redirect_chain[-1][0]
@@ -301,3 +303,20 @@ def test_no_page_fails_for_anyone(client: Client, world: World, settings: Settin
         assert response.status_code in (200, 302, 404), (page, response.status_code)
         if persona is None and page != "/":
             assert response.status_code == 302 and response["Location"].startswith("/accedi/?next=")
+
+
+@pytest.mark.parametrize(
+    ("hour", "greeting"),
+    [
+        (5, "Buongiorno"),
+        (13, "Buongiorno"),
+        (14, "Buon pomeriggio"),
+        (17, "Buon pomeriggio"),
+        (18, "Buonasera"),
+        (23, "Buonasera"),
+        (2, "Buonasera"),
+    ],
+)
+def test_the_home_greets_as_the_hour_wants(client: Client, world: World, hour: int, greeting: str) -> None:
+    with time_machine.travel(dt.datetime(2026, 5, 15, hour, 30, tzinfo=ZoneInfo("Europe/Rome")), tick=False):
+        assert f"{greeting}, Sara" in page_text(logged_in(client, world.sara).get("/"))

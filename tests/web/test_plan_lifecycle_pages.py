@@ -139,14 +139,16 @@ def test_under_a_chain_the_director_asks_and_another_director_approves_in_the_in
     response = diana.post(step_url(world.plan, "adopt"), ADOPTION, follow=True)
     text = page_text(response)
     assert "Richiesta inviata: ora attende l'approvazione di un altro direttore dell'ente." in text
-    assert "Richiesta in corso: «adotta il piano»" in text
+    assert "Richiesta di adozione del piano in corso" in text
     assert step_forms(response) == []
     request = TransitionRequest.objects.get(plan=world.plan)
 
     other = Client()
     other.force_login(vice)
     inbox = page_text(other.get("/approvazioni/"))
-    assert "Adotta il piano: Piano PEG-2026" in inbox and "Delibera di Giunta n. 12, 20/01/2026" in inbox
+    assert (
+        "Richiesta di adozione del piano: Piano PEG-2026" in inbox and "Delibera di Giunta n. 12, 20/01/2026" in inbox
+    )
     decided = other.post(f"/approvazioni/{request.pk}/decisione/", {f"r{request.pk}-decision": "approve"})
     assert decided.status_code == 302
     assert state_of(world.plan) == PlanState.ADOPTED

@@ -28,6 +28,7 @@ def home(request: HttpRequest) -> HttpResponse:
     # Only a live plan's activities are due (plans.freeze): a closed year's left open are not "scadute".
     mine = Activity.objects.filter(live_q("objective__plan__"), owner=request.user, state__in=OPEN_STATES)
     context = {
+        "greeting": greeting(timezone.localtime().hour),
         "roles": roles,
         "oversees": bool(roles.director_of or roles.auditor_of or roles.headed_areas),
         "decides": bool(roles.director_of or roles.headed_areas),
@@ -39,6 +40,14 @@ def home(request: HttpRequest) -> HttpResponse:
     if context["oversees"]:
         context["slipped"] = count_slipped(request.user, today)
     return render(request, "web/home.html", context)
+
+
+def greeting(hour: int) -> str:
+    """Which greeting fits the hour in Italy: "Buongiorno" until early afternoon, then "Buon pomeriggio", and
+    "Buonasera" from six in the evening (and before five in the morning)."""
+    if 5 <= hour < 14:
+        return "morning"
+    return "afternoon" if 14 <= hour < 18 else "evening"
 
 
 @login_required

@@ -5,6 +5,7 @@ from workflow.models.delegation import Delegation
 from workflow.models.policy import (
     DEFAULT_CHAINS,
     DIRECTOR_RESERVED,
+    TRANSITION_NOUNS,
     ApprovalPolicy,
     AreaHeadSubstitutes,
     Chain,
@@ -23,6 +24,7 @@ __all__ = [
     "DEFAULT_CHAINS",
     "DIRECTOR_RESERVED",
     "RIMODULA",
+    "TRANSITION_NOUNS",
     "Approval",
     "ApprovalPolicy",
     "AreaHeadSubstitutes",

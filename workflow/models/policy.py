@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from plans.models import Organization
@@ -31,6 +32,20 @@ class PlanTransition(models.TextChoices):
     START = "start", _("avvia l'esecuzione")
     CLOSE = "close", _("chiudi l'anno")
 
+
+# How Italian text names what a request asks, as a noun ("Richiesta di rinvio") and with its article ("chiede il
+# rinvio"): a transition's code is a verb, and reads wrong inside a sentence ("chiede di «rinvia»").
+TRANSITION_NOUNS: dict[str, tuple[Promise, Promise]] = {
+    TransitionName.AVVIA: (_("avvio"), _("l'avvio")),
+    TransitionName.CONCLUDI: (_("conclusione"), _("la conclusione")),
+    TransitionName.RINVIA: (_("rinvio"), _("il rinvio")),
+    TransitionName.RIPRENDI: (_("ripresa"), _("la ripresa")),
+    TransitionName.RIAPRI: (_("riapertura"), _("la riapertura")),
+    PlanTransition.ADOPT: (_("adozione del piano"), _("l'adozione del piano")),
+    PlanTransition.START: (_("avvio dell'esecuzione"), _("l'avvio dell'esecuzione")),
+    PlanTransition.CLOSE: (_("chiusura dell'anno"), _("la chiusura dell'anno")),
+    "rimodula": (_("rimodulazione"), _("la rimodulazione")),
+}
 
 # What a request or a policy row may name: a work item's transition or a plan's step.
 TRANSITION_CHOICES = [*TransitionName.choices, *PlanTransition.choices]

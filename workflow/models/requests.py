@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from plans.models import Activity, Objective, Organization, Plan, PlanState, WorkState
 from workflow.models.people import person_field
-from workflow.models.policy import TRANSITION_CHOICES, Step, TargetKind
+from workflow.models.policy import TRANSITION_CHOICES, TRANSITION_NOUNS, Step, TargetKind
 
 # A rimodulazione (workflow.services.changes) is a request too, on an objective, through the same chain, decisions
 # and trail as the transitions; it changes the plan's data instead of the objective's state.
@@ -94,6 +94,16 @@ class TransitionRequest(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_transition_display()} · {self.target} ({self.get_status_display()})"
+
+    @property
+    def transition_noun(self) -> str:
+        """What the request asks, as a noun: "rinvio", "adozione del piano"."""
+        return str(TRANSITION_NOUNS[self.transition][0])
+
+    @property
+    def transition_with_article(self) -> str:
+        """The same with its article, for a sentence: "il rinvio", "l'adozione del piano"."""
+        return str(TRANSITION_NOUNS[self.transition][1])
 
     @property
     def target(self) -> Any:

@@ -20,7 +20,15 @@ from notifications import events
 from plans.models import Activity, Area, Objective, Plan, WorkItem, WorkState
 from plans.rules import can_view_item
 from workflow.errors import Conflict, NotAllowed, NotVisible
-from workflow.models import Approval, AuditEntry, PlanTransition, Step, TransitionName, TransitionRequest
+from workflow.models import (
+    TRANSITION_NOUNS,
+    Approval,
+    AuditEntry,
+    PlanTransition,
+    Step,
+    TransitionName,
+    TransitionRequest,
+)
 from workflow.selectors import open_request_for
 from workflow.separation import SEPARATION_CODES, Decider, approved_with_request, organization_id_of
 from workflow.trail.context import Source
@@ -173,11 +181,11 @@ def ensure_no_open_request(item: WorkItem) -> None:
     if pending is not None:
         raise Conflict(
             _(
-                "C'è già una richiesta aperta su questo elemento («%(transition)s» del %(date)s): "
+                "C'è già una richiesta aperta su questo elemento (richiesta di %(what)s del %(date)s): "
                 "attendi la decisione o ritirala."
             )
             % {
-                "transition": pending.get_transition_display(),
+                "what": pending.transition_noun,
                 "date": f"{timezone.localtime(pending.requested_at):%d/%m/%Y}",
             },
             code="request_open",
@@ -188,8 +196,8 @@ def ensure_transition_allowed(item: WorkItem, transition: TransitionName) -> Non
     method = getattr(item, transition)
     if not can_proceed(method, check_conditions=False):
         raise Conflict(
-            _("Non si può «%(transition)s» un elemento nello stato «%(state)s».")
-            % {"transition": TransitionName(transition).label, "state": WorkState(item.state).label},
+            _("Non si può chiedere %(what)s di un elemento nello stato «%(state)s».")
+            % {"what": TRANSITION_NOUNS[transition][1], "state": WorkState(item.state).label},
             code="transition_not_allowed",
         )
     if not can_proceed(method):

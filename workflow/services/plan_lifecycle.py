@@ -127,10 +127,10 @@ def _ensure_no_open_request(plan: Plan) -> None:
     if pending is not None:
         raise Conflict(
             _(
-                "Sul piano c'è già una richiesta in attesa di approvazione («%(transition)s»): attendi la "
-                "decisione o ritirala."
+                "Sul piano c'è già una richiesta in attesa di approvazione (richiesta di %(what)s): attendi "
+                "la decisione o ritirala."
             )
-            % {"transition": pending.get_transition_display()},
+            % {"what": pending.transition_noun},
             code="request_open",
         )
 
