@@ -8,6 +8,8 @@ PYTHON ?= $(shell for p in python3.13 python3.12 $$(ls -d $$(pyenv root 2>/dev/n
 TEST_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/traguardi
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The address in the demo's mail links and calendar feed: the one the server really answers on.
+SITE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: install demo test lint typecheck pytest clean bench bench-quick
 
@@ -32,14 +34,14 @@ install: $(BIN)/.installed
 
 # The whole application on embedded defaults: SQLite, Celery on a file-system broker, mail written to var/mail.
 demo: install
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(BIN)/python manage.py migrate --no-input -v0
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL $(BIN)/python manage.py load_demo
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --no-input -v0
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
 	@echo
 	@echo "Traguardi: http://$(HOST):$(PORT)/   (amministrazione: http://$(HOST):$(PORT)/admin/)"
 	@echo "Utenti demo, password «$${DEMO_PASSWORD:-demo}»: direttore, oiv, resp-<area>, staff-<area>-1/-2"
 	@echo "  ad esempio resp-area-finanziaria, staff-area-direzione-1. Posta scritta in var/mail/."
 	@echo
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL bash -c '\
+	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL SITE_URL=$(SITE_URL) bash -c '\
 		$(BIN)/celery -A config worker -B --loglevel=warning --concurrency=1 --schedule=var/celerybeat-schedule & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)'
