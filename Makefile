@@ -11,7 +11,7 @@ PORT ?= 8000
 # The address in the demo's mail links and calendar feed: the one the server really answers on.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install demo test lint typecheck pytest clean bench bench-quick
+.PHONY: install demo test lint typecheck pytest clean bench bench-quick messages
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer not found: install it (e.g. pyenv install 3.12) and retry."; exit 1; }
@@ -45,6 +45,17 @@ demo: install
 		$(BIN)/celery -A config worker -B --loglevel=warning --concurrency=1 --schedule=var/celerybeat-schedule & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)'
+
+# Refresh the English catalogue from the sources and compile the catalogues. A new Italian text appears with an
+# empty or a guessed (fuzzy) translation, listed at the end: write it in locale/en/LC_MESSAGES/django.po, drop
+# the fuzzy flag and run this again.
+# locale/it holds only Django's month names in lower case ("6 dicembre 2026"): it is compiled, not refreshed.
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-obsolete -v0
+	$(BIN)/python manage.py compilemessages -l en -l it -v0
+	@echo "Without a translation, or with a guessed one (fuzzy, not served until checked):"
+	@msgattrib --untranslated --no-wrap locale/en/LC_MESSAGES/django.po | grep '^msgid "' | tail -n +2 || true
+	@msgattrib --only-fuzzy --no-wrap locale/en/LC_MESSAGES/django.po | grep '^msgid "' | tail -n +2 || true
 
 lint: install
 	$(BIN)/ruff check .

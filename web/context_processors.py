@@ -42,6 +42,9 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
         entries.append(("evaluation:sheets", _("Valutazioni"), None))
     if roles.director_of or roles.auditor_of:
         entries.append(("notifications:legal-calendar", _("Scadenze di legge"), None))
+    if roles.director_of or user.is_superuser:
+        entries.append(("notifications:body-settings-index", _("Impostazioni dell'ente"), None))
+    entries.append(("notifications:notices", _("Avvisi"), None))
     entries.append(("web:profile", _("Profilo"), None))
     return [
         MenuEntry(url=reverse(name), label=str(label), current=request.path == reverse(name), badge=badge)

@@ -104,6 +104,7 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("profilo/", home.profile, name="profile"),
     path("profilo/calendario/nuovo/", home.rotate_calendar, name="rotate-calendar"),
+    path("profilo/posta/", home.mail_preferences, name="mail-preferences"),
     path("profilo/token/revoca-tutti/", revoke_all_tokens, name="revoke-all-tokens"),
     path("profilo/token/<str:prefix>/revoca/", revoke_token, name="revoke-token"),
     path("scadenze/", dashboard.dashboard, name="dashboard"),

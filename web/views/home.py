@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_url
+from notifications.forms import PreferenceForm
+from notifications.models import Preference
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity
 from plans.rules import roles_of
@@ -52,8 +54,28 @@ def greeting(hour: int) -> str:
 
 @login_required
 def profile(request: AuthenticatedRequest) -> HttpResponse:
+    return _profile(request, PreferenceForm(instance=_preference(request)))
+
+
+def _preference(request: AuthenticatedRequest) -> Preference:
+    return Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+
+
+def _profile(request: AuthenticatedRequest, form: PreferenceForm, status: int = 200) -> HttpResponse:
     feed = calendar_feed_for(request.user)
-    return render(request, "web/profile.html", {"feed_url": feed_url(feed), "tokens": tokens_of(request.user)})
+    context = {"feed_url": feed_url(feed), "tokens": tokens_of(request.user), "preference_form": form}
+    return render(request, "web/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def mail_preferences(request: AuthenticatedRequest) -> HttpResponse:
+    form = PreferenceForm(request.POST, instance=_preference(request))
+    if not form.is_valid():
+        return _profile(request, form, status=400)
+    form.save()
+    messages.success(request, _("Preferenze di posta salvate."))
+    return redirect("web:profile")
 
 
 @login_required
