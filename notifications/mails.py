@@ -28,7 +28,14 @@ from notifications.calendar import working_days_between
 from notifications.legal_reminders import describe as describe_legal
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
-from notifications.page_links import document_job_url, item_url, legal_calendar_url, request_url
+from notifications.page_links import (
+    document_job_url,
+    item_url,
+    legal_calendar_url,
+    notices_url,
+    profile_url,
+    request_url,
+)
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
 from reports.models import ReportExport
@@ -405,6 +412,8 @@ def compose(rows: list[Message], now: dt.datetime, lookup: Lookup | None = None)
             "organization": organization,
             "sections": sections,
             "site_url": settings.SITE_URL,
+            "notices_url": notices_url(),
+            "profile_url": profile_url(),
             "LANGUAGE_CODE": language,
         }
         text = render_to_string("notifications/mail/message.txt", context)
