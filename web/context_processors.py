@@ -34,6 +34,7 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
     entries: list[tuple[str, Any, int | None]] = []
     if roles.director_of or roles.auditor_of or roles.headed_areas:
         entries.append(("web:dashboard", _("Scadenze mancate"), None))
+        entries.append(("web:dashboard-indicators", _("Indicatori"), None))
     if roles.director_of or roles.headed_areas or delegations_to(user):
         entries.append(("web:inbox", _("Approvazioni"), count_awaiting(user)))
     entries.append(("web:my-activities", _("Le mie attività"), None))
