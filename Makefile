@@ -11,7 +11,7 @@ PORT ?= 8000
 # The address in the demo's mail links and calendar feed: the one the server really answers on.
 SITE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: install demo test lint typecheck pytest clean bench bench-quick
+.PHONY: install demo test lint typecheck pytest clean bench bench-quick messages
 
 $(BIN)/.installed: pyproject.toml
 	@test -n "$(PYTHON)" || { echo "Python 3.12 or newer not found: install it (e.g. pyenv install 3.12) and retry."; exit 1; }
@@ -32,19 +32,40 @@ $(CHROMIUM):
 install: $(BIN)/.installed
 	@test -x $(CHROMIUM) || $(MAKE) --no-print-directory $(CHROMIUM) || echo "Continuing without chromium: only the browser tests need it."
 
-# The whole application on embedded defaults: SQLite, Celery on a file-system broker, mail written to var/mail.
+# The whole application on embedded defaults: SQLite, Celery on a file-system broker, mail written to var/mail. It
+# runs as production would (DEBUG off: the product's own error pages), over plain HTTP on this machine, with a
+# secret key made once in var/demo-secret-key.
+# The host names the demo answers to: add the machine's name or address when HOST=0.0.0.0 serves the network.
+DEMO_ALLOWED_HOSTS ?= $(HOST),127.0.0.1,localhost
+DEMO_ENV = env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL -u SECRET_KEY -u DATABASE_URL_FILE -u REDIS_URL_FILE \
+	-u EMAIL_URL_FILE SITE_URL=$(SITE_URL) DEBUG=false HTTPS=false ALLOWED_HOSTS=$(DEMO_ALLOWED_HOSTS) \
+	SECRET_KEY_FILE=$(CURDIR)/var/demo-secret-key EMAIL_URL=file://$(CURDIR)/var/mail
 demo: install
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL SITE_URL=$(SITE_URL) $(BIN)/python manage.py migrate --no-input -v0
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL SITE_URL=$(SITE_URL) $(BIN)/python manage.py load_demo
+	@mkdir -p var && test -s var/demo-secret-key || \
+		(umask 077 && $(BIN)/python -c "import secrets; print(secrets.token_urlsafe(50))" > var/demo-secret-key)
+	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input -v0
+	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
+	$(DEMO_ENV) $(BIN)/python manage.py load_demo
 	@echo
-	@echo "Traguardi: http://$(HOST):$(PORT)/   (amministrazione: http://$(HOST):$(PORT)/admin/)"
-	@echo "Utenti demo, password «$${DEMO_PASSWORD:-demo}»: direttore, oiv, resp-<area>, staff-<area>-1/-2"
+	@echo "Traguardi: http://$(HOST):$(PORT)/   (amministrazione: http://$(HOST):$(PORT)/admin/, utente operatore)"
+	@echo "Utenti demo, password «$${DEMO_PASSWORD:-demo}»: direttore, oiv, operatore, resp-<area>, staff-<area>-1/-2"
 	@echo "  ad esempio resp-area-finanziaria, staff-area-direzione-1. Posta scritta in var/mail/."
 	@echo
-	env -u DATABASE_URL -u REDIS_URL -u EMAIL_URL SITE_URL=$(SITE_URL) bash -c '\
+	$(DEMO_ENV) bash -c '\
 		$(BIN)/celery -A config worker -B --loglevel=warning --concurrency=1 --schedule=var/celerybeat-schedule & \
 		worker=$$!; trap "kill $$worker 2>/dev/null" EXIT; \
 		$(BIN)/python manage.py runserver $(HOST):$(PORT)'
+
+# Refresh the English catalogue from the sources and compile the catalogues. A new Italian text appears with an
+# empty or a guessed (fuzzy) translation, listed at the end: write it in locale/en/LC_MESSAGES/django.po, drop
+# the fuzzy flag and run this again.
+# locale/it holds only Django's month names in lower case ("6 dicembre 2026"): it is compiled, not refreshed.
+messages: install
+	$(BIN)/python manage.py makemessages -l en --no-obsolete -v0
+	$(BIN)/python manage.py compilemessages -l en -l it -v0
+	@echo "Without a translation, or with a guessed one (fuzzy, not served until checked):"
+	@msgattrib --untranslated --no-wrap locale/en/LC_MESSAGES/django.po | grep '^msgid "' | tail -n +2 || true
+	@msgattrib --only-fuzzy --no-wrap locale/en/LC_MESSAGES/django.po | grep '^msgid "' | tail -n +2 || true
 
 lint: install
 	$(BIN)/ruff check .

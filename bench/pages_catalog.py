@@ -64,6 +64,9 @@ FORMATS: dict[str, tuple[str, ...]] = {
     "reports:action_sheets": ("pdf", "docx", "csv", "json"),
     "reports:piao_document": ("pdf", "docx"),
     "evaluation:payroll": ("csv", "xlsx"),
+    "web:dashboard-export": ("csv", "xlsx"),  # every slipped deadline of the most recent plan, in one file
+    "web:indicators-export": ("csv", "xlsx"),
+    "web:search-export": ("csv", "xlsx"),  # without ?q=: the refusal page (the sweep asks no words)
 }
 # Other string parameters, by URL name and parameter.
 WORDS: dict[tuple[str, str], str] = {

@@ -143,6 +143,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", "Italiano"), ("en", "English")]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+FORMAT_MODULE_PATH = ["config.formats"]  # Italian dates as "6 dicembre 2026" (config/formats/it/formats.py)
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
@@ -327,7 +328,9 @@ CELERY_REDBEAT_KEY_PREFIX = "redbeat:"
 CELERY_REDBEAT_LOCK_KEY = "redbeat::lock"  # held and renewed by the running beat; /health/ looks for it
 CELERY_REDBEAT_LOCK_TIMEOUT = 5 * 60
 
-# Notifications: lead times and escalation in working days (Italian calendar, see notifications.calendar).
+# Notifications: lead times and escalation in working days (Italian calendar, see notifications.calendar). These
+# are the installation's values; a body may set its own (notifications.models.BodySettings, read through
+# notifications.body_settings).
 REMINDER_LEAD_WORKING_DAYS = [int(days) for days in env_list("REMINDER_LEAD_WORKING_DAYS", ["14", "7", "1"])]
 # The legal deadlines of the cycle: days (calendar days) before each one when the director and the OIV are
 # reminded, besides the day itself; a body may set its own (notifications.models.LegalCalendar).
@@ -337,6 +340,10 @@ MONITORING_REMINDER_AFTER_WORKING_DAYS = env_int("MONITORING_REMINDER_AFTER_WORK
 MONITORING_MISSING_AFTER_WORKING_DAYS = env_int("MONITORING_MISSING_AFTER_WORKING_DAYS", 6)
 MONITORING_LINK_MAX_AGE_DAYS = env_int("MONITORING_LINK_MAX_AGE_DAYS", 35)
 DAILY_DIGEST_HOUR = env_int("DAILY_DIGEST_HOUR", 8)
+# A request pending at one step: its deciders are reminded after this many working days, and the level above
+# (the directors, for an area head's step) is told after that many. Each body may set its own (settings page).
+APPROVAL_REMINDER_AFTER_WORKING_DAYS = env_int("APPROVAL_REMINDER_AFTER_WORKING_DAYS", 3)
+APPROVAL_ESCALATION_AFTER_WORKING_DAYS = env_int("APPROVAL_ESCALATION_AFTER_WORKING_DAYS", 5)
 # A message claimed by a worker that died is handed back after this many seconds.
 MAIL_SEND_LEASE_SECONDS = env_int("MAIL_SEND_LEASE_SECONDS", 600)
 # How many tasks share beat's sending run (people by id modulo this): the worker's concurrency.

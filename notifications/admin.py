@@ -15,8 +15,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from config.admin import PlatformOnlyAdmin, ScopedAdmin, through
+from notifications.body_settings import EDITABLE, recount_reminders
 from notifications.feeds import calendar_feed_rotate
 from notifications.models import (
+    BodySettings,
     CalendarFeed,
     LegalCalendar,
     LegalDeadlineYear,
@@ -153,3 +155,30 @@ class LegalDeadlineYearAdmin(DirectedOnly[LegalDeadlineYear]):
     list_display = ("organization", "year", "deadline", "due_on", "done_on", "note")
     list_select_related = ("organization",)
     list_filter = ("organization", "year", "deadline")
+
+
+@admin.register(BodySettings)
+class BodySettingsAdmin(DirectedOnly[BodySettings]):
+    """The same settings as the body's settings page (notifications.settings_views), for the operator."""
+
+    list_display = ("organization", "reminder_leads", "escalation_after", "approval_reminder_after", "digest_hour")
+    list_select_related = ("organization",)
+    fields = ("organization", *EDITABLE)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: BodySettings | None = None) -> Any:
+        return ("organization",) if obj is not None else ()  # a body's row stays that body's
+
+    def save_model(self, request: HttpRequest, obj: BodySettings, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if {"reminder_leads", "escalation_after"} & set(form.changed_data):
+            recount_reminders(obj.organization)
+
+    def delete_model(self, request: HttpRequest, obj: BodySettings) -> None:
+        super().delete_model(request, obj)
+        recount_reminders(obj.organization)  # back to the installation's leads
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[BodySettings]) -> None:
+        bodies = [row.organization for row in queryset.select_related("organization")]
+        super().delete_queryset(request, queryset)
+        for body in bodies:
+            recount_reminders(body)

@@ -6,9 +6,12 @@ Nothing is sent on a non-working day, and lead times ("7 working days before") a
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from functools import cache
 
 import holidays
+
+logger = logging.getLogger(__name__)
 
 
 @cache
@@ -20,7 +23,13 @@ def _patron_day(patron_saint_day: str, year: int) -> dt.date | None:
     """`patron_saint_day` is "MM-DD" (as in Organization.patron_saint_day), or blank."""
     if not patron_saint_day:
         return None
-    month, day = (int(part) for part in patron_saint_day.split("-"))
+    try:
+        month, day = (int(part) for part in patron_saint_day.split("-"))
+    except ValueError:
+        # Written by hand in the database past the model's validator: no local holiday rather than a crash of every
+        # page and scan of the body; the body's settings page and the admin refuse such a day.
+        logger.warning("patron saint's day %r is not MM-DD: no local holiday counted", patron_saint_day)
+        return None
     try:
         return dt.date(year, month, day)
     except ValueError:  # 02-29 in a common year: no local holiday that year

@@ -31,6 +31,7 @@ from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from notifications.body_settings import timings_for
 from notifications.calendar import is_working_day
 from notifications.mails import Lookup, compose
 from notifications.models import Message, Preference
@@ -75,12 +76,12 @@ def release_lost_claims(now: dt.datetime) -> int:
     )
 
 
-def _waits_for_digest(recipient_id: int, delivery: str, now: dt.datetime) -> bool:
+def _waits_for_digest(recipient_id: int, delivery: str, now: dt.datetime, hour: int) -> bool:
     """Daily-digest readers get one mail a day, from the digest hour on."""
     if delivery != Preference.Delivery.DAILY:
         return False
     local = timezone.localtime(now)
-    if local.hour < settings.DAILY_DIGEST_HOUR:
+    if local.hour < hour:
         return True
     return Message.objects.filter(
         recipient_id=recipient_id, status=Message.Status.SENT, sent_at__date=local.date()
@@ -93,19 +94,34 @@ def due_by_recipient(now: dt.datetime, recipients: Iterable[int] | None = None) 
     due = Message.objects.filter(status=Message.Status.PENDING, next_attempt_at__lte=now, due_on__lte=today)
     if recipients is not None:
         due = due.filter(recipient_id__in=list(recipients))
-    rows = due.values_list(
-        "pk", "recipient_id", "organization__patron_saint_day", "recipient__mail_preference__delivery", "kind"
+    rows = list(
+        due.values_list(
+            "pk",
+            "recipient_id",
+            "organization_id",
+            "organization__patron_saint_day",
+            "recipient__mail_preference__delivery",
+            "kind",
+        ).order_by("pk")
     )
+    # A daily digest goes out from the earliest digest hour among the bodies of the person's due rows (most people
+    # work for one body; one who works for two gets one digest, at the first body's hour).
+    daily = [row for row in rows if row[4] == Preference.Delivery.DAILY]
+    timings = timings_for({row[2] for row in daily})
+    hours: dict[int, int] = {}
+    for _pk, recipient_id, organization_id, *_rest in daily:
+        hour = timings[organization_id].digest_hour
+        hours[recipient_id] = min(hours.get(recipient_id, hour), hour)
     grouped: dict[int, list[int]] = defaultdict(list)
     waiting: dict[int, bool] = {}
-    for pk, recipient_id, patron, delivery, kind in rows.order_by("pk"):
+    for pk, recipient_id, _organization_id, patron, delivery, kind in rows:
         if kind in ANSWERS:  # the answer to what the person has just asked: at once, any day
             grouped[recipient_id].append(pk)
             continue
         if not is_working_day(today, patron):
             continue
         if recipient_id not in waiting:
-            waiting[recipient_id] = _waits_for_digest(recipient_id, delivery or "", now)
+            waiting[recipient_id] = _waits_for_digest(recipient_id, delivery or "", now, hours.get(recipient_id, 0))
         if not waiting[recipient_id]:
             grouped[recipient_id].append(pk)
     return grouped

@@ -23,7 +23,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from notifications.models import Message
-from notifications.scans import NOT_LIVE, plan
+from notifications.scans import plan
+from notifications.schedule import NOT_LIVE
 from notifications.tasks import dispatch_messages
 from plans.freeze import LIVE_STATES, is_live
 from plans.models import OPEN_STATES, Activity, Objective, Plan, WorkItem

@@ -3,11 +3,15 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from notifications.body_settings import EDITABLE, NUMBERS, Timings
+from notifications.models import BodySettings, Preference
 from plans.limits import plan_window
 from plans.models import Plan, WorkState
+from plans.models.organization import validate_month_day
 
 
 class AnswerForm(forms.Form):
@@ -38,3 +42,44 @@ class AnswerForm(forms.Form):
         if data.get("state") == WorkState.CONCLUSO and data.get("progress") not in (None, 100):
             self.add_error("progress", _("Un'attività conclusa è al 100%: correggi l'avanzamento o lo stato."))
         return data
+
+
+class BodySettingsForm(forms.ModelForm):
+    """A body's own timings and its patron saint's day; each blank field shows the installation's value."""
+
+    patron_saint_day = forms.CharField(
+        label=_("festa del santo patrono (MM-GG)"),
+        required=False,
+        max_length=5,
+        validators=[validate_month_day],
+        help_text=_("Nessun promemoria parte in quel giorno; vuoto: nessuna festa locale."),
+    )
+
+    class Meta:
+        model = BodySettings
+        fields = EDITABLE
+
+    def __init__(self, *args: Any, defaults: Timings, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.defaults = defaults
+        for name in EDITABLE:  # checked in the form, before clean() compares the values with one another
+            model_field = BodySettings._meta.get_field(name)
+            assert isinstance(model_field, models.Field)
+            self.fields[name].validators = list(model_field.validators)
+        for name, field in self.fields.items():
+            if name == "reminder_leads":
+                field.widget.attrs["placeholder"] = ",".join(str(day) for day in defaults.reminder_leads)
+            elif name in NUMBERS:
+                field.widget.attrs["placeholder"] = str(getattr(defaults, name))
+
+    def values(self) -> dict[str, Any]:
+        return {name: self.cleaned_data.get(name) for name in EDITABLE}
+
+
+class PreferenceForm(forms.ModelForm):
+    """How the person gets their mail, and in which language (the profile page; the API's /api/me/ too)."""
+
+    class Meta:
+        model = Preference
+        fields = ("delivery", "language")
+        widgets = {"delivery": forms.RadioSelect(attrs={"class": "form-check-input"})}

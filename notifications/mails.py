@@ -28,7 +28,14 @@ from notifications.calendar import working_days_between
 from notifications.legal_reminders import describe as describe_legal
 from notifications.links import AnswerClaim, answer_url
 from notifications.models import Message
-from notifications.page_links import document_job_url, item_url, legal_calendar_url, request_url
+from notifications.page_links import (
+    document_job_url,
+    item_url,
+    legal_calendar_url,
+    notices_url,
+    profile_url,
+    request_url,
+)
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Objective, WorkItem
 from reports.models import ReportExport
@@ -50,6 +57,12 @@ class Section:
 
 def _day(day: dt.date | None) -> str:
     return date_format(day, "SHORT_DATE_FORMAT") if day else "—"
+
+
+def _pk_of(target: str) -> int:
+    """12 for "request:12" (0 when the target names no id)."""
+    _kind, _sep, pk = target.partition(":")
+    return int(pk) if pk.isdigit() else 0
 
 
 def _ids(rows: Iterable[Message], kind: str) -> set[int]:
@@ -262,17 +275,53 @@ def _requests(rows: list[Message], lookup: Lookup) -> list[TransitionRequest]:
 
 
 def approval_needed(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
-    lines = []
-    for request in _requests(rows, lookup):
-        line = _describe(request.target)
-        line.text = _("%(person)s chiede %(what)s: %(item)s") % {
-            "person": request.requested_by.get_full_name() or request.requested_by.username,
-            "what": request.transition_with_article,
-            "item": line.text,
-        }
-        line.link = request_url(request.pk)
-        lines.append(line)
+    lines = [_asked(request) for request in _requests(rows, lookup)]
     return Section(_("Richieste che attendono la tua decisione"), lines)
+
+
+def _waiting(row: Message) -> str:
+    """ " · in attesa dal 03/12/2026 (4 giorni lavorativi)", from what the scan wrote in the row."""
+    since = dt.date.fromisoformat(row.context["since"])
+    waited = int(row.context.get("waited", 0))
+    days = ngettext("%(count)d giorno lavorativo", "%(count)d giorni lavorativi", waited) % {"count": waited}
+    return _(" · in attesa dal %(since)s (%(days)s)") % {"since": _day(since), "days": days}
+
+
+def _asked(request: TransitionRequest) -> Line:
+    line = _describe(request.target)
+    line.text = _("%(person)s chiede %(what)s: %(item)s") % {
+        "person": request.requested_by.get_full_name() or request.requested_by.username,
+        "what": request.transition_with_article,
+        "item": line.text,
+    }
+    line.link = request_url(request.pk)
+    return line
+
+
+def approval_reminder(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    """The requests that have waited for the recipient's decision longer than the body allows."""
+    lines = []
+    for row in sorted(rows, key=lambda row: _pk_of(row.target)):
+        request = lookup.requests.get(_pk_of(row.target))
+        if request is None:
+            continue
+        line = _asked(request)
+        line.detail += _waiting(row)
+        lines.append(line)
+    return Section(_("Sollecito: richieste che attendono da giorni la tua decisione"), lines)
+
+
+def approval_escalation(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    """For a director: the requests waiting at an area head's step longer than the body allows."""
+    lines = []
+    for row in sorted(rows, key=lambda row: _pk_of(row.target)):
+        request = lookup.requests.get(_pk_of(row.target))
+        if request is None:
+            continue
+        line = _asked(request)
+        line.detail += _(" · attende il responsabile d'area") + _waiting(row)
+        lines.append(line)
+    return Section(_("Richieste ferme presso i responsabili d'area"), lines)
 
 
 def request_decided(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
@@ -326,6 +375,8 @@ SECTIONS: dict[str, Callable[[list[Message], dt.date, Lookup], Section]] = {
     Message.Kind.MONITORING_REMINDER: monitoring_reminder,
     Message.Kind.MONITORING_MISSING: monitoring_missing,
     Message.Kind.APPROVAL_NEEDED: approval_needed,
+    Message.Kind.APPROVAL_REMINDER: approval_reminder,
+    Message.Kind.APPROVAL_ESCALATION: approval_escalation,
     Message.Kind.REQUEST_DECIDED: request_decided,
     Message.Kind.LEGAL_DEADLINE: legal_deadline,
     Message.Kind.DOCUMENT_READY: document_ready,
@@ -361,6 +412,8 @@ def compose(rows: list[Message], now: dt.datetime, lookup: Lookup | None = None)
             "organization": organization,
             "sections": sections,
             "site_url": settings.SITE_URL,
+            "notices_url": notices_url(),
+            "profile_url": profile_url(),
             "LANGUAGE_CODE": language,
         }
         text = render_to_string("notifications/mail/message.txt", context)

@@ -10,12 +10,15 @@ the person no longer holds the role) is dropped instead, with the reason (notifi
 from __future__ import annotations
 
 import secrets
+from typing import Any
 
 from django.conf import settings
-from django.core.validators import RegexValidator
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from plans.models import Activity, Organization, WorkState
 
@@ -34,6 +37,8 @@ class Message(models.Model):
         FORECAST = "forecast", _("obiettivi che rischiano di mancare il traguardo")
         LEGAL_DEADLINE = "legal_deadline", _("scadenza di legge del ciclo della performance")
         DOCUMENT_READY = "document_ready", _("documento pronto da scaricare")
+        APPROVAL_REMINDER = "approval_reminder", _("sollecito di una richiesta da approvare")
+        APPROVAL_ESCALATION = "approval_escalation", _("richiesta ferma: segnalazione al livello superiore")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("da inviare")
@@ -62,6 +67,8 @@ class Message(models.Model):
     # db_default: the scans insert rows naming only the columns they plan (scans.PLANNED_FIELDS).
     dropped_reason = models.TextField(_("perché non è stato inviato"), blank=True, db_default="")
     created_at = models.DateTimeField(_("creato il"), default=timezone.now)
+    # When the recipient saw it in the application's list of their notices (notifications.notice_views).
+    read_at = models.DateTimeField(_("letto il"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("messaggio")
@@ -74,6 +81,8 @@ class Message(models.Model):
             # The dispatcher's one query: what is pending and due.
             models.Index(fields=["next_attempt_at"], name="message_pending", condition=models.Q(status="pending")),
             models.Index(fields=["claimed_at"], name="message_sending", condition=models.Q(status="sending")),
+            # A person's notices, newest first (notifications.notice_views), a page at a time.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="message_notices"),
         ]
 
     def __str__(self) -> str:
@@ -258,3 +267,95 @@ class LegalDeadlineYear(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_deadline_display()} {self.year}"
+
+
+# ------------------------------------------------------------------------------ the body's own timings
+
+WORKING_LEAD_DAYS = RegexValidator(
+    r"^\s*\d{1,2}(\s*,\s*\d{1,2})*\s*$",
+    _("Scrivi i giorni lavorativi di preavviso come numeri separati da virgole, ad esempio 14,7,1."),
+)
+
+
+def _working_days(label: StrOrPromise, most: int) -> Any:
+    return models.PositiveSmallIntegerField(
+        label,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(most)],
+        help_text=_("In giorni lavorativi; vuoto: il valore dell'installazione."),
+    )
+
+
+class BodySettings(models.Model):
+    """A body's own timings of its reminders, escalations and digests. One row per body, created when first
+    edited; a blank field takes the installation's value (the environment's, config/settings.py). Read only
+    through notifications.body_settings, which resolves the defaults. The patron saint's day is the
+    organization's own field, the legal deadlines are the body's LegalCalendar: the settings page edits them
+    beside these."""
+
+    organization = models.OneToOneField(
+        Organization, on_delete=models.CASCADE, related_name="body_settings", verbose_name=_("ente")
+    )
+    reminder_leads = models.CharField(
+        _("promemoria delle scadenze: giorni lavorativi prima"),
+        max_length=60,
+        blank=True,
+        validators=[WORKING_LEAD_DAYS],
+        help_text=_("Ad esempio 14,7,1; vuoto: il valore dell'installazione."),
+    )
+    escalation_after = _working_days(_("segnalazione di una scadenza superata al responsabile d'area dopo"), 60)
+    monitoring_reminder_after = _working_days(_("sollecito del monitoraggio mensile dopo"), 20)
+    monitoring_missing_after = _working_days(_("elenco di chi non ha risposto al monitoraggio dopo"), 30)
+    approval_reminder_after = _working_days(_("sollecito di chi deve approvare una richiesta dopo"), 60)
+    approval_escalation_after = _working_days(_("segnalazione di una richiesta ferma al livello superiore dopo"), 60)
+    digest_hour = models.PositiveSmallIntegerField(
+        _("ora del riepilogo giornaliero"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(23)],
+        help_text=_("Da 0 a 23; vuoto: il valore dell'installazione."),
+    )
+    updated_at = models.DateTimeField(_("modificate il"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("impostazioni dell'ente")
+        verbose_name_plural = _("impostazioni degli enti")
+
+    def __str__(self) -> str:
+        return str(self.organization)
+
+    def clean(self) -> None:
+        """Each escalation after its reminder, counting the installation's value where a field is blank (the
+        settings page and the admin both ask this)."""
+        errors = {}
+        pairs = (
+            ("approval_reminder_after", "approval_escalation_after", APPROVAL_ORDER),
+            ("monitoring_reminder_after", "monitoring_missing_after", MONITORING_ORDER),
+        )
+        for first, then, message in pairs:
+            before, after = self._effective(first), self._effective(then)
+            if before is not None and after is not None and after <= before:
+                errors[then] = ValidationError(message, params={"reminder": before})
+        if errors:
+            raise ValidationError(errors)
+
+    def _effective(self, name: str) -> int | None:
+        value = getattr(self, name)
+        return value if value is not None else getattr(settings, INSTALLATION_VALUES[name])
+
+
+INSTALLATION_VALUES = {
+    "approval_reminder_after": "APPROVAL_REMINDER_AFTER_WORKING_DAYS",
+    "approval_escalation_after": "APPROVAL_ESCALATION_AFTER_WORKING_DAYS",
+    "monitoring_reminder_after": "MONITORING_REMINDER_AFTER_WORKING_DAYS",
+    "monitoring_missing_after": "MONITORING_MISSING_AFTER_WORKING_DAYS",
+}
+APPROVAL_ORDER = _(
+    "La segnalazione al livello superiore deve venire dopo il sollecito (%(reminder)d giorni lavorativi): scrivi "
+    "un numero più grande."
+)
+MONITORING_ORDER = _(
+    "L'elenco di chi non ha risposto deve venire dopo il sollecito (%(reminder)d giorni lavorativi): scrivi un "
+    "numero più grande."
+)

@@ -11,9 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 
-from django.conf import settings
 from django.db import IntegrityError, transaction
 
+from notifications.body_settings import Timings, timings_for, timings_of
 from notifications.calendar import first_working_day_of_month, is_working_day, working_days_between
 from notifications.models import Message, MonitoringAnswer, MonitoringRound
 from notifications.scans import plan
@@ -99,15 +99,16 @@ def _heads_of(activities: list[int]) -> list[tuple[int, int]]:
     return list(pairs.values_list("pk", "objective__areas__head_id").distinct())
 
 
-def plan_followups(organization: Organization, today: dt.date) -> int:
+def plan_followups(organization: Organization, today: dt.date, timings: Timings | None = None) -> int:
     """Reminders to whoever has not answered a recent request, then to each area head the list of who
     has not answered about the activities of their areas."""
     planned = 0
     patron = organization.patron_saint_day
+    timings = timings or timings_of(organization)
     recent = organization.monitoring_rounds.filter(planned_on__gte=today - dt.timedelta(days=31))
     for monitoring_round in recent:
         waited = working_days_between(monitoring_round.planned_on, today, patron)
-        if waited < settings.MONITORING_REMINDER_AFTER_WORKING_DAYS:
+        if waited < timings.monitoring_reminder_after:
             continue
         period = f"{monitoring_round.month:%Y-%m}"
         requests = Message.objects.filter(
@@ -124,7 +125,7 @@ def plan_followups(organization: Organization, today: dt.date) -> int:
             for activity, head in _heads_of(unanswered):
                 missing[head][str(request.recipient_id)].append(activity)
         planned += plan(reminders)
-        if waited >= settings.MONITORING_MISSING_AFTER_WORKING_DAYS:
+        if waited >= timings.monitoring_missing_after:
             planned += plan(
                 Message(
                     kind=Message.Kind.MONITORING_MISSING,
@@ -154,10 +155,12 @@ def _message(kind: str, request: Message, context: dict[str, object], today: dt.
 
 def plan_monitoring(today: dt.date) -> int:
     planned = 0
-    for organization in Organization.objects.all():
+    bodies = list(Organization.objects.all())
+    timings = timings_for(body.pk for body in bodies)
+    for organization in bodies:
         if not is_working_day(today, organization.patron_saint_day):
             continue
         for month in months_to_plan(organization, today):
             planned += plan_round(organization, month, today)
-        planned += plan_followups(organization, today)
+        planned += plan_followups(organization, today, timings[organization.pk])
     return planned

@@ -26,3 +26,13 @@ def legal_calendar_url() -> str:
 def document_job_url(plan_id: int, export_id: int) -> str:
     """The page of a document prepared by a worker: its progress, then its download."""
     return f"{settings.SITE_URL}{reverse('reports:document_job', args=[plan_id, export_id])}"
+
+
+def notices_url() -> str:
+    """The person's notices in the application (every mail's footer)."""
+    return f"{settings.SITE_URL}{reverse('notifications:notices')}"
+
+
+def profile_url() -> str:
+    """The person's profile, where the mail preferences are chosen (every mail's footer)."""
+    return f"{settings.SITE_URL}{reverse('web:profile')}"

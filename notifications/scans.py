@@ -20,21 +20,16 @@ from django.db import connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from notifications.body_settings import timings_for
 from notifications.calendar import is_working_day
 from notifications.models import Message
-from notifications.schedule import Due, Rules, due_reminders, next_reminder_day
+from notifications.schedule import NOT_LIVE, Due, Rules, due_reminders, next_reminder_day
 from plans.freeze import is_frozen, is_live, live_q
 from plans.models import OPEN_STATES, Activity, Area, Objective, Organization, OrganizationRole, Plan, WorkItem
 
 logger = logging.getLogger(__name__)
 INSERT_CHUNK = 1000  # rows per INSERT statement
 SCAN_CHUNK = 1000  # due items planned in one transaction
-# The next reminder day of an open item whose plan is not live (a draft, a closed or a validated year): never.
-# The scan that meets such an item parks it here, so that it leaves the partial index's due range and no later
-# scan reads it again; when its plan becomes live again (adopted), its items' day is reset to null
-# (notifications.events.plan_life_changed), and the next scan works it out. Correctness never rests on it: the scan asks
-# the plan's state of every item it reads (plans.freeze.is_live).
-NOT_LIVE = dt.date.max
 PLANNED_FIELDS = (
     "kind",
     "organization",
@@ -188,11 +183,13 @@ def _set_next_reminders(model: type[Activity] | type[Objective], following: list
         )
 
 
-def _plan_items(items: list[WorkItem], today: dt.date, rules: Rules) -> int:
+def _plan_items(items: list[WorkItem], today: dt.date, rules: Rules | None) -> int:
     """Plan what is due on `today` for these items and move each one's next reminder day, in one
     transaction: a scan that stops half way leaves each chunk planned and moved, or neither. Items of a plan
     that is not live get no reminder and are parked (NOT_LIVE); a validated plan's rows are not written at
-    all (the database refuses any write to them), they are only left out."""
+    all (the database refuses any write to them), they are only left out. `rules`: the same for every body
+    (tests), or None for each body's own (notifications.body_settings)."""
+    bodies = timings_for({_objective(item).plan.organization_id for item in items}) if rules is None else {}
     due: list[tuple[WorkItem, Organization, dt.date, list[Due]]] = []
     following: list[tuple[int, dt.date, dt.date]] = []
     for item in items:
@@ -207,9 +204,10 @@ def _plan_items(items: list[WorkItem], today: dt.date, rules: Rules) -> int:
             continue  # due stays due: the first working day picks it up
         end = item.planned_end
         assert end is not None
+        its_rules = rules or bodies[organization.pk].deadline_rules
         try:
-            reminders = due_reminders(end, today, rules, patron)
-            following_day = next_reminder_day(end, today, rules, patron)
+            reminders = due_reminders(end, today, its_rules, patron)
+            following_day = next_reminder_day(end, today, its_rules, patron)
         except OverflowError:
             # A deadline at the edge of the calendar (0001 or 9999, written in a document or by hand): no reminder
             # can be counted from it. It must not stop the others' reminders: looked at again in a week.
@@ -242,8 +240,8 @@ def _plan_items(items: list[WorkItem], today: dt.date, rules: Rules) -> int:
 def plan_deadline_reminders(today: dt.date, rules: Rules | None = None) -> int:
     """Reminders, overdue notices and escalations due on `today`, for open activities and objectives.
     Reads only the items whose next reminder day has come (a partial index), so its cost follows what is
-    due, not the size of the database. A chunk of items costs a handful of queries, not a few per item."""
-    rules = rules or Rules.from_settings()
+    due, not the size of the database. A chunk of items costs a handful of queries, not a few per item.
+    `rules`: the same for every body; by default each body's own (notifications.body_settings)."""
     planned = 0
     for model in (Activity, Objective):
         for ids in batched(_due_ids(model, today), SCAN_CHUNK):

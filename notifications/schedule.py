@@ -20,6 +20,13 @@ from django.conf import settings
 
 from notifications.calendar import add_working_days, is_working_day, next_working_day
 
+# The next reminder day of an open item whose plan is not live (a draft, a closed or a validated year): never.
+# The scan that meets such an item parks it here, so that it leaves the partial index's due range and no later
+# scan reads it again; when its plan becomes live again (adopted), its items' day is reset to null
+# (notifications.events.plan_life_changed), and the next scan works it out. Correctness never rests on it: the
+# scan asks the plan's state of every item it reads (plans.freeze.is_live).
+NOT_LIVE = dt.date.max
+
 WEEK = dt.timedelta(days=7)
 # The reminder days of a deadline depend on nothing but the calendar: a scan works them out once per
 # (deadline, patron saint) however many items share the deadline, and once for both functions below.

@@ -25,6 +25,10 @@ What "still true" means for each kind, in one table (`CHECKS`):
   still unanswered, in an area the recipient still heads; the same narrowing;
 - approval_needed: the request is still pending, still at the step the row announced, and the recipient is
   still among those who decide that step today (notifications.deciders);
+- approval_reminder: as approval_needed (the step the row is about is still the request's current one, and the
+  recipient still decides it);
+- approval_escalation: the request still waits at the step the row is about, and the recipient still directs the
+  body and does not decide that step (a stand-in named since gets the reminder instead);
 - request_decided: an outcome stays true; only the request having vanished would drop it;
 - legal_deadline: the recipient is still the body's director or OIV, the deadline still falls on the day the
   row was planned for and has not passed, and it is still to be met (notifications.legal_reminders).
@@ -58,6 +62,9 @@ from plans.models import OPEN_STATES, Activity, Objective, Plan, WorkItem
 from workflow.models import Step, TransitionRequest
 
 MONITORING_KINDS = (Message.Kind.MONITORING, Message.Kind.MONITORING_REMINDER, Message.Kind.MONITORING_MISSING)
+# The rows whose check asks who decides the request's current step today.
+TO_DECIDERS = (Message.Kind.APPROVAL_NEEDED, Message.Kind.APPROVAL_REMINDER, Message.Kind.APPROVAL_ESCALATION)
+TO_DIRECTORS = (Message.Kind.DIRECTOR_DIGEST, Message.Kind.FORECAST, Message.Kind.APPROVAL_ESCALATION)
 
 
 @dataclass(frozen=True)
@@ -90,11 +97,9 @@ class Facts:
 
     @classmethod
     def load(cls, rows: list[Message], lookup: Lookup, today: dt.date) -> Facts:
-        announced = [lookup.requests.get(_pk(row.target)) for row in rows if row.kind == Message.Kind.APPROVAL_NEEDED]
+        announced = [lookup.requests.get(_pk(row.target)) for row in rows if row.kind in TO_DECIDERS]
         pending = {request.pk: request for request in announced if request is not None and request.is_open}
-        digests = {
-            row.organization_id for row in rows if row.kind in (Message.Kind.DIRECTOR_DIGEST, Message.Kind.FORECAST)
-        }
+        digests = {row.organization_id for row in rows if row.kind in TO_DIRECTORS}
         return cls(
             lookup=lookup,
             deciders=deciders_by_request(pending.values(), today) if pending else {},
@@ -290,6 +295,14 @@ def _closed(request: TransitionRequest) -> Stale:
     return Stale(f"La richiesta è già stata decisa{_on(request.closed_at)}.")
 
 
+def _step_decided(request: TransitionRequest, period: str) -> Stale:
+    decided = [a for a in request.latest_first if a.step == period]  # type: ignore[attr-defined]
+    on = _on(decided[0].decided_at) if decided else ""
+    with translation.override("it"):  # the reason is kept in Italian, whoever runs the check
+        step = str(Step(period).label) if period in Step.values else period
+    return Stale(f"Il passo «{step}» della richiesta è già stato deciso{on}.")
+
+
 def approval_needed(row: Message, facts: Facts) -> Answer:
     """The step the row announced (its period) must still be the request's current one, and the recipient
     still one of those who decide it."""
@@ -299,13 +312,25 @@ def approval_needed(row: Message, facts: Facts) -> Answer:
     if not request.is_open:
         return _closed(request)
     if request.current_step != row.period:
-        decided = [a for a in request.latest_first if a.step == row.period]  # type: ignore[attr-defined]
-        on = _on(decided[0].decided_at) if decided else ""
-        with translation.override("it"):  # the reason is kept in Italian, whoever runs the check
-            step = str(Step(row.period).label) if row.period in Step.values else row.period
-        return Stale(f"Il passo «{step}» della richiesta è già stato deciso{on}.")
+        return _step_decided(request, row.period)
     if row.recipient_id not in facts.deciders.get(request.pk, set()):
         return Stale("Il destinatario non decide più questo passo: non ne è titolare né sostituto.")
+    return None
+
+
+def approval_escalation(row: Message, facts: Facts) -> Answer:
+    """The request still waits at the step the row is about, and the recipient still directs the body."""
+    request = facts.lookup.requests.get(_pk(row.target))
+    if request is None:
+        return Stale("La richiesta non esiste più.")
+    if not request.is_open:
+        return _closed(request)
+    if request.current_step != row.period:
+        return _step_decided(request, row.period)
+    if row.recipient_id not in facts.directors.get(row.organization_id, set()):
+        return Stale("Il destinatario non è più direttore dell'ente.")
+    if row.recipient_id in facts.deciders.get(request.pk, set()):
+        return Stale("Il destinatario decide ora questo passo: ne riceve il sollecito, non la segnalazione.")
     return None
 
 
@@ -343,6 +368,8 @@ CHECKS: dict[str, Callable[[Message, Facts], Answer]] = {
     Message.Kind.MONITORING_REMINDER: monitoring,
     Message.Kind.MONITORING_MISSING: monitoring_missing,
     Message.Kind.APPROVAL_NEEDED: approval_needed,
+    Message.Kind.APPROVAL_REMINDER: approval_needed,
+    Message.Kind.APPROVAL_ESCALATION: approval_escalation,
     Message.Kind.REQUEST_DECIDED: request_decided,
     Message.Kind.LEGAL_DEADLINE: legal_deadline,
     Message.Kind.DOCUMENT_READY: document_ready,

@@ -10,6 +10,7 @@ from celery import shared_task
 from django.conf import settings
 from django.utils import timezone
 
+from notifications.approvals import plan_approval_reminders
 from notifications.dispatch import dispatch
 from notifications.legal_reminders import plan_legal_reminders
 from notifications.monitoring import plan_monitoring
@@ -34,6 +35,7 @@ def run_scans(now: str | None = None) -> dict[str, int]:
     moment = _moment(now)
     today = timezone.localdate(moment)
     planned = plan_deadline_reminders(today) + plan_director_digests(today) + plan_monitoring(today)
+    planned += plan_approval_reminders(today)
     shards = max(settings.MAIL_DISPATCH_SHARDS, 1)
     mine = [0]
     for index in range(1, shards):

@@ -72,6 +72,10 @@ def load_demo(*, reference_date: dt.date) -> DemoResult:
     result = DemoResult()
     director = _user("direttore", "Direttore", "Generale", result.users_created)
     auditor = _user("oiv", "Organismo", "di valutazione", result.users_created)
+    # The platform's operator, who opens the administration the footer links (a superuser: the demo only).
+    operator = _user("operatore", "Operatore", "della piattaforma", result.users_created)
+    if not operator.is_superuser:
+        User.objects.filter(pk=operator.pk).update(is_staff=True, is_superuser=True)
     for name in DEMO_FILES:
         imported = import_plan_file(DEMO_DIR / name, reference_date=reference_date)
         result.imports.append(imported)

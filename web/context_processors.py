@@ -34,6 +34,7 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
     entries: list[tuple[str, Any, int | None]] = []
     if roles.director_of or roles.auditor_of or roles.headed_areas:
         entries.append(("web:dashboard", _("Scadenze mancate"), None))
+        entries.append(("web:dashboard-indicators", _("Indicatori"), None))
     if roles.director_of or roles.headed_areas or delegations_to(user):
         entries.append(("web:inbox", _("Approvazioni"), count_awaiting(user)))
     entries.append(("web:my-activities", _("Le mie attività"), None))
@@ -42,6 +43,9 @@ def _menu(request: HttpRequest) -> list[MenuEntry]:
         entries.append(("evaluation:sheets", _("Valutazioni"), None))
     if roles.director_of or roles.auditor_of:
         entries.append(("notifications:legal-calendar", _("Scadenze di legge"), None))
+    if roles.director_of or user.is_superuser:
+        entries.append(("notifications:body-settings-index", _("Impostazioni dell'ente"), None))
+    entries.append(("notifications:notices", _("Avvisi"), None))
     entries.append(("web:profile", _("Profilo"), None))
     return [
         MenuEntry(url=reverse(name), label=str(label), current=request.path == reverse(name), badge=badge)

@@ -60,7 +60,7 @@ def _late(today: dt.date) -> Case:
     )
 
 
-def _slipped(today: dt.date, plan: str) -> Q:
+def slipped_q(today: dt.date, plan: str) -> Q:
     """Slipped items; `plan` is the path to their plan ("objective__plan__" or "plan__"): only a live plan's
     open items are overdue today."""
     ended_late = Q(actual_end__gt=F("planned_end"))
@@ -84,7 +84,7 @@ DETAILS = (
 
 
 def _activity_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Activity, dict[str, Any]]:
-    rows = visible_activities(user).filter(_slipped(today, "objective__plan__"), live_q("objective__plan__"))
+    rows = visible_activities(user).filter(slipped_q(today, "objective__plan__"), live_q("objective__plan__"))
     if filters.plan_id:
         rows = rows.filter(objective__plan_id=filters.plan_id)
     if filters.area_id:
@@ -98,7 +98,7 @@ def _activity_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Acti
 
 
 def _objective_rows(user: Any, filters: Filters, today: dt.date) -> QuerySet[Objective, dict[str, Any]]:
-    rows = visible_objectives(user).filter(_slipped(today, "plan__"), live_q("plan__"))
+    rows = visible_objectives(user).filter(slipped_q(today, "plan__"), live_q("plan__"))
     if filters.plan_id:
         rows = rows.filter(plan_id=filters.plan_id)
     if filters.area_id:
@@ -182,8 +182,8 @@ def count_slipped(user: Any, today: dt.date) -> int:
     """How many rows `slipped_deadlines(user, Filters(), today)` holds (one per item and area), in one statement
     on the items and their areas alone: the home page's figure, without the names, the lateness and the order
     that the list needs (their joins cost more than the count itself)."""
-    activities = visible_activities(user).filter(_slipped(today, "objective__plan__"), live_q("objective__plan__"))
-    objectives = visible_objectives(user).filter(_slipped(today, "plan__"), live_q("plan__"))
+    activities = visible_activities(user).filter(slipped_q(today, "objective__plan__"), live_q("objective__plan__"))
+    objectives = visible_objectives(user).filter(slipped_q(today, "plan__"), live_q("plan__"))
     # An item is a row for each area of its objective, one when it has none: its objective's links counted by
     # their index (joined to the links instead, PostgreSQL read every link of the installation for the objectives).
     total = 0
@@ -317,7 +317,7 @@ def punctuality(user: Any, filters: Filters, today: dt.date) -> dict[str, list[M
             # planned_end (never null here) rather than the id: an index on (objective, planned_end) covering
             # the columns read could then answer alone, without reading the table.
             on_time=Count("planned_end", filter=on_time, output_field=IntegerField()),
-            late=Count("planned_end", filter=_slipped(today, "objective__plan__"), output_field=IntegerField()),
+            late=Count("planned_end", filter=slipped_q(today, "objective__plan__"), output_field=IntegerField()),
         )
         .order_by()
     )

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth import views as auth
-from django.urls import path, reverse_lazy
+from django.urls import path, register_converter, reverse_lazy
 from django.utils.translation import gettext_lazy as _
 from django_stubs_ext import StrOrPromise
 
@@ -10,6 +10,7 @@ from web.views import (
     changes,
     consuntivo,
     dashboard,
+    exports,
     home,
     imports,
     inbox,
@@ -19,12 +20,28 @@ from web.views import (
     plans,
     rollover,
     scores,
+    search,
     smvp,
     validation,
 )
 from web.views.auth import PasswordResetView, revoke_all_tokens, revoke_token
 
 app_name = "web"
+
+
+class ExportFormat:
+    """The file formats of the lists' exports (web.exports): nothing else matches, so no other is asked for."""
+
+    regex = "csv|xlsx"
+
+    def to_python(self, value: str) -> str:
+        return value
+
+    def to_url(self, value: str) -> str:
+        return value
+
+
+register_converter(ExportFormat, "export")
 
 
 def _form(template_title: StrOrPromise, submit: StrOrPromise, intro: StrOrPromise = "") -> dict[str, object]:
@@ -104,11 +121,16 @@ urlpatterns = [
     path("", home.home, name="home"),
     path("profilo/", home.profile, name="profile"),
     path("profilo/calendario/nuovo/", home.rotate_calendar, name="rotate-calendar"),
+    path("profilo/posta/", home.mail_preferences, name="mail-preferences"),
     path("profilo/token/revoca-tutti/", revoke_all_tokens, name="revoke-all-tokens"),
     path("profilo/token/<str:prefix>/revoca/", revoke_token, name="revoke-token"),
     path("scadenze/", dashboard.dashboard, name="dashboard"),
     path("scadenze/puntualita/", dashboard.punctuality_chart, name="dashboard-punctuality"),
     path("scadenze/indicatori/", dashboard.indicators, name="dashboard-indicators"),
+    path("scadenze/esporta.<export:fmt>", exports.slipped, name="dashboard-export"),
+    path("scadenze/indicatori/esporta.<export:fmt>", exports.indicators, name="indicators-export"),
+    path("cerca/", search.search_page, name="search"),
+    path("cerca/esporta.<export:fmt>", exports.search_results, name="search-export"),
     path("approvazioni/", inbox.inbox, name="inbox"),
     path("approvazioni/<int:pk>/decisione/", inbox.decide, name="decide"),
     path("le-mie-attivita/", activities.my_activities, name="my-activities"),

@@ -2,11 +2,12 @@ from __future__ import annotations
 
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
 
 
 class WorkflowConfig(AppConfig):
     name = "workflow"
-    verbose_name = "Flusso di approvazione"
+    verbose_name = _("Flusso di approvazione")
 
     def ready(self) -> None:
         from django.contrib.auth import get_user_model

@@ -1,8 +1,24 @@
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+
+
+def validate_month_day(value: str) -> None:
+    """ "MM-GG", a day that exists in some year (02-29 does; 04-31 does not)."""
+    month, _sep, day = value.partition("-")
+    try:
+        if not (len(month) == len(day) == 2 and (month + day).isascii() and (month + day).isdigit()):
+            raise ValueError(value)
+        dt.date(2024, int(month), int(day))  # 2024: a leap year
+    except ValueError:
+        raise ValidationError(
+            _("«%(value)s» non è un giorno dell'anno nel formato MM-GG, ad esempio 06-24."), params={"value": value}
+        ) from None
 
 
 class Organization(models.Model):
@@ -20,7 +36,11 @@ class Organization(models.Model):
     name = models.CharField(_("nome"), max_length=200)
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices, default=Kind.ALTRO)
     patron_saint_day = models.CharField(
-        _("festa del santo patrono"), max_length=5, blank=True, help_text=_("Nel formato MM-GG, ad esempio 06-24.")
+        _("festa del santo patrono"),
+        max_length=5,
+        blank=True,
+        validators=[validate_month_day],
+        help_text=_("Nel formato MM-GG, ad esempio 06-24."),
     )
 
     class Meta:

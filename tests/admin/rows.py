@@ -25,6 +25,7 @@ from django.utils import timezone
 from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
 from notifications.feeds import calendar_feed_for
 from notifications.models import (
+    BodySettings,
     CalendarFeed,
     LegalCalendar,
     LegalDeadline,
@@ -201,6 +202,7 @@ def build_aurelia_rows(world: World) -> Rows:
         ],
         CalendarFeed: [calendar_feed_for(world.sara), calendar_feed_for(world.diana)],
         LegalCalendar: [LegalCalendar.objects.create(organization=world.aurelia, lead_days="45,10")],
+        BodySettings: [BodySettings.objects.create(organization=world.aurelia, reminder_leads="10,2", digest_hour=7)],
         LegalDeadlineYear: [
             LegalDeadlineYear.objects.create(
                 organization=world.aurelia,
@@ -255,6 +257,12 @@ def _free_the_legal_calendar_slot(world: World) -> dict[str, Any]:
     return {}
 
 
+def _free_the_settings_slot(world: World) -> dict[str, Any]:
+    """One settings row per organization: the add form can only create Aurelia's once its row is gone."""
+    BodySettings.objects.filter(organization=world.aurelia).delete()
+    return {}
+
+
 def _free_the_policy_slot(world: World) -> dict[str, Any]:
     """One separation policy per organization: the add form can only create Aurelia's once its row is gone."""
     SeparationPolicy.objects.filter(organization=world.aurelia).delete()
@@ -287,6 +295,7 @@ ADD_TWEAKS: dict[str, Callable[[World], dict[str, Any]]] = {
     "notifications.Preference": lambda world: {"user": world.tommaso.pk},
     "notifications.MonitoringRound": lambda world: {"month": "2026-06-01"},
     "notifications.LegalCalendar": _free_the_legal_calendar_slot,
+    "notifications.BodySettings": _free_the_settings_slot,
     "notifications.LegalDeadlineYear": lambda world: {"year": 2028},
     "auth.User": lambda world: {
         "username": "sara-bis",

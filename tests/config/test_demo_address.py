@@ -32,3 +32,13 @@ def test_the_demo_links_to_the_port_it_serves_on() -> None:
 def test_an_address_given_on_the_command_line_wins() -> None:
     commands = _demo_commands("PORT=8101", "SITE_URL=https://traguardi.ente.example.it")
     assert all("SITE_URL=https://traguardi.ente.example.it" in line for line in commands), commands
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_the_demo_runs_as_production_would_with_its_own_error_pages() -> None:
+    """DEBUG off (the product's 404 and 500, not Django's debug page), plain HTTP on this machine, a secret key of
+    its own kept in var/, mail into var/mail: in every command that serves, loads or sends."""
+    commands = _demo_commands()
+    for expected in ("DEBUG=false", "HTTPS=false", "SECRET_KEY_FILE=", "EMAIL_URL=file://", "-u SECRET_KEY"):
+        assert all(expected in line for line in commands), (expected, commands)
+    assert any("collectstatic" in line for line in commands)  # WhiteNoise serves the collected files with DEBUG off

@@ -192,7 +192,7 @@ def test_a_scan_delivers_italian_mails_to_the_right_people_with_their_links(fres
     assert sara.text.startswith("Gentile Sara,")
     assert "Mappatura degli sportelli" in sara.text and "Formazione degli operatori" in sara.text
     assert f"SOC-1 · Servizi sociali · scadenza {scene.end:%d/%m/%Y}" in sara.text
-    assert "Messaggio automatico: per le tue preferenze di posta rivolgiti all'amministratore." in sara.text
+    assert f"Come e in che lingua ricevi la posta: {settings.SITE_URL}/profilo/" in sara.text
     for item in (scene.world.activity, scene.world.second_activity):
         link = f"{settings.SITE_URL}/attivita/{item.pk}/"
         assert link.startswith("http") and link in sara.text and f'<a href="{link}">' in sara.html

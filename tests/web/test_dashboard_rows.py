@@ -44,13 +44,13 @@ def test_a_concluded_activity_shows_every_cell_escaped() -> None:
     assert html.startswith("<tr>") and html.rstrip().endswith("</tr>")
     assert _cells(html) == [
         '<a href="/attivita/7/">Mappatura degli sportelli &lt;sociali&gt; &amp; &quot;famiglie&quot;</a>',
+        "34",  # the days late second: on a phone's screen without scrolling
         "PEG-2026 · SOC-1",
         '<span class="tg-state tg-state-concluso">concluso</span>',
         "Marzo 2026",
         "4 maggio",
         "31/03/2026",
         "04/05/2026",
-        "34",
         "Sara Rossi",
     ]
     assert '<td class="text-end tg-late">34</td>' in html

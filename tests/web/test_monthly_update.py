@@ -37,7 +37,7 @@ def test_the_owner_sees_her_activity_with_the_update_form(client: Client, world:
     assert response.status_code == 200
     text = page_text(response)
     assert "Mappatura degli sportelli" in text and "PEG-2026 · Obiettivo SOC-1 · Programmato" in text
-    assert "Aggiornamento mensile di Maggio 2026" in text
+    assert "Aggiornamento mensile di maggio 2026" in text
     page = response.content.decode()
     assert f'action="{update_url(world)}"' in page
     for name in ("state", "progress", "note", "actual_end"):
@@ -62,7 +62,7 @@ def test_a_valid_update_is_stored_once_and_the_page_then_says_it_was_sent(client
     page = client.get(PAGE)
     text = page_text(page)
     assert "Aggiornamento registrato: SOC-1 · 1. Mappatura degli sportelli." in text
-    assert "Aggiornamento di Maggio 2026 già inviato." in text
+    assert "Aggiornamento di maggio 2026 già inviato." in text
     assert f'action="{update_url(world)}"' not in page.content.decode()
 
 

@@ -32,7 +32,7 @@ def test_the_profile_lists_the_tokens_without_their_secret(world: World) -> None
     html = page.content.decode()
     assert f"<code>{prefix}</code>" in html and secret not in html and secret[15:] not in html
     assert colleagues[:15] not in html
-    assert "14 Giugno 2026, 10:00" in page_text(page)  # the expiry, in the person's time zone
+    assert "14 giugno 2026, 10:00" in page_text(page)  # the expiry, in the person's time zone
 
 
 def test_a_token_is_revoked_from_the_profile(world: World) -> None:

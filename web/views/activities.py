@@ -9,6 +9,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Page, Paginator
+from django.db.models import Case, F, IntegerField, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -22,7 +23,7 @@ from notifications.links import AnswerClaim, LinkError
 from notifications.models import MonitoringAnswer, MonitoringRound
 from notifications.monitoring import months_to_plan, plan_round
 from plans.freeze import is_frozen, is_live
-from plans.models import Activity, Organization, Plan
+from plans.models import OPEN_STATES, Activity, Organization, Plan
 from web.http import AuthenticatedRequest
 
 # The person's activities a page at a time.
@@ -61,9 +62,10 @@ def current_round(organization: Organization) -> MonitoringRound:
 def _page(request: AuthenticatedRequest) -> Page[Activity]:
     """A page of the person's activities (?pagina=): a staff member of a large body may own thousands."""
     mine = Activity.objects.filter(owner=request.user).select_related("objective__plan__organization")
-    return Paginator(mine.order_by("state", "planned_end", "pk"), ACTIVITIES_PER_PAGE).get_page(
-        request.GET.get("pagina")
-    )
+    # What is to do first: the open ones by deadline (the late on top, most late first), then the rest.
+    closed = Case(When(state__in=OPEN_STATES, then=Value(0)), default=Value(1), output_field=IntegerField())
+    ordered = mine.order_by(closed, F("planned_end").asc(nulls_last=True), "pk")
+    return Paginator(ordered, ACTIVITIES_PER_PAGE).get_page(request.GET.get("pagina"))
 
 
 def _rows(

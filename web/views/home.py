@@ -11,10 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_url
-from plans.freeze import live_q
-from plans.models import OPEN_STATES, Activity
+from notifications.forms import PreferenceForm
+from notifications.models import Preference
 from plans.rules import roles_of
 from web.dashboard import count_slipped
+from web.home import at_risk, awaiting_validation, own_work, slipped_by_area
 from web.http import AuthenticatedRequest
 from workflow.selectors import count_awaiting
 from workflow.tokens import tokens_of
@@ -26,19 +27,26 @@ def home(request: HttpRequest) -> HttpResponse:
     roles = roles_of(request.user)
     today = timezone.localdate()
     # Only a live plan's activities are due (plans.freeze): a closed year's left open are not "scadute".
-    mine = Activity.objects.filter(live_q("objective__plan__"), owner=request.user, state__in=OPEN_STATES)
-    context = {
+    own = own_work(request.user, today)
+    context: dict[str, object] = {
         "greeting": greeting(timezone.localtime().hour),
         "roles": roles,
         "oversees": bool(roles.director_of or roles.auditor_of or roles.headed_areas),
         "decides": bool(roles.director_of or roles.headed_areas),
+        "audits": bool(roles.auditor_of),
         "awaiting": count_awaiting(request.user),
-        "open_activities": mine.count(),
-        "overdue_activities": mine.filter(planned_end__lt=today).count(),
-        "next_deadlines": mine.filter(planned_end__gte=today).select_related("objective").order_by("planned_end")[:5],
+        "open_activities": own.open_count,
+        "overdue_activities": own.late_count,
+        "late_activities": own.late,
+        "next_deadlines": own.next_deadlines,
     }
     if context["oversees"]:
         context["slipped"] = count_slipped(request.user, today)
+    if context["decides"]:
+        context["by_area"] = slipped_by_area(request.user, today)
+        context["at_risk"] = at_risk(request.user)
+    if roles.auditor_of:
+        context["to_validate"] = awaiting_validation(request.user)
     return render(request, "web/home.html", context)
 
 
@@ -52,8 +60,28 @@ def greeting(hour: int) -> str:
 
 @login_required
 def profile(request: AuthenticatedRequest) -> HttpResponse:
+    return _profile(request, PreferenceForm(instance=_preference(request)))
+
+
+def _preference(request: AuthenticatedRequest) -> Preference:
+    return Preference.objects.filter(user=request.user).first() or Preference(user=request.user)
+
+
+def _profile(request: AuthenticatedRequest, form: PreferenceForm, status: int = 200) -> HttpResponse:
     feed = calendar_feed_for(request.user)
-    return render(request, "web/profile.html", {"feed_url": feed_url(feed), "tokens": tokens_of(request.user)})
+    context = {"feed_url": feed_url(feed), "tokens": tokens_of(request.user), "preference_form": form}
+    return render(request, "web/profile.html", context, status=status)
+
+
+@login_required
+@require_POST
+def mail_preferences(request: AuthenticatedRequest) -> HttpResponse:
+    form = PreferenceForm(request.POST, instance=_preference(request))
+    if not form.is_valid():
+        return _profile(request, form, status=400)
+    form.save()
+    messages.success(request, _("Preferenze di posta salvate."))
+    return redirect("web:profile")
 
 
 @login_required

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from evaluation.objective_scores import shown_objective_scores
 from evaluation.visibility import BadYear, year_asked
+from notifications.approvals import waiting_of
 from plans.freeze import is_live
 from plans.models import Activity, Objective, ObjectiveReport, WorkItem
 from plans.rules import can_write_objective_report, visible_activities, visible_indicators, visible_objectives
@@ -56,12 +57,14 @@ def _context(
         transition["fields"] = form.visible_fields_for(transition["transition"])  # type: ignore[union-attr]
     # A refused transition that has no form on the page (not allowed in this state, or unknown) still says why.
     refused = [] if failed is None or shown else [error for errors in failed.errors.values() for error in errors]
+    open_request = open_request_for(item)
     context: dict[str, Any] = {
         "refused": refused,
         "item": item,
         "kind": "activity" if isinstance(item, Activity) else "objective",
         "history": history_of(item),
-        "open_request": open_request_for(item),
+        "open_request": open_request,
+        "waiting": waiting_of(open_request) if open_request else None,
         "transitions": transitions,
         # A rimodulazione is asked on its own page, by the area head or the director, while the plan is live.
         "may_change": isinstance(item, Objective) and is_live(item.plan) and may_propose(request.user, item),
