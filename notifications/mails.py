@@ -298,29 +298,26 @@ def _asked(request: TransitionRequest) -> Line:
     return line
 
 
-def approval_reminder(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
-    """The requests that have waited for the recipient's decision longer than the body allows."""
+def _waiting_lines(rows: list[Message], lookup: Lookup, where: str = "") -> list[Line]:
+    """Each waiting request the rows name: who asks what, then `where` it waits and since when."""
     lines = []
     for row in sorted(rows, key=lambda row: _pk_of(row.target)):
         request = lookup.requests.get(_pk_of(row.target))
-        if request is None:
-            continue
-        line = _asked(request)
-        line.detail += _waiting(row)
-        lines.append(line)
-    return Section(_("Sollecito: richieste che attendono da giorni la tua decisione"), lines)
+        if request is not None:
+            line = _asked(request)
+            line.detail += where + _waiting(row)
+            lines.append(line)
+    return lines
+
+
+def approval_reminder(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
+    """The requests that have waited for the recipient's decision longer than the body allows."""
+    return Section(_("Sollecito: richieste che attendono da giorni la tua decisione"), _waiting_lines(rows, lookup))
 
 
 def approval_escalation(rows: list[Message], today: dt.date, lookup: Lookup) -> Section:
     """For a director: the requests waiting at an area head's step longer than the body allows."""
-    lines = []
-    for row in sorted(rows, key=lambda row: _pk_of(row.target)):
-        request = lookup.requests.get(_pk_of(row.target))
-        if request is None:
-            continue
-        line = _asked(request)
-        line.detail += _(" · attende il responsabile d'area") + _waiting(row)
-        lines.append(line)
+    lines = _waiting_lines(rows, lookup, _(" · attende il responsabile d'area"))
     return Section(_("Richieste ferme presso i responsabili d'area"), lines)
 
 

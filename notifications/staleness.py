@@ -303,9 +303,8 @@ def _step_decided(request: TransitionRequest, period: str) -> Stale:
     return Stale(f"Il passo «{step}» della richiesta è già stato deciso{on}.")
 
 
-def approval_needed(row: Message, facts: Facts) -> Answer:
-    """The step the row announced (its period) must still be the request's current one, and the recipient
-    still one of those who decide it."""
+def _still_waiting(row: Message, facts: Facts) -> TransitionRequest | Stale:
+    """The request the row is about, if it still waits at the step the row names (its period); why not, else."""
     request = facts.lookup.requests.get(_pk(row.target))
     if request is None:
         return Stale("La richiesta non esiste più.")
@@ -313,6 +312,15 @@ def approval_needed(row: Message, facts: Facts) -> Answer:
         return _closed(request)
     if request.current_step != row.period:
         return _step_decided(request, row.period)
+    return request
+
+
+def approval_needed(row: Message, facts: Facts) -> Answer:
+    """The step the row announced (its period) must still be the request's current one, and the recipient
+    still one of those who decide it."""
+    request = _still_waiting(row, facts)
+    if isinstance(request, Stale):
+        return request
     if row.recipient_id not in facts.deciders.get(request.pk, set()):
         return Stale("Il destinatario non decide più questo passo: non ne è titolare né sostituto.")
     return None
@@ -320,13 +328,9 @@ def approval_needed(row: Message, facts: Facts) -> Answer:
 
 def approval_escalation(row: Message, facts: Facts) -> Answer:
     """The request still waits at the step the row is about, and the recipient still directs the body."""
-    request = facts.lookup.requests.get(_pk(row.target))
-    if request is None:
-        return Stale("La richiesta non esiste più.")
-    if not request.is_open:
-        return _closed(request)
-    if request.current_step != row.period:
-        return _step_decided(request, row.period)
+    request = _still_waiting(row, facts)
+    if isinstance(request, Stale):
+        return request
     if row.recipient_id not in facts.directors.get(row.organization_id, set()):
         return Stale("Il destinatario non è più direttore dell'ente.")
     if row.recipient_id in facts.deciders.get(request.pk, set()):

@@ -75,6 +75,7 @@ DETAILS = (
     "title",
     "objective_id",
     "objective_code",
+    "objective_title",
     "plan_code",
     "planned_raw",
     "actual_raw",
@@ -152,6 +153,7 @@ def details_of(rows: list[dict[str, Any]], using: str) -> QuerySet[Any, dict[str
             kind=Value("activity", output_field=CharField()),
             title=F("description"),
             objective_code=F("objective__code"),
+            objective_title=F("objective__title"),
             plan_code=F("objective__plan__code"),
             owner_first=F("owner__first_name"),
             owner_last=F("owner__last_name"),
@@ -166,6 +168,7 @@ def details_of(rows: list[dict[str, Any]], using: str) -> QuerySet[Any, dict[str
             kind=Value("objective", output_field=CharField()),
             objective_id=F("pk"),
             objective_code=F("code"),
+            objective_title=F("title"),
             plan_code=F("plan__code"),
             planned_raw=Value("", output_field=CharField()),  # an objective's Tempi are its activities'
             actual_raw=Value("", output_field=CharField()),

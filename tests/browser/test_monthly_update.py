@@ -25,7 +25,9 @@ def recorded_answers(page: Page, activity: MyActivity) -> list[dict[str, Any]]:
 
 
 def activity_card(page: Page, activity: MyActivity) -> Locator:
-    return page.get_by_role("article", name=activity.description, exact=True)
+    """Its card, named by its description (the live year's plan has an activity of the same description)."""
+    cards = page.get_by_role("article", name=activity.description, exact=True)
+    return cards.filter(has=page.locator(f'a[href="/attivita/{activity.pk}/"]'))
 
 
 def open_update_form(page: Page, activity: MyActivity) -> Locator:

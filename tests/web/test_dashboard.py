@@ -486,12 +486,21 @@ def test_the_rows_cells_are_the_items_own_and_an_item_without_owner_shows_none(
     by_area = deadline_tables(response)
     concluded = by_area["Servizi sociali"].row_with("Apertura del nuovo sportello")
     assert concluded is not None
-    expected = ["10", "PEG-2026 · SOC-1", "Concluso", "31/03/2026", "10/04/2026", "31/03/2026", "10/04/2026", "Sara"]
+    expected = [
+        "10",
+        "SOC-1 · Presa in carico unica PEG-2026",
+        "Concluso",
+        "31/03/2026",
+        "10/04/2026",
+        "31/03/2026",
+        "10/04/2026",
+        "Sara",
+    ]
     assert concluded[1:] == expected
     objective = by_area["Servizi tecnici"].row_with("Obiettivo TEC-1")
     assert objective is not None
     # Open: no end date; nobody responsible: an empty cell, not "None None".
-    assert objective[1:] == ["45", "PEG-2026 · TEC-1", "Programmato", "", "", "31/03/2026", "—", ""]
+    assert objective[1:] == ["45", "TEC-1 · Strade sicure PEG-2026", "Programmato", "", "", "31/03/2026", "—", ""]
 
 
 def test_the_compiled_statement_is_kept_for_the_same_person_roles_filters_and_day(

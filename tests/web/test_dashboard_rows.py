@@ -21,6 +21,7 @@ def _row(**changes: Any) -> dict[str, Any]:
         "title": 'Mappatura degli sportelli <sociali> & "famiglie"',
         "plan_code": "PEG-2026",
         "objective_code": "SOC-1",
+        "objective_title": "Presa in carico <unica>",
         "state": "concluso",
         "state_label": "concluso",
         "planned_raw": "Marzo 2026",
@@ -45,7 +46,7 @@ def test_a_concluded_activity_shows_every_cell_escaped() -> None:
     assert _cells(html) == [
         '<a href="/attivita/7/">Mappatura degli sportelli &lt;sociali&gt; &amp; &quot;famiglie&quot;</a>',
         "34",  # the days late second: on a phone's screen without scrolling
-        "PEG-2026 · SOC-1",
+        'SOC-1 · Presa in carico &lt;unica&gt; <span class="small d-block">PEG-2026</span>',
         '<span class="tg-state tg-state-concluso">concluso</span>',
         "Marzo 2026",
         "4 maggio",

@@ -5,6 +5,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
 
 from plans.demo import load_demo
 from plans.importing import PlanImportError
@@ -22,12 +23,18 @@ class Command(BaseCommand):
             default=None,
             help="La data a cui gli stati seguono il consuntivo dei documenti (predefinita: DEMO_REFERENCE_DATE).",
         )
+        parser.add_argument(
+            "--no-live-year",
+            action="store_true",
+            help="Senza il piano dell'anno in corso (gli obiettivi del seed 002 spostati a quest'anno, stati a oggi).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         reference_date = options["reference_date"] or dt.date.fromisoformat(settings.DEMO_REFERENCE_DATE)
+        today = timezone.localdate()
         try:
             with recorded_as(Source.IMPORT):
-                result = load_demo(reference_date=reference_date)
+                result = load_demo(reference_date=reference_date, today=None if options["no_live_year"] else today)
         except PlanImportError as error:
             raise CommandError(f"I dati demo non sono stati caricati:\n{error}") from None
         for imported in result.imports:
