@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "plans",
     "workflow",
     "notifications",
@@ -83,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor: django-otp tells whether the session gave a code; ours keeps it closed until it does.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     # Who changes plan data, and from where, for the audit trail's triggers (workflow.trail.context).
     "workflow.trail.context.TrailMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.navigation",
+                "accounts.context_processors.sign_in",
             ],
         },
     },
@@ -129,6 +136,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (accounts.sso): answers only the OpenID Connect callback, and only when configured.
+    "accounts.sso.Backend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,6 +163,43 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# The second factor (accounts.second_factor): always asked of superusers (tests that are not about it turn it off),
+# asked of anyone else who turned it on from the profile.
+SECOND_FACTOR_REQUIRED_FOR_SUPERUSERS = True
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Traguardi")
+
+# Single sign-on with the body's OpenID Connect provider (accounts.sso), on when OIDC_CLIENT_ID is set. Register
+# Traguardi at the provider as a confidential client with the redirect URI SITE_URL + /accesso/sso/ritorno/, and copy
+# the endpoints from the provider's /.well-known/openid-configuration.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "l'account dell'ente")  # the button says «Accedi con …»
+OIDC_FISCAL_CODE_CLAIM = env_str("OIDC_FISCAL_CODE_CLAIM", "fiscal_number")
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+OIDC_CREATE_USER = False  # people are recognized, never created
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_float("OIDC_TIMEOUT_SECONDS", 10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "web:login"
+_oidc = {
+    "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+    "OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+    "OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+    "OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    "OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+}
+if OIDC_RP_CLIENT_ID and not all(_oidc.values()):
+    _missing = ", ".join(name for name, value in _oidc.items() if not value)
+    raise ImproperlyConfigured(
+        f"OIDC_CLIENT_ID is set, so single sign-on is on, but {_missing} is not: copy the endpoints from the "
+        "provider's /.well-known/openid-configuration and the secret from its client registration."
+    )
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.second_factor import confirmed_device, required_by_role
 from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_url
 from notifications.forms import PreferenceForm
 from notifications.models import Preference
@@ -69,7 +70,13 @@ def _preference(request: AuthenticatedRequest) -> Preference:
 
 def _profile(request: AuthenticatedRequest, form: PreferenceForm, status: int = 200) -> HttpResponse:
     feed = calendar_feed_for(request.user)
-    context = {"feed_url": feed_url(feed), "tokens": tokens_of(request.user), "preference_form": form}
+    context = {
+        "feed_url": feed_url(feed),
+        "tokens": tokens_of(request.user),
+        "preference_form": form,
+        "second_factor_on": confirmed_device(request.user) is not None,
+        "second_factor_required": required_by_role(request.user),
+    }
     return render(request, "web/profile.html", context, status=status)
 
 
