@@ -16,7 +16,7 @@ from notifications.forms import PreferenceForm
 from notifications.models import Preference
 from plans.rules import roles_of
 from web.dashboard import count_slipped
-from web.home import at_risk, awaiting_validation, own_work, slipped_by_area
+from web.home import TREND_DAYS, at_risk, awaiting_validation, below_target, own_work, slipped_by_area
 from web.http import AuthenticatedRequest
 from workflow.selectors import count_awaiting
 from workflow.tokens import tokens_of
@@ -46,6 +46,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if context["decides"]:
         context["by_area"] = slipped_by_area(request.user, today)
         context["at_risk"] = at_risk(request.user)
+        context["below_target"] = below_target(request.user, today)
+        context["trend_days"] = TREND_DAYS
     if roles.auditor_of:
         context["to_validate"] = awaiting_validation(request.user)
     return render(request, "web/home.html", context)
