@@ -178,10 +178,11 @@ OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
 OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
 OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
 OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
-OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
-OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "l'account dell'ente")  # the button says «Accedi con …»
-OIDC_FISCAL_CODE_CLAIM = env_str("OIDC_FISCAL_CODE_CLAIM", "fiscal_number")
-OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "openid email profile")
+# Empty counts as unset for these (docker-compose passes every variable, set or not).
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "") or "RS256"
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "") or "l'account dell'ente"  # the button: «Accedi con …»
+OIDC_FISCAL_CODE_CLAIM = env_str("OIDC_FISCAL_CODE_CLAIM", "") or "fiscal_number"
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "") or "openid email profile"
 OIDC_CREATE_USER = False  # people are recognized, never created
 OIDC_USE_PKCE = True
 OIDC_TIMEOUT = env_float("OIDC_TIMEOUT_SECONDS", 10.0)
@@ -279,6 +280,12 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Who is told of a server error (Django mails them the request): "Ufficio IT <it@ente.example.it>, ..."; nobody by
 # default.
 ADMINS = env_list("ADMINS", [])
+# And to Sentry (config/sentry.py) with a DSN: errors of requests and tasks, ERROR log lines; no personal data.
+SENTRY_DSN = env_secret("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.sentry import start as start_sentry
+
+    start_sentry(SENTRY_DSN, env_str("SENTRY_ENVIRONMENT", "production"), env_str("SENTRY_RELEASE", "traguardi"))
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport, which needs no server.
 REDIS_URL = env_secret("REDIS_URL", "")
