@@ -392,6 +392,8 @@ ESCALATION_AFTER_WORKING_DAYS = env_int("ESCALATION_AFTER_WORKING_DAYS", 5)
 MONITORING_REMINDER_AFTER_WORKING_DAYS = env_int("MONITORING_REMINDER_AFTER_WORKING_DAYS", 3)
 MONITORING_MISSING_AFTER_WORKING_DAYS = env_int("MONITORING_MISSING_AFTER_WORKING_DAYS", 6)
 MONITORING_LINK_MAX_AGE_DAYS = env_int("MONITORING_LINK_MAX_AGE_DAYS", 35)
+# How long the "less mail" link of every mail (List-Unsubscribe, RFC 8058) stays valid.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 365)
 DAILY_DIGEST_HOUR = env_int("DAILY_DIGEST_HOUR", 8)
 # A request pending at one step: its deciders are reminded after this many working days, and the level above
 # (the directors, for an area head's step) is told after that many. Each body may set its own (settings page).

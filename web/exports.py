@@ -29,6 +29,7 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from plans.office import describe_workbook
 from reports.render.opendata import spreadsheet_safe
 from reports.render.text import xml_safe
 
@@ -68,9 +69,9 @@ def csv_bytes(table: Table) -> bytes:
 
 def xlsx_bytes(table: Table, author: str) -> bytes:
     workbook = Workbook(write_only=True)
-    workbook.properties.title = table.title
-    workbook.properties.creator = author
-    workbook.properties.language = to_locale(get_language() or "it").replace("_", "-")
+    describe_workbook(workbook, title=table.title, author=author)
+    if (get_language() or "it") != "it":  # the headers are in the person's language
+        workbook.properties.language = to_locale(get_language()).replace("_", "-")
     sheet = workbook.create_sheet(table.title[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)

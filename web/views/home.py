@@ -14,6 +14,7 @@ from accounts.second_factor import confirmed_device, required_by_role
 from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_url
 from notifications.forms import PreferenceForm
 from notifications.models import Preference
+from notifications.unsubscribe import less_mail_url
 from plans.rules import roles_of
 from web.dashboard import count_slipped
 from web.home import TREND_DAYS, at_risk, awaiting_validation, below_target, own_work, slipped_by_area
@@ -76,6 +77,7 @@ def _profile(request: AuthenticatedRequest, form: PreferenceForm, status: int = 
         "feed_url": feed_url(feed),
         "tokens": tokens_of(request.user),
         "preference_form": form,
+        "less_mail_url": less_mail_url(request.user.pk),
         "second_factor_on": confirmed_device(request.user) is not None,
         "second_factor_required": required_by_role(request.user),
     }
