@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 from stdnum.exceptions import ValidationError as InvalidNumber
 from stdnum.it import codicefiscale
 
@@ -12,7 +13,11 @@ def validate_fiscal_code(value: str) -> None:
     """A person's codice fiscale: 16 characters whose last one checks the others (omocodia included)."""
     if len(value) != 16:
         raise ValidationError(
-            _("«%(value)s» non è un codice fiscale di persona: ne ha %(length)d caratteri, ne servono 16."),
+            ngettext(
+                "«%(value)s» non è un codice fiscale di persona: ha %(length)d carattere, ne servono 16.",
+                "«%(value)s» non è un codice fiscale di persona: ha %(length)d caratteri, ne servono 16.",
+                len(value),
+            ),
             params={"value": value, "length": len(value)},
         )
     try:

@@ -114,33 +114,38 @@ def confirm_setup(request: HttpRequest, user: Any, code: str) -> TOTPDevice:
         TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-    django_otp.login(request, device)
+    open_session(request, device)
     request.session[SESSION_KEY] = True
     return device
 
 
 def open_session(request: HttpRequest, device: TOTPDevice) -> None:
+    """The session has given the code: a new session key, so that an id planted before this step is worth nothing."""
+    request.session.cycle_key()
     django_otp.login(request, device)
 
 
 def turn_off(request: HttpRequest, user: Any) -> None:
-    """Removes the person's devices; refused (ValueError) where their role requires the second factor."""
+    """Removes the person's devices; refused (ValueError) where their role requires the second factor, and
+    (PermissionError) to a session that has not given the code: a password alone never removes it."""
     if required_by_role(user):
         raise ValueError("required by role")
+    if confirmed_device(user) is not None and not user.is_verified():
+        raise PermissionError("code not given")
     TOTPDevice.objects.filter(user=user).delete()
     request.session.pop(django_otp.DEVICE_ID_SESSION_KEY, None)
     request.session[SESSION_KEY] = False
 
 
-def _open_paths() -> tuple[str, ...]:
-    return (
-        reverse("accounts:second-factor"),
-        reverse("accounts:second-factor-setup"),
-        reverse("web:logout"),
-        "/" + settings.STATIC_URL.lstrip("/"),
-        "/health/",
-        "/i18n/",
+def _open_pages() -> frozenset[str]:
+    """The pages a session that owes the code may open, exactly (turning the second factor off is not one)."""
+    return frozenset(
+        (reverse("accounts:second-factor"), reverse("accounts:second-factor-setup"), reverse("web:logout"))
     )
+
+
+def _open_prefixes() -> tuple[str, ...]:
+    return ("/" + settings.STATIC_URL.lstrip("/"), "/health/", "/i18n/")
 
 
 class SecondFactorMiddleware:
@@ -155,7 +160,7 @@ class SecondFactorMiddleware:
         user = getattr(request, "user", None)
         if user is None or not user.is_authenticated or not self._owes_code(request, user):
             return self.get_response(request)
-        if request.path_info.startswith(_open_paths()):
+        if request.path_info in _open_pages() or request.path_info.startswith(_open_prefixes()):
             return self.get_response(request)
         if request.path_info.startswith("/api/"):
             message = _(
@@ -168,8 +173,10 @@ class SecondFactorMiddleware:
 
     @staticmethod
     def _owes_code(request: HttpRequest, user: Any) -> bool:
+        """Required by the role, read on every request (a person made superuser owes the code at once, no query), or
+        by a device of their own, read when the session opened (a query only then)."""
         session = request.session
         required = session.get(SESSION_KEY)
         if required is None:  # a session opened before this rule existed
             required = session[SESSION_KEY] = second_factor_required(user)
-        return bool(required) and not user.is_verified()
+        return (bool(required) or required_by_role(user)) and not user.is_verified()

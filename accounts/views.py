@@ -8,12 +8,14 @@ from urllib.parse import urlencode
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from accounts import second_factor
@@ -27,6 +29,7 @@ def _next(request: HttpRequest) -> str:
     return "/"
 
 
+@never_cache
 @login_required
 def verify(request: HttpRequest) -> HttpResponse:
     """The code asked after the password (or the single sign-on) of whoever must give it."""
@@ -50,6 +53,7 @@ def verify(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/verify.html", context, status=status)
 
 
+@never_cache  # the page shows the secret: never kept by a browser or a proxy
 @login_required
 def setup(request: HttpRequest) -> HttpResponse:
     """The secret as a QR code and as text, and the first code that proves the app has it. Someone who already has
@@ -91,6 +95,8 @@ def _grouped(secret: bytes) -> str:
 def turn_off(request: HttpRequest) -> HttpResponse:
     try:
         second_factor.turn_off(request, request.user)
+    except PermissionError:
+        raise PermissionDenied(_("Per disattivare la verifica in due passaggi accedi prima con il codice.")) from None
     except ValueError:
         messages.error(request, _("Per il tuo ruolo la verifica in due passaggi è obbligatoria: resta attiva."))
     else:

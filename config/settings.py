@@ -182,6 +182,11 @@ OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
 OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "") or "RS256"
 OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "") or "l'account dell'ente"  # the button: «Accedi con …»
 OIDC_FISCAL_CODE_CLAIM = env_str("OIDC_FISCAL_CODE_CLAIM", "") or "fiscal_number"
+# The ID token's issuer, checked when set (the "issuer" of the discovery document).
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+# An e-mail claim identifies a person only if the provider says it verified it (email_verified), unless this is on:
+# for a provider that never says and whose addresses users cannot change (Entra ID with managed addresses).
+OIDC_TRUST_UNVERIFIED_EMAIL = env_bool("OIDC_TRUST_UNVERIFIED_EMAIL", False)
 OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "") or "openid email profile"
 OIDC_CREATE_USER = False  # people are recognized, never created
 OIDC_USE_PKCE = True
@@ -428,6 +433,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "config.throttling.client_address"
 AXES_LOCKOUT_CALLABLE = "web.views.auth.lockout_response"
+AXES_WHITELIST_CALLABLE = "accounts.sso.is_callback"  # the single sign-on's callback is not a password guess
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not ours to keep; failures go once their lock is over
 AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username` or `axes_reset_ip`
 AXES_VERBOSE = False  # no banner at every start; failures and locks are still logged as warnings

@@ -91,7 +91,10 @@ def below_target(user: Any, today: dt.date) -> list[PlanBelow]:
     ids = [indicator for _plan, listed, _when in stored for indicator in listed]
     if not ids:
         return []
-    counts = visible_indicators(user).filter(pk__in=ids).order_by().values("objective__plan").annotate(n=Count("pk"))
+    listed = visible_indicators(user).filter(
+        pk__in=ids, objective__plan__in=plans
+    )  # an indicator since moved: not here
+    counts = listed.order_by().values("objective__plan").annotate(n=Count("pk"))
     found = [PlanBelow(plans[row["objective__plan"]], row["n"], computed[row["objective__plan"]]) for row in counts]
     return sorted(found, key=lambda row: (-row.count, row.plan.code))
 

@@ -15,7 +15,7 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, OuterRef, Prefetch, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 
 from plans.models import Activity, Area, Indicator, Objective, Plan
 from plans.rules import roles_of, visible_activities, visible_objectives
@@ -23,10 +23,11 @@ from plans.rules import roles_of, visible_activities, visible_objectives
 OBJECTIVES_PER_PAGE = 25
 # Under each objective of the tree, and on each page of an objective's activities.
 ACTIVITIES_PER_PAGE = 20
-# The plan's order: by strategic area, then by responsibility area (the first by name, for an objective of several),
-# number and code (pk makes the order total, for paging). Within a strategic area the objectives of each area stay
-# together: in a PEG numbered by area, three «Obiettivo 1» of three areas no longer sit side by side.
-TREE_ORDER = ("strategic_area", "lead_area", "number", "code", "pk")
+# The plan's order: by strategic area, then by responsibility area (the first by code, the one the summary names;
+# those without an area last, on SQLite as on PostgreSQL), number and code (pk makes the order total, for paging).
+# Within a strategic area each area's objectives stay together: in a PEG numbered by area, three «Obiettivo 1» of
+# three areas no longer sit side by side.
+TREE_ORDER = ("strategic_area", F("lead_area").asc(nulls_last=True), "number", "code", "pk")
 
 
 @dataclass(frozen=True)
@@ -48,7 +49,7 @@ class TreePage:
 
 
 def tree_objectives(user: Any, plan: Plan) -> QuerySet[Objective]:
-    lead_area = Area.objects.filter(objectives=OuterRef("pk")).order_by("name").values("name")[:1]
+    lead_area = Area.objects.filter(objectives=OuterRef("pk")).order_by("code").values("code")[:1]
     return visible_objectives(user).filter(plan=plan).alias(lead_area=Subquery(lead_area)).order_by(*TREE_ORDER)
 
 

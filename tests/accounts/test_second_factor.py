@@ -158,3 +158,34 @@ def test_the_setup_page_never_sends_to_another_site(sara: User):
     client = sign_in("sara", "password-di-sara")
     page = client.get("/accesso/codice/attiva/?next=https://altrove.example/")
     assert 'name="next" value="/"' in page.content.decode()
+
+
+def test_a_password_alone_cannot_turn_the_second_factor_off(sara: User, clock: time_machine.Traveller) -> None:
+    TOTPDevice.objects.create(user=sara, confirmed=True, name="app")
+    intruder = sign_in("sara", "password-di-sara")  # knows the password, not the phone
+    answer = intruder.post("/accesso/codice/disattiva/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/accesso/codice/?next=")
+    assert TOTPDevice.objects.filter(user=sara, confirmed=True).exists()
+    assert intruder.get("/profilo/").status_code == 302
+
+
+def test_a_person_made_superuser_owes_the_code_from_the_next_request(sara: User) -> None:
+    client = sign_in("sara", "password-di-sara")
+    assert client.get("/profilo/").status_code == 200
+    User.objects.filter(pk=sara.pk).update(is_superuser=True, is_staff=True)
+    answer = client.get("/admin/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/accesso/codice/attiva/")
+
+
+def test_giving_the_code_renews_the_session_key(olga: User, clock: time_machine.Traveller) -> None:
+    device = TOTPDevice.objects.create(user=olga, confirmed=True, name="app")
+    client = sign_in("olga", "password-di-olga")
+    planted = client.session.session_key
+    client.post("/accesso/codice/", {"code": f"{TOTP(device.bin_key).token():06d}"})
+    assert client.session.session_key != planted
+    assert client.get("/admin/").status_code == 200
+
+
+def test_the_pages_with_the_secret_are_never_cached(sara: User) -> None:
+    client = sign_in("sara", "password-di-sara")
+    assert "no-store" in client.get("/accesso/codice/attiva/")["Cache-Control"]

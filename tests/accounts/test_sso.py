@@ -7,7 +7,9 @@ People of the provider:
 - Bruno Bianchi, known to Traguardi by his e-mail address only;
 - Carla, whose e-mail address two people of Traguardi share;
 - Dora Verdi, whose e-mail address belongs to a person of Traguardi with another fiscal code;
-- Ignazio, whom Traguardi does not know."""
+- Ignazio, whom Traguardi does not know;
+- Bruno again, under an account whose provider does not say it verified his address;
+- Ettore's identity (his fiscal code) under his successor's address, after Ettore was deactivated."""
 
 from __future__ import annotations
 
@@ -37,6 +39,10 @@ PEOPLE = [
     {"username": "dora", "password": "pw-dora-2026",
      "claims": {"email": "dora@aurelia.example", **VERIFIED, "fiscal_number": "TINIT-VRDDRA70E55L219X"}},
     {"username": "ignazio", "password": "pw-ignazio-2026", "claims": {"email": "ignazio@altrove.example", **VERIFIED}},
+    {"username": "bruno-unverified", "password": "pw-bruno-2026",
+     "claims": {"email": "bruno.bianchi@aurelia.example", "email_verified": False}},
+    {"username": "ex", "password": "pw-ex-2026",
+     "claims": {"email": "nuovo@aurelia.example", **VERIFIED, "fiscal_number": "TINIT-RSSMRA80A01H501U"}},
 ]  # fmt: skip
 
 
@@ -64,6 +70,11 @@ def people(db: None) -> dict[str, User]:
     second = User.objects.create_user("protocollo2", "UFFICIO@aurelia.example", "x")
     dora = User.objects.create_user("dora.neri", "dora@aurelia.example", "x")
     FiscalCode.objects.create(user=dora, code="BNCBRN75C12F205S")
+    # Ettore left (deactivated) and his address went to his successor, who has no code recorded: Ettore's code opens
+    # nothing, not even the successor's account.
+    gone = User.objects.create_user("ettore", "ettore@aurelia.example", "x", is_active=False)
+    FiscalCode.objects.create(user=gone, code="RSSMRA80A01H501U")
+    User.objects.create_user("nuovo", "nuovo@aurelia.example", "x")
     return {"anna": anna, "bruno": bruno, "first": first, "second": second, "dora": dora}
 
 
@@ -126,6 +137,9 @@ def test_a_person_is_recognized_by_the_e_mail_address_whatever_its_case(sso: Pro
         ("carla", "pw-carla-2026", "Più persone di Traguardi hanno l'indirizzo ufficio@aurelia.example"),
         ("dora", "pw-dora-2026",
          "L'identità data dal fornitore non corrisponde alla persona con questo indirizzo di posta"),
+        ("bruno-unverified", "pw-bruno-2026",
+         "Il fornitore d'identità non ha dato né un indirizzo di posta verificato né un codice fiscale"),
+        ("ex", "pw-ex-2026", "L'account di Traguardi che corrisponde alla tua identità non è attivo"),
     ],
 )  # fmt: skip
 def test_an_identity_that_is_nobody_or_ambiguous_is_refused_and_nobody_is_made(
@@ -181,3 +195,36 @@ def test_an_operator_signed_in_by_the_provider_still_owes_the_second_factor(
     assert signed_in(client) == people["bruno"].pk
     response = client.get("/admin/")
     assert response.status_code == 302 and response["Location"].startswith("/accesso/codice/attiva/")
+
+
+def test_a_deactivated_person_s_single_sign_on_session_ends(sso: Provider, people: dict[str, User]) -> None:
+    client = Client()
+    client.get(sign_in_at_provider(client, "bruno", "pw-bruno-2026"))
+    assert client.get("/profilo/").status_code == 200
+    User.objects.filter(pk=people["bruno"].pk).update(is_active=False)
+    answer = client.get("/profilo/")
+    assert answer.status_code == 302 and answer["Location"].startswith("/accedi/")
+
+
+def test_refusals_of_the_callback_lock_nobody_out(sso: Provider, people: dict[str, User], settings: Settings) -> None:
+    """More refusals from one address than django-axes allows failed logins: password logins from there still work,
+    and so does the next person's single sign-on."""
+    for _attempt in range(settings.AXES_FAILURE_LIMIT + 1):
+        client = Client()
+        client.get(sign_in_at_provider(client, "ignazio", "pw-ignazio-2026"))
+        assert signed_in(client) is None
+    by_password = Client().post("/accedi/", {"username": "bruno.bianchi", "password": "x"})
+    assert by_password.status_code == 302
+    client = Client()
+    client.get(sign_in_at_provider(client, "bruno", "pw-bruno-2026"))
+    assert signed_in(client) == people["bruno"].pk
+
+
+def test_a_bare_error_address_signs_nobody_out_and_shows_none_of_its_text(
+    sso: Provider, people: dict[str, User]
+) -> None:
+    client = Client()
+    client.force_login(people["bruno"])
+    answer = client.get("/accesso/sso/ritorno/", {"error": "<b>Chiama il numero 899…</b>"}, follow=True)
+    assert signed_in(client) == people["bruno"].pk
+    assert "899" not in answer.content.decode()
