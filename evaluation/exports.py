@@ -18,7 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from evaluation.models import EvaluationSheet
-from plans.office import describe_workbook
+from plans.office import active_language, describe_workbook
 from reports.render.opendata import spreadsheet_safe
 from reports.render.opendata_it import DELIMITER, ENCODING
 from reports.render.text import xml_safe
@@ -77,6 +77,7 @@ def render_payroll_xlsx(rows: Iterable[PayrollRow], *, organization_name: str = 
         workbook,
         title=f"{title} – {organization_name}" if organization_name else title,
         author=organization_name or "Traguardi",
+        language=active_language(),  # the headers' language
     )
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has one sheet

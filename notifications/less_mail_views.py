@@ -8,9 +8,17 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.csrf import csrf_exempt
 
 from notifications.links import LinkError
-from notifications.unsubscribe import mail_less, read_less_mail_token
+from notifications.unsubscribe import already_less, mail_less, read_less_mail_token
 
 PROBLEMS = {
+    "inactive": (403, _("Il tuo account non è più attivo: non riceve più posta da Traguardi.")),
+    "changed": (
+        410,
+        _(
+            "Questo link era per un indirizzo di posta che il tuo account non ha più. Scegli come ricevere la posta "
+            "dalla pagina del tuo profilo, dopo l'accesso."
+        ),
+    ),
     "expired": (
         410,
         _("Il link è scaduto. Scegli come ricevere la posta dalla pagina del tuo profilo, dopo l'accesso."),
@@ -32,7 +40,8 @@ def less_mail(request: HttpRequest, token: str) -> HttpResponse:
     except LinkError as error:
         status, message = PROBLEMS[error.reason]
         return render(request, "notifications/link_problem.html", {"message": message}, status=status)
-    if request.method == "POST":
+    already = already_less(person)
+    if request.method == "POST" and not already:
         mail_less(person)
         return render(request, "notifications/less_mail.html", {"person": person, "done": True})
-    return render(request, "notifications/less_mail.html", {"person": person, "done": False})
+    return render(request, "notifications/less_mail.html", {"person": person, "done": False, "already": already})

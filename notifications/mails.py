@@ -395,7 +395,11 @@ class AutomaticMail(EmailMultiAlternatives):
     reader then decodes "le tue  attività", with two spaces (seen through a real SMTP server)."""
 
     def message(self, *, policy: Policy | None = None) -> email.message.EmailMessage:
-        return super().message(policy=(policy or email.policy.default).clone(max_line_length=998))
+        """Built with the sender's policy (the parts keep their 76-character encoded lines), generated with one
+        that folds headers only past 998 characters."""
+        built = super().message(policy=policy or email.policy.default)
+        built.policy = built.policy.clone(max_line_length=998)
+        return built
 
 
 def compose(rows: list[Message], now: dt.datetime, lookup: Lookup | None = None) -> EmailMultiAlternatives:
@@ -406,7 +410,7 @@ def compose(rows: list[Message], now: dt.datetime, lookup: Lookup | None = None)
     if not recipient.email:
         raise ValueError(f"L'utente {recipient.username} non ha un indirizzo e-mail.")
     language = _language(rows)
-    less_mail = less_mail_url(recipient.pk)
+    less_mail = less_mail_url(recipient)
     lookup = lookup if lookup is not None else Lookup.load(rows, today)
     with translation.override(language):
         sections = []
@@ -438,12 +442,16 @@ def compose(rows: list[Message], now: dt.datetime, lookup: Lookup | None = None)
 
 
 def automatic_headers(less_mail: str) -> dict[str, str]:
-    """What tells mail systems this is an automatic mail with a way to get less of it: one-click (RFC 8058) to the
-    daily digest, no automatic replies (RFC 3834; Exchange's X-Auto-Response-Suppress), bulk for filters."""
-    return {
+    """What tells mail systems this is an automatic mail with a way to get less of it (RFC 2369's List-Unsubscribe,
+    to the daily digest), and no automatic replies (RFC 3834; Exchange's X-Auto-Response-Suppress), bulk for
+    filters. The one-click POST (RFC 8058) only over HTTPS, as the RFC requires: an installation served over plain
+    HTTP offers the page, where the person confirms."""
+    headers = {
         "List-Unsubscribe": f"<{less_mail}>",
-        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
         "Auto-Submitted": "auto-generated",
         "Precedence": "bulk",
         "X-Auto-Response-Suppress": "All",
     }
+    if less_mail.startswith("https://"):
+        headers["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    return headers

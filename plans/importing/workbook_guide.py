@@ -35,6 +35,8 @@ KINDS = {
     "list": f"Uno o più codici del foglio «{AREAS.name}», separati da virgole.",
 }
 REFERENCES = {
+    "patron_saint_day": "Il giorno della festa nel formato MM-GG, ad esempio 06-24 (una colonna di testo).",
+    "unit": "Come scritta nel documento, ad esempio «%», «n.», «giorni», «euro».",
     "objective": f"Il codice di un obiettivo del foglio «{OBJECTIVES.name}».",
     "indicator": "Il numero (N.) di un indicatore dello stesso obiettivo, dal foglio «Indicatori».",
     "sheet": f"Il codice di una scheda del foglio «{SHEETS.name}».",
@@ -50,9 +52,22 @@ def choices(column: Column) -> tuple[str, ...]:
     return ROLES if column.key == "role" else ()
 
 
-def note(column: Column) -> str:
+PARENTS = {
+    AREAS.name: "Il codice di un'altra area di questo foglio, se l'area ne fa parte.",
+    OBJECTIVES.name: ("Il codice di un altro obiettivo di questo foglio a cui questo è collegato."),
+}
+
+
+def note(column: Column, layout: SheetLayout) -> str:
     said = ["Obbligatorio." if column.required else "Facoltativo."]
-    if column.key in REFERENCES:
+    if layout is SHEETS and column.key == "code":
+        said.append(
+            "Le schede d'azione sono del Piano di zona, che non ha obiettivi: un PEG o un Piano della performance "
+            "lascia vuoto questo foglio e «Indicatori schede»."
+        )
+    elif column.key == "parent" and layout.name in PARENTS:
+        said.append(PARENTS[layout.name])
+    elif column.key in REFERENCES:
         said.append(REFERENCES[column.key])
     elif column.labels:
         said.append(f"Uno di: {', '.join(column.words)} (anche il codice: {', '.join(c for c, _w in column.labels)}).")
@@ -64,7 +79,9 @@ def note(column: Column) -> str:
 def guide(sheet: Worksheet, layout: SheetLayout) -> None:
     for index, column in enumerate(layout.columns, start=1):
         letter = get_column_letter(index)
-        comment = Comment(note(column), AUTHOR)
+        comment = Comment(note(column, layout), AUTHOR)
+        if column.key == "patron_saint_day":  # typed "06-24" must stay text: Excel would make it a date
+            sheet.column_dimensions[letter].number_format = "@"
         comment.width, comment.height = 320, 120
         sheet[f"{letter}1"].comment = comment
         words = choices(column)
@@ -79,7 +96,10 @@ def guide(sheet: Worksheet, layout: SheetLayout) -> None:
             errorStyle="warning",
             showErrorMessage=True,
             errorTitle=column.header,
-            error=f"Valore non previsto: scegli uno di {', '.join(words)}. Puoi confermarlo comunque.",
+            error=(
+                f"Non è tra le voci dell'elenco ({', '.join(words)}). Traguardi accetta anche i codici e altre parole "
+                "d'uso per la stessa voce: se è una di queste, conferma."
+            ),
         )
         validation.add(f"{letter}2:{letter}1048576")
         sheet.add_data_validation(validation)

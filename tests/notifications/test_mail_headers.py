@@ -42,7 +42,7 @@ def smtp(sink: Sink, settings: Settings) -> Sink:
 
 
 def link_of(header: str) -> str:
-    found = re.fullmatch(r"<(https?://[^>]+)>", header)
+    found = re.fullmatch(r"<(https://[^>]+)>", header)  # RFC 8058: the one-click link is HTTPS
     assert found is not None, header
     return found[1]
 
@@ -84,6 +84,7 @@ def test_the_one_click_post_switches_to_the_digest_and_the_next_run_keeps_to_it(
     smtp.reset()
     Message.objects.filter(status=Message.Status.PENDING).exclude(recipient=world.diana).delete()
     answers = Message.objects.filter(recipient=world.diana, kind__in=ANSWERS).count()
+    assert answers > 0
     with time_machine.travel(dt.datetime(2026, 5, 18, 7, 0, tzinfo=ROME), tick=False):  # Monday
         # Before the digest hour only the answers to what she asked go out (as for every digest reader).
         assert dispatch().messages == answers
@@ -97,7 +98,7 @@ def test_the_one_click_post_switches_to_the_digest_and_the_next_run_keeps_to_it(
 
 
 def test_a_tampered_or_expired_link_changes_nothing(world: World) -> None:
-    token = less_mail_token(world.diana.pk)
+    token = less_mail_token(world.diana)
     tampered = token[:-3] + ("aaa" if not token.endswith("aaa") else "bbb")
     refused = Client().post(f"/posta/meno/{tampered}/", ONE_CLICK, content_type="application/x-www-form-urlencoded")
     assert refused.status_code == 400 and "non è valido" in refused.content.decode()
@@ -108,3 +109,47 @@ def test_a_tampered_or_expired_link_changes_nothing(world: World) -> None:
         expired = Client().post(f"/posta/meno/{token}/", ONE_CLICK, content_type="application/x-www-form-urlencoded")
     assert expired.status_code == 410 and "scaduto" in expired.content.decode()
     assert not Preference.objects.filter(user__in=[world.diana, world.sara]).exists()
+
+
+def test_a_link_for_an_old_address_or_a_switched_off_account_changes_nothing(world: World) -> None:
+    token = less_mail_token(world.sara)
+    world.sara.email = "sara.nuova@aurelia.example"
+    world.sara.save(update_fields=["email"])
+    changed = Client().post(f"/posta/meno/{token}/", ONE_CLICK, content_type="application/x-www-form-urlencoded")
+    assert changed.status_code == 410 and "non ha più" in changed.content.decode()
+    token = less_mail_token(world.sara)
+    world.sara.is_active = False
+    world.sara.save(update_fields=["is_active"])
+    switched_off = Client().post(f"/posta/meno/{token}/")
+    assert switched_off.status_code == 403 and "non è più attivo" in switched_off.content.decode()
+    assert not Preference.objects.filter(user=world.sara).exists()
+
+
+def test_someone_already_on_the_digest_is_told_so_not_that_something_changed(world: World) -> None:
+    Preference.objects.create(user=world.diana, delivery=Preference.Delivery.DAILY)
+    answer = Client().post(
+        f"/posta/meno/{less_mail_token(world.diana)}/", ONE_CLICK, content_type="application/x-www-form-urlencoded"
+    )
+    page = answer.content.decode()
+    assert answer.status_code == 200 and "ricevi già un solo riepilogo al giorno" in page and "Fatto" not in page
+
+
+def test_over_plain_http_the_mail_offers_the_page_but_no_one_click(world: World, settings: Settings) -> None:
+    settings.SITE_URL = "http://traguardi.intranet.example"
+    rows = one_of_each_kind(world)
+    mail = compose([Message.objects.select_related("recipient", "organization").get(pk=rows[0].pk)], NOW)
+    raw = mail.message().as_bytes().decode("ascii")
+    assert "List-Unsubscribe: <http://traguardi.intranet.example/posta/meno/" in raw
+    assert "List-Unsubscribe-Post" not in raw and "Auto-Submitted: auto-generated" in raw
+
+
+def test_the_parts_keep_short_encoded_lines_and_the_headers_are_not_folded(world: World) -> None:
+    rows = one_of_each_kind(world)
+    mail = compose(
+        list(Message.objects.select_related("recipient", "organization").filter(pk__in=[r.pk for r in rows])), NOW
+    )
+    raw = mail.message().as_bytes()
+    head, _blank, body = raw.partition(b"\n\n")
+    assert all(len(line) <= 998 for line in head.split(b"\n"))
+    assert b"\n " not in head.split(b"\nList-Unsubscribe:")[0].split(b"Subject:")[-1]  # the subject: one line
+    assert max(len(line) for line in body.split(b"\n")) <= 78  # quoted-printable or base64, as RFC 2045 wants

@@ -150,4 +150,4 @@ def test_a_plan_with_no_objective_at_all_says_so(told: Story) -> None:
 
 def test_the_docx_names_its_body_title_and_moment(told: Story) -> None:
     content = render_monitoring_docx(build_monitoring(plan=told.world.plan, moment=told.moment))
-    assert_office_docx(content, author="Comune di Aurelia", title_has=story_title(told), today=told.today)
+    assert_office_docx(content, author="Comune di Aurelia", title_has=story_title(told))

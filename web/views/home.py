@@ -77,7 +77,7 @@ def _profile(request: AuthenticatedRequest, form: PreferenceForm, status: int = 
         "feed_url": feed_url(feed),
         "tokens": tokens_of(request.user),
         "preference_form": form,
-        "less_mail_url": less_mail_url(request.user.pk),
+        "less_mail_url": less_mail_url(request.user),
         "second_factor_on": confirmed_device(request.user) is not None,
         "second_factor_required": required_by_role(request.user),
     }
