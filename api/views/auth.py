@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.second_factor import CodeRefused, second_factor_required, verify_code
 from api.errors import ErrorSerializer
+from api.serializers.text import TextField
 from config.lockout import lock_ends, seconds_until
 from config.throttling import TokenAddressThrottle, TokenUsernameThrottle, TooManyRequests, retry_message
 from workflow.errors import InvalidInput
@@ -28,9 +29,9 @@ TOO_MANY = OpenApiResponse(
 
 
 class CredentialsSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
-    otp = serializers.CharField(
+    username = TextField(max_length=150)
+    password = TextField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+    otp = TextField(
         max_length=12,
         required=False,
         allow_blank=True,
@@ -39,13 +40,13 @@ class CredentialsSerializer(serializers.Serializer[Any]):
 
 
 class NewTokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField(help_text="Send it as the header «Authorization: Token <token>». Shown only now.")
+    token = TextField(help_text="Send it as the header «Authorization: Token <token>». Shown only now.")
     expiry = serializers.DateTimeField(help_text="When the token stops working.")
-    prefix = serializers.CharField(help_text="The token's first characters: its name, to list or revoke it.")
+    prefix = TextField(help_text="The token's first characters: its name, to list or revoke it.")
 
 
 class TokenSerializer(serializers.Serializer[Any]):
-    prefix = serializers.CharField(source="token_key", help_text="The token's first characters (never the secret).")
+    prefix = TextField(source="token_key", help_text="The token's first characters (never the secret).")
     created = serializers.DateTimeField()
     expiry = serializers.DateTimeField(allow_null=True)
     current = serializers.SerializerMethodField(help_text="Whether this request came with this token.")

@@ -1,0 +1,102 @@
+"""Every GET operation's answer, for every persona, is what the schema says under a strict OpenAPI validator
+(openapi-core, issue 21): a field null in practice must be declared nullable, an enum must hold every value sent.
+The ids in the paths are the world's own rows; the answer may be a 404 (a persona who may not see the row), as long
+as that too is documented."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from typing import Any, cast
+
+import pytest
+from django.db.models import Model
+from django.http import HttpResponse
+from django.test import Client
+from openapi_core import OpenAPI
+from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
+
+from plans.models import Activity, Area, Indicator, Objective, Plan
+from tests.workflow.world import PERSONAS, World
+from workflow.models import Delegation, TransitionRequest
+from workflow.services import delegation_create, item_avvia, item_concludi, item_rinvia
+from workflow.tokens import token_create
+
+pytestmark = pytest.mark.django_db
+
+ROWS: dict[str, type[Model]] = {
+    "/api/plans/": Plan,
+    "/api/areas/": Area,
+    "/api/objectives/": Objective,
+    "/api/activities/": Activity,
+    "/api/indicators/": Indicator,
+    "/api/approvals/": TransitionRequest,
+    "/api/requests/": TransitionRequest,
+    "/api/delegations/": Delegation,
+}
+PARAMETER = re.compile(r"\{[^}]+\}")
+
+
+def with_history(world: World) -> None:
+    """Requests open and decided, a delegation: the answers then carry what is null in some rows and not in others."""
+    item_avvia(actor=world.sara, item=world.activity)
+    item_concludi(actor=world.sara, item=world.activity, actual_end=dt.date(2026, 5, 14))
+    item_rinvia(
+        actor=world.anna,
+        item=world.second_activity,
+        reason="Ritardo del fornitore",
+        new_planned_end=dt.date(2026, 12, 20),
+    )
+    delegation_create(
+        actor=world.diana,
+        organization=world.aurelia,
+        substitute=world.bruno,
+        starts_on=dt.date(2026, 5, 25),
+        ends_on=dt.date(2026, 5, 31),
+        reason="Ferie",
+    )
+
+
+def operations(schema: dict[str, Any]) -> list[str]:
+    return sorted(path for path, item in schema["paths"].items() if "get" in item and path != "/api/schema/")
+
+
+def concrete(path: str) -> str | None:
+    prefix = next((prefix for prefix in ROWS if path.startswith(prefix)), None)
+    if "{" not in path:
+        return path
+    if prefix is None:
+        return None
+    row = ROWS[prefix]._default_manager.order_by("-pk").first()
+    return PARAMETER.sub(str(row.pk), path, count=1) if row is not None else None
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_every_get_answers_as_documented(world: World, persona: str) -> None:
+    with_history(world)
+    schema = json.loads(Client().get("/api/schema/?format=json").content)
+    openapi = OpenAPI.from_dict(schema)
+    client = Client(headers={"Authorization": f"Token {token_create(user=world.users[persona])[1]}"})
+    checked, problems = 0, {}
+    for template in operations(schema):
+        path = concrete(template)
+        if path is None:
+            continue
+        response = client.get(path)
+        request = response.wsgi_request
+        result = openapi.unmarshal_response(
+            DjangoOpenAPIRequest(request), DjangoOpenAPIResponse(cast(HttpResponse, response))
+        )
+        checked += 1
+        if result.errors:
+            problems[f"{path} {response.status_code}"] = sorted(
+                {
+                    f"{list(e.path)}: {e.message[:160]}"
+                    for error in result.errors
+                    for e in getattr(error.__cause__, "schema_errors", [])
+                }
+                or {str(error)[:300] for error in result.errors}
+            )
+    assert checked > 20
+    assert problems == {}
