@@ -5,57 +5,32 @@ as that too is documented."""
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 import re
 from typing import Any, cast
 
 import pytest
-from django.db.models import Model
 from django.http import HttpResponse
 from django.test import Client
 from openapi_core import OpenAPI
 from openapi_core.contrib.django import DjangoOpenAPIRequest, DjangoOpenAPIResponse
 
-from plans.models import Activity, Area, Indicator, Objective, Plan
+from tests.api.rows import PATH_IDS, with_requests_and_a_delegation
 from tests.workflow.world import PERSONAS, World
-from workflow.models import Delegation, TransitionRequest
-from workflow.services import delegation_create, item_avvia, item_concludi, item_rinvia
+from workflow.models import TransitionRequest
+from workflow.services import approval_approve
 from workflow.tokens import token_create
 
 pytestmark = pytest.mark.django_db
 
-ROWS: dict[str, type[Model]] = {
-    "/api/plans/": Plan,
-    "/api/areas/": Area,
-    "/api/objectives/": Objective,
-    "/api/activities/": Activity,
-    "/api/indicators/": Indicator,
-    "/api/approvals/": TransitionRequest,
-    "/api/requests/": TransitionRequest,
-    "/api/delegations/": Delegation,
-}
 PARAMETER = re.compile(r"\{[^}]+\}")
 
 
 def with_history(world: World) -> None:
-    """Requests open and decided, a delegation: the answers then carry what is null in some rows and not in others."""
-    item_avvia(actor=world.sara, item=world.activity)
-    item_concludi(actor=world.sara, item=world.activity, actual_end=dt.date(2026, 5, 14))
-    item_rinvia(
-        actor=world.anna,
-        item=world.second_activity,
-        reason="Ritardo del fornitore",
-        new_planned_end=dt.date(2026, 12, 20),
-    )
-    delegation_create(
-        actor=world.diana,
-        organization=world.aurelia,
-        substitute=world.bruno,
-        starts_on=dt.date(2026, 5, 25),
-        ends_on=dt.date(2026, 5, 31),
-        reason="Ferie",
-    )
+    """Two requests and a delegation (tests.api.rows); Diana decides Anna's: one pending, one decided."""
+    with_requests_and_a_delegation(world)
+    anna_s = TransitionRequest.objects.get(requested_by=world.anna)
+    approval_approve(actor=world.diana, request=anna_s, comment="Va bene")
 
 
 def operations(schema: dict[str, Any]) -> list[str]:
@@ -63,12 +38,12 @@ def operations(schema: dict[str, Any]) -> list[str]:
 
 
 def concrete(path: str) -> str | None:
-    prefix = next((prefix for prefix in ROWS if path.startswith(prefix)), None)
+    prefix = next((prefix for prefix in PATH_IDS if path.startswith(prefix)), None)
     if "{" not in path:
         return path
     if prefix is None:
         return None
-    row = ROWS[prefix]._default_manager.order_by("-pk").first()
+    row = PATH_IDS[prefix]._default_manager.order_by("-pk").first()
     return PARAMETER.sub(str(row.pk), path, count=1) if row is not None else None
 
 
