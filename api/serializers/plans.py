@@ -102,7 +102,7 @@ OBJECTIVE_FIELDS = [
 ]
 
 
-@extend_schema_field({"type": ["string", "null"], "format": "decimal", "example": "2.2523"})
+@extend_schema_field({"type": "string", "format": "decimal", "example": "2.2523"})  # allow_null adds the null
 class WeightField(serializers.Field[Decimal | None, Decimal | None, str | None, Any]):
     """A weight with every decimal it has and at least two ("2.00", "2.2523"), as a string: exact, which a JSON
     number is not. `weight_raw` beside it is the text of the imported document."""
@@ -118,7 +118,7 @@ class ObjectiveSerializer(OverdueMixin, serializers.ModelSerializer[Objective]):
 
 
 class ObjectiveDetailSerializer(WorkflowDetailMixin, ObjectiveSerializer):
-    weight = WeightField(read_only=True)
+    weight = WeightField(read_only=True, allow_null=True)
     score = serializers.SerializerMethodField()
 
     @extend_schema_field(ObjectiveScoreSummarySerializer)
@@ -238,7 +238,7 @@ class MeasurementInputSerializer(serializers.Serializer[Any]):
 class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
     targets = TargetSerializer(many=True, read_only=True)
     history = HistoricalValueSerializer(many=True, read_only=True)
-    weight = WeightField(read_only=True)
+    weight = WeightField(read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator

@@ -6,9 +6,10 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import models
-from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext
 from rest_framework import serializers
+from rest_framework.exceptions import ValidationError
 
 
 class TextField(serializers.CharField):
@@ -17,19 +18,25 @@ class TextField(serializers.CharField):
     }
 
     def to_internal_value(self, data: Any) -> str:
-        if not isinstance(data, str):
-            self.fail("not_text", kind=_json_kind(data))
-        return super().to_internal_value(data)
+        if isinstance(data, str):
+            return super().to_internal_value(data)
+        kind = _json_kind(data)
+        if kind is None:  # not from JSON (a file of a multipart form): DRF's own message
+            raise ValidationError(self.error_messages["invalid"], code="invalid")
+        raise ValidationError(self.error_messages["not_text"].format(kind=kind), code="not_text")
 
 
-def _json_kind(value: Any) -> str:
+def _json_kind(value: Any) -> str | None:
+    """The JSON type of a value that is not a string, in the reader's language; None for what JSON has not."""
     if isinstance(value, bool):
-        return gettext("booleano")
+        return pgettext("JSON type", "booleano")
     if isinstance(value, (int, float)):
-        return gettext("numero")
+        return pgettext("JSON type", "numero")
     if value is None:
         return "null"
-    return gettext("oggetto") if isinstance(value, dict) else gettext("lista") if isinstance(value, list) else "?"
+    if isinstance(value, dict):
+        return pgettext("JSON type", "oggetto")
+    return pgettext("JSON type", "lista") if isinstance(value, list) else None
 
 
 # For ModelSerializer.serializer_field_mapping: a model's text columns take JSON strings only.

@@ -22,6 +22,7 @@ PATH_IDS: dict[str, type[Model]] = {
     "/api/approvals/": TransitionRequest,
     "/api/requests/": TransitionRequest,
     "/api/delegations/": Delegation,
+    "/api/changes/": TransitionRequest,  # a rimodulazione is a request; another request's id answers 404
 }
 
 

@@ -43,12 +43,13 @@ def generated(live_server: Any, tmp_path: Path) -> Iterator[Any]:
     )
     assert done.returncode == 0, done.stdout + done.stderr
     assert "Warning" not in done.stdout + done.stderr, done.stdout + done.stderr  # nothing left out of the client
-    sys.path.insert(0, str(tmp_path))
     shutil.move(str(tmp_path / "client"), str(tmp_path / PACKAGE))
     try:
+        sys.path.insert(0, str(tmp_path))
         yield importlib.import_module(PACKAGE)
     finally:
-        sys.path.remove(str(tmp_path))
+        if str(tmp_path) in sys.path:
+            sys.path.remove(str(tmp_path))
         for name in [name for name in sys.modules if name == PACKAGE or name.startswith(f"{PACKAGE}.")]:
             del sys.modules[name]
 

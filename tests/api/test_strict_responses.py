@@ -24,6 +24,11 @@ from workflow.tokens import token_create
 pytestmark = pytest.mark.django_db
 
 PARAMETER = re.compile(r"\{[^}]+\}")
+# The GETs with an id whose rows the world does not hold, each with its reason (any other one skipped fails).
+UNCHECKED = {
+    "/api/monitoring-answers/{id}/": "no monthly answer: the small world's month has no round answered",
+    "/api/plan-versions/{id}/": "no plan version: the small world's plan was never rimodulato",
+}
 
 
 def with_history(world: World) -> None:
@@ -53,10 +58,11 @@ def test_every_get_answers_as_documented(world: World, persona: str) -> None:
     schema = json.loads(Client().get("/api/schema/?format=json").content)
     openapi = OpenAPI.from_dict(schema)
     client = Client(headers={"Authorization": f"Token {token_create(user=world.users[persona])[1]}"})
-    checked, problems = 0, {}
+    checked, problems, skipped = 0, {}, set()
     for template in operations(schema):
         path = concrete(template)
         if path is None:
+            skipped.add(template)
             continue
         response = client.get(path)
         request = response.wsgi_request
@@ -75,3 +81,4 @@ def test_every_get_answers_as_documented(world: World, persona: str) -> None:
             )
     assert checked > 20
     assert problems == {}
+    assert skipped == set(UNCHECKED), "a GET with an id that this test does not reach: add its rows to the world"
