@@ -3,6 +3,7 @@ be our client, the issuer the configured one, the times within a minute of the p
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 
 import jwt
@@ -25,13 +26,18 @@ def backend(settings: Settings) -> Backend:
 
 
 def token(**claims: object) -> str:
+    """A token issued now; a claim given as a timedelta is that far from now (computed when the test runs, not when
+    its parameters are collected)."""
     now = int(time.time())
-    base = {"iss": "https://idp.ente.example", "aud": "traguardi", "sub": "42", "iat": now, "exp": now + 300}
-    return jwt.encode(base | claims, SECRET, algorithm="HS256")
+    base: dict[str, object] = {"iss": "https://idp.ente.example", "aud": "traguardi", "sub": "42", "iat": now}
+    base["exp"] = now + 300
+    for name, value in claims.items():
+        base[name] = now + int(value.total_seconds()) if isinstance(value, dt.timedelta) else value
+    return jwt.encode(base, SECRET, algorithm="HS256")
 
 
 def test_a_token_for_us_from_our_provider_passes_even_with_a_clock_a_little_ahead(backend: Backend) -> None:
-    assert backend.get_payload_data(token(iat=int(time.time()) + 30), SECRET)["sub"] == "42"
+    assert backend.get_payload_data(token(iat=dt.timedelta(seconds=30)), SECRET)["sub"] == "42"
 
 
 @pytest.mark.parametrize(
@@ -39,8 +45,8 @@ def test_a_token_for_us_from_our_provider_passes_even_with_a_clock_a_little_ahea
     [
         ({"aud": "another-client"}, jwt.InvalidAudienceError),
         ({"iss": "https://impostore.example"}, jwt.InvalidIssuerError),
-        ({"exp": int(time.time()) - 120}, jwt.ExpiredSignatureError),
-        ({"iat": int(time.time()) + 600}, jwt.ImmatureSignatureError),
+        ({"exp": dt.timedelta(seconds=-120)}, jwt.ExpiredSignatureError),
+        ({"iat": dt.timedelta(seconds=600)}, jwt.ImmatureSignatureError),
     ],
 )
 def test_a_token_for_another_client_issuer_or_time_is_refused(
