@@ -46,6 +46,7 @@ demo: install
 	$(DEMO_ENV) $(BIN)/python manage.py migrate --no-input -v0
 	$(DEMO_ENV) $(BIN)/python manage.py collectstatic --no-input -v0
 	$(DEMO_ENV) $(BIN)/python manage.py load_demo
+	$(DEMO_ENV) $(BIN)/python manage.py refresh_evaluation -v0
 	@echo
 	@echo "Traguardi: http://$(HOST):$(PORT)/   (amministrazione: http://$(HOST):$(PORT)/admin/, utente operatore)"
 	@echo "Utenti demo, password «$${DEMO_PASSWORD:-demo}»: direttore, oiv, operatore, resp-<area>, staff-<area>-1/-2"

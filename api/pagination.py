@@ -201,7 +201,7 @@ class KeysetPagination(BasePagination):
         )
 
     def get_paginated_response_schema(self, schema: dict[str, Any]) -> dict[str, Any]:
-        link = {"type": "string", "nullable": True, "format": "uri"}
+        link = {"type": ["string", "null"], "format": "uri"}  # OpenAPI 3.1: null is a type
         return {
             "type": "object",
             "required": ["count", "count_capped", "next", "previous", "results"],

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from typing import IO, Any
 
@@ -25,6 +26,7 @@ MAX_DEPTH = 20  # the API's bodies are flat objects; anything deeper is not mean
 MAX_PROBLEMS = 20  # a body full of NULs gets a short answer
 LARGEST_INTEGER = 2**63 - 1
 NUL = "\x00"
+SURROGATE = re.compile("[\ud800-\udfff]")  # "\ud800" in JSON: valid JSON, but no UTF-8 text, nor PostgreSQL, takes it
 
 
 class _Oversized(int):
@@ -82,9 +84,9 @@ def _problems(data: dict[str, Any]) -> dict[str, list[str]]:
             problems[path or "non_field_errors"] = [problem]
         elif isinstance(value, dict):
             for key, item in value.items():
-                name = str(key).replace(NUL, "\\0")
-                if NUL in key:
-                    problems[f"{path}.{name}" if path else name] = [_nul()]
+                name = _printable(str(key))
+                if NUL in key or SURROGATE.search(key):
+                    problems[f"{path}.{name}" if path else name] = [_nul() if NUL in key else _surrogate()]
                 pending.append((item, f"{path}.{name}" if path else name, depth + 1))
         elif isinstance(value, list):
             pending.extend(
@@ -98,11 +100,25 @@ def _problem(value: Any, depth: int) -> str:
         return _("Annidato troppo in profondità: al massimo %(depth)d livelli.") % {"depth": MAX_DEPTH}
     if isinstance(value, str) and NUL in value:
         return _nul()
+    if isinstance(value, str) and SURROGATE.search(value):
+        return _surrogate()
     if isinstance(value, float) and not math.isfinite(value):
         return _("Numero fuori scala (NaN, Infinity o oltre 1e308): JSON non ha questi numeri.")
     if isinstance(value, _Oversized):
         return _("Numero intero troppo grande: al massimo %(largest)d.") % {"largest": LARGEST_INTEGER}
     return ""
+
+
+def _printable(key: str) -> str:
+    """A key as the error can name it: NUL and lone surrogates written as escapes (no encoder takes them raw)."""
+    return SURROGATE.sub(lambda found: f"\\u{ord(found.group()):04x}", key.replace(NUL, "\\0"))
+
+
+def _surrogate() -> str:
+    return _(
+        "Contiene un carattere non valido (un surrogato UTF-16 isolato, tra U+D800 e U+DFFF): nessun testo lo "
+        "contiene; controlla come il programma che invia codifica i caratteri."
+    )
 
 
 def _nul() -> str:

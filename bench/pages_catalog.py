@@ -26,6 +26,8 @@ SKIPPED: dict[str, str] = {
     "web:decide": "POST only: the decision on a request (timed by bench_pairs as the approval)",
     "web:evidence": "a file of documentation: the generated dataset holds none",
     "notifications:answer": "a monthly monitoring answer by a one-time token mailed to an activity's owner",
+    "notifications:less-mail": "the one-click «less mail» page by a signed token mailed to a person (a form, not "
+    "a reading page)",
     "notifications:calendar-feed": "a personal calendar feed by a secret token (no page; the generated people "
     "have no feed token)",
     "reports:document_download": "a prepared document's download: the dataset holds none (a worker prepares them)",

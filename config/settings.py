@@ -64,6 +64,9 @@ INSTALLED_APPS = [
     "django_filters",
     "rules.apps.AutodiscoverRulesConfig",
     "pgtrigger",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "accounts",
     "plans",
     "workflow",
     "notifications",
@@ -83,6 +86,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # The second factor: django-otp tells whether the session gave a code; ours keeps it closed until it does.
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.second_factor.SecondFactorMiddleware",
     # Who changes plan data, and from where, for the audit trail's triggers (workflow.trail.context).
     "workflow.trail.context.TrailMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
@@ -106,6 +112,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "web.context_processors.navigation",
+                "accounts.context_processors.sign_in",
             ],
         },
     },
@@ -129,6 +136,8 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
+    # Single sign-on (accounts.sso): answers only the OpenID Connect callback, and only when configured.
+    "accounts.sso.Backend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -154,6 +163,49 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 LOGIN_URL = "web:login"
 LOGIN_REDIRECT_URL = "web:home"
 LOGOUT_REDIRECT_URL = "web:home"
+
+# The second factor (accounts.second_factor): always asked of superusers (tests that are not about it turn it off),
+# asked of anyone else who turned it on from the profile.
+SECOND_FACTOR_REQUIRED_FOR_SUPERUSERS = True
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Traguardi")
+
+# Single sign-on with the body's OpenID Connect provider (accounts.sso), on when OIDC_CLIENT_ID is set. Register
+# Traguardi at the provider as a confidential client with the redirect URI SITE_URL + /accesso/sso/ritorno/, and copy
+# the endpoints from the provider's /.well-known/openid-configuration.
+OIDC_RP_CLIENT_ID = env_str("OIDC_CLIENT_ID", "")
+OIDC_RP_CLIENT_SECRET = env_secret("OIDC_CLIENT_SECRET", "")
+OIDC_OP_AUTHORIZATION_ENDPOINT = env_str("OIDC_AUTHORIZATION_ENDPOINT", "")
+OIDC_OP_TOKEN_ENDPOINT = env_str("OIDC_TOKEN_ENDPOINT", "")
+OIDC_OP_USER_ENDPOINT = env_str("OIDC_USERINFO_ENDPOINT", "")
+OIDC_OP_JWKS_ENDPOINT = env_str("OIDC_JWKS_ENDPOINT", "")
+# Empty counts as unset for these (docker-compose passes every variable, set or not).
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "") or "RS256"
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "") or "l'account dell'ente"  # the button: «Accedi con …»
+OIDC_FISCAL_CODE_CLAIM = env_str("OIDC_FISCAL_CODE_CLAIM", "") or "fiscal_number"
+# The ID token's issuer, checked when set (the "issuer" of the discovery document).
+OIDC_ISSUER = env_str("OIDC_ISSUER", "")
+# An e-mail claim identifies a person only if the provider says it verified it (email_verified), unless this is on:
+# for a provider that never says and whose addresses users cannot change (Entra ID with managed addresses).
+OIDC_TRUST_UNVERIFIED_EMAIL = env_bool("OIDC_TRUST_UNVERIFIED_EMAIL", False)
+OIDC_RP_SCOPES = env_str("OIDC_SCOPES", "") or "openid email profile"
+OIDC_CREATE_USER = False  # people are recognized, never created
+OIDC_USE_PKCE = True
+OIDC_TIMEOUT = env_float("OIDC_TIMEOUT_SECONDS", 10.0)
+OIDC_AUTHENTICATION_CALLBACK_URL = "accounts:sso-callback"
+LOGIN_REDIRECT_URL_FAILURE = "web:login"
+_oidc = {
+    "OIDC_CLIENT_SECRET": OIDC_RP_CLIENT_SECRET,
+    "OIDC_AUTHORIZATION_ENDPOINT": OIDC_OP_AUTHORIZATION_ENDPOINT,
+    "OIDC_TOKEN_ENDPOINT": OIDC_OP_TOKEN_ENDPOINT,
+    "OIDC_USERINFO_ENDPOINT": OIDC_OP_USER_ENDPOINT,
+    "OIDC_JWKS_ENDPOINT": OIDC_OP_JWKS_ENDPOINT,
+}
+if OIDC_RP_CLIENT_ID and not all(_oidc.values()):
+    _missing = ", ".join(name for name, value in _oidc.items() if not value)
+    raise ImproperlyConfigured(
+        f"OIDC_CLIENT_ID is set, so single sign-on is on, but {_missing} is not: copy the endpoints from the "
+        "provider's /.well-known/openid-configuration and the secret from its client registration."
+    )
 
 STATIC_URL = "static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
@@ -233,6 +285,12 @@ SERVER_EMAIL = env_str("SERVER_EMAIL", DEFAULT_FROM_EMAIL)
 # Who is told of a server error (Django mails them the request): "Ufficio IT <it@ente.example.it>, ..."; nobody by
 # default.
 ADMINS = env_list("ADMINS", [])
+# And to Sentry (config/sentry.py) with a DSN: errors of requests and tasks, ERROR log lines; no personal data.
+SENTRY_DSN = env_secret("SENTRY_DSN", "")
+if SENTRY_DSN:
+    from config.sentry import start as start_sentry
+
+    start_sentry(SENTRY_DSN, env_str("SENTRY_ENVIRONMENT", "production"), env_str("SENTRY_RELEASE", "traguardi"))
 
 # Celery: Redis when REDIS_URL is set, otherwise kombu's file-system transport, which needs no server.
 REDIS_URL = env_secret("REDIS_URL", "")
@@ -339,6 +397,8 @@ ESCALATION_AFTER_WORKING_DAYS = env_int("ESCALATION_AFTER_WORKING_DAYS", 5)
 MONITORING_REMINDER_AFTER_WORKING_DAYS = env_int("MONITORING_REMINDER_AFTER_WORKING_DAYS", 3)
 MONITORING_MISSING_AFTER_WORKING_DAYS = env_int("MONITORING_MISSING_AFTER_WORKING_DAYS", 6)
 MONITORING_LINK_MAX_AGE_DAYS = env_int("MONITORING_LINK_MAX_AGE_DAYS", 35)
+# How long the "less mail" link of every mail (List-Unsubscribe, RFC 8058) stays valid.
+UNSUBSCRIBE_LINK_MAX_AGE_DAYS = env_int("UNSUBSCRIBE_LINK_MAX_AGE_DAYS", 365)
 DAILY_DIGEST_HOUR = env_int("DAILY_DIGEST_HOUR", 8)
 # A request pending at one step: its deciders are reminded after this many working days, and the level above
 # (the directors, for an area head's step) is told after that many. Each body may set its own (settings page).
@@ -373,6 +433,7 @@ AXES_COOLOFF_TIME = dt.timedelta(minutes=LOGIN_COOLOFF_MINUTES)
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_CLIENT_IP_CALLABLE = "config.throttling.client_address"
 AXES_LOCKOUT_CALLABLE = "web.views.auth.lockout_response"
+AXES_WHITELIST_CALLABLE = "accounts.sso.is_callback"  # the single sign-on's callback is not a password guess
 AXES_DISABLE_ACCESS_LOG = True  # successful logins are not ours to keep; failures go once their lock is over
 AXES_ENABLE_ADMIN = False  # unlock with `manage.py axes_reset_username` or `axes_reset_ip`
 AXES_VERBOSE = False  # no banner at every start; failures and locks are still logged as warnings
@@ -420,6 +481,10 @@ SPECTACULAR_SETTINGS = {
     "TITLE": "Traguardi API",
     "DESCRIPTION": "Objectives, activities, indicators and their approval workflow.",
     "VERSION": "1",
+    # OpenAPI 3.1: a nested object that may be null is "oneOf: [object, null]", which strict validators and
+    # generators read as it behaves (3.0's "allOf + nullable" is ignored by them: openapi-core refused every
+    # on_behalf_of: null).
+    "OAS_VERSION": "3.1.0",
     "SERVE_INCLUDE_SCHEMA": False,
     # Swagger UI from the pinned files of drf-spectacular-sidecar, served here: no CDN, works offline, fits the CSP.
     "SWAGGER_UI_DIST": "SIDECAR",
@@ -427,6 +492,10 @@ SPECTACULAR_SETTINGS = {
     # No validator badge: it is an image from validator.swagger.io.
     "SWAGGER_UI_SETTINGS": {"deepLinking": True, "validatorUrl": None},
     "COMPONENT_SPLIT_REQUEST": True,
+    # Request bodies documented as JSON only, what other systems send (the views still read the browsable API's
+    # forms): a generated client then has one body type per operation (openapi-python-client failed on import with
+    # three).
+    "PARSER_WHITELIST": ["api.parsers.JSONParser"],
     "ENUM_NAME_OVERRIDES": {
         "WorkStateEnum": "plans.models.states.WorkState",
         "StepEnum": "workflow.models.policy.Step",

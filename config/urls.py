@@ -21,6 +21,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/", include(("api.urls", "api"))),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("", include("accounts.urls")),
     path("", include("web.urls")),
     path("", include("notifications.urls")),
     path("", include("reports.urls")),

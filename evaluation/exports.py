@@ -18,6 +18,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Font
 
 from evaluation.models import EvaluationSheet
+from plans.office import active_language, describe_workbook
 from reports.render.opendata import spreadsheet_safe
 from reports.render.opendata_it import DELIMITER, ENCODING
 from reports.render.text import xml_safe
@@ -69,8 +70,15 @@ def render_payroll_csv(rows: Iterable[PayrollRow]) -> bytes:
     return buffer.getvalue().encode(ENCODING)
 
 
-def render_payroll_xlsx(rows: Iterable[PayrollRow]) -> bytes:
+def render_payroll_xlsx(rows: Iterable[PayrollRow], *, organization_name: str = "", year: int | None = None) -> bytes:
     workbook = Workbook()
+    title = _("Valutazioni individuali %(year)s") % {"year": year} if year else _("Valutazioni individuali")
+    describe_workbook(
+        workbook,
+        title=f"{title} – {organization_name}" if organization_name else title,
+        author=organization_name or "Traguardi",
+        language=active_language(),  # the headers' language
+    )
     sheet = workbook.active
     assert sheet is not None  # a new workbook always has one sheet
     sheet.title = _("Punteggi")

@@ -327,6 +327,9 @@ class ScoreSnapshot(models.Model):
     body_score = models.DecimalField(_("punteggio dell'ente"), max_digits=7, decimal_places=2, null=True, blank=True)
     body_level = models.CharField(_("livello dell'ente"), max_length=20)
     data = models.JSONField(_("punteggi"), default=dict)  # evaluation.scores.as_json
+    # The indicators measured below their target (achievement under 100%), by id: what the homes count and the
+    # indicators page lists with «Sotto il traguardo», without reading `data` (megabytes for a large plan).
+    below_target = models.JSONField(_("indicatori sotto il traguardo"), default=list)
 
     class Meta:
         verbose_name = _("punteggi calcolati")

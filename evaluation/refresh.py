@@ -39,7 +39,7 @@ from django.db.models import Model, OuterRef, Subquery
 from django.utils import timezone
 
 from evaluation.models import Behaviour, MeasurementSystem, ScoreSnapshot, ScoreWatermark
-from evaluation.scores import as_json, plan_scores
+from evaluation.scores import as_json, below_target, plan_scores
 from evaluation.selectors import system_for
 from plans.models import (
     Activity,
@@ -351,6 +351,7 @@ def _store(
                 body_score=None if body is None else body.quantize(CENT),
                 body_level=scores.body.level,
                 data=as_json(scores),
+                below_target=below_target(scores),
             )
         )
     if ALL_YEARS in stale.plans.get(plan.pk, ()):  # years the plan no longer covers
@@ -360,7 +361,7 @@ def _store(
             rows,
             update_conflicts=True,
             unique_fields=["plan", "year"],
-            update_fields=["computed_at", "trail_seq", "body_score", "body_level", "data"],
+            update_fields=["computed_at", "trail_seq", "body_score", "body_level", "data", "below_target"],
         )
     return len(rows)
 

@@ -286,6 +286,16 @@ def _objective_part(objective: ObjectiveScore) -> Part:
     return Part(objective.code, objective.rollup.score, objective.weight)
 
 
+def below_target(scores: PlanScores) -> list[int]:
+    """The indicators measured and below their target: an achievement under 100% (not measured is not below)."""
+    return [
+        indicator.indicator_id
+        for objective in scores.objectives.values()
+        for indicator in objective.indicators
+        if indicator.result.percent is not None and indicator.result.percent < 100
+    ]
+
+
 def as_json(scores: PlanScores) -> dict[str, Any]:
     """The scores for the API and the JSON documents: exact scores as strings with two decimals, weights with
     every decimal they have (at least two)."""

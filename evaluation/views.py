@@ -32,8 +32,8 @@ from workflow.errors import NotAllowed, NotVisible, WorkflowError
 PAGE_SIZE = 25
 EXPORTS_LISTED = 10
 FORMATS = {
-    "csv": ("text/csv; charset=utf-8", render_payroll_csv),
-    "xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", render_payroll_xlsx),
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
 
 
@@ -274,9 +274,14 @@ def payroll(request: AuthenticatedRequest, organization_id: int, year: int, fmt:
     if fmt not in FORMATS or not can_see_all_sheets(request.user, organization_id):
         raise Http404(_("Pagina non trovata."))
     organization = get_object_or_404(Organization, pk=organization_id)
-    content_type, render_file = FORMATS[fmt]
+    content_type = FORMATS[fmt]
     rows = payroll_rows(EvaluationSheet.objects.filter(organization=organization, year=year))
-    response = HttpResponse(render_file(rows), content_type=content_type)
+    content = (
+        render_payroll_xlsx(rows, organization_name=organization.name, year=year)
+        if fmt == "xlsx"
+        else render_payroll_csv(rows)
+    )
+    response = HttpResponse(content, content_type=content_type)
     filename = f"valutazioni-{organization.slug}-{year}.{fmt}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

@@ -18,6 +18,7 @@ from django.contrib.auth.models import Group, User
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from accounts.admin import FiscalCodeInline
 from config.admin import PlatformOnlyAdmin, is_platform_operator
 
 admin.site.unregister(User)
@@ -27,6 +28,7 @@ admin.site.unregister(Group)
 @admin.register(User)
 class UserAdmin(PlatformOnlyAdmin[User], DjangoUserAdmin):
     person_path = "pk"
+    inlines = [FiscalCodeInline]
     read_only_fieldsets = (
         (None, {"fields": ("username", "first_name", "last_name", "email")}),
         (_("Stato"), {"fields": ("is_active", "last_login", "date_joined")}),

@@ -36,6 +36,13 @@ def _documents_inline_unless_a_test_says(settings: Settings) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _second_factor_only_where_a_test_asks(settings: Settings) -> None:
+    """Production asks every superuser for a TOTP code (accounts.second_factor); the tests of other features log
+    operators in without one, and tests/accounts turn the requirement back on."""
+    settings.SECOND_FACTOR_REQUIRED_FOR_SUPERUSERS = False
+
+
+@pytest.fixture(autouse=True)
 def _fast_password_hasher(settings: Settings) -> None:
     # The production hasher is slow on purpose; tests log in many times.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

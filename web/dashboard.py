@@ -47,6 +47,7 @@ class Filters:
     area_id: int | None = None
     kind: str = ""  # "", "activity" or "objective"
     min_days_late: int = 0
+    result: str = ""  # the indicators: "" or "below" (below their target)
 
 
 def _late(today: dt.date) -> Case:

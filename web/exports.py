@@ -24,11 +24,11 @@ from typing import Any, cast
 
 from django.http import HttpResponse
 from django.utils import timezone
-from django.utils.translation import get_language, to_locale
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
+from plans.office import active_language, describe_workbook
 from reports.render.opendata import spreadsheet_safe
 from reports.render.text import xml_safe
 
@@ -68,9 +68,7 @@ def csv_bytes(table: Table) -> bytes:
 
 def xlsx_bytes(table: Table, author: str) -> bytes:
     workbook = Workbook(write_only=True)
-    workbook.properties.title = table.title
-    workbook.properties.creator = author
-    workbook.properties.language = to_locale(get_language() or "it").replace("_", "-")
+    describe_workbook(workbook, title=table.title, author=author, language=active_language())  # the headers' language
     sheet = workbook.create_sheet(table.title[:31])
     sheet.freeze_panes = "A2"
     bold = Font(bold=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
+from evaluation.models import ScoreSnapshot
 from plans.achievement import DEFAULT_RULE, Achievement, ScoringRule, achievement
 from plans.models import Indicator, IndicatorTarget, Measurement, Plan
 from plans.models.indicator import history_prefetch, references_of
@@ -33,11 +34,34 @@ def year_of(plan: Plan, today: dt.date) -> int:
     return min(max(today.year, plan.year_start), plan.year_end)
 
 
-def indicators_of(user: Any, plan: Plan, area_id: int | None = None) -> QuerySet[Indicator]:
-    """The indicators of `plan` the user may see (of one area's objectives, when given), in the plan's order."""
+BELOW = "below"  # the indicators page's filter: those below their target
+
+
+@dataclass(frozen=True)
+class BelowTarget:
+    """The indicators of a plan's year measured below their target, as the scores last computed them."""
+
+    ids: list[int]
+    computed_at: dt.datetime | None  # None: the year's scores are not computed yet
+
+
+def below_target_of(plan: Plan, year: int) -> BelowTarget:
+    stored = ScoreSnapshot.objects.filter(plan=plan, year=year).values("below_target", "computed_at").first()
+    if stored is None:
+        return BelowTarget([], None)
+    return BelowTarget(list(stored["below_target"]), stored["computed_at"])
+
+
+def indicators_of(
+    user: Any, plan: Plan, area_id: int | None = None, only: Iterable[int] | None = None
+) -> QuerySet[Indicator]:
+    """The indicators of `plan` the user may see (of one area's objectives, when given; among `only`, when given),
+    in the plan's order."""
     indicators = visible_indicators(user).filter(objective__plan=plan)
     if area_id:
         indicators = indicators.filter(objective__areas=area_id)
+    if only is not None:
+        indicators = indicators.filter(pk__in=list(only))
     indicators = indicators.select_related("objective", "baseline")
     return indicators.order_by("objective__number", "objective__code", "position", "pk")
 

@@ -1,11 +1,11 @@
 """The plan tree a page at a time: strategic areas, a page of objectives, each with its first activities.
 
 A plan may hold 100k activities (10k objectives): the tree shows OBJECTIVES_PER_PAGE objectives in the order of
-the plan (area, number, code) and, under each, its first ACTIVITIES_PER_PAGE activities; the rest of an
-objective's activities come on demand (htmx), or as a page of their own without JavaScript. The queries are the
-same few whatever the plan's size: a count and a page of objectives, the areas' counts, and one query each for the
-page's activities (a sliced prefetch: a window function, not one query per objective), their counts and the
-indicators with their values.
+the plan (strategic area, responsibility area, number, code) and, under each, its first ACTIVITIES_PER_PAGE
+activities; the rest of an objective's activities come on demand (htmx), or as a page of their own without
+JavaScript. The queries are the same few whatever the plan's size: a count and a page of objectives, the areas'
+counts, and one query each for the page's activities (a sliced prefetch: a window function, not one query per
+objective), their counts and the indicators with their values.
 """
 
 from __future__ import annotations
@@ -15,16 +15,19 @@ from itertools import groupby
 from typing import Any
 
 from django.core.paginator import Page, Paginator
-from django.db.models import Count, Prefetch, QuerySet
+from django.db.models import Count, F, OuterRef, Prefetch, QuerySet, Subquery
 
-from plans.models import Activity, Indicator, Objective, Plan
+from plans.models import Activity, Area, Indicator, Objective, Plan
 from plans.rules import roles_of, visible_activities, visible_objectives
 
 OBJECTIVES_PER_PAGE = 25
 # Under each objective of the tree, and on each page of an objective's activities.
 ACTIVITIES_PER_PAGE = 20
-# The plan's order: by strategic area, then by number and code (pk makes the order total, for paging).
-TREE_ORDER = ("strategic_area", "number", "code", "pk")
+# The plan's order: by strategic area, then by responsibility area (the first by code, the one the summary names;
+# those without an area last, on SQLite as on PostgreSQL), number and code (pk makes the order total, for paging).
+# Within a strategic area each area's objectives stay together: in a PEG numbered by area, three «Obiettivo 1» of
+# three areas no longer sit side by side.
+TREE_ORDER = ("strategic_area", F("lead_area").asc(nulls_last=True), "number", "code", "pk")
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,8 @@ class TreePage:
 
 
 def tree_objectives(user: Any, plan: Plan) -> QuerySet[Objective]:
-    return visible_objectives(user).filter(plan=plan).order_by(*TREE_ORDER)
+    lead_area = Area.objects.filter(objectives=OuterRef("pk")).order_by("code").values("code")[:1]
+    return visible_objectives(user).filter(plan=plan).alias(lead_area=Subquery(lead_area)).order_by(*TREE_ORDER)
 
 
 def area_entries(objectives: QuerySet[Objective]) -> list[AreaEntry]:

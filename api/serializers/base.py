@@ -14,8 +14,12 @@ from typing import Any
 from django.db.models import Model
 from rest_framework import serializers
 
+from api.serializers.text import TEXT_COLUMNS
+
 
 class ModelSerializer[M: Model](serializers.ModelSerializer[M]):
+    serializer_field_mapping = {**serializers.ModelSerializer.serializer_field_mapping, **TEXT_COLUMNS}
+
     def get_fields(self) -> dict[str, Any]:
         cls = type(self)
         built: dict[str, Any] | None = cls.__dict__.get("_fields_built")

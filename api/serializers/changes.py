@@ -9,29 +9,30 @@ from rest_framework import serializers
 from api.serializers.base import ModelSerializer
 from api.serializers.people import PersonSerializer
 from api.serializers.requests import RequestSerializer
+from api.serializers.text import TextField
 from workflow.models import PlanVersion, TransitionRequest
 
 
 class ChangeInputSerializer(serializers.Serializer[Any]):
     objective = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
-    motivation = serializers.CharField(max_length=4000, help_text="Why the objective changes (required).")
+    motivation = TextField(max_length=4000, help_text="Why the objective changes (required).")
     changes = serializers.JSONField(
         help_text='What changes: {"title", "description", "weight", "planned_start", "planned_end", '
         '"indicators": [{"id", "name", "unit", "weight", "targets": {"2021": "=>12"}} | {"id", "remove": true} | '
         '{"name", "unit", "weight", "targets"}], "activities": [{"id", "planned_start", "planned_end"}]}; '
         "each key optional. Targets are kept as written and parsed as the import does."
     )
-    act = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+    act = TextField(required=False, allow_blank=True, max_length=300, default="")
     act_date = serializers.DateField(required=False, allow_null=True, default=None)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class ChangeDecisionInputSerializer(serializers.Serializer[Any]):
-    act = serializers.CharField(
+    act = TextField(
         required=False, allow_blank=True, max_length=300, default="", help_text="Required by the last approval."
     )
     act_date = serializers.DateField(required=False, allow_null=True, default=None)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class ChangeRequestSerializer(RequestSerializer):

@@ -12,6 +12,7 @@ from rest_framework import serializers
 from api.serializers.people import PersonSerializer
 from api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
 from api.serializers.scores import ObjectiveScoreSummarySerializer
+from api.serializers.text import TextField
 from plans.freeze import is_live
 from plans.models import (
     OPEN_STATES,
@@ -101,7 +102,7 @@ OBJECTIVE_FIELDS = [
 ]
 
 
-@extend_schema_field({"type": "string", "format": "decimal", "nullable": True, "example": "2.2523"})
+@extend_schema_field({"type": "string", "format": "decimal", "example": "2.2523"})  # allow_null adds the null
 class WeightField(serializers.Field[Decimal | None, Decimal | None, str | None, Any]):
     """A weight with every decimal it has and at least two ("2.00", "2.2523"), as a string: exact, which a JSON
     number is not. `weight_raw` beside it is the text of the imported document."""
@@ -117,7 +118,7 @@ class ObjectiveSerializer(OverdueMixin, serializers.ModelSerializer[Objective]):
 
 
 class ObjectiveDetailSerializer(WorkflowDetailMixin, ObjectiveSerializer):
-    weight = WeightField(read_only=True)
+    weight = WeightField(read_only=True, allow_null=True)
     score = serializers.SerializerMethodField()
 
     @extend_schema_field(ObjectiveScoreSummarySerializer)
@@ -229,15 +230,15 @@ class MeasurementSerializer(serializers.ModelSerializer[Measurement]):
 
 class MeasurementInputSerializer(serializers.Serializer[Any]):
     year = serializers.IntegerField(min_value=1900, max_value=2200)
-    value = serializers.CharField(max_length=200, help_text="As written: 85%, 12, 3/4, ≥ 90%, 31/12/2026, sì.")
+    value = TextField(max_length=200, help_text="As written: 85%, 12, 3/4, ≥ 90%, 31/12/2026, sì.")
     measured_on = serializers.DateField(required=False, allow_null=True)
-    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    note = TextField(required=False, allow_blank=True, max_length=2000, default="")
 
 
 class IndicatorSerializer(serializers.ModelSerializer[Indicator]):
     targets = TargetSerializer(many=True, read_only=True)
     history = HistoricalValueSerializer(many=True, read_only=True)
-    weight = WeightField(read_only=True)
+    weight = WeightField(read_only=True, allow_null=True)
 
     class Meta:
         model = Indicator

@@ -5,18 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import Prefetch, prefetch_related_objects
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.base import ModelSerializer
 from api.serializers.people import PersonSerializer
+from api.serializers.text import TextField
 from plans.models import WorkState
 from workflow.models import Approval, AuditEntry, Delegation, Step, TransitionName, TransitionRequest
 
 
+@extend_schema_field({"type": "object", "additionalProperties": True})
+class ColumnsField(serializers.JSONField):
+    """A row's columns as an object, or null: said so to the schema (a bare JSONField is "anything", and "anything
+    or null" matches null twice, which a strict validator refuses under oneOf)."""
+
+
 class TransitionInputSerializer(serializers.Serializer[Any]):
     transition = serializers.ChoiceField(choices=TransitionName.choices)
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
-    reason = serializers.CharField(
+    comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
+    reason = TextField(
         required=False, allow_blank=True, max_length=4000, default="", help_text="Required by rinvia and riapri."
     )
     new_planned_end = serializers.DateField(required=False, allow_null=True, help_text="Required by rinvia.")
@@ -25,7 +33,7 @@ class TransitionInputSerializer(serializers.Serializer[Any]):
 
 class AvailableTransitionSerializer(serializers.Serializer[Any]):
     transition = serializers.ChoiceField(choices=TransitionName.choices)
-    label = serializers.CharField()
+    label = TextField()
     target_state = serializers.ChoiceField(choices=WorkState.choices)
     needs_approval = serializers.BooleanField()
     steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.choices))
@@ -49,7 +57,7 @@ class ApprovalSerializer(ModelSerializer[Approval]):
 
 
 class RequestSerializer(ModelSerializer[TransitionRequest]):
-    target_kind = serializers.CharField(read_only=True)
+    target_kind = TextField(read_only=True)
     requested_by = PersonSerializer(read_only=True)
     approvals = ApprovalSerializer(many=True, read_only=True)
     steps = serializers.ListField(child=serializers.ChoiceField(choices=Step.choices), read_only=True)
@@ -100,26 +108,24 @@ class TransitionResultSerializer(serializers.Serializer[Any]):
 
 
 class PlanAdoptInputSerializer(serializers.Serializer[Any]):
-    act = serializers.CharField(
-        max_length=300, help_text="The act that adopts the plan, e.g. «Delibera di Giunta n. 12»."
-    )
+    act = TextField(max_length=300, help_text="The act that adopts the plan, e.g. «Delibera di Giunta n. 12».")
     adopted_on = serializers.DateField(help_text="The act's date (YYYY-MM-DD).")
 
 
 class PlanReopenInputSerializer(serializers.Serializer[Any]):
-    motivation = serializers.CharField(max_length=4000, help_text="Why the validated plan is reopened.")
-    act = serializers.CharField(max_length=300, help_text="The act that decides the reopening.")
+    motivation = TextField(max_length=4000, help_text="Why the validated plan is reopened.")
+    act = TextField(max_length=300, help_text="The act that decides the reopening.")
 
 
 class DecisionInputSerializer(serializers.Serializer[Any]):
-    comment = serializers.CharField(required=False, allow_blank=True, max_length=4000, default="")
+    comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 
 class AuditEntrySerializer(ModelSerializer[AuditEntry]):
     actor = PersonSerializer(read_only=True, allow_null=True, help_text="Null on a data change made by a command.")
     on_behalf_of = PersonSerializer(read_only=True, allow_null=True)
-    before = serializers.JSONField(read_only=True, allow_null=True, help_text="A data change: the columns before.")
-    after = serializers.JSONField(read_only=True, allow_null=True, help_text="A data change: the columns after.")
+    before = ColumnsField(read_only=True, allow_null=True, help_text="A data change: the columns before.")
+    after = ColumnsField(read_only=True, allow_null=True, help_text="A data change: the columns after.")
 
     class Meta:
         model = AuditEntry
@@ -169,4 +175,4 @@ class DelegationInputSerializer(serializers.Serializer[Any]):
     substitute = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The substitute's user id.")
     starts_on = serializers.DateField()
     ends_on = serializers.DateField()
-    reason = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+    reason = TextField(required=False, allow_blank=True, max_length=200, default="")

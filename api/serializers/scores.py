@@ -7,46 +7,43 @@ from typing import Any
 
 from rest_framework import serializers
 
+from api.serializers.text import TextField
 from plans.scoring import Level
 
 LEVELS = [level.value for level in Level]
 
 
 class RollupSerializer(serializers.Serializer[Any]):
-    score = serializers.CharField(allow_null=True, help_text="Weighted score in percent, two decimals; null: none.")
+    score = TextField(allow_null=True, help_text="Weighted score in percent, two decimals; null: none.")
     level = serializers.ChoiceField(choices=LEVELS)
-    label = serializers.CharField(allow_blank=True, help_text="The band's words in the year's measurement system.")
-    symbol = serializers.CharField(allow_blank=True, help_text="The band's symbol, shown beside the colour.")
-    basis = serializers.CharField(
-        allow_blank=True, help_text='"indicators", "activities", "none", or "" for an area or the body.'
-    )
-    explanation = serializers.CharField(
-        allow_blank=True, help_text="Which values, which rule, which weights, in Italian."
-    )
+    label = TextField(allow_blank=True, help_text="The band's words in the year's measurement system.")
+    symbol = TextField(allow_blank=True, help_text="The band's symbol, shown beside the colour.")
+    basis = TextField(allow_blank=True, help_text='"indicators", "activities", "none", or "" for an area or the body.')
+    explanation = TextField(allow_blank=True, help_text="Which values, which rule, which weights, in Italian.")
 
 
 class AreaScoreSerializer(RollupSerializer):
     area = serializers.IntegerField()
-    name = serializers.CharField(allow_blank=True)
+    name = TextField(allow_blank=True)
 
 
 class IndicatorScoreSerializer(serializers.Serializer[Any]):
     indicator = serializers.IntegerField()
-    weight = serializers.CharField()
-    expected = serializers.CharField(allow_blank=True)
-    actual = serializers.CharField(allow_blank=True)
-    score = serializers.CharField(allow_null=True, help_text="Within the rule's cap; null: not measurable.")
-    percent = serializers.CharField(allow_null=True, help_text="As shown: one decimal, not capped when met.")
+    weight = TextField()
+    expected = TextField(allow_blank=True)
+    actual = TextField(allow_blank=True)
+    score = TextField(allow_null=True, help_text="Within the rule's cap; null: not measurable.")
+    percent = TextField(allow_null=True, help_text="As shown: one decimal, not capped when met.")
     level = serializers.ChoiceField(choices=LEVELS)
-    label = serializers.CharField(allow_blank=True)
-    symbol = serializers.CharField(allow_blank=True)
-    explanation = serializers.CharField(allow_blank=True)
+    label = TextField(allow_blank=True)
+    symbol = TextField(allow_blank=True)
+    explanation = TextField(allow_blank=True)
 
 
 class ObjectiveScoreSerializer(RollupSerializer):
     objective = serializers.IntegerField()
-    code = serializers.CharField(allow_blank=True)
-    weight = serializers.CharField()
+    code = TextField(allow_blank=True)
+    weight = TextField()
     indicators = IndicatorScoreSerializer(many=True)
 
 

@@ -14,7 +14,9 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.second_factor import CodeRefused, second_factor_required, verify_code
 from api.errors import ErrorSerializer
+from api.serializers.text import TextField
 from config.lockout import lock_ends, seconds_until
 from config.throttling import TokenAddressThrottle, TokenUsernameThrottle, TooManyRequests, retry_message
 from workflow.errors import InvalidInput
@@ -27,18 +29,24 @@ TOO_MANY = OpenApiResponse(
 
 
 class CredentialsSerializer(serializers.Serializer[Any]):
-    username = serializers.CharField(max_length=150)
-    password = serializers.CharField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+    username = TextField(max_length=150)
+    password = TextField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
+    otp = TextField(
+        max_length=12,
+        required=False,
+        allow_blank=True,
+        help_text="The 6 digits of the authenticator app, for accounts with the second factor (every superuser).",
+    )
 
 
 class NewTokenSerializer(serializers.Serializer[Any]):
-    token = serializers.CharField(help_text="Send it as the header «Authorization: Token <token>». Shown only now.")
+    token = TextField(help_text="Send it as the header «Authorization: Token <token>». Shown only now.")
     expiry = serializers.DateTimeField(help_text="When the token stops working.")
-    prefix = serializers.CharField(help_text="The token's first characters: its name, to list or revoke it.")
+    prefix = TextField(help_text="The token's first characters: its name, to list or revoke it.")
 
 
 class TokenSerializer(serializers.Serializer[Any]):
-    prefix = serializers.CharField(source="token_key", help_text="The token's first characters (never the secret).")
+    prefix = TextField(source="token_key", help_text="The token's first characters (never the secret).")
     created = serializers.DateTimeField()
     expiry = serializers.DateTimeField(allow_null=True)
     current = serializers.SerializerMethodField(help_text="Whether this request came with this token.")
@@ -64,7 +72,8 @@ class TokenView(APIView):
         credentials = CredentialsSerializer(data=request.data)
         credentials.is_valid(raise_exception=True)
         username = credentials.validated_data["username"]
-        user = authenticate(request._request, **credentials.validated_data)
+        data = credentials.validated_data
+        user = authenticate(request._request, username=username, password=data["password"])
         if user is None:
             if getattr(request._request, "axes_locked_out", False):  # django-axes refused, or locked it now
                 wait = seconds_until(lock_ends(request._request, username))
@@ -72,8 +81,23 @@ class TokenView(APIView):
                 raise TooManyRequests(wait, message=retry_message(wait, what=what), code="locked_out")
             message = _("Nome utente o password errati.")
             raise InvalidInput(message, code="invalid_credentials", fields={"password": [message]})
+        if second_factor_required(user):
+            _check_code(user, data.get("otp", ""))
         token, secret = token_create(user=user)
         return Response(NewTokenSerializer({"token": secret, "expiry": token.expiry, "prefix": token.token_key}).data)
+
+
+def _check_code(user: Any, code: str) -> None:
+    """The second factor of a token asked with a password: the same code the login page asks."""
+    if not code:
+        message = _("Questo account usa la verifica in due passaggi: indica in «otp» il codice dell'app.")
+        raise InvalidInput(message, code="second_factor_required", fields={"otp": [message]})
+    try:
+        verify_code(user, code)
+    except CodeRefused as refusal:
+        if refusal.wait is not None:
+            raise TooManyRequests(refusal.wait, message=refusal.message, code=refusal.code) from None
+        raise InvalidInput(refusal.message, code=refusal.code, fields={"otp": [refusal.message]}) from None
 
 
 class RevokeCurrentTokenView(APIView):

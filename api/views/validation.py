@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
+from api.serializers.text import TextField
 from plans.models import Plan
 from plans.rules import visible_plans
 from workflow.errors import NotVisible
@@ -48,7 +49,7 @@ class CheckSerializer(serializers.ModelSerializer[ValidationCheck]):
 
 class ValidationSerializer(serializers.ModelSerializer[Validation]):
     checks = CheckSerializer(many=True, read_only=True)
-    auditor = serializers.CharField(source="auditor.username", read_only=True)
+    auditor = TextField(source="auditor.username", read_only=True)
 
     class Meta:
         model = Validation
@@ -70,15 +71,13 @@ class ValidationSerializer(serializers.ModelSerializer[Validation]):
 class CheckInputSerializer(serializers.Serializer[Any]):
     id = serializers.IntegerField()
     result = serializers.ChoiceField(choices=[("", "—"), *ValidationCheck.Result.choices], allow_blank=True)
-    note = serializers.CharField(
-        allow_blank=True, required=False, default="", max_length=TEXT_CHARS, trim_whitespace=False
-    )
+    note = TextField(allow_blank=True, required=False, default="", max_length=TEXT_CHARS, trim_whitespace=False)
 
 
 class DraftInputSerializer(serializers.Serializer[Any]):
     checks = CheckInputSerializer(many=True, required=False, default=list)
-    observations = serializers.CharField(allow_blank=True, required=False, max_length=TEXT_CHARS)
-    motivation = serializers.CharField(allow_blank=True, required=False, max_length=TEXT_CHARS)
+    observations = TextField(allow_blank=True, required=False, max_length=TEXT_CHARS)
+    motivation = TextField(allow_blank=True, required=False, max_length=TEXT_CHARS)
 
 
 class OutcomeInputSerializer(DraftInputSerializer):

@@ -1,4 +1,5 @@
-"""The downloadable XLSX template: every sheet with its headers and one example row."""
+"""The downloadable XLSX template: every sheet with its headers, a note under each saying what the column takes, a
+list on every coded column and at least one example row."""
 
 from __future__ import annotations
 
@@ -70,11 +71,24 @@ EXAMPLE: dict[str, Any] = {
             "reports": [{"date": "2026-06-30", "text": "Avviata l'analisi delle procedure."}],
         }
     ],
-    "action_sheets": [],
+    "action_sheets": [
+        {
+            "code": "AZ-1",
+            "number": 1,
+            "level": "LIVELLI ESSENZIALI GENERALI",
+            "area": "SOC",
+            "goal": "Rafforzare il segretariato sociale",
+            "title": "Sportello unico di accesso",
+            "planned_activities": "Apertura di uno sportello in ogni comune dell'ambito.",
+            "timing": "Gennaio-Giugno 2026",
+            "cost": "15.000,00",
+            "indicators": ["Numero di sportelli aperti", "Accessi registrati per mese"],
+        }
+    ],
 }
 
 
 @cache
 def template_workbook() -> bytes:
     """The template, written once per process: it holds no data (openpyxl took 50 ms to write it per download)."""
-    return write_workbook(EXAMPLE)
+    return write_workbook(EXAMPLE, title="Modello per importare un piano in Traguardi", author="Traguardi")

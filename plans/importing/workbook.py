@@ -18,6 +18,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 
 from plans.importing.errors import DocPath, PlanImportError, Problem, format_path
 from plans.importing.merged import Coverage, Merge, merged_ranges
+from plans.importing.workbook_guide import guide
 from plans.importing.workbook_layout import (
     ACTIVITIES,
     AREAS,
@@ -38,6 +39,7 @@ from plans.importing.workbook_layout import (
     SheetLayout,
     normalise_header,
 )
+from plans.office import describe_workbook
 from plans.parsing.months import MONTH_NAMES
 
 # A sheet's row: its number, its values by key, and where each value was (by key; "" for the row).
@@ -510,9 +512,13 @@ def _add_value(
     items.append(data)
 
 
-def write_workbook(document: dict[str, Any]) -> bytes:
-    """The document as an XLSX workbook in the layout above (used for the template and for exports)."""
+def write_workbook(document: dict[str, Any], *, title: str = "", author: str = "") -> bytes:
+    """The document as an XLSX workbook in the layout above (used for the template and for exports), titled
+    `title` and written by `author` (by default the plan's title and its body), with a note under every header and
+    a list on every coded column (plans.importing.workbook_guide)."""
     book = Workbook()
+    plan, organization = document["plan"], document["organization"]
+    describe_workbook(book, title=title or f"{plan['code']} – {plan['title']}", author=author or organization["name"])
     for default_sheet in list(book.worksheets):
         book.remove(default_sheet)
     rows = _rows_by_sheet(document)
@@ -521,6 +527,7 @@ def write_workbook(document: dict[str, Any]) -> bytes:
         sheet.append([column.header for column in layout.columns])
         for cell in sheet[1]:
             cell.font = Font(bold=True)
+        guide(sheet, layout)
         for row in rows.get(layout.name, []):
             sheet.append([_to_cell(row.get(column.key), column) for column in layout.columns])
             for cell in sheet[sheet.max_row]:

@@ -14,7 +14,6 @@ from dataclasses import asdict
 from typing import Any
 
 from django.template.loader import render_to_string
-from docx import Document
 from docx.document import Document as DocumentObject
 from docx.shared import Pt
 
@@ -23,7 +22,7 @@ from reports.action_sheets import ActionSheetsDocument, Block, SheetSection
 from reports.render.opendata import spreadsheet_safe
 from reports.render.pdf import html_to_pdf
 from reports.render.text import xml_safe
-from reports.render.word import page_numbers
+from reports.render.word import office_document, page_numbers
 
 TEMPLATE = "reports/action_sheets.html"
 
@@ -55,9 +54,7 @@ def render_pdf(document: ActionSheetsDocument) -> bytes:
 
 
 def render_docx(document: ActionSheetsDocument) -> bytes:
-    word = Document()
-    word.core_properties.title = f"{title(document)} – {document.organization_name}"
-    word.core_properties.language = "it-IT"
+    word = office_document(f"{title(document)} – {document.organization_name}", document.organization_name)
     word.styles["Normal"].font.size = Pt(10)
     word.add_heading(title(document), level=0)
     word.add_paragraph(

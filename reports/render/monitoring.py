@@ -12,9 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 from django.template.loader import render_to_string
-from docx import Document
 from docx.document import Document as DocumentObject
-from docx.enum.section import WD_ORIENT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
@@ -24,7 +22,7 @@ from reports import monitoring_labels as words
 from reports.monitoring_sections import Monitoring
 from reports.render.pdf import html_to_pdf
 from reports.render.text import xml_safe
-from reports.render.word import page_numbers
+from reports.render.word import office_document, page_numbers
 
 TEMPLATE = "reports/monitoring.html"
 _UNSAFE_IN_FILENAME = re.compile(r"[^\w.-]+")
@@ -108,12 +106,9 @@ def render_monitoring_pdf(monitoring: Monitoring) -> bytes:
 
 def render_monitoring_docx(monitoring: Monitoring) -> bytes:
     page = layout(monitoring)
-    document = Document()
-    document.core_properties.title = f"{page.title} – {page.organization_name}"
-    document.core_properties.language = "it-IT"
+    document = office_document(f"{page.title} – {page.organization_name}", page.organization_name, landscape=True)
     document.styles["Normal"].font.size = Pt(9)
-    _italian(document)
-    _landscape(document)
+    _narrow_margins(document)
     page_numbers(document)
     document.add_heading(page.title, level=0)
     document.add_paragraph(xml_safe(page.subtitle))
@@ -147,22 +142,9 @@ FORMATS: dict[str, tuple[str, Callable[[Monitoring], bytes]]] = {
 }
 
 
-def _italian(document: DocumentObject) -> None:
-    """The text's language on the document's defaults (python-docx's template says en-US), for Word's spelling
-    and for screen readers."""
-    for properties in document.styles.element.xpath("./w:docDefaults/w:rPrDefault/w:rPr"):
-        languages = properties.xpath("./w:lang")
-        language = languages[0] if languages else OxmlElement("w:lang")
-        language.set(qn("w:val"), "it-IT")
-        if not languages:
-            properties.append(language)
-
-
-def _landscape(document: DocumentObject) -> None:
-    """A4 landscape: seven columns of activities need the width."""
+def _narrow_margins(document: DocumentObject) -> None:
+    """A4 landscape with 15 mm margins: seven columns of activities need the width."""
     section = document.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = Mm(297), Mm(210)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Mm(15))
 

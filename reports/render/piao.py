@@ -8,7 +8,6 @@ from collections.abc import Callable, Sequence
 
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from docx import Document
 from docx.document import Document as DocumentObject
 from docx.shared import Pt
 
@@ -16,7 +15,7 @@ from reports import piao as labels
 from reports.piao import ObjectiveBlock, PiaoSection
 from reports.render.pdf import html_to_pdf
 from reports.render.text import xml_safe
-from reports.render.word import page_numbers
+from reports.render.word import office_document, page_numbers
 
 TEMPLATE = "reports/piao_section.html"
 
@@ -55,9 +54,7 @@ def render_pdf(section: PiaoSection) -> bytes:
 
 
 def render_docx(section: PiaoSection) -> bytes:
-    word = Document()
-    word.core_properties.title = f"{title(section)} – {section.organization_name}"
-    word.core_properties.language = "it-IT"
+    word = office_document(f"{title(section)} – {section.organization_name}", section.organization_name)
     word.styles["Normal"].font.size = Pt(10)
     word.add_heading(xml_safe(f"{labels.PIAO} {section.period}"), level=0)
     word.add_paragraph(xml_safe(f"{section.organization_name} – {section.plan_title} ({section.plan_code})"))

@@ -9,6 +9,9 @@ they are written here as the WordprocessingML elements Word itself writes (ECMA-
 
 from __future__ import annotations
 
+import datetime as dt
+
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from docx import Document
 from docx.document import Document as DocumentObject
@@ -18,6 +21,7 @@ from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.oxml.xmlchemy import BaseOxmlElement
+from docx.section import Section
 from docx.shared import Cm, Pt, RGBColor
 from docx.text.paragraph import Paragraph
 
@@ -61,7 +65,14 @@ _AFTER_UPDATE_FIELDS = (
 def publication_document(publication: Publication) -> DocumentObject:
     """A new document with its page, styles and properties set, its cover and its table of contents."""
     document = Document()
-    _core_properties(document, publication)
+    _core_properties(
+        document,
+        title=publication.title,
+        subject=publication.subject,
+        author=publication.author,
+        category=publication.section,
+        prepared_at_utc=publication.prepared_at_utc,
+    )
     _styles(document)
     _italian_settings(document)
     _page(document, publication)
@@ -70,18 +81,35 @@ def publication_document(publication: Publication) -> DocumentObject:
     return document
 
 
-def _core_properties(document: DocumentObject, publication: Publication) -> None:
+def office_document(title: str, author: str, *, landscape: bool = False) -> DocumentObject:
+    """A new document in an Italian office's defaults, for the documents that have no cover (the monitoring report,
+    the PIAO's section, the action sheets): A4, Italian as every style's language, the properties naming the
+    document, its body and the moment it was prepared (never python-docx's template: "python-docx", 2013, en-US)."""
+    document = Document()
+    _core_properties(
+        document, title=title, subject="", author=author, category="", prepared_at_utc=timezone.now().astimezone(dt.UTC)
+    )
+    _styles(document)
+    _language_settings(document)
+    _a4(document.sections[0], landscape=landscape)
+    return document
+
+
+def _core_properties(
+    document: DocumentObject, *, title: str, subject: str, author: str, category: str, prepared_at_utc: dt.datetime
+) -> None:
     properties = document.core_properties
-    properties.title = xml_safe(publication.title)
-    properties.subject = xml_safe(publication.subject)
-    properties.author = xml_safe(publication.author)
-    properties.last_modified_by = xml_safe(publication.author)
+    properties.title = xml_safe(title)
+    properties.subject = xml_safe(subject)
+    properties.author = xml_safe(author)
+    properties.last_modified_by = xml_safe(author)
     properties.language = LANGUAGE_WITH_REGION
-    properties.category = publication.section
+    properties.category = category
     properties.comments = ""
+    properties.keywords = ""
     properties.revision = 1
     # python-docx writes the time as UTC ("…Z") without converting it: hand it the UTC time.
-    prepared = publication.prepared_at_utc.replace(tzinfo=None)
+    prepared = prepared_at_utc.replace(tzinfo=None)
     properties.created = prepared
     properties.modified = prepared
     _drop_template_application_properties(document)
@@ -124,8 +152,7 @@ def _set_language(run_properties: BaseOxmlElement) -> None:
 
 
 def _italian_settings(document: DocumentObject) -> None:
-    """Fields updated on opening (the index and the page count), and the Italian decimal comma and list
-    separator for the fields Word calculates."""
+    """Fields updated on opening (the index and the page count), and the Italian settings."""
     settings = document.settings.element
     update = OxmlElement("w:updateFields")
     update.set(qn("w:val"), "true")
@@ -134,19 +161,32 @@ def _italian_settings(document: DocumentObject) -> None:
         settings.append(update)
     else:
         successor.addprevious(update)
+    _language_settings(document)
+
+
+def _language_settings(document: DocumentObject) -> None:
+    """Italian for the theme's fonts, and the Italian decimal comma and list separator for the fields Word
+    calculates."""
+    settings = document.settings.element
     for name, value in (("w:themeFontLang", LANGUAGE_WITH_REGION), ("w:decimalSymbol", ","), ("w:listSeparator", ";")):
         element = settings.find(qn(name))
         if element is not None:
             element.set(qn("w:val"), value)
 
 
-def _page(document: DocumentObject, publication: Publication) -> None:
-    section = document.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = PAGE_WIDTH, PAGE_HEIGHT
+def _a4(section: Section, *, landscape: bool = False) -> None:
+    """A4 (python-docx's template is US Letter) with the margins of Word's Italian "Normale" page."""
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    width, height = (PAGE_HEIGHT, PAGE_WIDTH) if landscape else (PAGE_WIDTH, PAGE_HEIGHT)
+    section.page_width, section.page_height = width, height
     section.top_margin, section.bottom_margin = TOP_MARGIN, BOTTOM_MARGIN
     section.left_margin, section.right_margin = LEFT_MARGIN, RIGHT_MARGIN
     section.header_distance = section.footer_distance = HEADER_FOOTER_DISTANCE
+
+
+def _page(document: DocumentObject, publication: Publication) -> None:
+    section = document.sections[0]
+    _a4(section)
     header = section.header.paragraphs[0]
     header.text = xml_safe(publication.title)
     header.alignment = WD_ALIGN_PARAGRAPH.RIGHT

@@ -12,7 +12,9 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from plans.office import describe_workbook
 from reports import labels
+from reports.render.publication import publication_of
 from reports.render.text import xml_safe
 from reports.sections import Relazione
 
@@ -24,6 +26,8 @@ WIDE_COLUMN_WIDTH = 60
 
 def render_xlsx(relazione: Relazione) -> bytes:
     workbook = Workbook()
+    publication = publication_of(relazione)
+    describe_workbook(workbook, title=xml_safe(publication.title), author=xml_safe(publication.author))
     objectives = workbook.active
     assert objectives is not None  # a new workbook always has one sheet
     _fill(objectives, _("Obiettivi"), _objective_header(), _objective_rows(relazione), wide={5, 12, 13})

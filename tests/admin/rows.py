@@ -21,6 +21,7 @@ from django.contrib.auth.models import Group, Permission, User
 from django.core.files.base import ContentFile
 from django.db.models import Model
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from evaluation.models import Behaviour, BehaviourScore, EvaluationSheet, MeasurementSystem, ScoreSnapshot
 from notifications.feeds import calendar_feed_for
@@ -236,9 +237,9 @@ def stored(row: Model) -> Model:
 
 
 def _third_party_rows(world: World) -> Rows:
-    """None today: knox's and django-axes' admins are off (web/admin.py, AXES_ENABLE_ADMIN). A third-party admin
-    registered with config.admin.register_platform_only() brings its Aurelia rows here."""
-    return {}
+    """The admins registered with config.admin.register_platform_only(), with their Aurelia rows: django-otp's
+    devices (knox's and django-axes' admins are off: web/admin.py, AXES_ENABLE_ADMIN)."""
+    return {TOTPDevice: [TOTPDevice.objects.create(user=world.sara, name="app", confirmed=True)]}
 
 
 def _activity_position(world: World) -> dict[str, Any]:

@@ -169,6 +169,7 @@ def start(var_dir: Path) -> Server:
         )
     try:
         server.manage("load_demo")
+        server.manage("refresh_evaluation", "-v0")  # as make demo does: the homes' forecast and scores
     except BaseException:
         stop(server)
         raise

@@ -5,8 +5,10 @@ cut; the admin's scripts still run; and the watch of the shared fixture does see
 from __future__ import annotations
 
 import re
+from binascii import unhexlify
 
 import pytest
+from django_otp.oath import TOTP
 from playwright.sync_api import Page, Route, expect
 
 from tests.browser import server as live
@@ -16,6 +18,7 @@ from tests.browser.csp import CspWatch
 pytestmark = pytest.mark.slow
 
 OPERATION = ".opblock-summary-path"
+OPERATOR_KEY = "3132333435363738393031323334353637383930"  # the 20-byte secret of RFC 6238's examples
 
 
 def test_the_api_docs_list_the_operations_with_the_network_cut(
@@ -40,17 +43,26 @@ def test_the_api_docs_list_the_operations_with_the_network_cut(
 
 
 def test_the_admin_works_under_the_csp(page: Page, server: live.Server, shot: Screenshots) -> None:
+    """The operator signs in with the password and the code of her authenticator app (the second factor every
+    superuser gives), then works in the admin."""
     server.manage(
         "shell",
         "-c",
         "from django.contrib.auth.models import User; "
-        "User.objects.filter(username='gestore').exists() or "
-        "User.objects.create_superuser('gestore', 'gestore@ente.example.it', 'demo')",
+        "from django_otp.plugins.otp_totp.models import TOTPDevice; "
+        "operator = User.objects.filter(username='gestore').first() or "
+        "User.objects.create_superuser('gestore', 'gestore@ente.example.it', 'demo'); "
+        f"TOTPDevice.objects.update_or_create(user=operator, name='app', defaults={{'key': '{OPERATOR_KEY}', "
+        "'confirmed': True, 'last_t': -1, 'throttling_failure_count': 0})",
     )
     page.goto("/admin/login/?next=/admin/")
     page.get_by_label("Nome utente").fill("gestore")
     page.get_by_label("Password").fill("demo")
     page.get_by_role("button", name="Accedi").click()
+    expect(page.get_by_role("heading", name="Codice di verifica")).to_be_visible()
+    shot(page, "second-factor-code")
+    page.get_by_label("Codice dell'app di autenticazione").fill(f"{TOTP(unhexlify(OPERATOR_KEY)).token():06d}")
+    page.get_by_role("button", name="Verifica", exact=True).click()
     expect(page.get_by_role("link", name="Attività").first).to_be_visible()
     page.goto("/admin/plans/activity/")
     page.locator("#result_list tbody a").first.click()

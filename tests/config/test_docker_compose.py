@@ -47,6 +47,9 @@ def test_web_worker_and_beat_run_the_app_on_postgres_and_redis(services: dict[st
         assert environment["DEBUG"] == "false"
         assert services[name]["depends_on"]["postgres"]["condition"] == "service_healthy"
         assert services[name]["depends_on"]["migrate"]["condition"] == "service_completed_successfully"
+        # The optional settings reach every process: error reports (mail, Sentry) and single sign-on.
+        for optional in ("ADMINS", "SENTRY_DSN", "OIDC_CLIENT_ID", "OIDC_CLIENT_SECRET", "OIDC_JWKS_ENDPOINT"):
+            assert environment[optional] == f"${{{optional}:-}}", (name, optional)
     assert "gunicorn config.wsgi:application" in _command(services["web"])
     assert "request_id=%({x-request-id}o)s" in _command(services["web"])  # the access log's lines too
 

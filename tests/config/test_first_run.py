@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -95,6 +96,10 @@ def test_embedded_defaults_serve_the_demo(tmp_path: Path) -> None:
     _manage(env, "migrate", "--no-input", "-v0")
     assert (tmp_path / "traguardi.sqlite3").is_file()
     assert "Utenti demo creati: direttore, oiv" in _manage(env, "load_demo")
+    # What make demo runs next: the homes' forecast and scores are there from the first page.
+    refreshed = _manage(env, "refresh_evaluation")
+    stored = re.search(r"'snapshots': (\d+).*forecasts: \{'stored': (\d+)", refreshed)
+    assert stored is not None and int(stored[1]) > 0 and int(stored[2]) > 0, refreshed
     assert f"postponed: area_head director approved {NEW_END}" in _manage(env, "shell", "-v0", "-c", POSTPONE)
     settings = _manage(env, "shell", "-c", "from django.conf import settings as s; print(s.CELERY_BROKER_URL)")
     assert settings.strip().splitlines()[-1] == "filesystem://"

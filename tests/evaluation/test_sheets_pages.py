@@ -17,6 +17,7 @@ from openpyxl import load_workbook
 from evaluation.models import BehaviourScore, EvaluationSheet
 from evaluation.services import sheet_acknowledge, sheet_evaluate, sheet_submit
 from tests.evaluation.sheets_world import Sheets, build_sheets
+from tests.office import assert_office_xlsx
 from tests.workflow.world import World
 from workflow.models import AuditEntry
 
@@ -275,6 +276,8 @@ def test_the_workbook_has_the_same_rows_with_the_score_as_a_number(sheets: Sheet
     response = client_of(world.diana).get(payroll_url(world, "xlsx"))
 
     assert response["Content-Type"] == "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    title = "Valutazioni individuali 2026"
+    assert_office_xlsx(response.content, author="Comune di Aurelia", title_has=title)
     workbook = load_workbook(io.BytesIO(response.content))
     rows = [list(row) for row in workbook.active.iter_rows(values_only=True)]  # type: ignore[union-attr]
     assert rows[0] == ["Persona", "Utente", "Ruolo", "Anno", "Punteggio finale (%)", "Stato della scheda"]

@@ -44,6 +44,8 @@ class Received:
     html: str
     language: str
     message_ids: tuple[int, ...]  # the outbox rows it carries (the X-Traguardi-Messages header)
+    headers: dict[str, str] = field(default_factory=dict)  # every header, decoded, as a mail client reads it
+    raw_subject: str = ""  # the Subject header as it travelled (encoded words, folding)
 
 
 def _part(message: EmailMessage, subtype: str) -> str:
@@ -63,6 +65,8 @@ def parse(envelope_to: list[str], content: bytes) -> Received:
         html=_part(message, "html"),
         language=str(message.get("Content-Language", "")),
         message_ids=tuple(int(pk) for pk in ids.split(",") if pk.strip()),
+        headers={name: str(value) for name, value in message.items()},
+        raw_subject=str(email.message_from_bytes(content, policy=email.policy.compat32).get("Subject", "")),
     )
 
 

@@ -29,6 +29,7 @@ from plans.demo import load_demo
 from plans.models import ActionSheet, ActionSheetIndicator, Objective, Plan
 from reports.action_sheets import ActionSheetsDocument, blocks, build_action_sheets
 from reports.render.action_sheets import render_docx, render_pdf
+from tests.office import assert_office_docx
 from tests.reports.commands import export_report
 from tests.reports.conftest import REFERENCE_DATE
 from tests.reports.seed002 import squeeze
@@ -366,3 +367,9 @@ def test_export_report_writes_the_sheets_document_of_a_piano_di_zona(pdz_plan: P
     with pytest.raises(CommandError, match="schede del Piano di Zona: usa --format con uno tra: pdf, docx, csv, json"):
         export_report(tmp_path / "schede.xlsx", "xlsx", plan="PSZ", year=str(pdz_plan.year_start))
     assert sorted(path.name for path in tmp_path.iterdir()) == ["schede.pdf"]
+
+
+def test_the_docx_is_in_an_italian_office_s_defaults(document: ActionSheetsDocument) -> None:
+    content = render_docx(document)
+    author = document.organization_name
+    assert_office_docx(content, author=author, title_has=author)

@@ -13,6 +13,7 @@ from pypdf import PdfReader
 from plans.models import Plan
 from reports.as_of import build_monitoring
 from reports.render.monitoring import render_monitoring_docx, render_monitoring_pdf
+from tests.office import assert_office_docx
 from tests.reports import as_of_story as story
 from tests.reports.as_of_story import Story
 
@@ -145,3 +146,8 @@ def test_a_plan_with_no_objective_at_all_says_so(told: Story) -> None:
     assert "Alla data del monitoraggio il piano non aveva ancora obiettivi." in docx_text(
         render_monitoring_docx(report)
     )
+
+
+def test_the_docx_names_its_body_title_and_moment(told: Story) -> None:
+    content = render_monitoring_docx(build_monitoring(plan=told.world.plan, moment=told.moment))
+    assert_office_docx(content, author="Comune di Aurelia", title_has=story_title(told))

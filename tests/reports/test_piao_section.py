@@ -25,6 +25,7 @@ from reports.models import PiaoUpload
 from reports.piao import PlanNotAdopted, build_piao_section
 from reports.piao_uploads import piao_upload_record
 from reports.render.piao import render_docx, render_pdf
+from tests.office import assert_office_docx
 from tests.web.helpers import database_state
 from tests.web.html import page_text
 from tests.workflow.world import World, build_world
@@ -216,3 +217,8 @@ def test_a_draft_or_a_validated_plan_takes_no_record(world: World) -> None:
     with pytest.raises(InvalidInput):
         piao_upload_record(actor=world.diana, plan=world.plan, uploaded_on=None)
     assert not PiaoUpload.objects.exists()
+
+
+def test_the_docx_is_in_an_italian_office_s_defaults(peg_2019: Plan) -> None:
+    section = build_piao_section(plan=Plan.objects.select_related("organization").get(pk=peg_2019.pk))
+    assert_office_docx(render_docx(section), author=section.organization_name, title_has="PIAO")

@@ -24,6 +24,7 @@ from reports.relazione import YearOutsidePlan, build_relazione
 from reports.render.docx import render_docx
 from reports.render.opendata import render_csv, render_json
 from reports.render.xlsx import render_xlsx
+from tests.office import assert_office_xlsx
 from tests.reports.builders import add_objectives
 from tests.workflow.world import World
 
@@ -119,3 +120,9 @@ def test_values_that_look_like_formulas_or_hold_control_characters_survive_every
     assert ",n.,'=>4,," in render_csv(relazione).decode("utf-8")  # shown as text by a spreadsheet
     assert '"expected": "=>4"' in render_json(relazione).decode("utf-8")  # exact
     assert '"Riga\\u000bcon carattere di controllo, e virgola"' in render_json(relazione).decode("utf-8")
+
+
+def test_the_workbook_names_its_body_title_and_moment(world: World) -> None:
+    relazione = build_relazione(plan=world.plan, year=2026)
+    content = render_xlsx(relazione)
+    assert_office_xlsx(content, author="Comune di Aurelia", title_has="Relazione")

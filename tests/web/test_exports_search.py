@@ -16,6 +16,7 @@ from openpyxl import load_workbook
 from pytest_django.fixtures import Settings
 
 from plans.models import Activity
+from tests.office import assert_office_xlsx
 from tests.web.test_dashboard import Slipped, make_slipped
 from tests.workflow.world import World
 
@@ -121,6 +122,7 @@ def test_an_area_head_exports_only_what_the_dashboard_shows_them(world: World, s
 
 def test_the_indicators_export_has_the_years_values_and_level(world: World, slipped: Slipped) -> None:
     answer = client_for(world.diana).get("/scadenze/indicatori/esporta.xlsx", {"plan": world.plan.pk})
+    assert_office_xlsx(answer.content, author="Diana", title_has="Indicatori 2026")
     rows = workbook_rows(answer.content)
     assert rows[0][:6] == ["Piano", "Obiettivo", "Indicatore", "Unità misura", "Valore atteso", "Valore consuntivo"]
     assert rows[1][:7] == ["PEG-2026", "SOC-1", "Utenti presi in carico", "n.", "100", "85", 85]

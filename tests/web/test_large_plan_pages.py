@@ -239,3 +239,22 @@ def test_the_inbox_shows_its_requests_a_page_at_a_time_and_counts_them_all(clien
     assert first.content.decode().count('p-3" id="richiesta-') == REQUESTS_PER_PAGE
     second = client.get("/approvazioni/?pagina=2")
     assert second.content.decode().count('p-3" id="richiesta-') == 2 and "Pagina 2 di 2" in page_text(second)
+
+
+def test_within_a_strategic_area_each_responsibility_areas_objectives_stay_together(
+    client: Client, world: World
+) -> None:
+    """A PEG numbered by area (seed 002): «Obiettivo 1» of the social area, its «Obiettivo 2», then the technical
+    area's «Obiettivo 1», each summary naming its area; not 1, 1, 2."""
+    governance = "Governance e organizzazione"
+    for area, number, code in ((world.technical, 1, "TEC-1"), (world.social, 2, "SOC-2"), (world.social, 1, "SOC-9")):
+        objective = Objective.objects.create(
+            plan=world.plan, code=code, number=number, title=f"Obiettivo {code}", strategic_area=governance
+        )
+        objective.areas.add(area)
+    answer = as_user(client, world.diana).get(tree_url(world))
+    group = next(objectives for entry, objectives in answer.context["tree"].groups if entry.name == governance)
+    assert [objective.code for objective in group] == ["SOC-9", "SOC-2", "TEC-1"]
+    text = page_text(answer)
+    assert "Servizi sociali · Obiettivo 1 : Obiettivo SOC-9" in text
+    assert "Servizi tecnici · Obiettivo 1 : Obiettivo TEC-1" in text

@@ -29,10 +29,9 @@ from schemathesis.hooks import HookContext
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from config.wsgi import application
-from plans.models import Activity, Area, Indicator, Objective, Organization, Plan
+from plans.models import Organization
+from tests.api.rows import PATH_IDS, with_requests_and_a_delegation
 from tests.workflow.world import World
-from workflow.models import Delegation, TransitionRequest
-from workflow.services import delegation_create, item_rinvia
 from workflow.tokens import token_create, tokens_of
 
 SCHEMA_URL = "/api/schema/?format=json"
@@ -50,17 +49,6 @@ anonymous_schema = schemathesis.openapi.from_wsgi(
 # right); the API rejects those with its documented 400.
 EXCLUDED: list[CheckFunction] = [positive_data_acceptance]
 
-# The path prefix of each operation taking an id, and whose ids it takes.
-PATH_IDS: dict[str, type[Model]] = {
-    "/api/plans/": Plan,
-    "/api/areas/": Area,
-    "/api/objectives/": Objective,
-    "/api/activities/": Activity,
-    "/api/indicators/": Indicator,
-    "/api/approvals/": TransitionRequest,
-    "/api/requests/": TransitionRequest,
-    "/api/delegations/": Delegation,
-}
 # The schema's pattern of an id: only such ids are swapped, so that negative testing keeps its invalid ones.
 ID = re.compile(r"[0-9]{1,9}")
 # Ids in request bodies (a delegation's organization and substitute).
@@ -168,30 +156,8 @@ def wsgi(db: None) -> Iterator[None]:
 
 @pytest.fixture
 def api(world: World, wsgi: None) -> World:
-    """The world with two pending requests and a delegation: Sara's rinvia of activity 1 awaits Anna, then Diana;
-    Anna's rinvia of activity 2 awaits Diana, who can thus approve or reject it; Diana named Bruno her substitute
-    for the end of May."""
-    item_rinvia(
-        actor=world.sara,
-        item=world.activity,
-        reason="Mancano i dati degli sportelli",
-        new_planned_end=dt.date(2026, 12, 20),
-    )
-    item_rinvia(
-        actor=world.anna,
-        item=world.second_activity,
-        reason="Formatori non disponibili",
-        new_planned_end=dt.date(2026, 12, 20),
-    )
-    delegation_create(
-        actor=world.diana,
-        organization=world.aurelia,
-        substitute=world.bruno,
-        starts_on=dt.date(2026, 5, 25),
-        ends_on=dt.date(2026, 5, 31),
-        reason="Ferie",
-    )
-    return world
+    """The world with two pending requests and a delegation (tests.api.rows)."""
+    return with_requests_and_a_delegation(world)
 
 
 # Function-scoped fixtures are meant: `api` is built once per operation, and the examples of an operation share

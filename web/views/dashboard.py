@@ -8,23 +8,27 @@ from itertools import groupby
 from typing import Any
 from urllib.parse import urlencode
 
+from django import forms
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from evaluation.selectors import system_for
 from plans.freeze import is_live
-from plans.models import Plan, WorkState
+from plans.models import Indicator, Plan, WorkState
 from web.charts import bar_chart
 from web.dashboard import Filters, SlippedPaginator, days, punctuality, slipped_statement
 from web.dashboard_scores import dashboard_scores
 from web.forecasts import likely_misses_page
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest, is_htmx
-from web.indicators import achievements, indicators_of, year_of
+from web.indicators import BELOW, BelowTarget, achievements, below_target_of, indicators_of, year_of
+from web.widgets import QuickSelect
 from workflow.separation import separation_policy
 
 PAGE_SIZE = 50  # slipped deadlines per page: more than a person reads at a glance is only slower to load
@@ -36,6 +40,20 @@ class PlanAreaFilters(DashboardFilters):
 
     kind = None  # type: ignore[assignment]
     min_days_late = None  # type: ignore[assignment]
+
+
+class IndicatorFilters(PlanAreaFilters):
+    """The indicators' filters: the plan, the area, and those below their target."""
+
+    RESULTS = [("", _("Tutti")), (BELOW, _("Sotto il traguardo"))]
+    result = forms.ChoiceField(label=_("Esito"), choices=RESULTS, required=False, widget=QuickSelect)
+
+
+def listed_indicators(user: Any, plan: Plan, filters: Filters, year: int) -> tuple[QuerySet[Indicator], BelowTarget]:
+    """The indicators page's list (and its export's): below their target, as last computed, when asked."""
+    below = below_target_of(plan, year)
+    only = below.ids if filters.result == BELOW else None
+    return indicators_of(user, plan, filters.area_id, only=only), below
 
 
 def _filters(form: DashboardFilters) -> tuple[Filters, Plan | None]:
@@ -53,6 +71,7 @@ def _filters(form: DashboardFilters) -> tuple[Filters, Plan | None]:
         area_id=data["area"].pk if data.get("area") else None,
         kind=data.get("kind") or "",
         min_days_late=data.get("min_days_late") or 0,
+        result=data.get("result") or "",
     )
     return filters, plan
 
@@ -133,13 +152,14 @@ def punctuality_chart(request: AuthenticatedRequest) -> HttpResponse:
 
 @login_required
 def indicators(request: AuthenticatedRequest) -> HttpResponse:
-    form, filters, plan, context = _form(request, PlanAreaFilters)
+    form, filters, plan, context = _form(request, IndicatorFilters)
     status = 200
     if form.is_bound and not form.is_valid():
         status = 400
     elif plan is not None:
         year = year_of(plan, context["today"])
-        listed = indicators_of(request.user, plan, filters.area_id)
+        listed, below = listed_indicators(request.user, plan, filters, year)
+        context |= {"below": below, "only_below": filters.result == BELOW}
         page = Paginator(listed, INDICATORS_PAGE_SIZE).get_page(request.GET.get("pagina"))
         confirms = separation_policy(plan.organization_id).measurements_need_confirmation
         system = system_for(plan.organization_id, year)  # once per page: its rule scores every row

@@ -22,9 +22,9 @@ from web.dashboard import add_details, days, slipped_deadlines
 from web.exports import Table, Value, response
 from web.forms import DashboardFilters
 from web.http import AuthenticatedRequest
-from web.indicators import achievements, indicators_of, year_of
+from web.indicators import achievements, year_of
 from web.search import SearchForm, search
-from web.views.dashboard import PlanAreaFilters, _form
+from web.views.dashboard import IndicatorFilters, _form, listed_indicators
 from workflow.separation import separation_policy
 
 CHUNK = 1000  # rows whose details are read at once
@@ -102,7 +102,7 @@ def slipped(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
 @login_required
 @require_safe
 def indicators(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
-    form, filters, plan, context = _form(request, PlanAreaFilters)
+    form, filters, plan, context = _form(request, IndicatorFilters)
     if form.is_bound and not form.is_valid():
         return _refused(request, form)
     header = [
@@ -120,7 +120,8 @@ def indicators(request: AuthenticatedRequest, fmt: str) -> HttpResponse:
         year = year_of(plan, context["today"])
         confirms = separation_policy(plan.organization_id).measurements_need_confirmation
         system = system_for(plan.organization_id, year)
-        for chunk in batched(indicators_of(request.user, plan, filters.area_id), CHUNK):
+        listed, _below = listed_indicators(request.user, plan, filters, year)
+        for chunk in batched(listed, CHUNK):
             for row in achievements(chunk, year, confirms=confirms, rule=system.rule):
                 indicator = row.indicator
                 rows.append(

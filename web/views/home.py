@@ -10,12 +10,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from accounts.second_factor import confirmed_device, required_by_role
 from notifications.feeds import calendar_feed_for, calendar_feed_rotate, feed_url
 from notifications.forms import PreferenceForm
 from notifications.models import Preference
+from notifications.unsubscribe import less_mail_url
 from plans.rules import roles_of
 from web.dashboard import count_slipped
-from web.home import at_risk, awaiting_validation, own_work, slipped_by_area
+from web.home import TREND_DAYS, at_risk, awaiting_validation, below_target, own_work, slipped_by_area
 from web.http import AuthenticatedRequest
 from workflow.selectors import count_awaiting
 from workflow.tokens import tokens_of
@@ -45,6 +47,8 @@ def home(request: HttpRequest) -> HttpResponse:
     if context["decides"]:
         context["by_area"] = slipped_by_area(request.user, today)
         context["at_risk"] = at_risk(request.user)
+        context["below_target"] = below_target(request.user, today)
+        context["trend_days"] = TREND_DAYS
     if roles.auditor_of:
         context["to_validate"] = awaiting_validation(request.user)
     return render(request, "web/home.html", context)
@@ -69,7 +73,14 @@ def _preference(request: AuthenticatedRequest) -> Preference:
 
 def _profile(request: AuthenticatedRequest, form: PreferenceForm, status: int = 200) -> HttpResponse:
     feed = calendar_feed_for(request.user)
-    context = {"feed_url": feed_url(feed), "tokens": tokens_of(request.user), "preference_form": form}
+    context = {
+        "feed_url": feed_url(feed),
+        "tokens": tokens_of(request.user),
+        "preference_form": form,
+        "less_mail_url": less_mail_url(request.user),
+        "second_factor_on": confirmed_device(request.user) is not None,
+        "second_factor_required": required_by_role(request.user),
+    }
     return render(request, "web/profile.html", context, status=status)
 
 
