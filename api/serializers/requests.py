@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.base import ModelSerializer
+from api.serializers.inputs import InputSerializer
 from api.serializers.people import PersonSerializer
 from api.serializers.text import TextField
 from plans.models import WorkState
@@ -21,7 +22,7 @@ class ColumnsField(serializers.JSONField):
     or null" matches null twice, which a strict validator refuses under oneOf)."""
 
 
-class TransitionInputSerializer(serializers.Serializer[Any]):
+class TransitionInputSerializer(InputSerializer):
     transition = serializers.ChoiceField(choices=TransitionName.choices)
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
     reason = TextField(
@@ -107,17 +108,17 @@ class TransitionResultSerializer(serializers.Serializer[Any]):
     request = RequestSerializer()
 
 
-class PlanAdoptInputSerializer(serializers.Serializer[Any]):
+class PlanAdoptInputSerializer(InputSerializer):
     act = TextField(max_length=300, help_text="The act that adopts the plan, e.g. «Delibera di Giunta n. 12».")
     adopted_on = serializers.DateField(help_text="The act's date (YYYY-MM-DD).")
 
 
-class PlanReopenInputSerializer(serializers.Serializer[Any]):
+class PlanReopenInputSerializer(InputSerializer):
     motivation = TextField(max_length=4000, help_text="Why the validated plan is reopened.")
     act = TextField(max_length=300, help_text="The act that decides the reopening.")
 
 
-class DecisionInputSerializer(serializers.Serializer[Any]):
+class DecisionInputSerializer(InputSerializer):
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 
@@ -170,7 +171,7 @@ class DelegationSerializer(ModelSerializer[Delegation]):
         ]
 
 
-class DelegationInputSerializer(serializers.Serializer[Any]):
+class DelegationInputSerializer(InputSerializer):
     organization = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     substitute = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The substitute's user id.")
     starts_on = serializers.DateField()

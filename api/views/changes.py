@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import ID_MAX, ID_SCHEMA, IdFilter
 from api.serializers.changes import (
     ChangeDecisionInputSerializer,
     ChangeInputSerializer,
@@ -30,16 +32,18 @@ from workflow.services import approval_reject
 from workflow.services.changes import change_approve, change_request
 from workflow.trail.context import Source
 
-PLAN = OpenApiParameter("plan", int, description="Only the given plan's.")
+PLAN = OpenApiParameter("plan", ID_SCHEMA, description="Only the given plan's (none for a plan not seen).")
 
 
 def _plan_filter(request: Request, field: str) -> Q:
     raw = request.query_params.get("plan")
     if raw is None:
         return Q()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise InvalidInput(_("Il piano si indica con il suo numero."), fields={"plan": [_("Un numero intero.")]})
-    return Q(**{field: int(raw)})
+    try:
+        plan = IdFilter.field_class(min_value=1, max_value=ID_MAX).clean(raw)
+    except ValidationError as error:
+        raise InvalidInput(_("Il piano si indica con il suo numero."), fields={"plan": error.messages}) from None
+    return Q(**{field: plan})
 
 
 class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):

@@ -73,7 +73,7 @@ class PlanViewSet(PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
         parameters=[
             OpenApiParameter(
                 "year",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": 9999},
                 OpenApiParameter.QUERY,
                 required=False,
                 description="One of the plan's years; this year while the plan runs when not given.",

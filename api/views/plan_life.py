@@ -20,6 +20,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.serializers.inputs import InputSerializer, refuse_unknown_fields
 from api.serializers.plans import PlanSerializer
 from api.serializers.requests import (
     PlanAdoptInputSerializer,
@@ -44,7 +45,7 @@ class PlanLifeActions:
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def adopt(self, request: Request, pk: str | None = None) -> Response:
         """Draft → adopted, with the act that adopts the plan and its date."""
-        data = _body(request)
+        data = _body(request, PlanAdoptInputSerializer)
 
         def step(plan: Plan) -> Plan:
             act, adopted_on = _text(data, "act"), _date(data, "adopted_on")
@@ -68,7 +69,7 @@ class PlanLifeActions:
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Validated → closed: a superuser only, with a motivation and the act that decides it."""
-        data = _body(request)
+        data = _body(request, PlanReopenInputSerializer)
         motivation, act = _text(data, "motivation"), _text(data, "act")
         plan = plan_reopen(actor=request.user, plan=_plan(pk), motivation=motivation, act=act, source=Source.API)
         return Response(PlanSerializer(plan).data)
@@ -93,8 +94,11 @@ def _answer(plan: Plan, step: Callable[[Plan], Plan]) -> Response:
     return Response(RequestSerializer(with_approvals(pending)).data, status=status.HTTP_202_ACCEPTED)
 
 
-def _body(request: Request) -> dict[str, Any]:
-    return request.data if isinstance(request.data, dict) else {}
+def _body(request: Request, serializer: type[InputSerializer]) -> dict[str, Any]:
+    """The body, which names no field but the serializer's (the one that documents it)."""
+    data = request.data if isinstance(request.data, dict) else {}
+    refuse_unknown_fields(data, serializer().fields)
+    return data
 
 
 def _text(data: dict[str, Any], name: str) -> str:
