@@ -8,6 +8,7 @@ a 400 that told which ids exist, whoever asked.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import django_filters
@@ -17,19 +18,31 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from drf_spectacular.utils import extend_schema_field
 
+from api.serializers.dates import DateFormField
 from plans.freeze import live_q
 from plans.models import OPEN_STATES, Activity, Indicator, Objective, WorkState
 
 # The largest id the API takes, in paths and filters: nine digits, within PostgreSQL's integer.
 ID_MAX = 999_999_999
 ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": ID_MAX}
+DIGITS = re.compile(r"[0-9]{1,10}")
+
+
+class IdField(forms.IntegerField):
+    """An id as the schema says it: digits only (forms.IntegerField also reads " 5 ", "5.0", "+5", "1_000" and
+    other scripts' digits)."""
+
+    def to_python(self, value: Any) -> int | None:
+        if value not in self.empty_values and not (isinstance(value, str) and DIGITS.fullmatch(value)):
+            raise forms.ValidationError(_("Un id si scrive con le sole cifre da 0 a 9."), code="invalid")
+        return super().to_python(value)
 
 
 @extend_schema_field(ID_SCHEMA)
 class IdFilter(django_filters.NumberFilter):
     """The rows whose `field_name` is the given id."""
 
-    field_class = forms.IntegerField
+    field_class = IdField
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, min_value=1, max_value=ID_MAX, **kwargs)
@@ -59,20 +72,25 @@ def _in_area(objective_field: str) -> Any:
     return filter_area
 
 
+class IsoDateFilter(django_filters.DateFilter):
+    """A date of the query, YYYY-MM-DD only (api.serializers.dates)."""
+
+    field_class = DateFormField
+
+
 class TruthField(forms.NullBooleanField):
-    """true or false (1 or 0); empty is not given. Django's NullBooleanField reads any other word as not given,
-    so ?overdue=si listed everything as if no filter had been asked: here it is refused (its widget, which did the
-    reading, gives the text as it came)."""
+    """true or false, as the schema's boolean is written in a query; empty is not given. Django's NullBooleanField
+    reads any other word as not given, so ?overdue=si listed everything as if no filter had been asked: here it is
+    refused (its widget, which did the reading, gives the text as it came)."""
 
     widget = forms.TextInput
 
     def to_python(self, value: Any) -> bool | None:  # type: ignore[override]  # NullBooleanField's, as Django has it
         if value in (None, ""):
             return None
-        word = str(value).strip().lower()
-        if word in ("true", "1"):
+        if value == "true":
             return True
-        if word in ("false", "0"):
+        if value == "false":
             return False
         raise forms.ValidationError(_("Si indica con true oppure false."), code="invalid")
 

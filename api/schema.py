@@ -11,6 +11,7 @@ from drf_spectacular.generators import SchemaGenerator
 from drf_spectacular.openapi import AutoSchema
 
 from api.errors import ErrorSerializer
+from api.serializers.text import TextField
 
 
 class TraguardiAutoSchema(AutoSchema):
@@ -26,6 +27,14 @@ class TraguardiAutoSchema(AutoSchema):
         for code in codes:
             responses.setdefault(code, self._get_response_for_code(ErrorSerializer, code, direction=direction))
         return responses
+
+    def _map_serializer_field(self, field: Any, direction: Any, bypass_extensions: bool = False) -> dict[str, Any]:
+        """A text that may not be blank says so in the request's schema: at least one character that is not a
+        space (`minLength: 1` let "\u2003" through, which DRF strips to nothing and refuses)."""
+        schema: dict[str, Any] = super()._map_serializer_field(field, direction, bypass_extensions)
+        if direction == "request" and isinstance(field, TextField) and not field.allow_blank and field.trim_whitespace:
+            schema.setdefault("pattern", NOT_ONLY_SPACES)
+        return schema
 
     # django-filter's filters and DRF's page number read an empty value (?state=&page=) as not given.
     def _get_filter_parameters(self) -> list[dict[str, Any]]:
@@ -121,3 +130,9 @@ def close_request_bodies(result: dict[str, Any], **kwargs: Any) -> dict[str, Any
                 node.setdefault("additionalProperties", False)
             pending.extend(node.values())
     return result
+
+
+# Python's whitespace, which DRF strips from a text before asking whether it is blank (str.strip); ECMA's \s is another
+# set (it leaves out U+001C-U+001F and U+0085), so the class is spelt out.
+PYTHON_SPACES = "".join(f"\\u{ord(char):04x}" for char in map(chr, range(0x110000)) if char.isspace())
+NOT_ONLY_SPACES = f"[^{PYTHON_SPACES}]"

@@ -6,6 +6,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.base import ModelSerializer
+from api.serializers.dates import DateField
 from api.serializers.inputs import InputSerializer
 from api.serializers.people import PersonSerializer
 from api.serializers.requests import RequestSerializer
@@ -47,7 +48,7 @@ class ChangeInputSerializer(InputSerializer):
         "each key optional. Targets are kept as written and parsed as the import does."
     )
     act = TextField(required=False, allow_blank=True, max_length=300, default="")
-    act_date = serializers.DateField(required=False, allow_null=True, default=None)
+    act_date = DateField(required=False, allow_null=True, default=None)
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 
@@ -55,7 +56,7 @@ class ChangeDecisionInputSerializer(InputSerializer):
     act = TextField(
         required=False, allow_blank=True, max_length=300, default="", help_text="Required by the last approval."
     )
-    act_date = serializers.DateField(required=False, allow_null=True, default=None)
+    act_date = DateField(required=False, allow_null=True, default=None)
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 

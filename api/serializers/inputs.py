@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.http import QueryDict
 from django.utils.translation import gettext as _
 from rest_framework import serializers
 from rest_framework.exceptions import ValidationError
@@ -26,7 +27,8 @@ def unknown_fields(data: Any, known: Iterable[str]) -> dict[str, list[str]]:
     if not isinstance(data, Mapping):
         return {}
     taken = sorted(known)
-    unknown = [str(key) for key in data if key not in taken and key != FORM_TOKEN]
+    form = isinstance(data, QueryDict)  # the browsable API's form: its CSRF token is no field of the operation
+    unknown = [str(key) for key in data if key not in taken and not (form and key == FORM_TOKEN)]
     if not unknown:
         return {}
     message = _("Campo sconosciuto: questa operazione accetta %(fields)s.") % {

@@ -9,6 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.base import ModelSerializer
+from api.serializers.dates import DateField
 from api.serializers.inputs import InputSerializer
 from api.serializers.people import PersonSerializer
 from api.serializers.text import TextField
@@ -28,8 +29,8 @@ class TransitionInputSerializer(InputSerializer):
     reason = TextField(
         required=False, allow_blank=True, max_length=4000, default="", help_text="Required by rinvia and riapri."
     )
-    new_planned_end = serializers.DateField(required=False, allow_null=True, help_text="Required by rinvia.")
-    actual_end = serializers.DateField(required=False, allow_null=True, help_text="concludi; today if omitted.")
+    new_planned_end = DateField(required=False, allow_null=True, help_text="Required by rinvia.")
+    actual_end = DateField(required=False, allow_null=True, help_text="concludi; today if omitted.")
 
 
 class AvailableTransitionSerializer(serializers.Serializer[Any]):
@@ -110,7 +111,7 @@ class TransitionResultSerializer(serializers.Serializer[Any]):
 
 class PlanAdoptInputSerializer(InputSerializer):
     act = TextField(max_length=300, help_text="The act that adopts the plan, e.g. «Delibera di Giunta n. 12».")
-    adopted_on = serializers.DateField(help_text="The act's date (YYYY-MM-DD).")
+    adopted_on = DateField(help_text="The act's date (YYYY-MM-DD).")
 
 
 class PlanReopenInputSerializer(InputSerializer):
@@ -174,6 +175,6 @@ class DelegationSerializer(ModelSerializer[Delegation]):
 class DelegationInputSerializer(InputSerializer):
     organization = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     substitute = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The substitute's user id.")
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = DateField()
+    ends_on = DateField()
     reason = TextField(required=False, allow_blank=True, max_length=200, default="")

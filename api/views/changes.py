@@ -22,6 +22,7 @@ from api.serializers.changes import (
     PlanVersionSerializer,
 )
 from api.serializers.requests import DecisionInputSerializer, with_approvals
+from api.views.input_forms import InputForms
 from api.views.items import ID
 from plans.models import Objective
 from plans.rules import visible_objectives, visible_plans
@@ -46,10 +47,15 @@ def _plan_filter(request: Request, field: str) -> Q:
     return Q(**{field: plan})
 
 
-class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
+class ChangeRequestViewSet(InputForms, viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     """Change requests (rimodulazioni) on the objectives the caller sees, and those awaiting the caller."""
 
     serializer_class = ChangeRequestSerializer
+    input_serializers = {
+        "create": ChangeInputSerializer,
+        "approve": ChangeDecisionInputSerializer,
+        "reject": DecisionInputSerializer,
+    }
     keyset_ordering = ("-requested_at", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
@@ -96,12 +102,13 @@ class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve the step awaiting the caller; the last approval needs the act and applies the change."""
+        change = self._change(pk)  # 404 before the input is read
         data = ChangeDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         outcome = change_approve(
             actor=request.user,
-            request=self._change(pk),
+            request=change,
             act=values["act"],
             act_date=values["act_date"],
             comment=values["comment"],
@@ -113,9 +120,10 @@ class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject with a comment: the request is closed and nothing changes."""
+        change = self._change(pk)  # 404 before the input is read
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        outcome = approval_reject(actor=request.user, request=self._change(pk), comment=data.validated_data["comment"])
+        outcome = approval_reject(actor=request.user, request=change, comment=data.validated_data["comment"])
         return Response(self._answer(outcome.request))
 
     def _change(self, pk: str | None) -> TransitionRequest:

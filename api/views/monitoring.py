@@ -8,7 +8,7 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
-from api.filters import IdFilter
+from api.filters import IdFilter, IsoDateFilter
 from api.serializers.people import PersonSerializer
 from api.views.items import ID
 from notifications.models import MonitoringAnswer
@@ -26,7 +26,7 @@ class MonitoringAnswerSerializer(serializers.ModelSerializer[MonitoringAnswer]):
 
 class MonitoringAnswerFilter(django_filters.FilterSet):
     activity = IdFilter(field_name="activity_id")
-    month = django_filters.DateFilter(field_name="round__month", help_text="The first day of the month.")
+    month = IsoDateFilter(field_name="round__month", help_text="The first day of the month.")
 
     class Meta:
         model = MonitoringAnswer

@@ -11,6 +11,9 @@
 
 from __future__ import annotations
 
+import html
+import json
+import re
 from typing import Any
 
 import pytest
@@ -56,7 +59,9 @@ def test_a_filter_by_what_the_caller_does_not_see_lists_nothing_as_for_an_unknow
     assert listed(erica, "/api/objectives/", area=world.social.pk) == []
 
 
-@pytest.mark.parametrize("value", ["0", "-1", "1000000000", "uno", "1e3", "99999999999999999999"])
+@pytest.mark.parametrize(
+    "value", ["0", "-1", "1000000000", "uno", "1e3", "99999999999999999999", " 5 ", "５", "+5", "1_000", "1.0"]
+)
 def test_a_filter_by_id_outside_the_range_is_refused_naming_it(world: World, value: str) -> None:
     diana = api_client(world.diana)
     for url, name in (("/api/activities/", "owner"), ("/api/indicators/", "area"), ("/api/changes/", "plan")):
@@ -70,8 +75,7 @@ def test_overdue_is_true_or_false_and_any_other_word_is_refused(world: World) ->
     late = listed(diana, "/api/activities/", overdue="true")
     on_time = listed(diana, "/api/activities/", overdue="false")
     assert sorted(late + on_time) == sorted(listed(diana, "/api/activities/"))
-    assert listed(diana, "/api/activities/", overdue="1") == late
-    for word in ("si", "yes", "unknown", "-58800"):
+    for word in ("si", "yes", "unknown", "-58800", "1", "0", "TRUE", " true"):
         answer = diana.get("/api/activities/", {"overdue": word})
         assert answer.status_code == 400, word
         assert answer.json()["fields"]["overdue"] == ["Si indica con true oppure false."]
@@ -171,3 +175,70 @@ def test_a_change_request_s_changes_must_be_an_object(world: World) -> None:
     assert answer.status_code == 400
     assert "changes" in answer.json()["fields"]
     assert not TransitionRequest.objects.exists()
+
+
+def test_what_the_caller_does_not_see_is_not_there_whatever_the_body(world: World) -> None:
+    """Erica directs Borgo: Aurelia's plan answers her 404 before its body is read, unknown fields or not."""
+    erica = api_client(world.erica)
+    for body in ({"act": "Delibera n. 1", "adopted_on": "2026-01-10"}, {"act": "Delibera n. 1", "adopted": True}):
+        answer = erica.post(f"/api/plans/{world.plan.pk}/adopt/", body, content_type="application/json")
+        assert answer.status_code == 404, body
+    answer = erica.post(
+        f"/api/plans/{world.plan.pk}/reopen/", {"motivation": "x", "act": "y", "z": 1}, content_type="application/json"
+    )
+    assert answer.status_code == 404
+
+
+RAW_FORM = re.compile(r'<textarea[^>]*name="_content"[^>]*>(.*?)</textarea>', re.S)
+
+
+def raw_form(client: Client, url: str) -> dict[str, Any]:
+    """What the browsable API's raw JSON form offers to post at `url`."""
+    page = client.get(url, headers={"Accept": "text/html"})
+    found = RAW_FORM.search(page.content.decode())
+    assert found is not None, url
+    return json.loads(html.unescape(found.group(1)))
+
+
+def test_the_browsable_api_offers_what_each_operation_reads_and_takes_it_back(world: World) -> None:
+    """DRF filled the forms from the answers' serializer (an activity's 19 fields for «transitions»): posted back
+    as offered, they were refused as unknown fields."""
+    sara = Client()
+    sara.force_login(world.sara)
+    url = f"/api/activities/{world.activity.pk}/transitions/"
+    offered = raw_form(sara, url)
+    assert set(offered) == {"transition", "comment", "reason", "new_planned_end", "actual_end"}
+    answer = sara.post(url, {**offered, "transition": "avvia"}, content_type="application/json")
+    assert answer.status_code == 200, answer.content
+    assert Activity.objects.get(pk=world.activity.pk).state == WorkState.AVVIATO
+
+    diana = Client()
+    diana.force_login(world.diana)
+    expected = {
+        f"/api/plans/{world.plan.pk}/adopt/": {"act", "adopted_on"},
+        f"/api/indicators/{world.indicator.pk}/measurements/": {"year", "value", "measured_on", "note"},
+        "/api/delegations/": {"organization", "substitute", "starts_on", "ends_on", "reason"},
+        "/api/changes/": {"objective", "motivation", "changes", "act", "act_date", "comment"},
+    }
+    for where, fields in expected.items():
+        assert set(raw_form(diana, where)) == fields, where
+
+
+def test_a_request_of_another_body_is_not_there_whatever_the_decision_s_body(world: World) -> None:
+    """Erica (Borgo) deciding on Aurelia's request: 404 whether the body is right, names another field or gives the
+    comment as a number; an id that exists answered 400 to a wrong body, one that does not 404."""
+    from tests.api.rows import with_requests_and_a_delegation
+
+    with_requests_and_a_delegation(world)
+    pending = TransitionRequest.objects.filter(status=TransitionRequest.Status.PENDING).first()
+    assert pending is not None
+    erica = api_client(world.erica)
+    for body in ({"comment": "no"}, {"zz": 1}, {"comment": 5}):
+        for action in ("approve", "reject"):
+            answer = erica.post(f"/api/approvals/{pending.pk}/{action}/", body, content_type="application/json")
+            assert answer.status_code == 404, (action, body, answer.content)
+    answer = api_client(world.diana).post(
+        f"/api/approvals/{pending.pk}/approve/", {"zz": 1}, content_type="application/json"
+    )
+    assert answer.status_code == 400
+    assert list(answer.json()["fields"]) == ["zz"]
