@@ -31,7 +31,7 @@ from rest_framework.response import Response
 from rest_framework.settings import api_settings
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
-from workflow.errors import InvalidInput
+from workflow.errors import NotVisible
 
 COUNT_CAP = 1000
 CURSOR_PARAM = "cursor"
@@ -88,12 +88,14 @@ def _plain(value: Any) -> int | str:
     return str(value)
 
 
-def _bad_cursor() -> InvalidInput:
+def _bad_cursor() -> NotVisible:
+    """A cursor the API did not write names no page: 404, as a page number does (and DRF's own cursor
+    pagination); any string is a cursor to the schema, which cannot say which ones name a page."""
     message = _(
         "Cursore non valido: usa i link «next» e «previous» della risposta così come sono, "
         "oppure togli il parametro cursor per ripartire dall'inizio."
     )
-    return InvalidInput(message, fields={CURSOR_PARAM: [message]})
+    return NotVisible(message, fields={CURSOR_PARAM: [message]})
 
 
 class KeysetPagination(BasePagination):
@@ -228,7 +230,8 @@ class KeysetPagination(BasePagination):
                 "required": False,
                 "in": "query",
                 "description": f"Where the page starts, as the `next` or `previous` link of the last answer gives "
-                f"it (opaque); the first page without it. {self.page_size} rows a page, in a fixed order.",
-                "schema": {"type": "string"},
+                f"it (opaque); the first page without it. {self.page_size} rows a page, in a fixed order. A "
+                "cursor the API did not write names no page (404).",
+                "schema": {"type": "string", "maxLength": MAX_CURSOR_LENGTH},
             }
         ]

@@ -479,7 +479,11 @@ REST_FRAMEWORK = {
 }
 SPECTACULAR_SETTINGS = {
     "TITLE": "Traguardi API",
-    "DESCRIPTION": "Objectives, activities, indicators and their approval workflow.",
+    "DESCRIPTION": (
+        "Objectives, activities, indicators and their approval workflow. No text may hold the NUL character "
+        "(U+0000), which the database cannot store: a body or a query with one answers 400, naming the field. "
+        "A body naming a field the operation does not take answers 400 too."
+    ),
     "VERSION": "1",
     # OpenAPI 3.1: a nested object that may be null is "oneOf: [object, null]", which strict validators and
     # generators read as it behaves (3.0's "allOf + nullable" is ignored by them: openapi-core refused every
@@ -496,6 +500,11 @@ SPECTACULAR_SETTINGS = {
     # forms): a generated client then has one body type per operation (openapi-python-client failed on import with
     # three).
     "PARSER_WHITELIST": ["api.parsers.JSONParser"],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "api.schema.assert_date_format",
+        "api.schema.close_request_bodies",
+    ],
     "ENUM_NAME_OVERRIDES": {
         "WorkStateEnum": "plans.models.states.WorkState",
         "StepEnum": "workflow.models.policy.Step",

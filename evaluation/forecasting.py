@@ -32,6 +32,13 @@ def open_objectives(organization_id: int, year: int) -> QuerySet[Objective]:
     )
 
 
+def latest_working_day(day: dt.date) -> dt.date:
+    """`day` when it is a working day (the national calendar), otherwise the last one before it."""
+    while not is_working_day(day):
+        day -= dt.timedelta(days=1)
+    return day
+
+
 def forecasts_store(*, organization: Organization, day: dt.date) -> int:
     """Forecast and store every open objective of `organization` at `day`; how many rows were written (none on
     a day that is not a working day there). A fixed number of queries, whatever the number of objectives."""

@@ -2,36 +2,61 @@
 
 from __future__ import annotations
 
-from typing import Any
-
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.base import ModelSerializer
+from api.serializers.dates import DateField
+from api.serializers.inputs import InputSerializer
 from api.serializers.people import PersonSerializer
 from api.serializers.requests import RequestSerializer
 from api.serializers.text import TextField
 from workflow.models import PlanVersion, TransitionRequest
 
+# A date, or empty (or null) to clear it.
+DATE_OR_EMPTY = {"type": ["string", "null"], "pattern": "^([0-9]{4}-[0-9]{2}-[0-9]{2})?$"}
+# What a rimodulazione may change (workflow.changes.proposal reads it: whether the dates fall in the plan's years,
+# the indicators and activities are the objective's, the weight has few enough decimals, is the service's to say).
+CHANGES_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "title": {"type": "string", "minLength": 1},
+        "description": {"type": "string"},
+        "weight": {"type": ["number", "string", "null"], "description": "1.2 or «1,2»; empty or null clears it."},
+        "planned_start": DATE_OR_EMPTY,
+        "planned_end": DATE_OR_EMPTY,
+        "indicators": {"type": "array", "items": {"type": "object"}},
+        "activities": {"type": "array", "items": {"type": "object"}},
+    },
+    "additionalProperties": False,
+}
 
-class ChangeInputSerializer(serializers.Serializer[Any]):
+
+@extend_schema_field(CHANGES_SCHEMA)
+class ChangesField(serializers.JSONField):
+    """The changes asked: a JSON object of the fields in CHANGES_SCHEMA (another field, null, a list or a text
+    answer 400)."""
+
+
+class ChangeInputSerializer(InputSerializer):
     objective = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     motivation = TextField(max_length=4000, help_text="Why the objective changes (required).")
-    changes = serializers.JSONField(
+    changes = ChangesField(
         help_text='What changes: {"title", "description", "weight", "planned_start", "planned_end", '
         '"indicators": [{"id", "name", "unit", "weight", "targets": {"2021": "=>12"}} | {"id", "remove": true} | '
         '{"name", "unit", "weight", "targets"}], "activities": [{"id", "planned_start", "planned_end"}]}; '
         "each key optional. Targets are kept as written and parsed as the import does."
     )
     act = TextField(required=False, allow_blank=True, max_length=300, default="")
-    act_date = serializers.DateField(required=False, allow_null=True, default=None)
+    act_date = DateField(required=False, allow_null=True, default=None)
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 
-class ChangeDecisionInputSerializer(serializers.Serializer[Any]):
+class ChangeDecisionInputSerializer(InputSerializer):
     act = TextField(
         required=False, allow_blank=True, max_length=300, default="", help_text="Required by the last approval."
     )
-    act_date = serializers.DateField(required=False, allow_null=True, default=None)
+    act_date = DateField(required=False, allow_null=True, default=None)
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 

@@ -9,6 +9,8 @@ from django.utils import timezone
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from api.serializers.dates import DateField
+from api.serializers.inputs import InputSerializer
 from api.serializers.people import PersonSerializer
 from api.serializers.requests import AvailableTransitionSerializer, RequestSerializer
 from api.serializers.scores import ObjectiveScoreSummarySerializer
@@ -228,10 +230,10 @@ class MeasurementSerializer(serializers.ModelSerializer[Measurement]):
         fields = ["id", "indicator", "year", *VALUE_FIELDS, "measured_on", "note", "recorded_by", "recorded_at"]
 
 
-class MeasurementInputSerializer(serializers.Serializer[Any]):
+class MeasurementInputSerializer(InputSerializer):
     year = serializers.IntegerField(min_value=1900, max_value=2200)
     value = TextField(max_length=200, help_text="As written: 85%, 12, 3/4, ≥ 90%, 31/12/2026, sì.")
-    measured_on = serializers.DateField(required=False, allow_null=True)
+    measured_on = DateField(required=False, allow_null=True)
     note = TextField(required=False, allow_blank=True, max_length=2000, default="")
 
 

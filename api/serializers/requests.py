@@ -9,6 +9,8 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from api.serializers.base import ModelSerializer
+from api.serializers.dates import DateField
+from api.serializers.inputs import InputSerializer
 from api.serializers.people import PersonSerializer
 from api.serializers.text import TextField
 from plans.models import WorkState
@@ -21,14 +23,14 @@ class ColumnsField(serializers.JSONField):
     or null" matches null twice, which a strict validator refuses under oneOf)."""
 
 
-class TransitionInputSerializer(serializers.Serializer[Any]):
+class TransitionInputSerializer(InputSerializer):
     transition = serializers.ChoiceField(choices=TransitionName.choices)
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
     reason = TextField(
         required=False, allow_blank=True, max_length=4000, default="", help_text="Required by rinvia and riapri."
     )
-    new_planned_end = serializers.DateField(required=False, allow_null=True, help_text="Required by rinvia.")
-    actual_end = serializers.DateField(required=False, allow_null=True, help_text="concludi; today if omitted.")
+    new_planned_end = DateField(required=False, allow_null=True, help_text="Required by rinvia.")
+    actual_end = DateField(required=False, allow_null=True, help_text="concludi; today if omitted.")
 
 
 class AvailableTransitionSerializer(serializers.Serializer[Any]):
@@ -107,17 +109,17 @@ class TransitionResultSerializer(serializers.Serializer[Any]):
     request = RequestSerializer()
 
 
-class PlanAdoptInputSerializer(serializers.Serializer[Any]):
+class PlanAdoptInputSerializer(InputSerializer):
     act = TextField(max_length=300, help_text="The act that adopts the plan, e.g. «Delibera di Giunta n. 12».")
-    adopted_on = serializers.DateField(help_text="The act's date (YYYY-MM-DD).")
+    adopted_on = DateField(help_text="The act's date (YYYY-MM-DD).")
 
 
-class PlanReopenInputSerializer(serializers.Serializer[Any]):
+class PlanReopenInputSerializer(InputSerializer):
     motivation = TextField(max_length=4000, help_text="Why the validated plan is reopened.")
     act = TextField(max_length=300, help_text="The act that decides the reopening.")
 
 
-class DecisionInputSerializer(serializers.Serializer[Any]):
+class DecisionInputSerializer(InputSerializer):
     comment = TextField(required=False, allow_blank=True, max_length=4000, default="")
 
 
@@ -170,9 +172,9 @@ class DelegationSerializer(ModelSerializer[Delegation]):
         ]
 
 
-class DelegationInputSerializer(serializers.Serializer[Any]):
+class DelegationInputSerializer(InputSerializer):
     organization = serializers.IntegerField(min_value=1, max_value=2**31 - 1)
     substitute = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="The substitute's user id.")
-    starts_on = serializers.DateField()
-    ends_on = serializers.DateField()
+    starts_on = DateField()
+    ends_on = DateField()
     reason = TextField(required=False, allow_blank=True, max_length=200, default="")

@@ -16,6 +16,7 @@ from rest_framework.views import APIView
 
 from accounts.second_factor import CodeRefused, second_factor_required, verify_code
 from api.errors import ErrorSerializer
+from api.serializers.inputs import InputSerializer
 from api.serializers.text import TextField
 from config.lockout import lock_ends, seconds_until
 from config.throttling import TokenAddressThrottle, TokenUsernameThrottle, TooManyRequests, retry_message
@@ -28,7 +29,7 @@ TOO_MANY = OpenApiResponse(
 )
 
 
-class CredentialsSerializer(serializers.Serializer[Any]):
+class CredentialsSerializer(InputSerializer):
     username = TextField(max_length=150)
     password = TextField(max_length=4096, style={"input_type": "password"}, trim_whitespace=False)
     otp = TextField(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db.models import Q, QuerySet
 from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -13,6 +14,7 @@ from rest_framework.decorators import action
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.filters import ID_MAX, ID_SCHEMA, IdFilter
 from api.serializers.changes import (
     ChangeDecisionInputSerializer,
     ChangeInputSerializer,
@@ -20,6 +22,7 @@ from api.serializers.changes import (
     PlanVersionSerializer,
 )
 from api.serializers.requests import DecisionInputSerializer, with_approvals
+from api.views.input_forms import InputForms
 from api.views.items import ID
 from plans.models import Objective
 from plans.rules import visible_objectives, visible_plans
@@ -30,22 +33,29 @@ from workflow.services import approval_reject
 from workflow.services.changes import change_approve, change_request
 from workflow.trail.context import Source
 
-PLAN = OpenApiParameter("plan", int, description="Only the given plan's.")
+PLAN = OpenApiParameter("plan", ID_SCHEMA, description="Only the given plan's (none for a plan not seen).")
 
 
 def _plan_filter(request: Request, field: str) -> Q:
     raw = request.query_params.get("plan")
     if raw is None:
         return Q()
-    if not (raw.isascii() and raw.isdigit()) or len(raw) > 9:
-        raise InvalidInput(_("Il piano si indica con il suo numero."), fields={"plan": [_("Un numero intero.")]})
-    return Q(**{field: int(raw)})
+    try:
+        plan = IdFilter.field_class(min_value=1, max_value=ID_MAX).clean(raw)
+    except ValidationError as error:
+        raise InvalidInput(_("Il piano si indica con il suo numero."), fields={"plan": error.messages}) from None
+    return Q(**{field: plan})
 
 
-class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
+class ChangeRequestViewSet(InputForms, viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     """Change requests (rimodulazioni) on the objectives the caller sees, and those awaiting the caller."""
 
     serializer_class = ChangeRequestSerializer
+    input_serializers = {
+        "create": ChangeInputSerializer,
+        "approve": ChangeDecisionInputSerializer,
+        "reject": DecisionInputSerializer,
+    }
     keyset_ordering = ("-requested_at", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
@@ -92,12 +102,13 @@ class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve the step awaiting the caller; the last approval needs the act and applies the change."""
+        change = self._change(pk)  # 404 before the input is read
         data = ChangeDecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
         outcome = change_approve(
             actor=request.user,
-            request=self._change(pk),
+            request=change,
             act=values["act"],
             act_date=values["act_date"],
             comment=values["comment"],
@@ -109,9 +120,10 @@ class ChangeRequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject with a comment: the request is closed and nothing changes."""
+        change = self._change(pk)  # 404 before the input is read
         data = DecisionInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        outcome = approval_reject(actor=request.user, request=self._change(pk), comment=data.validated_data["comment"])
+        outcome = approval_reject(actor=request.user, request=change, comment=data.validated_data["comment"])
         return Response(self._answer(outcome.request))
 
     def _change(self, pk: str | None) -> TransitionRequest:

@@ -33,12 +33,15 @@ from api.serializers.plans import (
 )
 from api.serializers.requests import (
     AuditEntrySerializer,
+    PlanAdoptInputSerializer,
+    PlanReopenInputSerializer,
     RequestSerializer,
     TransitionInputSerializer,
     TransitionResultSerializer,
     with_approvals,
 )
 from api.serializers.scores import PlanScoresSerializer
+from api.views.input_forms import InputForms
 from api.views.plan_life import PlanLifeActions
 from evaluation.visibility import BadYear, scores_for, visible_json, year_asked
 from plans.models import Activity, Area, Indicator, Objective, Plan, WorkItem
@@ -61,8 +64,9 @@ from workflow.transitions import run_transition
 ID = r"[0-9]{1,9}"
 
 
-class PlanViewSet(PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
+class PlanViewSet(InputForms, PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
     serializer_class = PlanSerializer
+    input_serializers = {"adopt": PlanAdoptInputSerializer, "reopen": PlanReopenInputSerializer}
     keyset_ordering = ("organization_id", "-year_start", "code", "id")
     lookup_value_regex = ID
 
@@ -73,7 +77,7 @@ class PlanViewSet(PlanLifeActions, viewsets.ReadOnlyModelViewSet[Plan]):
         parameters=[
             OpenApiParameter(
                 "year",
-                int,
+                {"type": "integer", "minimum": 1, "maximum": 9999},
                 OpenApiParameter.QUERY,
                 required=False,
                 description="One of the plan's years; this year while the plan runs when not given.",
@@ -103,7 +107,7 @@ class AreaViewSet(viewsets.ReadOnlyModelViewSet[Area]):
         return visible_areas(self.request.user).select_related("organization", "head")
 
 
-class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
+class WorkItemViewSet(InputForms, viewsets.ReadOnlyModelViewSet[Any]):
     """Shared by objectives and activities: detail with available transitions, transitions, history."""
 
     lookup_value_regex = ID
@@ -111,7 +115,11 @@ class WorkItemViewSet(viewsets.ReadOnlyModelViewSet[Any]):
     list_serializer: type[BaseSerializer[Any]]
     detail_serializer: type[BaseSerializer[Any]]
 
+    input_serializers = {"transitions": TransitionInputSerializer}
+
     def get_serializer_class(self) -> type[BaseSerializer[Any]]:
+        if self.action in self.input_serializers:
+            return super().get_serializer_class()
         return self.list_serializer if self.action == "list" else self.detail_serializer
 
     @extend_schema(
@@ -181,8 +189,9 @@ class ActivityViewSet(WorkItemViewSet):
         return activity_branches(self.request.user)
 
 
-class IndicatorViewSet(viewsets.ReadOnlyModelViewSet[Indicator]):
+class IndicatorViewSet(InputForms, viewsets.ReadOnlyModelViewSet[Indicator]):
     serializer_class = IndicatorSerializer
+    input_serializers = {"measurements": MeasurementInputSerializer}
     keyset_ordering = ("objective_id", "position")  # unique: unique_indicator_position
     filterset_class = IndicatorFilter
     lookup_value_regex = ID

@@ -9,10 +9,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.serializers.inputs import KnownFieldsOnly
 from notifications.models import Preference
 
 
-class PreferenceSerializer(serializers.ModelSerializer[Preference]):
+class PreferenceSerializer(KnownFieldsOnly, serializers.ModelSerializer[Preference]):
     # Both required: an empty form value is a mistake to report, not a field left out.
     delivery = serializers.ChoiceField(choices=Preference.Delivery.choices)
     language = serializers.ChoiceField(choices=settings.LANGUAGES)

@@ -8,10 +8,10 @@ import django_filters
 from django.db.models import QuerySet
 from rest_framework import serializers, viewsets
 
+from api.filters import IdFilter, IsoDateFilter
 from api.serializers.people import PersonSerializer
 from api.views.items import ID
 from notifications.models import MonitoringAnswer
-from plans.models import Activity
 from plans.rules import visible_activities
 
 
@@ -25,8 +25,8 @@ class MonitoringAnswerSerializer(serializers.ModelSerializer[MonitoringAnswer]):
 
 
 class MonitoringAnswerFilter(django_filters.FilterSet):
-    activity = django_filters.ModelChoiceFilter(queryset=Activity.objects.all())
-    month = django_filters.DateFilter(field_name="round__month", help_text="The first day of the month.")
+    activity = IdFilter(field_name="activity_id")
+    month = IsoDateFilter(field_name="round__month", help_text="The first day of the month.")
 
     class Meta:
         model = MonitoringAnswer

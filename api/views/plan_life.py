@@ -17,9 +17,12 @@ from django.utils.dateparse import parse_date
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import status
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from api.serializers.dates import is_iso_date
+from api.serializers.inputs import InputSerializer, unknown_fields
 from api.serializers.plans import PlanSerializer
 from api.serializers.requests import (
     PlanAdoptInputSerializer,
@@ -28,6 +31,7 @@ from api.serializers.requests import (
     with_approvals,
 )
 from plans.models import Plan
+from plans.rules import visible_plans
 from workflow.services.plan_lifecycle import open_plan_request, plan_adopt, plan_close, plan_reopen, plan_start
 from workflow.trail.context import Source
 
@@ -44,13 +48,14 @@ class PlanLifeActions:
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def adopt(self, request: Request, pk: str | None = None) -> Response:
         """Draft → adopted, with the act that adopts the plan and its date."""
-        data = _body(request)
+        plan = _plan(pk)
+        data = _body(request, PlanAdoptInputSerializer, plan)
 
         def step(plan: Plan) -> Plan:
             act, adopted_on = _text(data, "act"), _date(data, "adopted_on")
             return plan_adopt(actor=request.user, plan=plan, act=act, adopted_on=adopted_on, source=Source.API)
 
-        return _answer(_plan(pk), step)
+        return _answer(plan, step)
 
     @extend_schema(request=None, responses=STEP_RESPONSES)
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
@@ -68,9 +73,10 @@ class PlanLifeActions:
     @action(detail=True, methods=["post"], filter_backends=[], pagination_class=None)
     def reopen(self, request: Request, pk: str | None = None) -> Response:
         """Validated → closed: a superuser only, with a motivation and the act that decides it."""
-        data = _body(request)
+        plan = _plan(pk)
+        data = _body(request, PlanReopenInputSerializer, plan)
         motivation, act = _text(data, "motivation"), _text(data, "act")
-        plan = plan_reopen(actor=request.user, plan=_plan(pk), motivation=motivation, act=act, source=Source.API)
+        plan = plan_reopen(actor=request.user, plan=plan, motivation=motivation, act=act, source=Source.API)
         return Response(PlanSerializer(plan).data)
 
 
@@ -93,8 +99,16 @@ def _answer(plan: Plan, step: Callable[[Plan], Plan]) -> Response:
     return Response(RequestSerializer(with_approvals(pending)).data, status=status.HTTP_202_ACCEPTED)
 
 
-def _body(request: Request) -> dict[str, Any]:
-    return request.data if isinstance(request.data, dict) else {}
+def _body(request: Request, serializer: type[InputSerializer], plan: Plan) -> dict[str, Any]:
+    """The body, which names no field but the serializer's (the one that documents it). A plan the caller may not
+    see is not there, whatever the body: 404 before the 400."""
+    data = request.data if isinstance(request.data, dict) else {}
+    problems = unknown_fields(data, serializer().fields)
+    if problems:
+        if not (request.user.is_superuser or visible_plans(request.user).filter(pk=plan.pk).exists()):
+            raise Http404
+        raise ValidationError(problems)
+    return data
 
 
 def _text(data: dict[str, Any], name: str) -> str:
@@ -104,7 +118,10 @@ def _text(data: dict[str, Any], name: str) -> str:
 
 def _date(data: dict[str, Any], name: str) -> dt.date | None:
     """YYYY-MM-DD, or None: the service then says what to write."""
+    text = _text(data, name)
+    if not is_iso_date(text):  # parse_date also reads 20260501 and week dates (date.fromisoformat)
+        return None
     try:
-        return parse_date(_text(data, name))
+        return parse_date(text)
     except ValueError:
         return None

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
+from rest_framework.exceptions import ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
 
@@ -21,6 +22,7 @@ from api.serializers.requests import (
     RequestSerializer,
     with_approvals,
 )
+from api.views.input_forms import InputForms
 from api.views.items import ID
 from plans.models import Organization
 from plans.rules import roles_of, visible_activities, visible_objectives
@@ -38,10 +40,33 @@ def _comment(request: Request) -> str:
     return str(data.validated_data["comment"])
 
 
-class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
+def _seen_by(user: Any) -> Q:
+    """The requests a person sees: on the items they see, of the bodies they direct or audit, their own, and those
+    awaiting them (a substitute decides what they do not otherwise see)."""
+    return (
+        Q(activity__in=visible_activities(user).values("pk"))
+        | Q(objective__in=visible_objectives(user).values("pk"))
+        | Q(plan__organization_id__in=roles_of(user).director_of | roles_of(user).auditor_of)
+        | Q(requested_by_id=user.pk)
+        | Q(pk__in=requests_awaiting(user).values("pk"))
+    )
+
+
+def _decision_comment(request: Request, found: TransitionRequest) -> str:
+    """The decision's comment; a request the caller does not see is not there (404), whatever the body."""
+    data = DecisionInputSerializer(data=request.data)
+    if not data.is_valid():
+        if not TransitionRequest.objects.filter(_seen_by(request.user), pk=found.pk).exists():
+            raise Http404
+        raise ValidationError(data.errors)
+    return str(data.validated_data["comment"])
+
+
+class ApprovalViewSet(InputForms, viewsets.GenericViewSet[TransitionRequest]):
     """Requests from the approver's side: what awaits the caller, and the decisions."""
 
     serializer_class = RequestSerializer
+    input_serializers = {"approve": DecisionInputSerializer, "reject": DecisionInputSerializer}
     keyset_ordering = ("-requested_at", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
@@ -80,14 +105,16 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
     @action(detail=True, methods=["post"])
     def approve(self, request: Request, pk: str | None = None) -> Response:
         """Approve the step that awaits the caller; with the last approval the transition is applied."""
-        outcome = approval_approve(actor=request.user, request=self._request(pk), comment=_comment(request))
+        found = self._request(pk)
+        outcome = approval_approve(actor=request.user, request=found, comment=_decision_comment(request, found))
         return Response(RequestSerializer(with_approvals(outcome.request)).data)
 
     @extend_schema(request=DecisionInputSerializer, responses={200: RequestSerializer})
     @action(detail=True, methods=["post"])
     def reject(self, request: Request, pk: str | None = None) -> Response:
         """Reject with a comment that tells the requester why; the request is closed."""
-        outcome = approval_reject(actor=request.user, request=self._request(pk), comment=_comment(request))
+        found = self._request(pk)
+        outcome = approval_reject(actor=request.user, request=found, comment=_decision_comment(request, found))
         return Response(RequestSerializer(with_approvals(outcome.request)).data)
 
     def _request(self, pk: str | None) -> TransitionRequest:
@@ -104,25 +131,18 @@ class ApprovalViewSet(viewsets.GenericViewSet[TransitionRequest]):
         return found
 
 
-class RequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
+class RequestViewSet(InputForms, viewsets.ReadOnlyModelViewSet[TransitionRequest]):
     """Requests on the items the caller sees, and their own."""
 
     serializer_class = RequestSerializer
+    input_serializers = {"withdraw": DecisionInputSerializer}
     keyset_ordering = ("-requested_at", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []
 
     def get_queryset(self) -> QuerySet[TransitionRequest]:
-        user = self.request.user
-        visible = (
-            Q(activity__in=visible_activities(user).values("pk"))
-            | Q(objective__in=visible_objectives(user).values("pk"))
-            | Q(plan__organization_id__in=roles_of(user).director_of | roles_of(user).auditor_of)
-            | Q(requested_by_id=user.pk)
-            | Q(pk__in=requests_awaiting(user).values("pk"))
-        )
         return (
-            TransitionRequest.objects.filter(visible)
+            TransitionRequest.objects.filter(_seen_by(self.request.user))
             .select_related(*REQUEST_RELATED)
             .prefetch_related("approvals__decided_by", "approvals__on_behalf_of")
         )
@@ -135,11 +155,12 @@ class RequestViewSet(viewsets.ReadOnlyModelViewSet[TransitionRequest]):
         return Response(RequestSerializer(with_approvals(outcome.request)).data)
 
 
-class DelegationViewSet(mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Delegation]):
+class DelegationViewSet(InputForms, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet[Delegation]):
     """Substitutes during absences: the ones the caller gave or received, or, for a director, the
     organization's."""
 
     serializer_class = DelegationSerializer
+    input_serializers = {"create": DelegationInputSerializer}
     keyset_ordering = ("-starts_on", "-id")
     lookup_value_regex = ID
     filter_backends: list[Any] = []

@@ -20,6 +20,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.errors import ErrorSerializer
+from api.serializers.inputs import InputSerializer
 from api.serializers.text import TextField
 from plans.models import Plan
 from plans.rules import visible_plans
@@ -68,13 +69,13 @@ class ValidationSerializer(serializers.ModelSerializer[Validation]):
         ]
 
 
-class CheckInputSerializer(serializers.Serializer[Any]):
+class CheckInputSerializer(InputSerializer):
     id = serializers.IntegerField()
     result = serializers.ChoiceField(choices=[("", "—"), *ValidationCheck.Result.choices], allow_blank=True)
     note = TextField(allow_blank=True, required=False, default="", max_length=TEXT_CHARS, trim_whitespace=False)
 
 
-class DraftInputSerializer(serializers.Serializer[Any]):
+class DraftInputSerializer(InputSerializer):
     checks = CheckInputSerializer(many=True, required=False, default=list)
     observations = TextField(allow_blank=True, required=False, max_length=TEXT_CHARS)
     motivation = TextField(allow_blank=True, required=False, max_length=TEXT_CHARS)

@@ -193,8 +193,8 @@ def bad_cursors() -> list[str]:
 
 
 @pytest.mark.parametrize("bad", bad_cursors())
-def test_a_cursor_the_api_did_not_write_answers_400(world: World, bad: str) -> None:
-    body = assert_error(client_for(world.diana).get("/api/activities/", {"cursor": bad}), 400, "invalid")
+def test_a_cursor_the_api_did_not_write_names_no_page(world: World, bad: str) -> None:
+    body = assert_error(client_for(world.diana).get("/api/activities/", {"cursor": bad}), 404, "not_found")
     assert "cursor" in body["fields"]
     assert "Cursore non valido" in body["message"] or "Cursore non valido" in body["fields"]["cursor"][0]
 
@@ -208,9 +208,9 @@ def test_a_cursor_the_api_did_not_write_answers_400(world: World, bad: str) -> N
         cursor({"before": ["2026-05-01T10:00:00+02:00", "uno"]}),
     ],
 )
-def test_a_bad_cursor_on_a_list_ordered_by_time_answers_400(world: World, bad: str) -> None:
+def test_a_bad_cursor_on_a_list_ordered_by_time_names_no_page(world: World, bad: str) -> None:
     for url in ("/api/requests/", "/api/approvals/", "/api/changes/", "/api/monitoring-answers/"):
-        body = assert_error(client_for(world.diana).get(url, {"cursor": bad}), 400, "invalid")
+        body = assert_error(client_for(world.diana).get(url, {"cursor": bad}), 404, "not_found")
         assert "cursor" in body["fields"], url
 
 
@@ -219,7 +219,7 @@ def test_a_cursor_written_for_one_list_is_refused_by_another(world: World) -> No
     diana = client_for(world.diana)
     activities_next = diana.get("/api/activities/").json()["next"]
     position = activities_next.split("cursor=", 1)[1]
-    assert_error(diana.get("/api/requests/", {"cursor": position}), 400, "invalid")
+    assert_error(diana.get("/api/requests/", {"cursor": position}), 404, "not_found")
     assert diana.get("/api/objectives/", {"cursor": position}).status_code == 200  # two integers there too
 
 

@@ -86,12 +86,12 @@ def _encoded(payload: bytes) -> str:
     ],
     ids=["open", "closed-once"],
 )
-def test_a_deeply_nested_cursor_answers_400_not_500(world: World, payload: bytes) -> None:
+def test_a_deeply_nested_cursor_answers_404_not_500(world: World, payload: bytes) -> None:
     """api/pagination.py _decode catches ValueError and friends, not the RecursionError json raises on a deep
     nesting that fits in the 2,000 characters a cursor may have."""
     bad = _encoded(payload)
     assert len(bad) <= 2000
-    body = assert_error(client_for(world.diana).get("/api/activities/", {"cursor": bad}), 400, "invalid")
+    body = assert_error(client_for(world.diana).get("/api/activities/", {"cursor": bad}), 404, "not_found")
     assert "cursor" in body["fields"]
 
 
@@ -109,11 +109,11 @@ def _cursor(payload: object) -> str:
     ],
 )
 @pytest.mark.parametrize("url", ["/api/requests/", "/api/approvals/", "/api/changes/"])
-def test_a_cursor_at_the_edge_of_time_answers_a_page_or_400_never_500(world: World, url: str, moment: str) -> None:
+def test_a_cursor_at_the_edge_of_time_answers_a_page_or_404_never_500(world: World, url: str, moment: str) -> None:
     """The datetime keys of the request lists: a moment Python reads but that leaves its range once in UTC."""
     response = client_for(world.diana).get(url, {"cursor": _cursor({"after": [moment, 1]})})
-    assert response.status_code in (200, 400), response.content
-    if response.status_code == 400:
+    assert response.status_code in (200, 404), response.content
+    if response.status_code == 404:
         assert "cursor" in response.json()["fields"]
 
 

@@ -70,6 +70,8 @@ class _Reader:
         if value is None or value == "":
             return ""
         try:
+            if isinstance(value, bool):  # JSON's true is no weight (Python's True is 1)
+                raise TypeError(value)
             if isinstance(value, float):  # JSON's 1.2, as written: not the binary fraction's 51 decimals
                 number = Decimal(repr(value))
             elif isinstance(value, (int, Decimal)):
